@@ -1,0 +1,19 @@
+import type { Actor, EventMetadata } from './ports/eventStore';
+
+/** Who asks and why: becomes the metadata of every event the command appends. */
+export type CommandContext = Readonly<{
+  correlationId: string;
+  causationId: string | null;
+  actor: Actor;
+  now: Date;
+}>;
+
+export const SCHEMA_VERSION = 1;
+
+export const metadataFor = (context: CommandContext): EventMetadata => ({
+  correlationId: context.correlationId,
+  causationId: context.causationId,
+  actor: context.actor,
+  recordedAt: context.now.toISOString(),
+  schemaVersion: SCHEMA_VERSION,
+});

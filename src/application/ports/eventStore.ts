@@ -1,0 +1,137 @@
+/**
+ * The event store port. It maps one to one onto @eventstore/db-client (appendToStream,
+ * readStream, readAll, subscribeToAll) so that every adapter has EventStoreDB's semantics:
+ * one stream per append, optimistic concurrency by expected revision, a global log read
+ * from an opaque, exclusive checkpoint. Revisions are bigint end to end.
+ */
+
+/** `no_stream`: the stream must not exist; `stream_exists`: it must; `any`: no check; bigint: its last revision. */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | bigint;
+
+/** Opaque, adapter-owned position in the global log; compare only with `compareCheckpoints`. */
+export type Checkpoint = string & { readonly __checkpoint: unique symbol };
+
+export type Actor =
+  | Readonly<{ type: 'integration'; channelId: string }>
+  | Readonly<{ type: 'operator'; operatorId: string }>
+  | Readonly<{ type: 'admin' }>
+  | Readonly<{ type: 'system' }>;
+
+/** Who and what caused an event; written with every event (SPEC §4). */
+export type EventMetadata = Readonly<{
+  /** the request (or job) that caused the event */
+  correlationId: string;
+  /** the event or request that directly caused this one */
+  causationId: string | null;
+  actor: Actor;
+  /** when the application decided it, ISO 8601 */
+  recordedAt: string;
+  schemaVersion: number;
+}>;
+
+export type EventToAppend = Readonly<{
+  /** a UUID: EventStoreDB requires one */
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}>;
+
+export type RecordedEvent = Readonly<{
+  id: string;
+  streamId: string;
+  /** 0-based position of the event in its stream */
+  revision: bigint;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  /** where the event sits in the global log; resuming from it yields the events after it */
+  checkpoint: Checkpoint;
+  /** when the store committed it */
+  created: Date;
+}>;
+
+export type AppendResult = Readonly<{
+  /** the stream's revision after the append: pass it as the next expected revision */
+  nextExpectedRevision: bigint;
+  /** the global position of the last appended event */
+  checkpoint: Checkpoint;
+}>;
+
+export type ReadStreamOptions = Readonly<{ fromRevision?: bigint; maxCount?: number }>;
+
+export type ReadAllOptions = Readonly<{
+  /** exclusive; null or absent reads from the start of the log */
+  from?: Checkpoint | null;
+  maxCount?: number;
+}>;
+
+export type ReadAllResult = Readonly<{
+  events: readonly RecordedEvent[];
+  /** where the next read resumes; may move past the last event when the adapter skipped records */
+  checkpoint: Checkpoint | null;
+}>;
+
+/** Tells a subscriber that everything up to `checkpoint` was seen, even when nothing matched. */
+export type CheckpointReached = Readonly<{ type: '$checkpoint'; checkpoint: Checkpoint }>;
+
+export type SubscriptionItem =
+  Readonly<{ type: 'event'; event: RecordedEvent }> | CheckpointReached;
+
+export type SubscribeToAllOptions = Readonly<{
+  from?: Checkpoint | null;
+  /** only events of streams starting with one of these prefixes (filtered by the store) */
+  streamPrefixes?: readonly string[];
+}>;
+
+export interface AllSubscription extends AsyncIterable<SubscriptionItem> {
+  unsubscribe(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Appends to one stream, atomically, if its revision is as expected. */
+  appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+  ): Promise<AppendResult>;
+  /** Events of one stream in revision order; [] when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;
+  /** A page of the global log in commit order, after `from`. */
+  readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+  /** The global log after `from`, then live, until unsubscribed. Never skips a committed event. */
+  subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+  /** -1, 0 or 1; `null` is the start of the log. */
+  compareCheckpoints(a: Checkpoint | null, b: Checkpoint | null): -1 | 0 | 1;
+  /** Is the store reachable? For /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The stream's revision was not the expected one; nothing was appended. */
+export class WrongExpectedVersionError extends Error {
+  override readonly name = 'WrongExpectedVersionError';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** the stream's revision, or 'no_stream' when it does not exist */
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/** The store could not be reached or timed out; the request may be retried later. */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const isWrongExpectedVersion = (error: unknown): error is WrongExpectedVersionError =>
+  error instanceof WrongExpectedVersionError;

@@ -1,0 +1,35 @@
+import type { Command } from '../shared/decider';
+import type { ChannelId, ContactId, DialogId, MessageId, OperatorId } from '../shared/ids';
+import type { MessageBody } from './message';
+
+export type ReceiveMessage = Command<
+  'ReceiveMessage',
+  MessageBody & {
+    dialogId: DialogId;
+    channelId: ChannelId;
+    /** addressed by `dialog_id`: the dialog must already exist in this channel */
+    mustExist: boolean;
+    reference: string | null;
+    title: string | null;
+    contactId: ContactId;
+    messageId: MessageId;
+    integrationData: string | null;
+    createdAt: string;
+    now: string;
+    requestHash: string | null;
+  }
+>;
+export type SendReply = Command<
+  'SendReply',
+  MessageBody & {
+    messageId: MessageId;
+    operatorId: OperatorId | null;
+    now: string;
+    requestHash: string | null;
+  }
+>;
+export type AssignDialog = Command<'AssignDialog', { assigneeId: OperatorId | null }>;
+export type CloseDialog = Command<'CloseDialog', Record<string, never>>;
+export type ReopenDialog = Command<'ReopenDialog', Record<string, never>>;
+
+export type DialogCommand = ReceiveMessage | SendReply | AssignDialog | CloseDialog | ReopenDialog;

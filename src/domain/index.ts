@@ -1,0 +1,15 @@
+/** Every event the domain writes, for serialisation, projections and docs/events.md. */
+import type { DialogReferenceEvent } from './claims/dialogReference';
+import type { ContactKeyEvent } from './claims/contactKey';
+import type { ContactDataRecordEvent } from './claims/contactDataRecord';
+import type { ChannelEvent } from './channel/events';
+import type { ContactEvent } from './contact/events';
+import type { DialogEvent } from './dialog/events';
+
+export type ParleyEvent =
+  | ChannelEvent
+  | DialogEvent
+  | ContactEvent
+  | DialogReferenceEvent
+  | ContactKeyEvent
+  | ContactDataRecordEvent;

@@ -1,0 +1,171 @@
+import { isLeft } from 'fp-ts/Either';
+import * as t from 'io-ts';
+
+/** A string from the environment that must read as an integer within bounds. */
+const intFromEnv = (min: number, max: number) =>
+  new t.Type<number, string, unknown>(
+    `an integer from ${min} to ${max}`,
+    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+    (u, c) => {
+      const n = typeof u === 'string' && /^\d+$/.test(u.trim()) ? Number(u) : NaN;
+      return Number.isInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c);
+    },
+    String,
+  );
+
+const booleanFromEnv = new t.Type<boolean, string, unknown>(
+  'true or false',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => {
+    const s = typeof u === 'string' ? u.trim().toLowerCase() : '';
+    if (['true', '1', 'yes'].includes(s)) return t.success(true);
+    if (['false', '0', 'no'].includes(s)) return t.success(false);
+    return t.failure(u, c);
+  },
+  String,
+);
+
+const urlWithScheme = (schemes: readonly string[]) =>
+  new t.Type<string, string, unknown>(
+    `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+    (u): u is string => typeof u === 'string',
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c);
+      const scheme = /^([a-z+]+):\/\//i.exec(u.trim())?.[1]?.toLowerCase();
+      return scheme !== undefined && schemes.includes(scheme)
+        ? t.success(u.trim())
+        : t.failure(u, c);
+    },
+    String,
+  );
+
+const secret = new t.Type<string, string, unknown>(
+  'at least 16 characters',
+  (u): u is string => typeof u === 'string',
+  (u, c) =>
+    typeof u === 'string' && u.trim().length >= 16 ? t.success(u.trim()) : t.failure(u, c),
+  String,
+);
+
+const logLevel = t.keyof({
+  fatal: null,
+  error: null,
+  warn: null,
+  info: null,
+  debug: null,
+  trace: null,
+  silent: null,
+});
+
+/** Every variable Parley reads, with its codec; absent means "use the default". */
+const variables = {
+  PORT: intFromEnv(0, 65535),
+  HOST: t.string,
+  DATA_DIR: t.string,
+  DATABASE_URL: urlWithScheme(['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: intFromEnv(1, 500),
+  EVENTSTORE_URL: urlWithScheme(['esdb', 'esdb+discover']),
+  ADMIN_TOKEN: secret,
+  PUBLIC_URL: urlWithScheme(['http', 'https']),
+  WEBHOOK_ALLOW_PRIVATE: booleanFromEnv,
+  LOG_LEVEL: logLevel,
+  MAX_BODY_BYTES: intFromEnv(1024, 64 * 1024 * 1024),
+  MAX_TEXT_BYTES: intFromEnv(1, 16 * 1024 * 1024),
+  MAX_HTML_BYTES: intFromEnv(1, 16 * 1024 * 1024),
+  MAX_ATTACHMENTS: intFromEnv(0, 1000),
+  MAX_INTEGRATION_DATA_BYTES: intFromEnv(0, 16 * 1024 * 1024),
+  MAX_REFERENCE_LENGTH: intFromEnv(1, 65536),
+  MAX_TITLE_LENGTH: intFromEnv(1, 65536),
+  RATE_LIMIT_PER_SECOND: intFromEnv(0, 1_000_000),
+  RATE_LIMIT_BURST: intFromEnv(1, 1_000_000),
+} as const;
+
+type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
+
+export type Limits = Readonly<{
+  bodyBytes: number;
+  textBytes: number;
+  htmlBytes: number;
+  attachments: number;
+  integrationDataBytes: number;
+  referenceLength: number;
+  titleLength: number;
+}>;
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  /** absent: the embedded PostgreSQL under dataDir */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  /** present: events go to EventStoreDB instead of PostgreSQL */
+  eventStoreUrl: string | null;
+  adminToken: string | null;
+  publicUrl: string | null;
+  webhookAllowPrivate: boolean;
+  logLevel: t.TypeOf<typeof logLevel>;
+  limits: Limits;
+  /** per channel; 0 turns rate limiting off */
+  rateLimit: Readonly<{ perSecond: number; burst: number }>;
+}>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const describeValue = (value: string): string =>
+  value.length > 40 ? `${value.slice(0, 37)}...` : value;
+
+/** Reads the environment; throws ConfigError naming every bad variable at once. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const problems: string[] = [];
+  const values: Partial<Variables> = {};
+  for (const [name, codec] of Object.entries(variables) as [keyof Variables, t.Type<unknown>][]) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const decoded = codec.decode(raw);
+    if (isLeft(decoded)) {
+      const shown =
+        name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' ? '(hidden)' : `"${describeValue(raw)}"`;
+      problems.push(`${name} must be ${codec.name}, got ${shown}`);
+    } else {
+      (values as Record<string, unknown>)[name] = decoded.right;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const embedded = values.DATABASE_URL === undefined;
+  return {
+    port: values.PORT ?? 3000,
+    host: values.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0'),
+    dataDir: values.DATA_DIR ?? '.data',
+    databaseUrl: values.DATABASE_URL ?? null,
+    databasePoolSize: values.DATABASE_POOL_SIZE ?? 20,
+    eventStoreUrl: values.EVENTSTORE_URL ?? null,
+    adminToken: values.ADMIN_TOKEN ?? null,
+    publicUrl: values.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    // on by default only in the embedded default, where webhooks usually go to localhost
+    webhookAllowPrivate: values.WEBHOOK_ALLOW_PRIVATE ?? embedded,
+    logLevel: values.LOG_LEVEL ?? 'info',
+    limits: {
+      bodyBytes: values.MAX_BODY_BYTES ?? 1024 * 1024,
+      textBytes: values.MAX_TEXT_BYTES ?? 64 * 1024,
+      htmlBytes: values.MAX_HTML_BYTES ?? 256 * 1024,
+      attachments: values.MAX_ATTACHMENTS ?? 20,
+      integrationDataBytes: values.MAX_INTEGRATION_DATA_BYTES ?? 16 * 1024,
+      referenceLength: values.MAX_REFERENCE_LENGTH ?? 512,
+      titleLength: values.MAX_TITLE_LENGTH ?? 512,
+    },
+    rateLimit: {
+      perSecond: values.RATE_LIMIT_PER_SECOND ?? 100,
+      burst: values.RATE_LIMIT_BURST ?? 200,
+    },
+  };
+};
+
+/** The variables and their meaning, for `--help` and the README table. */
+export const configVariables = Object.keys(variables) as (keyof typeof variables)[];

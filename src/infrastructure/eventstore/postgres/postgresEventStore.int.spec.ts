@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { heldTransactionPool } from '../../../../test/support/slowCommittingPool';
+import { useTestDatabase } from '../../../../test/support/database';
+import type { EventToAppend } from '../../../application/ports/eventStore';
+import { PostgresEventStore } from './postgresEventStore';
+
+const event = (type: string): EventToAppend => ({
+  id: randomUUID(),
+  type,
+  data: {},
+  metadata: {
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { type: 'system' },
+    recordedAt: new Date().toISOString(),
+    schemaVersion: 1,
+  },
+});
+
+describe('PostgreSQL event store specifics', () => {
+  const db = useTestDatabase();
+
+  it('never delivers an event past one that commits later with a lower position', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const held = heldTransactionPool(db.pool);
+    const slow = new PostgresEventStore(held.pool);
+    const start = await store.readAll({ maxCount: 10_000 });
+
+    const early = slow.appendToStream('gap-a', [event('Early')], { expectedRevision: 'no_stream' });
+    await held.inserted; // Early holds the lower global position, uncommitted
+    await store.appendToStream('gap-b', [event('Late')], { expectedRevision: 'no_stream' });
+
+    const [position] = (
+      await db.pool.query<{ a: string; b: string }>(
+        `SELECT (SELECT global_position FROM event_store.events WHERE stream_id = 'gap-b') AS b`,
+      )
+    ).rows.map((r) => r.b);
+    expect(position).toBeDefined();
+    // Late is committed, but a reader must not see it while Early can still commit before it
+    expect((await store.readAll({ from: start.checkpoint })).events).toEqual([]);
+
+    held.commit();
+    await early;
+    const after = await store.readAll({ from: start.checkpoint });
+    expect(after.events.map((e) => e.type)).toEqual(['Early', 'Late']);
+    await store.close();
+    await slow.close();
+  });
+
+  it('keeps revisions and positions as 64-bit integers', async () => {
+    const store = new PostgresEventStore(db.pool);
+    await db.pool.query(
+      `INSERT INTO event_store.streams (stream_id, revision) VALUES ('huge', 9007199254740993)`,
+    );
+    const result = await store.appendToStream('huge', [event('Beyond')], {
+      expectedRevision: 9007199254740993n,
+    });
+    expect(result.nextExpectedRevision).toBe(9007199254740994n);
+    const [read] = await store.readStream('huge', { fromRevision: 9007199254740994n });
+    expect(read?.revision).toBe(9007199254740994n);
+  });
+
+  it('refuses to change or delete a recorded event', async () => {
+    const store = new PostgresEventStore(db.pool);
+    await store.appendToStream('immutable', [event('Fact')], { expectedRevision: 'no_stream' });
+    await expect(
+      db.pool.query(`UPDATE event_store.events SET event_type = 'Fiction'`),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(`DELETE FROM event_store.events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('maps an unreachable database to an unavailable store', async () => {
+    const { createPool } = await import('../../postgres/pool');
+    const dead = createPool({ connectionString: 'postgres://nobody:nothing@127.0.0.1:1/none' });
+    const store = new PostgresEventStore(dead);
+    await expect(store.readStream('any')).rejects.toMatchObject({
+      name: 'EventStoreUnavailableError',
+    });
+    await dead.end();
+  });
+});

@@ -1,0 +1,246 @@
+import type { Pool, PoolClient } from 'pg';
+import {
+  EventStoreUnavailableError,
+  WrongExpectedVersionError,
+  type AllSubscription,
+  type AppendResult,
+  type Checkpoint,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+} from '../../../application/ports/eventStore';
+import { isConnectionError } from '../../postgres/pool';
+import { comparePositions, decodeCheckpoint, encodeCheckpoint } from './checkpoint';
+import { AppendNotifications } from './appendNotifications';
+import { postgresSubscription } from './postgresSubscription';
+
+type EventRow = {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+};
+
+const EVENT_COLUMNS = `global_position, transaction_id, stream_id, stream_revision, event_id,
+  event_type, data, metadata, recorded_at`;
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  streamId: row.stream_id,
+  revision: BigInt(row.stream_revision),
+  type: row.event_type,
+  data: row.data,
+  metadata: row.metadata,
+  checkpoint: encodeCheckpoint({
+    transactionId: BigInt(row.transaction_id),
+    globalPosition: BigInt(row.global_position),
+  }),
+  created: row.recorded_at,
+});
+
+/**
+ * How the stream row moves for each expected revision. Each append is one statement: the
+ * stream row changes (or does not, and nothing is inserted) and the events go in atomically.
+ * A concurrent append waits on the stream row and then finds the revision moved.
+ */
+const STREAM_STEP: Record<'no_stream' | 'stream_exists' | 'any' | 'revision', string> = {
+  no_stream: `INSERT INTO event_store.streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
+              ON CONFLICT (stream_id) DO NOTHING RETURNING revision`,
+  stream_exists: `UPDATE event_store.streams SET revision = revision + $2::bigint
+                  WHERE stream_id = $1 RETURNING revision`,
+  any: `INSERT INTO event_store.streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
+        ON CONFLICT (stream_id) DO UPDATE SET revision = event_store.streams.revision + $2::bigint
+        RETURNING revision`,
+  revision: `UPDATE event_store.streams SET revision = revision + $2::bigint
+             WHERE stream_id = $1 AND revision = $7::bigint RETURNING revision`,
+};
+
+const appendStatement = (step: string): string => `
+  WITH stream AS (${step})
+  INSERT INTO event_store.events (stream_id, stream_revision, event_id, event_type, data, metadata)
+  SELECT $1, stream.revision - $2::bigint + e.ord, e.id, e.type, e.data::jsonb, e.metadata::jsonb
+  FROM stream,
+       unnest($3::uuid[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
+  RETURNING global_position, transaction_id, stream_revision`;
+
+const APPEND = {
+  no_stream: appendStatement(STREAM_STEP.no_stream),
+  stream_exists: appendStatement(STREAM_STEP.stream_exists),
+  any: appendStatement(STREAM_STEP.any),
+  revision: appendStatement(STREAM_STEP.revision),
+};
+
+export type PostgresEventStoreOptions = Readonly<{
+  /** how often a subscriber looks for events when no notification arrives, in ms */
+  pollIntervalMs?: number;
+  /** events per page when a subscriber catches up */
+  pageSize?: number;
+}>;
+
+/** The embedded default and small-deployment store: one PostgreSQL database, schema event_store. */
+export class PostgresEventStore implements EventStore {
+  private readonly notifications: AppendNotifications;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
+    this.notifications = new AppendNotifications(pool);
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    { expectedRevision }: Readonly<{ expectedRevision: ExpectedRevision }>,
+  ): Promise<AppendResult> {
+    if (events.length === 0) return this.appendNothing(streamId, expectedRevision);
+    const kind = typeof expectedRevision === 'bigint' ? 'revision' : expectedRevision;
+    const params: unknown[] = [
+      streamId,
+      events.length,
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+    ];
+    if (typeof expectedRevision === 'bigint') params.push(expectedRevision.toString());
+    const result = await this.query<{
+      global_position: string;
+      transaction_id: string;
+      stream_revision: string;
+    }>(APPEND[kind], params);
+    if (result.length === 0) {
+      throw new WrongExpectedVersionError(
+        streamId,
+        expectedRevision,
+        await this.currentRevision(streamId),
+      );
+    }
+    // rows come back in insert order; the last one is the stream's new revision
+    const last = result.reduce((a, b) =>
+      BigInt(a.global_position) > BigInt(b.global_position) ? a : b,
+    );
+    return {
+      nextExpectedRevision: BigInt(last.stream_revision),
+      checkpoint: encodeCheckpoint({
+        transactionId: BigInt(last.transaction_id),
+        globalPosition: BigInt(last.global_position),
+      }),
+    };
+  }
+
+  async readStream(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<readonly RecordedEvent[]> {
+    const rows = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM event_store.events
+       WHERE stream_id = $1 AND stream_revision >= $2
+       ORDER BY stream_revision LIMIT $3`,
+      [streamId, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const from = decodeCheckpoint(options.from);
+    // Only transactions older than every running one are visible: nothing below them can
+    // still commit, so resuming after the last row read never skips a late commit.
+    const rows = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM event_store.events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $3`,
+      [from.transactionId.toString(), from.globalPosition.toString(), options.maxCount ?? 1000],
+    );
+    const events = rows.map(toRecorded);
+    const last = events[events.length - 1];
+    return { events, checkpoint: last === undefined ? (options.from ?? null) : last.checkpoint };
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    return postgresSubscription(this, this.notifications, {
+      ...options,
+      pollIntervalMs: this.options.pollIntervalMs ?? 500,
+      pageSize: this.options.pageSize ?? 500,
+    });
+  }
+
+  compareCheckpoints(a: Checkpoint | null, b: Checkpoint | null): -1 | 0 | 1 {
+    return comparePositions(decodeCheckpoint(a), decodeCheckpoint(b));
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1 FROM event_store.streams LIMIT 1', []);
+  }
+
+  async close(): Promise<void> {
+    await this.notifications.close();
+  }
+
+  private async appendNothing(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
+    const actual = await this.currentRevision(streamId);
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && actual === 'no_stream') ||
+      (expected === 'stream_exists' && actual !== 'no_stream') ||
+      expected === actual;
+    if (!ok) throw new WrongExpectedVersionError(streamId, expected, actual);
+    const head = await this.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id, global_position FROM event_store.events
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      [],
+    );
+    const top = head[0];
+    return {
+      nextExpectedRevision: actual === 'no_stream' ? -1n : actual,
+      checkpoint: encodeCheckpoint(
+        top === undefined
+          ? { transactionId: 0n, globalPosition: 0n }
+          : {
+              transactionId: BigInt(top.transaction_id),
+              globalPosition: BigInt(top.global_position),
+            },
+      ),
+    };
+  }
+
+  private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    const rows = await this.query<{ revision: string }>(
+      'SELECT revision FROM event_store.streams WHERE stream_id = $1',
+      [streamId],
+    );
+    const row = rows[0];
+    return row === undefined ? 'no_stream' : BigInt(row.revision);
+  }
+
+  private async query<R extends object>(
+    sql: string,
+    params: unknown[],
+    client?: PoolClient,
+  ): Promise<R[]> {
+    try {
+      const result = await (client ?? this.pool).query<R>(sql, params);
+      return result.rows;
+    } catch (error) {
+      if (isConnectionError(error)) {
+        throw new EventStoreUnavailableError('the PostgreSQL event store is unreachable', 2, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { Middleware } from 'koa';
+import { EventStoreUnavailableError } from '../../../application/ports/eventStore';
+import { isConnectionError } from '../../postgres/pool';
+import { errorStatus } from '../errorStatus';
+import { HttpError } from '../httpError';
+import type { RequestState } from './requestContext';
+
+type BodyParserError = { status?: number; type?: string; expose?: boolean };
+
+/** Turns whatever a handler threw into the HTTP error of its code. */
+const toHttpError = (error: unknown): HttpError => {
+  if (error instanceof HttpError) return error;
+  if (error instanceof EventStoreUnavailableError) {
+    return new HttpError(
+      'E_UNAVAILABLE',
+      'the event store is unavailable; retry later',
+      undefined,
+      {
+        'Retry-After': String(error.retryAfterSeconds),
+      },
+    );
+  }
+  if (isConnectionError(error)) {
+    return new HttpError('E_UNAVAILABLE', 'the database is unavailable; retry later', undefined, {
+      'Retry-After': '2',
+    });
+  }
+  const parser = error as BodyParserError;
+  if (parser?.type === 'entity.too.large' || parser?.status === 413) {
+    return new HttpError('E_PAYLOAD_TOO_LARGE', 'the request body is larger than allowed');
+  }
+  if (
+    parser?.type === 'entity.parse.failed' ||
+    parser?.type === 'encoding.unsupported' ||
+    parser?.status === 400
+  ) {
+    return new HttpError('E_MALFORMED_JSON', 'the request body is not valid JSON');
+  }
+  if (parser?.status === 415)
+    return new HttpError('E_UNSUPPORTED_MEDIA_TYPE', 'unsupported content type');
+  return new HttpError('E_INTERNAL', 'internal error; the request id identifies it in our logs');
+};
+
+/** Every error leaves as `{ code, message, details? }`; a stack trace never does. */
+export const errorHandler = (): Middleware<RequestState> => async (ctx, next) => {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) {
+      throw new HttpError('E_NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
+    }
+    if (ctx.status === 405 && ctx.body === undefined) {
+      throw new HttpError('E_NOT_FOUND', `${ctx.method} is not allowed on ${ctx.path}`);
+    }
+  } catch (error) {
+    const http = toHttpError(error);
+    if (http.code === 'E_INTERNAL' || http.code === 'E_UNAVAILABLE') {
+      ctx.state.log?.error({ err: error }, http.message);
+    }
+    ctx.status = errorStatus[http.code];
+    for (const [name, value] of Object.entries(http.headers)) ctx.set(name, value);
+    ctx.body = {
+      code: http.code,
+      message: http.message,
+      ...(http.details === undefined ? {} : { details: http.details }),
+      ...(http.code === 'E_INTERNAL' ? { request_id: ctx.state.requestId } : {}),
+    };
+  }
+};

@@ -1,0 +1,104 @@
+import type { Pool } from 'pg';
+
+export type Migration = Readonly<{ version: number; name: string; sql: string }>;
+
+/**
+ * Versioned, forward-only schema changes. Append new ones; never edit one that has shipped.
+ * Read-model tables are owned by their projections (src/projections), not listed here.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event store',
+    sql: `
+      CREATE SCHEMA IF NOT EXISTS event_store;
+
+      -- one row per stream: its last revision, the target of every optimistic append
+      CREATE TABLE event_store.streams (
+        stream_id text PRIMARY KEY,
+        revision bigint NOT NULL CHECK (revision >= 0),
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE event_store.events (
+        global_position bigserial PRIMARY KEY,
+        -- the appending transaction: readers only see transactions older than every running one,
+        -- so an event committing late with a lower global_position is never skipped (SPEC 1.2)
+        transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        stream_id text NOT NULL,
+        stream_revision bigint NOT NULL,
+        event_id uuid NOT NULL UNIQUE,
+        event_type text NOT NULL,
+        data jsonb NOT NULL,
+        metadata jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (stream_id, stream_revision)
+      );
+
+      CREATE INDEX events_global_order ON event_store.events (transaction_id, global_position);
+
+      -- wakes subscribers at commit; payloads are collapsed per transaction
+      CREATE FUNCTION event_store.notify_appended() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('event_store_appended', '');
+        RETURN NULL;
+      END $$;
+
+      CREATE TRIGGER events_appended AFTER INSERT ON event_store.events
+        FOR EACH STATEMENT EXECUTE FUNCTION event_store.notify_appended();
+
+      -- the log is immutable: no update, no delete, whoever connects
+      CREATE FUNCTION event_store.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'event_store.events is append-only';
+      END $$;
+
+      CREATE TRIGGER events_immutable BEFORE UPDATE OR DELETE ON event_store.events
+        FOR EACH ROW EXECUTE FUNCTION event_store.refuse_change();
+    `,
+  },
+];
+
+const MIGRATION_LOCK = 7_300_001;
+
+/** Applies pending migrations once, whichever of several starting processes gets there first. */
+export const migrate = async (
+  pool: Pool,
+  list: readonly Migration[] = migrations,
+): Promise<number[]> => {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS public.parley_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    const done = await client.query<{ version: number }>(
+      'SELECT version FROM public.parley_migrations',
+    );
+    const applied = new Set(done.rows.map((r) => r.version));
+    const ran: number[] = [];
+    for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO public.parley_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+        await client.query('COMMIT');
+        ran.push(migration.version);
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+    return ran;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+};

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../src/infrastructure/postgres/embedded';
+import { runParley, waitForOk } from './support/process';
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The README's promise: `npm start` on nothing runs on an embedded PostgreSQL under DATA_DIR. */
+describe('the embedded default', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'parley-start-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  const postmasterPid = (): number | null => {
+    const file = path.join(dataDir, 'postgres', 'postmaster.pid');
+    return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : null;
+  };
+
+  it('starts, answers /healthz within 30 s, and stops PostgreSQL on Ctrl-C', async () => {
+    const port = await freePort();
+    const parley = runParley({ DATA_DIR: dataDir, PORT: String(port) });
+    const took = await waitForOk(`http://127.0.0.1:${port}/healthz`, 30_000, parley);
+    expect(took).toBeLessThan(30_000);
+    expect(parley.output()).toMatch(/embedded PostgreSQL started/);
+    expect(parley.output()).toMatch(/database migrated/);
+    const pid = postmasterPid();
+    expect(pid).not.toBeNull();
+    expect(isAlive(pid as number)).toBe(true);
+
+    parley.child.kill('SIGINT');
+    expect(await parley.exited).toBe(0);
+    expect(isAlive(pid as number)).toBe(false);
+    expect(postmasterPid()).toBeNull();
+  });
+
+  it('reuses the data on a second start', async () => {
+    const cluster = path.join(dataDir, 'postgres', 'PG_VERSION');
+    const initialised = statSync(cluster).mtimeMs;
+    const port = await freePort();
+    const parley = runParley({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitForOk(`http://127.0.0.1:${port}/readyz`, 30_000, parley);
+    expect(statSync(cluster).mtimeMs).toBe(initialised);
+    // the schema is there already: nothing to migrate
+    expect(parley.output()).not.toMatch(/database migrated/);
+    parley.child.kill('SIGTERM');
+    expect(await parley.exited).toBe(0);
+  });
+
+  it('stops an orphaned PostgreSQL left by a killed process and starts again', async () => {
+    const port = await freePort();
+    const first = runParley({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitForOk(`http://127.0.0.1:${port}/healthz`, 30_000, first);
+    const orphan = postmasterPid() as number;
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(isAlive(orphan)).toBe(true);
+
+    const second = runParley({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitForOk(`http://127.0.0.1:${port}/readyz`, 30_000, second);
+    expect(isAlive(orphan)).toBe(false);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('exits with code 2 and names the variable when the configuration is bad', async () => {
+    const parley = runParley({ DATA_DIR: dataDir, PORT: 'eighty' });
+    expect(await parley.exited).toBe(2);
+    expect(parley.output()).toMatch(/PORT must be an integer/);
+  });
+});
