@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const SRC = path.join(__dirname, '..', 'src');
 
 const sourceFiles = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => {
+  (existsSync(dir) ? readdirSync(dir) : []).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return sourceFiles(full);
     return name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.suite.ts')

@@ -1,23 +1,48 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Router from '@koa/router';
 import type { Pool } from 'pg';
+import type { Clock } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/eventStore';
+import type { IdGenerator } from '../application/ports/ids';
+import { hashToken } from '../application/secrets';
+import { StreamLocks } from '../application/streamLocks';
+import { resolveAdminToken, type AdminToken } from './adminToken';
+import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
 import { healthRoutes } from './http/routes/health';
+import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
 import { migrate } from './postgres/migrations';
 import { createPool } from './postgres/pool';
 
+/** What every module of Parley may use; built once per process by startParley. */
+export type ParleyDeps = Readonly<{
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  store: EventStore;
+  clock: Clock;
+  ids: IdGenerator;
+  locks: StreamLocks;
+  adminTokenHash: string;
+  /** where channel endpoints live, as integrators must call them */
+  publicUrl: string;
+}>;
+
+/** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
+export type Worker = Readonly<{ name: string; start(): Promise<void>; stop(): Promise<void> }>;
+
 export type Parley = Readonly<{
   url: string;
   server: Server;
-  pool: Pool;
-  store: EventStore;
+  deps: ParleyDeps;
+  adminToken: AdminToken;
   embedded: EmbeddedPostgres | null;
-  /** stops accepting, drains, then releases the store, the pool and the embedded server */
+  /** stops accepting, drains, stops workers, then releases the store, the pool and the embedded server */
   close(): Promise<void>;
 }>;
 
@@ -29,6 +54,22 @@ const listen = (server: Server, port: number, host: string): Promise<void> =>
       resolve();
     });
   });
+
+const urlOf = (server: Server): string => {
+  const { address, port } = server.address() as AddressInfo;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+};
+
+/** The HTTP routes of every module. */
+const routersFor = (deps: ParleyDeps): Router[] => [
+  healthRoutes([
+    { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
+    { name: 'event_store', check: () => deps.store.ping() },
+  ]),
+];
+
+/** The background workers of every module. */
+const workersFor = (_deps: ParleyDeps): Worker[] => [];
 
 /** The composition root: every port gets its adapter here and nowhere else. */
 export const startParley = async (config: Config, logger: Logger): Promise<Parley> => {
@@ -55,22 +96,32 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
     const applied = await migrate(pool);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const store = await createEventStore(config, pool);
+    const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
 
+    const server = createServer();
+    server.keepAliveTimeout = 65_000;
+    await listen(server, config.port, config.host);
+    const url = urlOf(server);
+    const deps: ParleyDeps = {
+      config,
+      logger,
+      pool,
+      store,
+      clock: systemClock,
+      ids: objectIdGenerator(),
+      locks: new StreamLocks(),
+      adminTokenHash: hashToken(adminToken.token),
+      publicUrl: config.publicUrl ?? url,
+    };
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.limits.bodyBytes,
-      routers: [
-        healthRoutes([
-          { name: 'database', check: async () => void (await pool.query('SELECT 1')) },
-          { name: 'event_store', check: () => store.ping() },
-        ]),
-      ],
+      routers: routersFor(deps),
     });
-    const server = createServer(app.callback());
-    server.keepAliveTimeout = 65_000;
-    await listen(server, config.port, config.host);
-    const address = server.address() as AddressInfo;
-    const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+    server.on('request', app.callback());
+
+    const workers = workersFor(deps);
+    for (const worker of workers) await worker.start();
 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> =>
@@ -81,11 +132,18 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
           // requests still running after the grace period are cut
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
+        for (const worker of [...workers].reverse()) {
+          await worker
+            .stop()
+            .catch((error: unknown) =>
+              logger.error({ err: error, worker: worker.name }, 'stop failed'),
+            );
+        }
         await store.close();
         await releaseDatabase();
       })());
 
-    return { url, server, pool, store, embedded, close };
+    return { url, server, deps, adminToken, embedded, close };
   } catch (error) {
     await releaseDatabase();
     throw error;

@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../src/infrastructure/config';
+import { createLogger } from '../../src/infrastructure/logger';
+import { startParley, type Parley } from '../../src/infrastructure/parley';
+import { createTestDatabase } from './database';
+
+export type TestParley = Parley & {
+  /** the admin bearer header */
+  admin: Readonly<{ authorization: string }>;
+  /** fetch relative to the server */
+  request: (pathAndQuery: string, init?: RequestInit) => Promise<Response>;
+};
+
+/**
+ * A whole Parley, in process, on 127.0.0.1 and a database of its own: for HTTP acceptance tests.
+ * `env` overrides configuration variables (limits, rate limit, …).
+ */
+export const startTestParley = async (
+  env: Record<string, string> = {},
+): Promise<TestParley & { stop(): Promise<void> }> => {
+  const db = await createTestDatabase({ migrate: false, poolSize: 2 });
+  await db.pool.end();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-app-'));
+  const config: Config = loadConfig({
+    DATABASE_URL: db.connectionString,
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ADMIN_TOKEN: 'test-admin-token-0123456789',
+    LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const parley = await startParley(config, createLogger(config.logLevel));
+  return {
+    ...parley,
+    admin: { authorization: `Bearer ${config.adminToken}` },
+    request: (pathAndQuery, init) => fetch(`${parley.url}${pathAndQuery}`, init),
+    stop: async () => {
+      await parley.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** beforeAll/afterAll around startTestParley; the handle fills in before the first test. */
+export const useTestParley = (env: Record<string, string> = {}): TestParley => {
+  const handle = {} as TestParley & { stop?: () => Promise<void> };
+  beforeAll(async () => Object.assign(handle, await startTestParley(env)));
+  afterAll(async () => handle.stop?.());
+  return handle;
+};
