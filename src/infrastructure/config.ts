@@ -78,6 +78,7 @@ const variables = {
   MAX_TITLE_LENGTH: intFromEnv(1, 65536),
   RATE_LIMIT_PER_SECOND: intFromEnv(0, 1_000_000),
   RATE_LIMIT_BURST: intFromEnv(1, 1_000_000),
+  MIN_POSITION_TIMEOUT_MS: intFromEnv(0, 60_000),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
@@ -108,6 +109,8 @@ export type Config = Readonly<{
   limits: Limits;
   /** per channel; 0 turns rate limiting off */
   rateLimit: Readonly<{ perSecond: number; burst: number }>;
+  /** how long a read with `min_position` waits for the read models to catch up */
+  minPositionTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -164,6 +167,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       perSecond: values.RATE_LIMIT_PER_SECOND ?? 100,
       burst: values.RATE_LIMIT_BURST ?? 200,
     },
+    minPositionTimeoutMs: values.MIN_POSITION_TIMEOUT_MS ?? 5_000,
   };
 };
 

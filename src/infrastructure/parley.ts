@@ -12,12 +12,16 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
+import { staffAuth } from './http/auth/staffAuth';
 import { healthRoutes } from './http/routes/health';
+import { metricsRoutes } from './http/routes/metrics';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
+import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
 import { migrate } from './postgres/migrations';
 import { createPool } from './postgres/pool';
+import { readModelsFor, type ReadModels } from './readModels';
 
 /** What every module of Parley may use; built once per process by startParley. */
 export type ParleyDeps = Readonly<{
@@ -60,16 +64,33 @@ const urlOf = (server: Server): string => {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 };
 
+/** The long-lived parts of each module, built once per process; routers and workers share them. */
+type Modules = Readonly<{ metrics: MetricsRegistry; readModels: ReadModels }>;
+
+const modulesFor = (deps: ParleyDeps): Modules => {
+  const metrics = new MetricsRegistry();
+  metrics.register(processMetrics);
+  return { metrics, readModels: readModelsFor(deps, metrics) };
+};
+
 /** The HTTP routes of every module. */
-const routersFor = (deps: ParleyDeps): Router[] => [
-  healthRoutes([
-    { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
-    { name: 'event_store', check: () => deps.store.ping() },
-  ]),
+const routersFor = (deps: ParleyDeps, modules: Modules): Router[] => [
+  healthRoutes(
+    [
+      { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
+      { name: 'event_store', check: () => deps.store.ping() },
+    ],
+    () => modules.readModels.readiness(),
+  ),
+  metricsRoutes(modules.metrics),
+  // operators' tokens join the admin's when the operators module lands
+  ...modules.readModels.routers(staffAuth(deps.adminTokenHash)),
 ];
 
 /** The background workers of every module. */
-const workersFor = (_deps: ParleyDeps): Worker[] => [];
+const workersFor = (_deps: ParleyDeps, modules: Modules): Worker[] => [
+  ...modules.readModels.workers,
+];
 
 /** The composition root: every port gets its adapter here and nowhere else. */
 export const startParley = async (config: Config, logger: Logger): Promise<Parley> => {
@@ -113,14 +134,15 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
       adminTokenHash: hashToken(adminToken.token),
       publicUrl: config.publicUrl ?? url,
     };
+    const modules = modulesFor(deps);
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.limits.bodyBytes,
-      routers: routersFor(deps),
+      routers: routersFor(deps, modules),
     });
     server.on('request', app.callback());
 
-    const workers = workersFor(deps);
+    const workers = workersFor(deps, modules);
     for (const worker of workers) await worker.start();
 
     let closing: Promise<void> | null = null;
