@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Clock } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/eventStore';
 import type { IdGenerator } from '../application/ports/ids';
+import { bootstrapFirstChannel, type Bootstrapped } from '../application/channels/bootstrap';
 import { hashToken } from '../application/secrets';
 import { StreamLocks } from '../application/streamLocks';
 import { resolveAdminToken, type AdminToken } from './adminToken';
@@ -12,7 +13,11 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
+import type { OperatorTokens } from './http/auth/staffAuth';
+import { channelRoutes } from './http/routes/channels';
+import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
+import { inboundRoutes } from './http/routes/inbound';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
@@ -29,6 +34,8 @@ export type ParleyDeps = Readonly<{
   ids: IdGenerator;
   locks: StreamLocks;
   adminTokenHash: string;
+  /** resolves operator bearer tokens for staffAuth */
+  operatorTokens: OperatorTokens;
   /** where channel endpoints live, as integrators must call them */
   publicUrl: string;
 }>;
@@ -41,6 +48,8 @@ export type Parley = Readonly<{
   server: Server;
   deps: ParleyDeps;
   adminToken: AdminToken;
+  /** the channel the first start on an empty store created, with its token (shown once) */
+  firstChannel: Bootstrapped | null;
   embedded: EmbeddedPostgres | null;
   /** stops accepting, drains, stops workers, then releases the store, the pool and the embedded server */
   close(): Promise<void>;
@@ -66,13 +75,25 @@ const routersFor = (deps: ParleyDeps): Router[] => [
     { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
     { name: 'event_store', check: () => deps.store.ping() },
   ]),
+  inboundRoutes(deps),
+  channelRoutes(deps),
+  contactCommandRoutes(deps),
 ];
 
 /** The background workers of every module. */
 const workersFor = (_deps: ParleyDeps): Worker[] => [];
 
 /** The composition root: every port gets its adapter here and nowhere else. */
-export const startParley = async (config: Config, logger: Logger): Promise<Parley> => {
+export type StartOptions = Readonly<{
+  /** wraps the event store: tests inject faults (a crash between two appends) this way */
+  wrapStore?: (store: EventStore) => EventStore;
+}>;
+
+export const startParley = async (
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<Parley> => {
   const embedded =
     config.databaseUrl === null
       ? await startEmbeddedPostgres({
@@ -95,7 +116,8 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
   try {
     const applied = await migrate(pool);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    const store = await createEventStore(config, pool);
+    const created = await createEventStore(config, pool);
+    const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
 
     const server = createServer();
@@ -111,14 +133,21 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
       ids: objectIdGenerator(),
       locks: new StreamLocks(),
       adminTokenHash: hashToken(adminToken.token),
+      operatorTokens: async () => null,
       publicUrl: config.publicUrl ?? url,
     };
     const app = createHttpApp({
       logger,
-      bodyLimitBytes: config.limits.bodyBytes,
       routers: routersFor(deps),
     });
     server.on('request', app.callback());
+
+    const firstChannel = await bootstrapFirstChannel(deps, {
+      correlationId: deps.ids.uuid(),
+      causationId: null,
+      actor: { type: 'system' },
+      now: deps.clock.now(),
+    });
 
     const workers = workersFor(deps);
     for (const worker of workers) await worker.start();
@@ -143,7 +172,7 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
         await releaseDatabase();
       })());
 
-    return { url, server, deps, adminToken, embedded, close };
+    return { url, server, deps, adminToken, firstChannel, embedded, close };
   } catch (error) {
     await releaseDatabase();
     throw error;
