@@ -18,6 +18,7 @@ import { channelRoutes } from './http/routes/channels';
 import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
 import { inboundRoutes } from './http/routes/inbound';
+import { openApiRoutes } from './http/routes/openapi';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
@@ -69,8 +70,8 @@ const urlOf = (server: Server): string => {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 };
 
-/** The HTTP routes of every module. */
-const routersFor = (deps: ParleyDeps): Router[] => [
+/** The HTTP routes of every module; each one is in the OpenAPI document (test/openapi.spec.ts). */
+export const routersFor = (deps: ParleyDeps): Router[] => [
   healthRoutes([
     { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
     { name: 'event_store', check: () => deps.store.ping() },
@@ -78,6 +79,7 @@ const routersFor = (deps: ParleyDeps): Router[] => [
   inboundRoutes(deps),
   channelRoutes(deps),
   contactCommandRoutes(deps),
+  openApiRoutes(deps.publicUrl),
 ];
 
 /** The background workers of every module. */
