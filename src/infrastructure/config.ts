@@ -1,5 +1,6 @@
 import { isLeft } from 'fp-ts/Either';
 import * as t from 'io-ts';
+import { getCountries } from 'libphonenumber-js';
 
 /** A string from the environment that must read as an integer within bounds. */
 const intFromEnv = (min: number, max: number) =>
@@ -78,6 +79,10 @@ const variables = {
   MAX_TITLE_LENGTH: intFromEnv(1, 65536),
   RATE_LIMIT_PER_SECOND: intFromEnv(0, 1_000_000),
   RATE_LIMIT_BURST: intFromEnv(1, 1_000_000),
+  DEFAULT_PHONE_REGION: t.keyof(
+    Object.fromEntries(getCountries().map((c) => [c, null])) as Record<string, null>,
+    'an ISO 3166 country code known to libphonenumber, like RU or US',
+  ),
   MIN_POSITION_TIMEOUT_MS: intFromEnv(0, 60_000),
 } as const;
 
@@ -107,6 +112,8 @@ export type Config = Readonly<{
   webhookAllowPrivate: boolean;
   logLevel: t.TypeOf<typeof logLevel>;
   limits: Limits;
+  /** the country of phone numbers written without a country code */
+  defaultPhoneRegion: string;
   /** per channel; 0 turns rate limiting off */
   rateLimit: Readonly<{ perSecond: number; burst: number }>;
   /** how long a read with `min_position` waits for the read models to catch up */
@@ -163,6 +170,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       referenceLength: values.MAX_REFERENCE_LENGTH ?? 512,
       titleLength: values.MAX_TITLE_LENGTH ?? 512,
     },
+    defaultPhoneRegion: values.DEFAULT_PHONE_REGION ?? 'RU',
     rateLimit: {
       perSecond: values.RATE_LIMIT_PER_SECOND ?? 100,
       burst: values.RATE_LIMIT_BURST ?? 200,

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Clock } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/eventStore';
 import type { IdGenerator } from '../application/ports/ids';
+import { bootstrapFirstChannel, type Bootstrapped } from '../application/channels/bootstrap';
 import { hashToken } from '../application/secrets';
 import { StreamLocks } from '../application/streamLocks';
 import { resolveAdminToken, type AdminToken } from './adminToken';
@@ -12,9 +13,13 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
-import { staffAuth } from './http/auth/staffAuth';
+import { staffAuth, type OperatorTokens } from './http/auth/staffAuth';
+import { channelRoutes } from './http/routes/channels';
+import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
+import { inboundRoutes } from './http/routes/inbound';
 import { metricsRoutes } from './http/routes/metrics';
+import { openApiRoutes } from './http/routes/openapi';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
@@ -33,6 +38,8 @@ export type ParleyDeps = Readonly<{
   ids: IdGenerator;
   locks: StreamLocks;
   adminTokenHash: string;
+  /** resolves operator bearer tokens for staffAuth */
+  operatorTokens: OperatorTokens;
   /** where channel endpoints live, as integrators must call them */
   publicUrl: string;
 }>;
@@ -45,6 +52,8 @@ export type Parley = Readonly<{
   server: Server;
   deps: ParleyDeps;
   adminToken: AdminToken;
+  /** the channel the first start on an empty store created, with its token (shown once) */
+  firstChannel: Bootstrapped | null;
   embedded: EmbeddedPostgres | null;
   /** stops accepting, drains, stops workers, then releases the store, the pool and the embedded server */
   close(): Promise<void>;
@@ -65,16 +74,16 @@ const urlOf = (server: Server): string => {
 };
 
 /** The long-lived parts of each module, built once per process; routers and workers share them. */
-type Modules = Readonly<{ metrics: MetricsRegistry; readModels: ReadModels }>;
+export type Modules = Readonly<{ metrics: MetricsRegistry; readModels: ReadModels }>;
 
-const modulesFor = (deps: ParleyDeps): Modules => {
+export const modulesFor = (deps: ParleyDeps): Modules => {
   const metrics = new MetricsRegistry();
   metrics.register(processMetrics);
   return { metrics, readModels: readModelsFor(deps, metrics) };
 };
 
-/** The HTTP routes of every module. */
-const routersFor = (deps: ParleyDeps, modules: Modules): Router[] => [
+/** The HTTP routes of every module; each one is in the OpenAPI document (test/openapi.spec.ts). */
+export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)): Router[] => [
   healthRoutes(
     [
       { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
@@ -83,8 +92,11 @@ const routersFor = (deps: ParleyDeps, modules: Modules): Router[] => [
     () => modules.readModels.readiness(),
   ),
   metricsRoutes(modules.metrics),
-  // operators' tokens join the admin's when the operators module lands
-  ...modules.readModels.routers(staffAuth(deps.adminTokenHash)),
+  inboundRoutes(deps),
+  channelRoutes(deps),
+  contactCommandRoutes(deps),
+  ...modules.readModels.routers(staffAuth(deps.adminTokenHash, deps.operatorTokens)),
+  openApiRoutes(deps.publicUrl),
 ];
 
 /** The background workers of every module. */
@@ -93,7 +105,16 @@ const workersFor = (_deps: ParleyDeps, modules: Modules): Worker[] => [
 ];
 
 /** The composition root: every port gets its adapter here and nowhere else. */
-export const startParley = async (config: Config, logger: Logger): Promise<Parley> => {
+export type StartOptions = Readonly<{
+  /** wraps the event store: tests inject faults (a crash between two appends) this way */
+  wrapStore?: (store: EventStore) => EventStore;
+}>;
+
+export const startParley = async (
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<Parley> => {
   const embedded =
     config.databaseUrl === null
       ? await startEmbeddedPostgres({
@@ -116,7 +137,8 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
   try {
     const applied = await migrate(pool);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    const store = await createEventStore(config, pool);
+    const created = await createEventStore(config, pool);
+    const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
 
     const server = createServer();
@@ -132,15 +154,22 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
       ids: objectIdGenerator(),
       locks: new StreamLocks(),
       adminTokenHash: hashToken(adminToken.token),
+      operatorTokens: async () => null,
       publicUrl: config.publicUrl ?? url,
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({
       logger,
-      bodyLimitBytes: config.limits.bodyBytes,
       routers: routersFor(deps, modules),
     });
     server.on('request', app.callback());
+
+    const firstChannel = await bootstrapFirstChannel(deps, {
+      correlationId: deps.ids.uuid(),
+      causationId: null,
+      actor: { type: 'system' },
+      now: deps.clock.now(),
+    });
 
     const workers = workersFor(deps, modules);
     for (const worker of workers) await worker.start();
@@ -165,7 +194,7 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
         await releaseDatabase();
       })());
 
-    return { url, server, deps, adminToken, embedded, close };
+    return { url, server, deps, adminToken, firstChannel, embedded, close };
   } catch (error) {
     await releaseDatabase();
     throw error;

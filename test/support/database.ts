@@ -51,7 +51,7 @@ export const createTestDatabase = async (
     pool,
     connectionString,
     drop: async () => {
-      await pool.end();
+      if (!pool.ended) await pool.end();
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
