@@ -38,10 +38,10 @@ export const randomFrom = (seed: number) => {
  * Writes domain events through the deciders (load → decide → append), as the write side will:
  * a test can build any history the domain allows without the HTTP endpoints.
  */
-export const writer = (store: EventStore) => {
+export const writer = (store: EventStore, startAt = new Date('2026-01-05T08:00:00.000Z')) => {
   const deps: AggregateDeps = { store, ids: objectIdGenerator(), locks: new StreamLocks() };
   let last: Checkpoint | null = null;
-  let clock = new Date('2026-01-05T08:00:00.000Z').getTime();
+  let clock = startAt.getTime();
   const context = (): CommandContext => ({
     correlationId: deps.ids.uuid(),
     causationId: null,

@@ -61,16 +61,17 @@ export const textParam = (maxLength: number) =>
     String,
   );
 
+/** The parameter's name, as the body decoder names fields (`limit`, `cursor`). */
 const pathOf = (context: t.Context): string =>
   context
     .slice(1)
     .map((entry) => entry.key)
     .filter((key) => key !== '')
-    .reduce((path, key) => (/^\d+$/.test(key) ? `${path}[${key}]` : `${path}.${key}`), '$.query');
+    .join('.');
 
 const messageOf = (error: t.ValidationError): string => {
   const leaf = error.context[error.context.length - 1];
-  return error.message ?? `must be ${leaf?.type.name ?? 'valid'}`;
+  return error.message ?? `expected ${leaf?.type.name ?? 'a valid value'}`;
 };
 
 /**
@@ -84,14 +85,14 @@ export const decodeQuery = <P extends t.Props>(
 ): t.TypeOf<t.PartialC<P>> => {
   const details: ValidationDetail[] = Object.keys(query)
     .filter((name) => !(name in codec.props))
-    .map((name) => ({ path: `$.query.${name}`, message: 'is not a parameter of this endpoint' }));
+    .map((name) => ({ path: name, message: 'is not a parameter of this endpoint' }));
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
   const decoded = codec.decode(present);
   if (isLeft(decoded)) {
     details.push(...decoded.left.map((e) => ({ path: pathOf(e.context), message: messageOf(e) })));
   }
   if (details.length > 0 || isLeft(decoded)) {
-    throw new HttpError('E_VALIDATION', 'invalid query parameters', details);
+    throw new HttpError('E_VALIDATION', 'the query parameters are not valid', details);
   }
   return decoded.right;
 };

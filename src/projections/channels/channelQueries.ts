@@ -56,8 +56,3 @@ const toView = (row: Row): ChannelView => ({
 /** Every channel, deleted ones included (their status says so), oldest first. */
 export const listChannels = async (pool: Pool): Promise<ChannelView[]> =>
   (await pool.query<Row>(`${SELECT} ORDER BY c.created_at, c.channel_id`)).rows.map(toView);
-
-export const getChannel = async (pool: Pool, channelId: string): Promise<ChannelView | null> => {
-  const row = (await pool.query<Row>(`${SELECT} WHERE c.channel_id = $1`, [channelId])).rows[0];
-  return row === undefined ? null : toView(row);
-};

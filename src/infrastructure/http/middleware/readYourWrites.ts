@@ -21,10 +21,10 @@ export const readYourWrites =
     const position = ctx.query.min_position;
     if (position !== undefined) {
       if (typeof position !== 'string' || !service.isPosition(position)) {
-        throw new HttpError('E_VALIDATION', 'invalid query parameters', [
+        throw new HttpError('E_VALIDATION', 'the query parameters are not valid', [
           {
-            path: '$.query.min_position',
-            message: 'must be a position from an X-Parley-Position response header',
+            path: 'min_position',
+            message: 'expected a position from an X-Parley-Position response header',
           },
         ]);
       }

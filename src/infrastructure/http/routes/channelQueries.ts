@@ -1,57 +1,42 @@
 import Router from '@koa/router';
 import * as t from 'io-ts';
-import { isObjectId } from '../../../domain/shared/ids';
-import {
-  getChannel,
-  listChannels,
-  type ChannelView,
-} from '../../../projections/channels/channelQueries';
+import { listChannels, type ChannelView } from '../../../projections/channels/channelQueries';
+import { requireAdmin, type StaffState } from '../auth/staffAuth';
 import { iso } from '../codecs';
-import { HttpError } from '../httpError';
 import { decodeQuery } from '../queryParams';
+import { endpointUrl } from './channels';
 import type { QueryRouteDeps } from './queryRouteDeps';
 
-const readParams = t.partial({ min_position: t.string });
+const listParams = t.partial({ min_position: t.string });
+
+/** The same shape as channel management's answers (routes/channels.ts). */
+const channelJson = (c: ChannelView, publicUrl: string) => ({
+  id: c.channelId,
+  name: c.name,
+  enabled: c.enabled,
+  deleted: c.status === 'deleted',
+  created_at: iso(c.createdAt),
+  endpoint_url: endpointUrl(publicUrl, c.channelId),
+  tokens: c.tokens.map((tk) => ({
+    id: tk.tokenId,
+    prefix: tk.prefix,
+    issued_at: iso(tk.issuedAt),
+  })),
+});
 
 /**
- * GET /api/channels and /api/channels/{id} from the channels read model. Kept apart from
- * channel management so that it can be dropped if management answers these itself.
+ * GET /api/channels from the channels read model, admin only like the rest of channel
+ * management. One channel is read from its stream by channel management (never stale).
  */
 export const channelQueryRoutes = (
   { pool, auth, readYourWrites }: QueryRouteDeps,
   publicUrl: string,
 ): Router => {
-  const router = new Router();
-  router.use(auth, readYourWrites(['channels']));
-
-  const channelJson = (c: ChannelView) => ({
-    channel_id: c.channelId,
-    name: c.name,
-    enabled: c.enabled,
-    status: c.status,
-    endpoint_url: `${publicUrl}/api/custom-channel/message/${c.channelId}`,
-    tokens: c.tokens.map((tk) => ({
-      token_id: tk.tokenId,
-      prefix: tk.prefix,
-      issued_at: iso(tk.issuedAt),
-    })),
-    created_at: iso(c.createdAt),
-    updated_at: iso(c.updatedAt),
-    deleted_at: iso(c.deletedAt),
-  });
-
+  const router = new Router<StaffState>();
+  router.use(auth, requireAdmin(), readYourWrites(['channels']));
   router.get('/api/channels', async (ctx) => {
-    decodeQuery(readParams, ctx.query);
-    ctx.body = { items: (await listChannels(pool)).map(channelJson) };
+    decodeQuery(listParams, ctx.query);
+    ctx.body = { items: (await listChannels(pool)).map((c) => channelJson(c, publicUrl)) };
   });
-
-  router.get('/api/channels/:id', async (ctx) => {
-    decodeQuery(readParams, ctx.query);
-    const id = ctx.params.id ?? '';
-    const channel = isObjectId(id) ? await getChannel(pool, id) : null;
-    if (channel === null) throw new HttpError('E_CHANNEL_NOT_FOUND', 'channel not found');
-    ctx.body = channelJson(channel);
-  });
-
   return router;
 };

@@ -56,8 +56,8 @@ export const contactQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDep
   router.get('/api/contacts/search', async (ctx) => {
     const q = decodeQuery(searchParams, ctx.query);
     if (q.q === undefined) {
-      throw new HttpError('E_VALIDATION', 'invalid query parameters', [
-        { path: '$.query.q', message: 'is required' },
+      throw new HttpError('E_VALIDATION', 'the query parameters are not valid', [
+        { path: 'q', message: 'required: the text to search for' },
       ]);
     }
     const limit = q.limit ?? DEFAULT_LIMIT;

@@ -1,11 +1,12 @@
 import type { Middleware } from 'koa';
+import type { StaffState } from '../auth/staffAuth';
 import type { Pool } from 'pg';
 
 /** What the read-model query routes need from the composition root. */
 export type QueryRouteDeps = Readonly<{
   pool: Pool;
   /** staffAuth: the admin token or an operator's */
-  auth: Middleware;
+  auth: Middleware<StaffState>;
   /** waits for `?min_position` on the named read models (read-your-writes) */
   readYourWrites: (projections: readonly string[]) => Middleware;
 }>;
