@@ -6,7 +6,8 @@ import { spawnRunners, type ChildRunners } from './support/childRunners';
 import { createTestDatabase } from './support/database';
 import { eventually } from './support/eventually';
 import { waitForPosition } from './support/readModel';
-import { mixedScenario, writer } from './support/scenario';
+import { mixedScenario } from './support/scenario';
+import { writer } from './support/writer';
 
 const NAMES = allProjections.map((p) => p.name);
 

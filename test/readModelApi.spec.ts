@@ -3,7 +3,7 @@ import { dialogDecider } from '../src/domain/dialog/decide';
 import { bodyOf } from './support/http';
 import { createChannel, postMessage, type TestChannel } from './support/inbound';
 import { useTestParley } from './support/parley';
-import { writer, type Writer } from './support/scenario';
+import { writer, type Writer } from './support/writer';
 
 const OPERATOR = 'b0000000000000000000000a';
 const custom = (value: string) => ({ type: 'id', value, service: 'custom', origin: 'custom' });

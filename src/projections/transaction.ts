@@ -7,6 +7,10 @@ export const inTransaction = async <T>(
 ): Promise<T> => {
   const client = await pool.connect();
   let broken = false;
+  // a connection lost between two statements is reported here, not by a query: without a
+  // listener it would be an unhandled 'error' event (the pool only listens to idle clients)
+  const onError = (): void => void (broken = true);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -16,6 +20,7 @@ export const inTransaction = async <T>(
     await client.query('ROLLBACK').catch(() => (broken = true));
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 };

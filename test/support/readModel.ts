@@ -10,7 +10,7 @@ import {
 import { quoted } from '../../src/projections/schema';
 import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
 import { createTestDatabase } from './database';
-import { writer, type Writer } from './scenario';
+import { writer, type Writer } from './writer';
 
 /** Runners for every projection (or the given ones) in this process, fast timings for tests. */
 export const startRunners = async (

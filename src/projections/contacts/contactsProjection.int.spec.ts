@@ -5,7 +5,7 @@ import {
   customItem,
   mergeContacts,
   phoneItem,
-} from '../../../test/support/scenario';
+} from '../../../test/support/writer';
 import { streams } from '../../application/streams';
 import { contactDecider } from '../../domain/contact/decide';
 import { getContact } from './contactQueries';

@@ -6,7 +6,7 @@ import {
   mergeContacts,
   receiveMessage,
   reply,
-} from '../../../test/support/scenario';
+} from '../../../test/support/writer';
 import { streams } from '../../application/streams';
 import { dialogDecider } from '../../domain/dialog/decide';
 import { getDialog, listDialogs } from './dialogQueries';

@@ -7,7 +7,8 @@ import {
   waitForPosition,
 } from '../../../test/support/readModel';
 import { eventually } from '../../../test/support/eventually';
-import { createChannel, mixedScenario } from '../../../test/support/scenario';
+import { mixedScenario } from '../../../test/support/scenario';
+import { createChannel } from '../../../test/support/writer';
 import type {
   AllSubscription,
   EventStore,
