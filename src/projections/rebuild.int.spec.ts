@@ -70,6 +70,7 @@ describe('rebuilding read models from position 0', () => {
       const writes = (async () => {
         for (let seed = 1; writing; seed++) {
           await mixedScenario(store, { seed, steps: 15, writer: world.w });
+          await new Promise((resolve) => setTimeout(resolve, 25));
         }
       })();
       let answered = 0;

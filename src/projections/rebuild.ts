@@ -106,7 +106,8 @@ const replay = async (
   let { checkpoint, events } = from;
   for (;;) {
     if (options.shouldStop?.() === true) throw new RebuildStopped(`${projection.name}: stopped`);
-    const page = await store.readAll({ from: checkpoint, maxCount: options.pageSize ?? 1000 });
+    // short transactions: a long one would hold back every gap-safe reader on the server
+    const page = await store.readAll({ from: checkpoint, maxCount: options.pageSize ?? 500 });
     // an adapter may skip records (system events) and still move the checkpoint
     const moved = page.checkpoint !== null && page.checkpoint !== checkpoint;
     if (page.events.length === 0 && !moved) return { checkpoint, events };
