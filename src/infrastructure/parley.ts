@@ -19,6 +19,8 @@ import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
 import { inboundRoutes } from './http/routes/inbound';
 import { metricsRoutes } from './http/routes/metrics';
+import { inboxRoutes } from './http/routes/inbox';
+import { meRoutes } from './http/routes/me';
 import { openApiRoutes } from './http/routes/openapi';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
@@ -97,6 +99,8 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   contactCommandRoutes(deps),
   ...modules.readModels.routers(staffAuth(deps.adminTokenHash, deps.operatorTokens)),
   openApiRoutes(deps.publicUrl),
+  meRoutes(deps),
+  inboxRoutes(),
 ];
 
 /** The background workers of every module. */
