@@ -13,6 +13,17 @@ import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
 import { healthRoutes } from './http/routes/health';
+import { dialogCommandRoutes } from './http/routes/dialogCommands';
+import { operatorRoutes } from './http/routes/operators';
+import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
+import { webhookRoutes } from './http/routes/webhooks';
+import { staffAuth } from './http/auth/staffAuth';
+import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
+import { listOperators } from '../projections/operators/operatorQueries';
+import { deliveryWorker } from './webhooks/deliveryWorker';
+import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
+import { postgresWebhookSecrets } from './webhooks/secretStore';
+import { systemResolve, webhookUrlGuard, type AddressGuard } from './webhooks/urlGuard';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
@@ -60,16 +71,52 @@ const urlOf = (server: Server): string => {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 };
 
+/** Where webhooks may go: checked at subscribe time and again at every connection. */
+const addressGuardOf = (deps: ParleyDeps): AddressGuard => ({
+  allowPrivate: deps.config.webhookAllowPrivate,
+  resolve: systemResolve,
+});
+
 /** The HTTP routes of every module. */
-const routersFor = (deps: ParleyDeps): Router[] => [
-  healthRoutes([
-    { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
-    { name: 'event_store', check: () => deps.store.ping() },
-  ]),
-];
+const routersFor = (deps: ParleyDeps): Router[] => {
+  const auth = staffAuth(deps.adminTokenHash, operatorTokenResolver(deps.store));
+  const webhookDeps = {
+    ...deps,
+    auth,
+    secrets: postgresWebhookSecrets(deps.pool),
+    urlGuard: webhookUrlGuard(addressGuardOf(deps)),
+  };
+  return [
+    healthRoutes([
+      { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
+      { name: 'event_store', check: () => deps.store.ping() },
+    ]),
+    operatorRoutes({ ...deps, auth, listOperators: () => listOperators(deps.pool) }),
+    dialogCommandRoutes({ ...deps, auth, limits: deps.config.limits }),
+    webhookRoutes(webhookDeps),
+    webhookDeliveryRoutes(webhookDeps),
+  ];
+};
 
 /** The background workers of every module. */
-const workersFor = (_deps: ParleyDeps): Worker[] => [];
+const workersFor = (deps: ParleyDeps): Worker[] => [
+  deliveryWorker({
+    pool: deps.pool,
+    logger: deps.logger,
+    schedule: deps.config.webhookDelivery.retryScheduleMs,
+    timeoutMs: deps.config.webhookDelivery.timeoutMs,
+    concurrency: deps.config.webhookDelivery.concurrency,
+    guard: addressGuardOf(deps),
+    onGone: async (webhookId, deliveryId) => {
+      await disableGoneWebhook(deps, webhookId, {
+        correlationId: `webhook-delivery-${deliveryId}`,
+        causationId: null,
+        actor: { type: 'system' },
+        now: deps.clock.now(),
+      });
+    },
+  }),
+];
 
 /** The composition root: every port gets its adapter here and nowhere else. */
 export const startParley = async (config: Config, logger: Logger): Promise<Parley> => {
@@ -120,6 +167,11 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
     });
     server.on('request', app.callback());
 
+    if (config.webhookAllowPrivate) {
+      logger.warn(
+        'webhooks may be sent to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE); set WEBHOOK_ALLOW_PRIVATE=false when Parley faces a network',
+      );
+    }
     const workers = workersFor(deps);
     for (const worker of workers) await worker.start();
 
