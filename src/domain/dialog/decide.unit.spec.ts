@@ -165,7 +165,9 @@ describe('dialog', () => {
     it('assigns a closed dialog without reopening it', () =>
       given(dialogOpened(), dialogClosed()).when(assignDialog()).then(dialogAssigned()));
     it('changes nothing when unassigning a dialog nobody holds', () =>
-      given(dialogOpened()).when(assignDialog({ assigneeId: null })).thenNothingHappens());
+      given(dialogOpened())
+        .when(assignDialog({ assigneeId: null }))
+        .thenNothingHappens());
     it('changes nothing when the assignee is the same', () =>
       given(dialogOpened(), dialogAssigned()).when(assignDialog()).thenNothingHappens());
     it('refuses a dialog that does not exist', () =>
