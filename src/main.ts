@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './infrastructure/config';
 import { createLogger } from './infrastructure/logger';
 import { startParley } from './infrastructure/parley';
+import { banner } from './infrastructure/banner';
 
 /** `npm start`: configuration, then everything in one process, then an orderly stop on a signal. */
 const main = async (): Promise<void> => {
@@ -20,7 +21,11 @@ const main = async (): Promise<void> => {
   );
 
   const parley = await startParley(config, logger);
-  logger.info({ url: parley.url }, 'Parley is listening');
+  logger.info(
+    { url: parley.url, firstChannel: parley.firstChannel?.channelId },
+    'Parley is listening',
+  );
+  process.stdout.write(banner(parley));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

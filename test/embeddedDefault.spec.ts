@@ -34,6 +34,26 @@ describe('the embedded default', () => {
     expect(took).toBeLessThan(30_000);
     expect(parley.output()).toMatch(/embedded PostgreSQL started/);
     expect(parley.output()).toMatch(/database migrated/);
+    // the first start made a channel and printed what a new user needs to post a message;
+    // HTTP answers a moment before the banner is printed, so wait for it
+    for (let i = 0; i < 300 && !/endpoint: /.test(parley.output()); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const endpoint = /endpoint: +(http:\/\/\S+)/.exec(parley.output())?.[1];
+    expect(endpoint).toMatch(/\/api\/custom-channel\/message\/[0-9a-f]{24}\?token=pct_/);
+    expect(parley.output()).toMatch(/admin token: +padm_/);
+    const posted = await fetch(endpoint as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        reference: 'order-42',
+        text: 'Hello!',
+        contact_object: {
+          name: 'Vasya Pupkin',
+          contacts: [{ type: 'id', value: 'customer-1', service: 'custom' }],
+        },
+      }),
+    });
+    expect(posted.status).toBe(200);
     const pid = postmasterPid();
     expect(pid).not.toBeNull();
     expect(isAlive(pid as number)).toBe(true);
@@ -51,8 +71,10 @@ describe('the embedded default', () => {
     const parley = runParley({ DATA_DIR: dataDir, PORT: String(port) });
     await waitForOk(`http://127.0.0.1:${port}/readyz`, 30_000, parley);
     expect(statSync(cluster).mtimeMs).toBe(initialised);
-    // the schema is there already: nothing to migrate
+    // the schema is there already: nothing to migrate, no new channel, no token shown again
     expect(parley.output()).not.toMatch(/database migrated/);
+    expect(parley.output()).not.toMatch(/endpoint:/);
+    expect(parley.output()).toMatch(/admin token: +in /);
     parley.child.kill('SIGTERM');
     expect(await parley.exited).toBe(0);
   });

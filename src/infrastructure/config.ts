@@ -1,5 +1,6 @@
 import { isLeft } from 'fp-ts/Either';
 import * as t from 'io-ts';
+import { getCountries } from 'libphonenumber-js';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './webhooks/retrySchedule';
 
 /** A string from the environment that must read as an integer within bounds. */
@@ -92,6 +93,10 @@ const variables = {
   MAX_TITLE_LENGTH: intFromEnv(1, 65536),
   RATE_LIMIT_PER_SECOND: intFromEnv(0, 1_000_000),
   RATE_LIMIT_BURST: intFromEnv(1, 1_000_000),
+  DEFAULT_PHONE_REGION: t.keyof(
+    Object.fromEntries(getCountries().map((c) => [c, null])) as Record<string, null>,
+    'an ISO 3166 country code known to libphonenumber, like RU or US',
+  ),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
@@ -127,6 +132,8 @@ export type Config = Readonly<{
   }>;
   logLevel: t.TypeOf<typeof logLevel>;
   limits: Limits;
+  /** the country of phone numbers written without a country code */
+  defaultPhoneRegion: string;
   /** per channel; 0 turns rate limiting off */
   rateLimit: Readonly<{ perSecond: number; burst: number }>;
 }>;
@@ -187,6 +194,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       referenceLength: values.MAX_REFERENCE_LENGTH ?? 512,
       titleLength: values.MAX_TITLE_LENGTH ?? 512,
     },
+    defaultPhoneRegion: values.DEFAULT_PHONE_REGION ?? 'RU',
     rateLimit: {
       perSecond: values.RATE_LIMIT_PER_SECOND ?? 100,
       burst: values.RATE_LIMIT_BURST ?? 200,

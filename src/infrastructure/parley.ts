@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Clock } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/eventStore';
 import type { IdGenerator } from '../application/ports/ids';
+import { bootstrapFirstChannel, type Bootstrapped } from '../application/channels/bootstrap';
 import { hashToken } from '../application/secrets';
 import { StreamLocks } from '../application/streamLocks';
 import { resolveAdminToken, type AdminToken } from './adminToken';
@@ -12,18 +13,22 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
+import type { OperatorTokens } from './http/auth/staffAuth';
+import { channelRoutes } from './http/routes/channels';
+import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
+import { inboundRoutes } from './http/routes/inbound';
+import { openApiRoutes } from './http/routes/openapi';
 import { dialogCommandRoutes } from './http/routes/dialogCommands';
 import { operatorRoutes } from './http/routes/operators';
 import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
-import { staffAuth } from './http/auth/staffAuth';
 import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
-import { listOperators } from '../projections/operators/operatorQueries';
-import { deliveryWorker } from './webhooks/deliveryWorker';
 import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
+import { deliveryWorker } from './webhooks/deliveryWorker';
 import { postgresWebhookSecrets } from './webhooks/secretStore';
-import { systemResolve, webhookUrlGuard, type AddressGuard } from './webhooks/urlGuard';
+import { addressGuardOf, type AddressGuard, type Resolve } from './webhooks/urlGuard';
+import type { WebhookSecrets } from '../application/ports/webhookSecrets';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
@@ -40,8 +45,14 @@ export type ParleyDeps = Readonly<{
   ids: IdGenerator;
   locks: StreamLocks;
   adminTokenHash: string;
+  /** resolves operator bearer tokens for staffAuth */
+  operatorTokens: OperatorTokens;
   /** where channel endpoints live, as integrators must call them */
   publicUrl: string;
+  /** webhook signing secrets (PostgreSQL, never the event log) */
+  webhookSecrets: WebhookSecrets;
+  /** where webhooks may go: checked at subscribe time and at every connection */
+  webhookAddresses: AddressGuard;
 }>;
 
 /** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
@@ -52,6 +63,8 @@ export type Parley = Readonly<{
   server: Server;
   deps: ParleyDeps;
   adminToken: AdminToken;
+  /** the channel the first start on an empty store created, with its token (shown once) */
+  firstChannel: Bootstrapped | null;
   embedded: EmbeddedPostgres | null;
   /** stops accepting, drains, stops workers, then releases the store, the pool and the embedded server */
   close(): Promise<void>;
@@ -71,32 +84,21 @@ const urlOf = (server: Server): string => {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 };
 
-/** Where webhooks may go: checked at subscribe time and again at every connection. */
-const addressGuardOf = (deps: ParleyDeps): AddressGuard => ({
-  allowPrivate: deps.config.webhookAllowPrivate,
-  resolve: systemResolve,
-});
-
-/** The HTTP routes of every module. */
-const routersFor = (deps: ParleyDeps): Router[] => {
-  const auth = staffAuth(deps.adminTokenHash, operatorTokenResolver(deps.store));
-  const webhookDeps = {
-    ...deps,
-    auth,
-    secrets: postgresWebhookSecrets(deps.pool),
-    urlGuard: webhookUrlGuard(addressGuardOf(deps)),
-  };
-  return [
-    healthRoutes([
-      { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
-      { name: 'event_store', check: () => deps.store.ping() },
-    ]),
-    operatorRoutes({ ...deps, auth, listOperators: () => listOperators(deps.pool) }),
-    dialogCommandRoutes({ ...deps, auth, limits: deps.config.limits }),
-    webhookRoutes(webhookDeps),
-    webhookDeliveryRoutes(webhookDeps),
-  ];
-};
+/** The HTTP routes of every module; each one is in the OpenAPI document (test/openapi.spec.ts). */
+export const routersFor = (deps: ParleyDeps): Router[] => [
+  healthRoutes([
+    { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
+    { name: 'event_store', check: () => deps.store.ping() },
+  ]),
+  inboundRoutes(deps),
+  channelRoutes(deps),
+  contactCommandRoutes(deps),
+  operatorRoutes(deps),
+  dialogCommandRoutes(deps),
+  webhookRoutes(deps),
+  webhookDeliveryRoutes(deps),
+  openApiRoutes(deps.publicUrl),
+];
 
 /** The background workers of every module. */
 const workersFor = (deps: ParleyDeps): Worker[] => [
@@ -106,7 +108,7 @@ const workersFor = (deps: ParleyDeps): Worker[] => [
     schedule: deps.config.webhookDelivery.retryScheduleMs,
     timeoutMs: deps.config.webhookDelivery.timeoutMs,
     concurrency: deps.config.webhookDelivery.concurrency,
-    guard: addressGuardOf(deps),
+    guard: deps.webhookAddresses,
     onGone: async (webhookId, deliveryId) => {
       await disableGoneWebhook(deps, webhookId, {
         correlationId: `webhook-delivery-${deliveryId}`,
@@ -119,7 +121,18 @@ const workersFor = (deps: ParleyDeps): Worker[] => [
 ];
 
 /** The composition root: every port gets its adapter here and nowhere else. */
-export const startParley = async (config: Config, logger: Logger): Promise<Parley> => {
+export type StartOptions = Readonly<{
+  /** wraps the event store: tests inject faults (a crash between two appends) this way */
+  wrapStore?: (store: EventStore) => EventStore;
+  /** resolves webhook host names: tests play DNS rebinding this way */
+  resolve?: Resolve;
+}>;
+
+export const startParley = async (
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<Parley> => {
   const embedded =
     config.databaseUrl === null
       ? await startEmbeddedPostgres({
@@ -142,7 +155,8 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
   try {
     const applied = await migrate(pool);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    const store = await createEventStore(config, pool);
+    const created = await createEventStore(config, pool);
+    const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
 
     const server = createServer();
@@ -158,11 +172,13 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
       ids: objectIdGenerator(),
       locks: new StreamLocks(),
       adminTokenHash: hashToken(adminToken.token),
+      operatorTokens: operatorTokenResolver(store),
       publicUrl: config.publicUrl ?? url,
+      webhookSecrets: postgresWebhookSecrets(pool),
+      webhookAddresses: addressGuardOf(config, options.resolve),
     };
     const app = createHttpApp({
       logger,
-      bodyLimitBytes: config.limits.bodyBytes,
       routers: routersFor(deps),
     });
     server.on('request', app.callback());
@@ -172,6 +188,13 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
         'webhooks may be sent to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE); set WEBHOOK_ALLOW_PRIVATE=false when Parley faces a network',
       );
     }
+    const firstChannel = await bootstrapFirstChannel(deps, {
+      correlationId: deps.ids.uuid(),
+      causationId: null,
+      actor: { type: 'system' },
+      now: deps.clock.now(),
+    });
+
     const workers = workersFor(deps);
     for (const worker of workers) await worker.start();
 
@@ -195,7 +218,7 @@ export const startParley = async (config: Config, logger: Logger): Promise<Parle
         await releaseDatabase();
       })());
 
-    return { url, server, deps, adminToken, embedded, close };
+    return { url, server, deps, adminToken, firstChannel, embedded, close };
   } catch (error) {
     await releaseDatabase();
     throw error;

@@ -51,7 +51,6 @@ export const createTestDatabase = async (
     pool,
     connectionString,
     drop: async () => {
-      // startTestParley ends this pool early and hands the database to Parley's own
       if (!pool.ended) await pool.end();
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },

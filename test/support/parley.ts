@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/infrastructure/config';
 import { createLogger } from '../../src/infrastructure/logger';
-import { startParley, type Parley } from '../../src/infrastructure/parley';
+import { startParley, type Parley, type StartOptions } from '../../src/infrastructure/parley';
 import { createTestDatabase } from './database';
 
 export type TestParley = Parley & {
@@ -19,6 +19,7 @@ export type TestParley = Parley & {
  */
 export const startTestParley = async (
   env: Record<string, string> = {},
+  options: StartOptions = {},
 ): Promise<TestParley & { stop(): Promise<void> }> => {
   const db = await createTestDatabase({ migrate: false, poolSize: 2 });
   await db.pool.end();
@@ -32,7 +33,7 @@ export const startTestParley = async (
     LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const parley = await startParley(config, createLogger(config.logLevel));
+  const parley = await startParley(config, createLogger(config.logLevel), options);
   return {
     ...parley,
     admin: { authorization: `Bearer ${config.adminToken}` },
@@ -46,9 +47,12 @@ export const startTestParley = async (
 };
 
 /** beforeAll/afterAll around startTestParley; the handle fills in before the first test. */
-export const useTestParley = (env: Record<string, string> = {}): TestParley => {
+export const useTestParley = (
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): TestParley => {
   const handle = {} as TestParley & { stop?: () => Promise<void> };
-  beforeAll(async () => Object.assign(handle, await startTestParley(env)));
+  beforeAll(async () => Object.assign(handle, await startTestParley(env, options)));
   afterAll(async () => handle.stop?.());
   return handle;
 };

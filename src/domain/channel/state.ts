@@ -14,6 +14,7 @@ export type Channel =
       status: 'active' | 'deleted';
       channelId: ChannelId;
       name: string;
+      createdAt: string;
       enabled: boolean;
       /** live tokens only: a revoked token is gone from state, its events stay for audit */
       tokens: readonly ChannelToken[];
@@ -23,8 +24,8 @@ export const initialState = (): Channel => ({ status: 'absent' });
 
 export const evolve = (state: Channel, event: ChannelEvent): Channel => {
   if (event.type === 'ChannelCreated') {
-    const { channelId, name } = event.data;
-    return { status: 'active', channelId, name, enabled: true, tokens: [] };
+    const { channelId, name, createdAt } = event.data;
+    return { status: 'active', channelId, name, createdAt, enabled: true, tokens: [] };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {

@@ -6,6 +6,7 @@ import { createLogger } from '../logger';
 import { createHttpApp } from './app';
 import { HttpError } from './httpError';
 import { healthRoutes } from './routes/health';
+import { jsonBody } from './middleware/jsonBody';
 import { bodyOf } from '../../../test/support/http';
 
 describe('HTTP skeleton', () => {
@@ -15,7 +16,7 @@ describe('HTTP skeleton', () => {
 
   beforeAll(async () => {
     const probe = new Router();
-    probe.post('/echo', (ctx) => void (ctx.body = ctx.request.body));
+    probe.post('/echo', jsonBody(1024), (ctx) => void (ctx.body = ctx.request.body));
     probe.get('/domain-error', () => {
       throw new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');
     });
@@ -27,7 +28,6 @@ describe('HTTP skeleton', () => {
     });
     const app = createHttpApp({
       logger: createLogger('silent'),
-      bodyLimitBytes: 1024,
       routers: [
         healthRoutes([
           {

@@ -36,12 +36,13 @@ export const isConnectionError = (error: unknown): boolean => {
       ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)
     )
       return true;
-    // 08: connection exception; 57P: operator intervention (shutdown); 53: insufficient resources
-    if (/^(08|57P|53)/.test(code)) return true;
+    // 08: connection exception; 57P: operator intervention (shutdown); 53: insufficient resources;
+    // 3D000: the database is gone
+    if (/^(08|57P|53)/.test(code) || code === '3D000') return true;
   }
   return (
     typeof message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not currently accepting connections/i.test(
       message,
     )
   );

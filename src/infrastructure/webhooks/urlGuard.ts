@@ -12,6 +12,11 @@ export const systemResolve: Resolve = (hostname) =>
 
 export type AddressGuard = Readonly<{ allowPrivate: boolean; resolve: Resolve }>;
 
+export const addressGuardOf = (
+  config: Readonly<{ webhookAllowPrivate: boolean }>,
+  resolve: Resolve = systemResolve,
+): AddressGuard => ({ allowPrivate: config.webhookAllowPrivate, resolve });
+
 export class ForbiddenAddressError extends Error {
   override readonly name = 'ForbiddenAddressError';
   readonly code = 'E_WEBHOOK_URL_FORBIDDEN';

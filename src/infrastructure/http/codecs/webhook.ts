@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { webhookEventTypes, type WebhookEventType } from '../../../domain/webhook/eventTypes';
-import { httpUrl, objectId } from './common';
+import { objectIdCodec } from './ids';
+import { httpUrl, jsonObject, optional } from './primitives';
 
 const eventType = t.keyof(
   Object.fromEntries(webhookEventTypes.map((type) => [type, null])) as Record<
@@ -11,58 +12,68 @@ const eventType = t.keyof(
 );
 
 const eventTypes = new t.Type<WebhookEventType[], WebhookEventType[], unknown>(
-  'a non-empty array of event types',
-  (u): u is WebhookEventType[] => Array.isArray(u),
+  'non-empty array of event types',
+  (u): u is WebhookEventType[] => Array.isArray(u) && u.length > 0 && u.every(eventType.is),
   (u, c) =>
-    Array.isArray(u) && u.length === 0 ? t.failure(u, c) : t.array(eventType).validate(u, c),
+    Array.isArray(u) && u.length === 0
+      ? t.failure(u, c, `must name at least one of ${webhookEventTypes.join(', ')}`)
+      : t.array(eventType).validate(u, c),
   t.identity,
 );
 
 export const subscribeBody = t.intersection([
-  t.exact(t.type({ url: httpUrl(), events: eventTypes })),
-  t.exact(t.partial({ channel_id: t.union([objectId, t.null]) })),
+  jsonObject,
+  t.type({ url: httpUrl(2048), events: eventTypes }),
+  t.partial({ channel_id: optional(objectIdCodec) }),
 ]);
 
-export const updateBody = t.exact(
+/** PATCH: any of them; `channel_id: null` removes the channel filter. */
+export const updateBody = t.intersection([
+  jsonObject,
   t.partial({
-    url: httpUrl(),
+    url: httpUrl(2048),
     events: eventTypes,
-    channel_id: t.union([objectId, t.null]),
+    channel_id: t.union([objectIdCodec, t.null]),
     enabled: t.boolean,
   }),
+]);
+
+const limit = new t.Type<number, string, unknown>(
+  'integer from 1 to 200',
+  (u): u is number => typeof u === 'number',
+  (u, c) => {
+    const n = typeof u === 'string' && /^\d+$/.test(u) ? Number(u) : NaN;
+    return n >= 1 && n <= 200 ? t.success(n) : t.failure(u, c, 'expected an integer from 1 to 200');
+  },
+  String,
 );
 
-export const deliveryQuery = t.exact(
-  t.partial({
-    status: t.keyof({ pending: null, delivered: null, failed: null, cancelled: null }),
-    cursor: new t.Type<string, string, unknown>(
-      'a cursor from next_cursor',
-      (u): u is string => typeof u === 'string',
-      (u, c) => (typeof u === 'string' && /^\d{1,19}$/.test(u) ? t.success(u) : t.failure(u, c)),
-      t.identity,
-    ),
-    limit: new t.Type<number, string, unknown>(
-      'an integer from 1 to 200',
-      (u): u is number => typeof u === 'number',
-      (u, c) => {
-        const n = typeof u === 'string' && /^\d+$/.test(u) ? Number(u) : NaN;
-        return n >= 1 && n <= 200 ? t.success(n) : t.failure(u, c);
-      },
-      String,
-    ),
-  }),
+const cursor = new t.Type<string, string, unknown>(
+  'cursor',
+  (u): u is string => typeof u === 'string',
+  (u, c) =>
+    typeof u === 'string' && /^\d{1,19}$/.test(u)
+      ? t.success(u)
+      : t.failure(u, c, 'expected the next_cursor of a previous page'),
+  t.identity,
 );
 
-export const sinceQuery = t.exact(
-  t.type({
-    since: new t.Type<Date, string, unknown>(
-      'an ISO 8601 time',
-      (u): u is Date => u instanceof Date,
-      (u, c) => {
-        const ms = typeof u === 'string' ? Date.parse(u) : NaN;
-        return Number.isNaN(ms) ? t.failure(u, c) : t.success(new Date(ms));
-      },
-      (d) => d.toISOString(),
-    ),
-  }),
-);
+export const deliveryQuery = t.partial({
+  status: t.keyof({ pending: null, delivered: null, failed: null, cancelled: null }),
+  cursor,
+  limit,
+});
+
+export const sinceQuery = t.type({
+  since: new t.Type<Date, string, unknown>(
+    'ISO 8601 time',
+    (u): u is Date => u instanceof Date,
+    (u, c) => {
+      const ms = typeof u === 'string' ? Date.parse(u) : NaN;
+      return Number.isNaN(ms)
+        ? t.failure(u, c, 'expected an ISO 8601 time, such as 2026-01-01T00:00:00Z')
+        : t.success(new Date(ms));
+    },
+    (d) => d.toISOString(),
+  ),
+});

@@ -1,99 +1,93 @@
 import Router from '@koa/router';
 import * as t from 'io-ts';
-import type { Middleware } from 'koa';
-import type { AggregateDeps } from '../../../application/aggregates';
+import type { Context } from 'koa';
 import { assignDialog } from '../../../application/dialogs/assignDialog';
 import { changeDialogStatus } from '../../../application/dialogs/changeDialogStatus';
 import { replyToDialog } from '../../../application/dialogs/replyToDialog';
-import type { Clock } from '../../../application/ports/clock';
 import { positionOf } from '../../../application/position';
 import { streams } from '../../../application/streams';
-import type { Limits } from '../../config';
-import type { StaffState } from '../auth/staffAuth';
-import { objectId } from '../codecs/common';
+import type { ParleyDeps } from '../../parley';
+import { staffAuth, type StaffState } from '../auth/staffAuth';
+import { decodeOrThrow } from '../codecs/decode';
+import { objectIdCodec } from '../codecs/ids';
+import { jsonObject } from '../codecs/primitives';
 import { IDEMPOTENCY_KEY, replyBody } from '../codecs/reply';
-import { decodeOrThrow } from '../decodeRequest';
 import { HttpError } from '../httpError';
-import { commandContextOf, idParam, orThrow, respond, type StaffContext } from '../staffRequest';
+import { jsonBody } from '../middleware/jsonBody';
+import { pathId } from '../pathId';
+import { commandContext, orThrow, setPosition } from '../respond';
 
-export type DialogCommandDeps = AggregateDeps &
-  Readonly<{ clock: Clock; limits: Limits; auth: Middleware<StaffState> }>;
+const assigneeBody = t.intersection([
+  jsonObject,
+  t.type({ operator_id: t.union([objectIdCodec, t.null]) }),
+]);
 
-const NOT_FOUND = { code: 'E_DIALOG_NOT_FOUND', message: 'dialog not found' } as const;
-const assigneeBody = t.exact(t.type({ operator_id: t.union([objectId, t.null]) }));
+const dialogId = (id: string | undefined) => pathId(id, 'E_DIALOG_NOT_FOUND', 'dialog not found');
 
-const idempotencyKeyOf = (ctx: StaffContext): string | null => {
+const idempotencyKeyOf = (ctx: Context): string | null => {
   const key = ctx.get('idempotency-key');
   if (key === '') return null;
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw new HttpError('E_VALIDATION', 'the Idempotency-Key header is not valid', [
-      { path: '$.headers.idempotency-key', message: 'must be 1 to 255 printable ASCII characters' },
+      { path: '(header) Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
     ]);
   }
   return key;
 };
 
-/** What operators do to dialogs: reply, assign, close and reopen. Admin or operator token. */
-export const dialogCommandRoutes = (deps: DialogCommandDeps): Router => {
-  const router = new Router<StaffState>();
-  const reply = replyBody(deps.limits);
+/**
+ * What operators do to dialogs (SPEC §3): reply, assign, close and reopen. The admin token or
+ * an operator's; the bearer is the actor of every event.
+ */
+export const dialogCommandRoutes = (deps: ParleyDeps): Router => {
+  const router = new Router<StaffState>({ prefix: '/api/dialogs' });
+  const body = jsonBody(deps.config.limits.bodyBytes);
+  const reply = replyBody(deps.config.limits);
+  router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens));
 
-  router.post('/api/dialogs/:id/messages', deps.auth, async (ctx) => {
-    const dialogId = idParam(ctx.params.id, NOT_FOUND);
-    const body = decodeOrThrow(reply, ctx.request.body);
+  router.post('/:id/messages', body, async (ctx) => {
+    const id = dialogId(ctx.params.id);
+    const b = decodeOrThrow(reply, ctx.request.body, 'reply');
     const sent = orThrow(
       await replyToDialog(
         deps,
         {
-          dialogId,
-          text: body.text ?? null,
-          html: body.html ?? null,
-          attachments: body.attachments ?? [],
+          dialogId: id,
+          text: b.text ?? null,
+          html: b.html ?? null,
+          attachments: b.attachments ?? [],
           idempotencyKey: idempotencyKeyOf(ctx),
         },
-        commandContextOf(ctx, deps.clock.now()),
+        commandContext(ctx, deps.clock, ctx.state.actor),
       ),
     );
-    respond(
-      ctx,
-      201,
-      { dialog_id: dialogId, message_id: sent.messageId, direction: 'outgoing' },
-      await positionOf(deps.store, streams.dialog(dialogId), sent.handled),
-    );
+    setPosition(ctx, await positionOf(deps.store, streams.dialog(id), sent.handled));
+    ctx.status = 201;
+    ctx.body = { dialog_id: id, message_id: sent.messageId, direction: 'outgoing' };
   });
 
-  const assign = async (ctx: StaffContext, assigneeId: string | null) => {
-    const dialogId = idParam(ctx.params.id, NOT_FOUND);
-    const handled = orThrow(
-      await assignDialog(deps, { dialogId, assigneeId }, commandContextOf(ctx, deps.clock.now())),
-    );
-    respond(
-      ctx,
-      200,
-      { dialog_id: dialogId, assignee_id: assigneeId },
-      await positionOf(deps.store, streams.dialog(dialogId), handled),
-    );
+  const assign = async (ctx: Context & { state: StaffState }, assigneeId: string | null) => {
+    const id = dialogId(ctx.params.id);
+    const context = commandContext(ctx, deps.clock, ctx.state.actor);
+    const handled = orThrow(await assignDialog(deps, { dialogId: id, assigneeId }, context));
+    setPosition(ctx, await positionOf(deps.store, streams.dialog(id), handled));
+    ctx.body = { dialog_id: id, assignee_id: assigneeId };
   };
-  router.put('/api/dialogs/:id/assignee', deps.auth, async (ctx) =>
-    assign(ctx, decodeOrThrow(assigneeBody, ctx.request.body).operator_id),
+  router.put('/:id/assignee', body, async (ctx) =>
+    assign(ctx, decodeOrThrow(assigneeBody, ctx.request.body, 'assignee').operator_id),
   );
-  router.delete('/api/dialogs/:id/assignee', deps.auth, async (ctx) => assign(ctx, null));
+  router.delete('/:id/assignee', async (ctx) => assign(ctx, null));
 
   for (const [action, to] of [
     ['close', 'closed'],
     ['reopen', 'open'],
   ] as const) {
-    router.post(`/api/dialogs/:id/${action}`, deps.auth, async (ctx) => {
-      const dialogId = idParam(ctx.params.id, NOT_FOUND);
-      const handled = orThrow(
-        await changeDialogStatus(deps, { dialogId, to }, commandContextOf(ctx, deps.clock.now())),
-      );
-      respond(
-        ctx,
-        200,
-        { dialog_id: dialogId, status: to },
-        await positionOf(deps.store, streams.dialog(dialogId), handled),
-      );
+    router.post(`/:id/${action}`, async (ctx) => {
+      const id = dialogId(ctx.params.id);
+      const context = commandContext(ctx, deps.clock, ctx.state.actor);
+      const handled = orThrow(await changeDialogStatus(deps, { dialogId: id, to }, context));
+      setPosition(ctx, await positionOf(deps.store, streams.dialog(id), handled));
+      ctx.body = { dialog_id: id, status: to };
     });
   }
 

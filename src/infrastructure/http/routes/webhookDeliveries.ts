@@ -1,55 +1,44 @@
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
-import type { Pool } from 'pg';
-import type { EventStore } from '../../../application/ports/eventStore';
+import type { Context } from 'koa';
 import { loadWebhook } from '../../../application/webhooks/manageWebhooks';
+import type { ParleyDeps } from '../../parley';
 import {
   getDelivery,
   listDeliveries,
   redeliver,
   redeliverFailedSince,
 } from '../../webhooks/deliveryLog';
-import { requireAdmin, type StaffState } from '../auth/staffAuth';
+import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
+import { decodeOrThrow } from '../codecs/decode';
 import { deliveryQuery, sinceQuery } from '../codecs/webhook';
-import { decodeOrThrow } from '../decodeRequest';
 import { HttpError } from '../httpError';
-import { idParam, type StaffContext } from '../staffRequest';
-import { WEBHOOK_NOT_FOUND } from './webhooks';
+import { webhookId } from './webhooks';
 
-export type DeliveryRoutesDeps = Readonly<{
-  store: EventStore;
-  pool: Pool;
-  auth: Middleware<StaffState>;
-}>;
+const deliveryNotFound = () =>
+  new HttpError('E_DELIVERY_NOT_FOUND', 'no such delivery for this webhook');
 
-const DELIVERY_NOT_FOUND = {
-  code: 'E_DELIVERY_NOT_FOUND',
-  message: 'no such delivery for this webhook',
-} as const;
-
-const deliveryIdParam = (value: string | undefined): string => {
-  if (value === undefined || !/^\d{1,19}$/.test(value))
-    throw new HttpError(DELIVERY_NOT_FOUND.code, DELIVERY_NOT_FOUND.message);
+const deliveryId = (value: string | undefined): string => {
+  if (value === undefined || !/^\d{1,18}$/.test(value)) throw deliveryNotFound();
   return value;
 };
 
-/** The delivery log of a subscription and manual redelivery. Admin only. */
-export const webhookDeliveryRoutes = (deps: DeliveryRoutesDeps): Router => {
-  const router = new Router<StaffState>();
-  const admin = [deps.auth, requireAdmin()] as const;
+/** The delivery log of a subscription, and manual redelivery. Admin only. */
+export const webhookDeliveryRoutes = (deps: ParleyDeps): Router => {
+  const router = new Router<StaffState>({ prefix: '/api/webhooks/:id' });
+  router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAdmin());
 
-  /** the log of a removed subscription stays readable; an unknown id is 404 */
-  const knownWebhook = async (ctx: StaffContext): Promise<string> => {
-    const webhookId = idParam(ctx.params.id, WEBHOOK_NOT_FOUND);
-    if ((await loadWebhook(deps, webhookId)).status === 'absent')
-      throw new HttpError(WEBHOOK_NOT_FOUND.code, WEBHOOK_NOT_FOUND.message);
-    return webhookId;
+  /** a removed subscription's log stays readable; an id that never was one is 404 */
+  const knownWebhook = async (ctx: Context): Promise<string> => {
+    const id = webhookId(ctx.params.id);
+    if ((await loadWebhook(deps, id)).status === 'absent')
+      throw new HttpError('E_WEBHOOK_NOT_FOUND', 'webhook not found');
+    return id;
   };
 
-  router.get('/api/webhooks/:id/deliveries', ...admin, async (ctx) => {
-    const webhookId = await knownWebhook(ctx);
-    const query = decodeOrThrow(deliveryQuery, ctx.query);
-    const page = await listDeliveries(deps.pool, webhookId, {
+  router.get('/deliveries', async (ctx) => {
+    const id = await knownWebhook(ctx);
+    const query = decodeOrThrow(deliveryQuery, ctx.query, 'query');
+    const page = await listDeliveries(deps.pool, id, {
       status: query.status ?? null,
       before: query.cursor ?? null,
       limit: query.limit ?? 50,
@@ -57,31 +46,26 @@ export const webhookDeliveryRoutes = (deps: DeliveryRoutesDeps): Router => {
     ctx.body = { items: page.items, next_cursor: page.nextCursor };
   });
 
-  router.get('/api/webhooks/:id/deliveries/:deliveryId', ...admin, async (ctx) => {
-    const webhookId = await knownWebhook(ctx);
-    const delivery = await getDelivery(
-      deps.pool,
-      webhookId,
-      deliveryIdParam(ctx.params.deliveryId),
-    );
-    if (delivery === null) throw new HttpError(DELIVERY_NOT_FOUND.code, DELIVERY_NOT_FOUND.message);
+  router.get('/deliveries/:deliveryId', async (ctx) => {
+    const id = await knownWebhook(ctx);
+    const delivery = await getDelivery(deps.pool, id, deliveryId(ctx.params.deliveryId));
+    if (delivery === null) throw deliveryNotFound();
     ctx.body = delivery;
   });
 
-  router.post('/api/webhooks/:id/deliveries/:deliveryId/redeliver', ...admin, async (ctx) => {
-    const webhookId = await knownWebhook(ctx);
-    const deliveryId = deliveryIdParam(ctx.params.deliveryId);
-    if (!(await redeliver(deps.pool, webhookId, deliveryId)))
-      throw new HttpError(DELIVERY_NOT_FOUND.code, DELIVERY_NOT_FOUND.message);
+  router.post('/deliveries/:deliveryId/redeliver', async (ctx) => {
+    const id = await knownWebhook(ctx);
+    const delivery = deliveryId(ctx.params.deliveryId);
+    if (!(await redeliver(deps.pool, id, delivery))) throw deliveryNotFound();
     ctx.status = 202;
-    ctx.body = { id: deliveryId, status: 'pending' };
+    ctx.body = { id: delivery, status: 'pending' };
   });
 
-  router.post('/api/webhooks/:id/redeliver', ...admin, async (ctx) => {
-    const webhookId = await knownWebhook(ctx);
-    const { since } = decodeOrThrow(sinceQuery, ctx.query);
+  router.post('/redeliver', async (ctx) => {
+    const id = await knownWebhook(ctx);
+    const { since } = decodeOrThrow(sinceQuery, ctx.query, 'query');
     ctx.status = 202;
-    ctx.body = { requeued: await redeliverFailedSince(deps.pool, webhookId, since) };
+    ctx.body = { requeued: await redeliverFailedSince(deps.pool, id, since) };
   });
 
   return router;

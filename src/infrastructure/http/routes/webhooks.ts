@@ -1,7 +1,5 @@
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
-import type { Pool } from 'pg';
-import type { Clock } from '../../../application/ports/clock';
+import type { Context } from 'koa';
 import { positionOf } from '../../../application/position';
 import { streams } from '../../../application/streams';
 import {
@@ -13,22 +11,21 @@ import {
   type WebhookDeps,
 } from '../../../application/webhooks/manageWebhooks';
 import type { Webhook } from '../../../domain/webhook/state';
+import type { ParleyDeps } from '../../parley';
 import { listSubscriptions } from '../../webhooks/deliveryLog';
-import { requireAdmin, type StaffState } from '../auth/staffAuth';
+import { webhookUrlGuard } from '../../webhooks/urlGuard';
+import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
+import { decodeOrThrow } from '../codecs/decode';
 import { subscribeBody, updateBody } from '../codecs/webhook';
-import { decodeOrThrow } from '../decodeRequest';
 import { HttpError } from '../httpError';
-import { commandContextOf, idParam, orThrow, respond, type StaffContext } from '../staffRequest';
+import { jsonBody } from '../middleware/jsonBody';
+import { pathId } from '../pathId';
+import { commandContext, orThrow, setPosition } from '../respond';
 
-export type WebhookRoutesDeps = WebhookDeps &
-  Readonly<{ clock: Clock; pool: Pool; auth: Middleware<StaffState> }>;
+export const webhookId = (id: string | undefined): string =>
+  pathId(id, 'E_WEBHOOK_NOT_FOUND', 'webhook not found');
 
-export const WEBHOOK_NOT_FOUND = {
-  code: 'E_WEBHOOK_NOT_FOUND',
-  message: 'webhook not found',
-} as const;
-
-export const webhookJson = (webhook: Exclude<Webhook, { status: 'absent' }>) => ({
+export const webhookView = (webhook: Exclude<Webhook, { status: 'absent' }>) => ({
   id: webhook.webhookId,
   url: webhook.url,
   events: webhook.events,
@@ -38,83 +35,83 @@ export const webhookJson = (webhook: Exclude<Webhook, { status: 'absent' }>) => 
   created_at: webhook.createdAt,
 });
 
-/** Subscriptions, admin only. Reads of one subscription come from its stream: never stale. */
-export const webhookRoutes = (deps: WebhookRoutesDeps): Router => {
-  const router = new Router<StaffState>();
-  const admin = [deps.auth, requireAdmin()] as const;
-  const now = () => deps.clock.now();
+const liveView = (webhook: Webhook) => {
+  if (webhook.status !== 'active') throw new HttpError('E_WEBHOOK_NOT_FOUND', 'webhook not found');
+  return webhookView(webhook);
+};
 
-  const liveWebhook = async (ctx: StaffContext) => {
-    const webhook = await loadWebhook(deps, idParam(ctx.params.id, WEBHOOK_NOT_FOUND));
-    if (webhook.status !== 'active')
-      throw new HttpError(WEBHOOK_NOT_FOUND.code, WEBHOOK_NOT_FOUND.message);
-    return webhook;
+/**
+ * Webhook subscriptions, admin only (SPEC §3). One subscription is read from its stream, never
+ * stale; the list comes from the outbox's table, which follows the log.
+ */
+export const webhookRoutes = (deps: ParleyDeps): Router => {
+  const router = new Router<StaffState>({ prefix: '/api/webhooks' });
+  const body = jsonBody(deps.config.limits.bodyBytes);
+  const webhookDeps: WebhookDeps = {
+    ...deps,
+    secrets: deps.webhookSecrets,
+    urlGuard: webhookUrlGuard(deps.webhookAddresses),
   };
+  const context = (ctx: Context & { state: StaffState }) =>
+    commandContext(ctx, deps.clock, ctx.state.actor);
+  router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAdmin());
 
-  router.post('/api/webhooks', ...admin, async (ctx) => {
-    const body = decodeOrThrow(subscribeBody, ctx.request.body);
+  router.post('/', body, async (ctx) => {
+    const b = decodeOrThrow(subscribeBody, ctx.request.body, 'webhook');
     const created = orThrow(
       await subscribeWebhook(
-        deps,
-        { url: body.url, events: body.events, channelId: body.channel_id ?? null },
-        commandContextOf(ctx, now()),
+        webhookDeps,
+        { url: b.url, events: b.events, channelId: b.channel_id ?? null },
+        context(ctx),
       ),
     );
-    const { state } = created.handled;
-    if (state.status === 'absent') throw new Error('a subscribed webhook has state');
-    respond(
-      ctx,
-      201,
-      { ...webhookJson(state), secret: created.secret },
-      created.handled.checkpoint,
-    );
+    setPosition(ctx, created.handled.checkpoint);
+    ctx.status = 201;
+    ctx.set('Location', `/api/webhooks/${created.webhookId}`);
+    ctx.body = { ...liveView(created.handled.state), secret: created.secret };
   });
 
-  router.get('/api/webhooks', ...admin, async (ctx) => {
+  router.get('/', async (ctx) => {
     ctx.body = { items: await listSubscriptions(deps.pool) };
   });
 
-  router.get('/api/webhooks/:id', ...admin, async (ctx) => {
-    ctx.body = webhookJson(await liveWebhook(ctx));
+  router.get('/:id', async (ctx) => {
+    ctx.body = liveView(await loadWebhook(deps, webhookId(ctx.params.id)));
   });
 
-  router.patch('/api/webhooks/:id', ...admin, async (ctx) => {
-    const webhookId = idParam(ctx.params.id, WEBHOOK_NOT_FOUND);
-    const body = decodeOrThrow(updateBody, ctx.request.body);
+  router.patch('/:id', body, async (ctx) => {
+    const id = webhookId(ctx.params.id);
+    const b = decodeOrThrow(updateBody, ctx.request.body, 'webhook change');
     const handled = orThrow(
       await updateWebhook(
-        deps,
-        webhookId,
+        webhookDeps,
+        id,
         {
-          ...(body.url === undefined ? {} : { url: body.url }),
-          ...(body.events === undefined ? {} : { events: body.events }),
-          ...(body.channel_id === undefined ? {} : { channelId: body.channel_id }),
-          ...(body.enabled === undefined ? {} : { enabled: body.enabled }),
+          ...(b.url === undefined ? {} : { url: b.url }),
+          ...(b.events === undefined ? {} : { events: b.events }),
+          ...(b.channel_id === undefined ? {} : { channelId: b.channel_id }),
+          ...(b.enabled === undefined ? {} : { enabled: b.enabled }),
         },
-        commandContextOf(ctx, now()),
+        context(ctx),
       ),
     );
-    if (handled.state.status === 'absent') throw new Error('an updated webhook has state');
-    respond(
-      ctx,
-      200,
-      webhookJson(handled.state),
-      await positionOf(deps.store, streams.webhook(webhookId), handled),
-    );
+    setPosition(ctx, await positionOf(deps.store, streams.webhook(id), handled));
+    ctx.body = liveView(handled.state);
   });
 
-  router.delete('/api/webhooks/:id', ...admin, async (ctx) => {
-    const webhookId = idParam(ctx.params.id, WEBHOOK_NOT_FOUND);
-    const handled = orThrow(await removeWebhook(deps, webhookId, commandContextOf(ctx, now())));
-    respond(ctx, 204, undefined, handled.checkpoint);
+  router.delete('/:id', async (ctx) => {
+    const handled = orThrow(
+      await removeWebhook(webhookDeps, webhookId(ctx.params.id), context(ctx)),
+    );
+    setPosition(ctx, handled.checkpoint);
+    ctx.status = 204;
   });
 
-  router.post('/api/webhooks/:id/rotate-secret', ...admin, async (ctx) => {
-    const webhookId = idParam(ctx.params.id, WEBHOOK_NOT_FOUND);
-    const rotated = orThrow(
-      await rotateWebhookSecret(deps, webhookId, commandContextOf(ctx, now())),
-    );
-    respond(ctx, 200, { id: webhookId, secret: rotated.secret }, rotated.handled.checkpoint);
+  router.post('/:id/rotate-secret', async (ctx) => {
+    const id = webhookId(ctx.params.id);
+    const rotated = orThrow(await rotateWebhookSecret(webhookDeps, id, context(ctx)));
+    setPosition(ctx, rotated.handled.checkpoint);
+    ctx.body = { id, secret: rotated.secret };
   });
 
   return router;

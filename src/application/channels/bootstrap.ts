@@ -1,0 +1,45 @@
+import { isLeft } from 'fp-ts/Either';
+import type { AggregateDeps } from '../aggregates';
+import type { CommandContext } from '../context';
+import { metadataFor } from '../context';
+import { isWrongExpectedVersion } from '../ports/eventStore';
+import { createChannel, type IssuedToken } from './manageChannels';
+
+const BOOTSTRAP_STREAM = 'parley-bootstrap';
+
+export type Bootstrapped = Readonly<{ channelId: string; name: string; token: IssuedToken }>;
+
+/**
+ * The first start on an empty store creates a channel so that a new user can post a message
+ * within a minute of cloning. A `no_stream` claim makes sure that replicas starting together
+ * create one channel, not one each. Returns null when the store was not empty.
+ */
+export const bootstrapFirstChannel = async (
+  deps: AggregateDeps,
+  context: CommandContext,
+): Promise<Bootstrapped | null> => {
+  const head = await deps.store.readAll({ maxCount: 1 });
+  if (head.events.length > 0) return null;
+  try {
+    await deps.store.appendToStream(
+      BOOTSTRAP_STREAM,
+      [
+        {
+          id: deps.ids.uuid(),
+          type: 'ParleyBootstrapped',
+          data: {},
+          metadata: metadataFor(context),
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+  } catch (error) {
+    if (isWrongExpectedVersion(error)) return null;
+    throw error;
+  }
+  const name = 'My first channel';
+  const created = await createChannel(deps, name, context);
+  if (isLeft(created))
+    throw new Error(`could not create the first channel: ${created.left.message}`);
+  return { channelId: created.right.channel.channelId, name, token: created.right.token };
+};

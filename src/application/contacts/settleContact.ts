@@ -1,0 +1,287 @@
+import { isLeft, right, type Either } from 'fp-ts/Either';
+import { contactDataRecordDecider } from '../../domain/claims/contactDataRecord';
+import { contactKeyDecider } from '../../domain/claims/contactKey';
+import type { ContactData } from '../../domain/contact/contactData';
+import type { ContactCommand } from '../../domain/contact/commands';
+import { contactDecider } from '../../domain/contact/decide';
+import type { DomainError } from '../../domain/errors';
+import type { Command, Decider, Event } from '../../domain/shared/decider';
+import { handleCommand, type AggregateDeps } from '../aggregates';
+import type { CommandContext } from '../context';
+import { ContentionError } from '../contentionError';
+import type { Checkpoint, EventStore } from '../ports/eventStore';
+import { streams } from '../streams';
+import { resolveContact, type LiveContact } from './contactDirectory';
+import { toContactData } from './normalize';
+import { planContact, type ContactPlan, type PlannedItem } from './planContact';
+
+export type ContactSettlement = Readonly<{
+  contactId: string;
+  created: boolean;
+  contact: LiveContact;
+}>;
+
+export type SettleOptions = Readonly<{
+  context: CommandContext;
+  defaultRegion: string;
+  /** ids derived from the Idempotency-Key, so a retried request converges on the same ones */
+  derive: ((purpose: string) => string) | null;
+}>;
+
+type Outcome =
+  | Readonly<{ kind: 'done'; settlement: ContactSettlement }>
+  /** another request changed what this one planned on: plan again */
+  | Readonly<{ kind: 'contended' }>;
+
+const CONTENDED: Outcome = { kind: 'contended' };
+const MAX_ROUNDS = 12;
+
+/** Runs one command; a refusal means the world moved since the plan was made. */
+class Session {
+  checkpoint: Checkpoint | null = null;
+  readonly store: EventStore;
+  constructor(
+    private readonly deps: AggregateDeps,
+    private readonly options: SettleOptions,
+  ) {
+    this.store = deps.store;
+  }
+
+  async run<C extends Command, E extends Event, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C,
+  ) {
+    const result = await handleCommand(this.deps, streamId, decider, command, this.options.context);
+    if (!isLeft(result) && result.right.checkpoint !== null)
+      this.checkpoint = result.right.checkpoint;
+    return result;
+  }
+
+  newId(purpose: string): string {
+    return this.options.derive?.(purpose) ?? this.deps.ids.objectId();
+  }
+
+  get now(): string {
+    return this.options.context.now.toISOString();
+  }
+
+  claim(item: PlannedItem, contactId: string, dataId: string) {
+    const replacing = item.holder?.resolved.kind === 'deleted' ? item.holder.contactId : null;
+    return this.run(streams.contactKey(item.key), contactKeyDecider, {
+      type: 'ClaimContactKey',
+      data: { key: item.key, contactId, dataId, replacing },
+    });
+  }
+
+  register(dataId: string, contactId: string, channelId: string, service: string) {
+    return this.run(streams.contactData(dataId), contactDataRecordDecider, {
+      type: 'RegisterContactData',
+      data: { dataId, contactId, channelId, service },
+    });
+  }
+
+  contact(contactId: string, command: ContactCommand) {
+    return this.run(streams.contact(contactId), contactDecider, command);
+  }
+}
+
+const nameOf = (plan: ContactPlan): string => (plan.info.kind === 'object' ? plan.info.name : '');
+const descriptionOf = (plan: ContactPlan): string | null =>
+  plan.info.kind === 'object' ? (plan.info.description ?? null) : null;
+
+/** No contact owns any incoming data: claim every key for a new contact, then create it. */
+const createContact = async (session: Session, plan: ContactPlan): Promise<Outcome> => {
+  const contactId = session.newId('contact');
+  const data: ContactData[] = [];
+  for (const item of plan.items) {
+    const dataId = session.newId(`data:${item.key}`);
+    if (isLeft(await session.claim(item, contactId, dataId))) return CONTENDED;
+    data.push(toContactData(dataId, item.input, item.key));
+  }
+  for (const item of data) {
+    if (isLeft(await session.register(item.id, contactId, plan.channelId, item.service)))
+      return CONTENDED;
+  }
+  const created = await session.contact(contactId, {
+    type: 'CreateContact',
+    data: {
+      contactId,
+      channelId: plan.channelId,
+      name: nameOf(plan),
+      description: descriptionOf(plan),
+      data,
+      now: session.now,
+    },
+  });
+  if (isLeft(created)) return CONTENDED;
+  return {
+    kind: 'done',
+    settlement: { contactId, created: true, contact: created.right.state as LiveContact },
+  };
+};
+
+/** A contact whose keys were claimed by a request that stopped before creating it. */
+const completePending = async (
+  session: Session,
+  plan: ContactPlan,
+  contactId: string,
+): Promise<boolean> => {
+  const data = plan.items
+    .filter((item) => item.holder?.contactId === contactId)
+    .map((item) => toContactData(item.holder?.dataId as string, item.input, item.key));
+  for (const item of data) await session.register(item.id, contactId, plan.channelId, item.service);
+  const created = await session.contact(contactId, {
+    type: 'CreateContact',
+    data: {
+      contactId,
+      channelId: plan.channelId,
+      name: nameOf(plan),
+      description: descriptionOf(plan),
+      data,
+      now: session.now,
+    },
+  });
+  return !isLeft(created) || created.left.code === 'E_ALREADY_EXISTS';
+};
+
+const olderFirst = (a: LiveContact, b: LiveContact): number =>
+  a.createdAt === b.createdAt
+    ? a.contactId.localeCompare(b.contactId)
+    : a.createdAt.localeCompare(b.createdAt);
+
+/** Several contacts are one customer: the oldest absorbs the others, which then point to it. */
+const merge = async (
+  session: Session,
+  survivor: LiveContact,
+  others: readonly LiveContact[],
+): Promise<boolean> => {
+  if (others.length === 0) return true;
+  const absorbed = await session.contact(survivor.contactId, {
+    type: 'AbsorbContacts',
+    data: {
+      contacts: others.map((o) => ({ contactId: o.contactId, data: o.data })),
+      now: session.now,
+    },
+  });
+  if (isLeft(absorbed)) return false;
+  for (const other of others) {
+    const marked = await session.contact(other.contactId, {
+      type: 'MergeInto',
+      data: { survivorId: survivor.contactId, now: session.now },
+    });
+    if (isLeft(marked)) return false;
+  }
+  return true;
+};
+
+/** The data the survivor lacks: keys its owners already hold keep their ids; free keys are claimed. */
+const claimMissingData = async (
+  session: Session,
+  plan: ContactPlan,
+  survivor: LiveContact,
+): Promise<ContactData[] | null> => {
+  const keys = new Set(survivor.data.map((d) => d.key));
+  const wanted: ContactData[] = [];
+  for (const item of plan.items) {
+    if (keys.has(item.key)) continue;
+    const holderIsOwner = item.holder !== null && item.holder.resolved.kind !== 'deleted';
+    let dataId = item.fixedId ?? item.holder?.dataId ?? '';
+    if (!holderIsOwner) {
+      dataId = item.fixedId ?? session.newId(`data:${item.key}`);
+      if (isLeft(await session.claim(item, survivor.contactId, dataId))) return null;
+      if (item.fixedId === null) {
+        if (
+          isLeft(
+            await session.register(dataId, survivor.contactId, plan.channelId, item.input.service),
+          )
+        )
+          return null;
+      }
+    }
+    wanted.push(toContactData(dataId, item.input, item.key));
+    keys.add(item.key);
+  }
+  // a change that keeps its key (an origin, say) is matched by id
+  for (const item of plan.items) {
+    if (item.fixedId !== null && item.previous === null)
+      wanted.push(toContactData(item.fixedId, item.input, item.key));
+  }
+  return wanted;
+};
+
+const updateExisting = async (session: Session, plan: ContactPlan): Promise<Outcome> => {
+  for (const [contactId, owner] of plan.owners) {
+    if (owner.kind === 'pending' && !(await completePending(session, plan, contactId)))
+      return CONTENDED;
+  }
+  const resolved = await Promise.all(
+    [...plan.owners.keys()].map((id) => resolveContact(session.store, id)),
+  );
+  const live = resolved.flatMap((r) => (r.kind === 'active' ? [r.contact] : []));
+  if (live.length !== resolved.length) return CONTENDED;
+  const distinct = [...new Map(live.map((c) => [c.contactId, c])).values()].sort(olderFirst);
+  const [oldest, ...others] = distinct as [LiveContact, ...LiveContact[]];
+  if (!(await merge(session, oldest, others))) return CONTENDED;
+
+  const survivor = await resolveContact(session.store, oldest.contactId);
+  if (survivor.kind !== 'active') return CONTENDED;
+  const data = await claimMissingData(session, plan, survivor.contact);
+  if (data === null) return CONTENDED;
+  const updated = await session.contact(oldest.contactId, {
+    type: 'UpdateContact',
+    data:
+      plan.info.kind === 'object'
+        ? { name: plan.info.name, description: plan.info.description, data }
+        : { name: null, data },
+  });
+  if (isLeft(updated)) return CONTENDED;
+  for (const item of plan.items) {
+    // release the old key only once the item really holds the new one
+    if (item.previous === null || !data.some((d) => d.id === item.fixedId && d.key === item.key))
+      continue;
+    await session.run(streams.contactKey(item.previous.key), contactKeyDecider, {
+      type: 'ReleaseContactKey',
+      data: { key: item.previous.key, contactId: item.previous.holderId },
+    });
+  }
+  return {
+    kind: 'done',
+    settlement: {
+      contactId: oldest.contactId,
+      created: false,
+      contact: updated.right.state as LiveContact,
+    },
+  };
+};
+
+/**
+ * Creates, updates or merges the contact a request is from, appending claims before the
+ * contact so that concurrent and retried requests converge on one contact (SPEC 1.1).
+ * `plan` comes from planContact, made before the request's first append.
+ */
+export const settleContact = async (
+  deps: AggregateDeps,
+  plan: ContactPlan,
+  options: SettleOptions,
+): Promise<Either<DomainError, ContactSettlement & { checkpoint: Checkpoint | null }>> => {
+  const session = new Session(deps, options);
+  let current = plan;
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const outcome =
+      current.owners.size === 0
+        ? await createContact(session, current)
+        : await updateExisting(session, current);
+    if (outcome.kind === 'done')
+      return right({ ...outcome.settlement, checkpoint: session.checkpoint });
+    const again = await planContact(
+      deps.store,
+      current.info,
+      current.channelId,
+      options.defaultRegion,
+    );
+    if (isLeft(again)) return again;
+    current = again.right;
+  }
+  throw new ContentionError('contact', MAX_ROUNDS);
+};

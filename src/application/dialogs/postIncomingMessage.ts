@@ -1,0 +1,142 @@
+import { isLeft, left, right, type Either } from 'fp-ts/Either';
+import { dialogReferenceDecider } from '../../domain/claims/dialogReference';
+import { dialogDecider } from '../../domain/dialog/decide';
+import type { MessageBody } from '../../domain/dialog/message';
+import { domainError, type DomainError } from '../../domain/errors';
+import { handleCommand, loadAggregate, type AggregateDeps } from '../aggregates';
+import type { CommandContext } from '../context';
+import type { Checkpoint, EventStore } from '../ports/eventStore';
+import { streams } from '../streams';
+
+/** Where a message goes, found before the request appends anything. */
+export type DialogTarget =
+  | Readonly<{ kind: 'by-id'; dialogId: string }>
+  | Readonly<{ kind: 'by-reference'; reference: string; dialogId: string | null }>
+  | Readonly<{ kind: 'new' }>;
+
+/** `dialog_id` wins over `reference` (the seed); an unknown id or another channel's is 404. */
+export const locateDialog = async (
+  store: EventStore,
+  channelId: string,
+  request: Readonly<{ dialogId: string | null; reference: string | null }>,
+): Promise<Either<DomainError, DialogTarget>> => {
+  if (request.dialogId !== null) {
+    const { state } = await loadAggregate(store, streams.dialog(request.dialogId), dialogDecider);
+    if (state.status === 'absent' || state.channelId !== channelId) {
+      return left(domainError('E_DIALOG_NOT_FOUND', 'dialog_id names no dialog of this channel'));
+    }
+    return right({ kind: 'by-id', dialogId: request.dialogId });
+  }
+  if (request.reference !== null) {
+    const claim = await loadAggregate(
+      store,
+      streams.dialogReference(channelId, request.reference),
+      dialogReferenceDecider,
+    );
+    return right({
+      kind: 'by-reference',
+      reference: request.reference,
+      dialogId: claim.state.dialogId,
+    });
+  }
+  return right({ kind: 'new' });
+};
+
+export type IncomingMessage = MessageBody &
+  Readonly<{
+    channelId: string;
+    title: string | null;
+    contactId: string;
+    integrationData: string | null;
+    /** the sender's creation time */
+    createdAt: string;
+    requestHash: string | null;
+  }>;
+
+export type PostedMessage = Readonly<{
+  dialogId: string;
+  messageId: string;
+  reference: string | null;
+  dialogCreated: boolean;
+  checkpoint: Checkpoint | null;
+}>;
+
+/** The dialog a reference names: claimed with `no_stream`, so concurrent requests agree on one. */
+const dialogForReference = async (
+  deps: AggregateDeps,
+  channelId: string,
+  reference: string,
+  candidate: string,
+  context: CommandContext,
+): Promise<string> => {
+  const claimed = await handleCommand(
+    deps,
+    streams.dialogReference(channelId, reference),
+    dialogReferenceDecider,
+    { type: 'ClaimDialogReference', data: { channelId, reference, dialogId: candidate } },
+    context,
+  );
+  if (!isLeft(claimed)) return candidate;
+  const holder = claimed.left.details?.[0] as { dialogId?: string } | undefined;
+  if (holder?.dialogId === undefined)
+    throw new Error(`reference claim refused: ${claimed.left.message}`);
+  return holder.dialogId;
+};
+
+/** Opens or continues the dialog with the message; reopens it when closed. */
+export const postIncomingMessage = async (
+  deps: AggregateDeps,
+  target: DialogTarget,
+  message: IncomingMessage,
+  options: Readonly<{ context: CommandContext; newId: (purpose: string) => string }>,
+): Promise<Either<DomainError, PostedMessage>> => {
+  const { context } = options;
+  const dialogId =
+    target.kind === 'by-id'
+      ? target.dialogId
+      : target.kind === 'by-reference'
+        ? (target.dialogId ??
+          (await dialogForReference(
+            deps,
+            message.channelId,
+            target.reference,
+            options.newId('dialog'),
+            context,
+          )))
+        : options.newId('dialog');
+  const messageId = options.newId('message');
+  const handled = await handleCommand(
+    deps,
+    streams.dialog(dialogId),
+    dialogDecider,
+    {
+      type: 'ReceiveMessage',
+      data: {
+        dialogId,
+        channelId: message.channelId,
+        mustExist: target.kind === 'by-id',
+        reference: target.kind === 'by-reference' ? target.reference : null,
+        title: message.title,
+        contactId: message.contactId,
+        messageId,
+        text: message.text,
+        html: message.html,
+        attachments: message.attachments,
+        integrationData: message.integrationData,
+        createdAt: message.createdAt,
+        now: context.now.toISOString(),
+        requestHash: message.requestHash,
+      },
+    },
+    context,
+  );
+  if (isLeft(handled)) return handled;
+  const { state, events, checkpoint } = handled.right;
+  return right({
+    dialogId,
+    messageId,
+    reference: state.status === 'absent' ? null : state.reference,
+    dialogCreated: events.some((e) => e.type === 'DialogOpened'),
+    checkpoint,
+  });
+};

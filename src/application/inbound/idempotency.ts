@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { Event } from '../../domain/shared/decider';
+import { metadataFor, type CommandContext } from '../context';
+import { isWrongExpectedVersion, type EventStore } from '../ports/eventStore';
+import type { IdGenerator } from '../ports/ids';
+import { streams } from '../streams';
+
+/**
+ * What a request with an Idempotency-Key answered, kept on its own stream so that the same
+ * key and body get the same answer again (SPEC §2). Not a domain fact: an application record.
+ */
+export type IdempotentRequestRecorded = Event<
+  'IdempotentRequestRecorded',
+  { scope: string; requestHash: string; response: unknown }
+>;
+
+export type Recorded = Readonly<{ requestHash: string; response: unknown }>;
+
+/** Keys are opaque to us: printable ASCII, at most 255 characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** A hash of the request's meaning: the same JSON with keys in any order hashes the same. */
+export const requestHash = (body: unknown): string =>
+  createHash('sha256').update(canonicalJson(body)).digest('hex');
+
+const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+};
+
+/** Ids derived from the key: a retry after a crash lands on the very same dialog, contact and message. */
+export const derivedIds =
+  (scope: string, key: string) =>
+  (purpose: string): string =>
+    createHash('sha256').update(`${scope}\u0000${key}\u0000${purpose}`).digest('hex').slice(0, 24);
+
+export const findRecorded = async (
+  store: EventStore,
+  scope: string,
+  key: string,
+): Promise<Recorded | null> => {
+  const [first] = await store.readStream(streams.idempotency(scope, key), { maxCount: 1 });
+  if (first === undefined) return null;
+  const { requestHash: hash, response } = first.data as IdempotentRequestRecorded['data'];
+  return { requestHash: hash, response };
+};
+
+/** Records the first answer; when a concurrent twin recorded first, its answer is the answer. */
+export const recordResponse = async (
+  deps: Readonly<{ store: EventStore; ids: IdGenerator }>,
+  scope: string,
+  key: string,
+  recorded: Recorded,
+  context: CommandContext,
+): Promise<Recorded> => {
+  const event: IdempotentRequestRecorded = {
+    type: 'IdempotentRequestRecorded',
+    data: { scope, requestHash: recorded.requestHash, response: recorded.response },
+  };
+  try {
+    await deps.store.appendToStream(
+      streams.idempotency(scope, key),
+      [{ id: deps.ids.uuid(), type: event.type, data: event.data, metadata: metadataFor(context) }],
+      { expectedRevision: 'no_stream' },
+    );
+    return recorded;
+  } catch (error) {
+    if (!isWrongExpectedVersion(error)) throw error;
+    return (await findRecorded(deps.store, scope, key)) ?? recorded;
+  }
+};

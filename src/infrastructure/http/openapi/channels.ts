@@ -1,0 +1,123 @@
+import { bearer, errors, idParam, json, positionHeader, ref } from './schema';
+
+const auth = {
+  ...errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token'),
+  ...errors(403, ['E_FORBIDDEN'], 'not the admin token'),
+};
+const notFound = errors(404, ['E_CHANNEL_NOT_FOUND'], 'no such channel');
+const channelId = idParam('id', 'channel id');
+
+export const channelPaths = {
+  '/api/channels': {
+    post: {
+      tags: ['channels'],
+      summary: 'Create a channel (admin): its endpoint and a first token, shown once',
+      security: bearer,
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['name'],
+              properties: { name: { type: 'string', maxLength: 200 } },
+            },
+          },
+        },
+      },
+      responses: {
+        '201': json(
+          { allOf: [ref('Channel'), { properties: { token: ref('IssuedToken') } }] },
+          'created',
+          positionHeader,
+        ),
+        ...errors(400, ['E_VALIDATION', 'E_MALFORMED_JSON'], 'bad request'),
+        ...auth,
+      },
+    },
+  },
+  '/api/channels/{id}': {
+    parameters: [channelId],
+    get: {
+      tags: ['channels'],
+      summary: 'A channel, read from its event stream (never stale)',
+      security: bearer,
+      responses: { '200': json(ref('Channel'), 'the channel'), ...auth, ...notFound },
+    },
+    patch: {
+      tags: ['channels'],
+      summary: 'Rename, enable or disable (admin)',
+      security: bearer,
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: {
+                name: { type: 'string', maxLength: 200 },
+                enabled: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        '200': json(ref('Channel'), 'the channel after the change', positionHeader),
+        ...errors(400, ['E_VALIDATION', 'E_MALFORMED_JSON'], 'bad request'),
+        ...auth,
+        ...errors(
+          403,
+          ['E_FORBIDDEN', 'E_CHANNEL_DELETED'],
+          'not the admin token, or the channel is deleted',
+        ),
+        ...notFound,
+      },
+    },
+    delete: {
+      tags: ['channels'],
+      summary: 'Delete a channel for good: its tokens die (admin)',
+      security: bearer,
+      responses: {
+        '200': json(ref('Channel'), 'the deleted channel', positionHeader),
+        ...auth,
+        ...errors(
+          403,
+          ['E_FORBIDDEN', 'E_CHANNEL_DELETED'],
+          'not the admin token, or already deleted',
+        ),
+        ...notFound,
+      },
+    },
+  },
+  '/api/channels/{id}/tokens': {
+    parameters: [channelId],
+    post: {
+      tags: ['channels'],
+      summary: 'Issue another token (admin)',
+      security: bearer,
+      responses: {
+        '201': json(ref('IssuedToken'), 'the token, shown once', positionHeader),
+        ...auth,
+        ...notFound,
+      },
+    },
+  },
+  '/api/channels/{id}/tokens/{tokenId}': {
+    parameters: [channelId, idParam('tokenId', 'token id')],
+    delete: {
+      tags: ['channels'],
+      summary: 'Revoke a token (admin)',
+      security: bearer,
+      responses: {
+        '204': { description: 'revoked', headers: positionHeader },
+        ...auth,
+        ...errors(
+          404,
+          ['E_CHANNEL_NOT_FOUND', 'E_TOKEN_NOT_FOUND'],
+          'no such channel or live token',
+        ),
+      },
+    },
+  },
+};

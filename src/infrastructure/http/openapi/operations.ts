@@ -1,0 +1,49 @@
+import { bearer, errors, idParam, json, positionHeader } from './schema';
+
+export const operationPaths = {
+  '/healthz': {
+    get: {
+      tags: ['operations'],
+      summary: 'The process answers',
+      responses: { '200': json({ type: 'object' }, 'alive') },
+    },
+  },
+  '/readyz': {
+    get: {
+      tags: ['operations'],
+      summary: 'Database and event store reachable (and projections' + "'" + ' lag, when they run)',
+      responses: {
+        '200': json({ type: 'object' }, 'ready'),
+        '503': json({ type: 'object' }, 'not ready'),
+      },
+    },
+  },
+  '/openapi.json': {
+    get: {
+      tags: ['operations'],
+      summary: 'This document',
+      responses: { '200': json({ type: 'object' }, 'OpenAPI 3.1') },
+    },
+  },
+  '/api/contacts/{id}': {
+    parameters: [idParam('id', 'contact id; a merged id deletes its survivor')],
+    delete: {
+      tags: ['contacts'],
+      summary: 'Delete a contact (admin or operator): its data stops matching',
+      security: bearer,
+      responses: {
+        '200': json(
+          { type: 'object', properties: { id: { type: 'string' }, deleted: { type: 'boolean' } } },
+          'deleted',
+          positionHeader,
+        ),
+        ...errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token'),
+        ...errors(
+          404,
+          ['E_CONTACT_NOT_FOUND', 'E_CONTACT_DELETED'],
+          'no such contact, or already deleted',
+        ),
+      },
+    },
+  },
+};

@@ -1,0 +1,78 @@
+import type { TestParley } from './parley';
+
+export type TestChannel = Readonly<{
+  channelId: string;
+  token: string;
+  tokenId: string;
+  path: string;
+}>;
+
+/** A channel made through the admin API, with its token. */
+export const createChannel = async (parley: TestParley, name = 'Avito'): Promise<TestChannel> => {
+  const response = await parley.request('/api/channels', {
+    method: 'POST',
+    headers: { ...parley.admin, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (response.status !== 201)
+    throw new Error(`channel not created: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { id: string; token: { id: string; token: string } };
+  return {
+    channelId: body.id,
+    token: body.token.token,
+    tokenId: body.token.id,
+    path: `/api/custom-channel/message/${body.id}?token=${encodeURIComponent(body.token.token)}`,
+  };
+};
+
+export type Posted = Readonly<{ status: number; body: Record<string, unknown>; headers: Headers }>;
+
+/** POSTs a message body (an object, or raw text) to a channel's endpoint. */
+export const postMessage = async (
+  parley: TestParley,
+  channel: Pick<TestChannel, 'path'>,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Posted> => {
+  const response = await parley.request(channel.path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    headers: response.headers,
+  };
+};
+
+/** A customer identified by custom data in this channel. */
+export const customer = (id: string, extra: Record<string, unknown> = {}) => ({
+  contact_object: {
+    name: 'Vasya Pupkin',
+    contacts: [{ type: 'id', value: id, service: 'custom', origin: 'custom' }],
+    ...extra,
+  },
+});
+
+/** Every event in the store: a 4xx must leave this number unchanged. */
+export const eventCount = async (parley: TestParley): Promise<number> =>
+  Number(
+    (await parley.deps.pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events'))
+      .rows[0]?.n,
+  );
+
+export const eventsOf = async (parley: TestParley, streamId: string) =>
+  (await parley.deps.store.readStream(streamId)).map((e) => ({
+    type: e.type,
+    data: e.data as Record<string, unknown>,
+  }));
+
+export const eventsOfType = async (parley: TestParley, type: string) =>
+  (
+    await parley.deps.pool.query<{ stream_id: string; data: Record<string, unknown> }>(
+      'SELECT stream_id, data FROM event_store.events WHERE event_type = $1 ORDER BY global_position',
+      [type],
+    )
+  ).rows;
