@@ -157,6 +157,43 @@ describe('write-side invariants', () => {
       }
     });
 
+    it('a merge that dies half-way converges on one survivor, merged once', async () => {
+      const contactsBefore = async () => (await eventsOfType(parley, 'ContactsMerged')).length;
+      for (let n = 1; n <= 4; n++) {
+        for (const when of ['before', 'after'] as const) {
+          const tag = `merge-${n}-${when}`;
+          const a = await postMessage(parley, channel, { text: 'a', ...custom(`${tag}-a`) });
+          const b = await postMessage(parley, channel, { text: 'b', ...custom(`${tag}-b`) });
+          const both = {
+            text: 'both',
+            contact_object: {
+              name: 'Vasya',
+              contacts: [
+                { type: 'id', value: `${tag}-a`, service: 'custom' },
+                { type: 'id', value: `${tag}-b`, service: 'custom' },
+              ],
+            },
+          };
+          const merges = await contactsBefore();
+          faults.arm(n, when);
+          await postMessage(parley, channel, both);
+          faults.disarm();
+          const retried = await postMessage(parley, channel, both);
+          expect({ tag, status: retried.status, survivor: retried.body.contact_id }).toEqual({
+            tag,
+            status: 200,
+            survivor: a.body.contact_id,
+          });
+          expect({ tag, merges: (await contactsBefore()) - merges }).toEqual({ tag, merges: 1 });
+          const loser = await eventsOf(parley, streams.contact(b.body.contact_id as string));
+          expect({
+            tag,
+            marked: loser.filter((e) => e.type === 'ContactMergedInto').length,
+          }).toEqual({ tag, marked: 1 });
+        }
+      }
+    });
+
     it('a crash leaves nothing a later request trips over', async () => {
       const before = await eventCount(parley);
       expect(before).toBeGreaterThan(0);

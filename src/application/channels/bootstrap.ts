@@ -1,4 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
+import type { Event } from '../../domain/shared/decider';
 import type { AggregateDeps } from '../aggregates';
 import type { CommandContext } from '../context';
 import { metadataFor } from '../context';
@@ -6,6 +7,10 @@ import { isWrongExpectedVersion } from '../ports/eventStore';
 import { createChannel, type IssuedToken } from './manageChannels';
 
 const BOOTSTRAP_STREAM = 'parley-bootstrap';
+
+/** Marks that the first start on this store made its first channel. */
+export type ParleyBootstrapped = Event<'ParleyBootstrapped', Record<string, never>>;
+const bootstrapped: ParleyBootstrapped = { type: 'ParleyBootstrapped', data: {} };
 
 export type Bootstrapped = Readonly<{ channelId: string; name: string; token: IssuedToken }>;
 
@@ -23,14 +28,7 @@ export const bootstrapFirstChannel = async (
   try {
     await deps.store.appendToStream(
       BOOTSTRAP_STREAM,
-      [
-        {
-          id: deps.ids.uuid(),
-          type: 'ParleyBootstrapped',
-          data: {},
-          metadata: metadataFor(context),
-        },
-      ],
+      [{ id: deps.ids.uuid(), ...bootstrapped, metadata: metadataFor(context) }],
       { expectedRevision: 'no_stream' },
     );
   } catch (error) {
