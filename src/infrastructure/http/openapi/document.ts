@@ -3,7 +3,8 @@ import { components } from './components';
 import { inboundPaths } from './inbound';
 import { operationPaths } from './operations';
 import { operatorPaths, operatorSchemas } from './operators';
-import { webhookEvents, webhookPaths, webhookSchemas } from './webhooks';
+import { webhookEvents, webhookPaths } from './webhooks';
+import { webhookSchemas } from './webhookSchemas';
 
 /** Paths from every module; a test checks that each route Parley serves is here. */
 const paths = {
