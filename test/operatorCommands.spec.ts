@@ -2,6 +2,7 @@ import { streams } from '../src/application/streams';
 import { bodyOf } from './support/http';
 import { useTestParley } from './support/parley';
 import { seedDialog } from './support/seed';
+import { eventually } from './support/webhooks';
 
 /** SPEC §3: operators, and what they do to dialogs, over HTTP against a whole Parley. */
 describe('operators and their commands on dialogs', () => {
@@ -44,6 +45,23 @@ describe('operators and their commands on dialogs', () => {
     );
     expect(shown).toMatchObject({ id: created.id, name: 'Masha' });
     expect(JSON.stringify(shown)).not.toContain(token);
+  });
+
+  it('lists operators from the read model, oldest first, to the admin only', async () => {
+    const first = await createOperator('Anna');
+    const second = await createOperator('Boris');
+    const listed = await eventually(async () => {
+      const response = await parley.request('/api/operators', { headers: parley.admin });
+      const { items } = (await bodyOf(response)) as { items: { id: string; name: string }[] };
+      const ids = items.map((o) => o.id);
+      expect(ids).toEqual(expect.arrayContaining([first.id, second.id]));
+      return ids;
+    });
+    expect(listed.indexOf(first.id)).toBeLessThan(listed.indexOf(second.id));
+    const asOperator = await parley.request('/api/operators', {
+      headers: bearer(first.token),
+    });
+    expect(asOperator.status).toBe(403);
   });
 
   it('refuses a nameless operator with the JSON path of the problem', async () => {

@@ -97,6 +97,7 @@ const variables = {
     Object.fromEntries(getCountries().map((c) => [c, null])) as Record<string, null>,
     'an ISO 3166 country code known to libphonenumber, like RU or US',
   ),
+  MIN_POSITION_TIMEOUT_MS: intFromEnv(0, 60_000),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
@@ -136,6 +137,8 @@ export type Config = Readonly<{
   defaultPhoneRegion: string;
   /** per channel; 0 turns rate limiting off */
   rateLimit: Readonly<{ perSecond: number; burst: number }>;
+  /** how long a read with `min_position` waits for the read models to catch up */
+  minPositionTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -199,6 +202,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       perSecond: values.RATE_LIMIT_PER_SECOND ?? 100,
       burst: values.RATE_LIMIT_BURST ?? 200,
     },
+    minPositionTimeoutMs: values.MIN_POSITION_TIMEOUT_MS ?? 5_000,
   };
 };
 

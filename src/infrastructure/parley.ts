@@ -13,11 +13,12 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
-import type { OperatorTokens } from './http/auth/staffAuth';
+import { staffAuth, type OperatorTokens } from './http/auth/staffAuth';
 import { channelRoutes } from './http/routes/channels';
 import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
 import { inboundRoutes } from './http/routes/inbound';
+import { metricsRoutes } from './http/routes/metrics';
 import { openApiRoutes } from './http/routes/openapi';
 import { dialogCommandRoutes } from './http/routes/dialogCommands';
 import { operatorRoutes } from './http/routes/operators';
@@ -26,14 +27,19 @@ import { webhookRoutes } from './http/routes/webhooks';
 import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
 import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
 import { deliveryWorker } from './webhooks/deliveryWorker';
+import { webhookMetrics } from './webhooks/webhookMetrics';
+import { ProjectionRunner } from '../projections/runner/projectionRunner';
+import { webhookOutboxProjection } from '../projections/outbox/webhookOutboxProjection';
 import { postgresWebhookSecrets } from './webhooks/secretStore';
 import { addressGuardOf, type AddressGuard, type Resolve } from './webhooks/urlGuard';
 import type { WebhookSecrets } from '../application/ports/webhookSecrets';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
+import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
 import { migrate } from './postgres/migrations';
 import { createPool } from './postgres/pool';
+import { readModelsFor, type ReadModels } from './readModels';
 
 /** What every module of Parley may use; built once per process by startParley. */
 export type ParleyDeps = Readonly<{
@@ -84,12 +90,26 @@ const urlOf = (server: Server): string => {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 };
 
+/** The long-lived parts of each module, built once per process; routers and workers share them. */
+export type Modules = Readonly<{ metrics: MetricsRegistry; readModels: ReadModels }>;
+
+export const modulesFor = (deps: ParleyDeps): Modules => {
+  const metrics = new MetricsRegistry();
+  metrics.register(processMetrics);
+  metrics.register(() => webhookMetrics(deps.pool));
+  return { metrics, readModels: readModelsFor(deps, metrics) };
+};
+
 /** The HTTP routes of every module; each one is in the OpenAPI document (test/openapi.spec.ts). */
-export const routersFor = (deps: ParleyDeps): Router[] => [
-  healthRoutes([
-    { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
-    { name: 'event_store', check: () => deps.store.ping() },
-  ]),
+export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)): Router[] => [
+  healthRoutes(
+    [
+      { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
+      { name: 'event_store', check: () => deps.store.ping() },
+    ],
+    () => modules.readModels.readiness(),
+  ),
+  metricsRoutes(modules.metrics),
   inboundRoutes(deps),
   channelRoutes(deps),
   contactCommandRoutes(deps),
@@ -97,11 +117,32 @@ export const routersFor = (deps: ParleyDeps): Router[] => [
   dialogCommandRoutes(deps),
   webhookRoutes(deps),
   webhookDeliveryRoutes(deps),
+  ...modules.readModels.routers(staffAuth(deps.adminTokenHash, deps.operatorTokens)),
   openApiRoutes(deps.publicUrl),
 ];
 
+/**
+ * The webhook outbox runs on the projection runner (checkpoint in the batch's transaction,
+ * active in one process at a time) but is not one of the read models: it is never rebuilt.
+ */
+const outboxRunner = (deps: ParleyDeps): Worker => {
+  const runner = new ProjectionRunner({
+    pool: deps.pool,
+    store: deps.store,
+    projection: webhookOutboxProjection,
+    log: deps.logger.child({ worker: `projection:${webhookOutboxProjection.name}` }),
+  });
+  return {
+    name: `projection:${runner.name}`,
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+  };
+};
+
 /** The background workers of every module. */
-const workersFor = (deps: ParleyDeps): Worker[] => [
+const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
+  ...modules.readModels.workers,
+  outboxRunner(deps),
   deliveryWorker({
     pool: deps.pool,
     logger: deps.logger,
@@ -177,9 +218,10 @@ export const startParley = async (
       webhookSecrets: postgresWebhookSecrets(pool),
       webhookAddresses: addressGuardOf(config, options.resolve),
     };
+    const modules = modulesFor(deps);
     const app = createHttpApp({
       logger,
-      routers: routersFor(deps),
+      routers: routersFor(deps, modules),
     });
     server.on('request', app.callback());
 
@@ -195,7 +237,7 @@ export const startParley = async (
       now: deps.clock.now(),
     });
 
-    const workers = workersFor(deps);
+    const workers = workersFor(deps, modules);
     for (const worker of workers) await worker.start();
 
     let closing: Promise<void> | null = null;

@@ -1,13 +1,12 @@
 import type { StartOptions } from '../../src/infrastructure/parley';
-import { startOutboxPump } from './outboxPump';
 import { startTestParley, type TestParley } from './parley';
 import { WebhookReceiver } from './webhookReceiver';
 
 export type WebhookWorld = { parley: TestParley; receiver: WebhookReceiver };
 
 /**
- * A whole Parley, the outbox running over its log, and a receiver on 127.0.0.1; torn down in
- * the reverse order (receiver and outbox before the database goes).
+ * A whole Parley (its projection runners run the outbox) and a receiver on 127.0.0.1; the
+ * receiver goes first at the end, so that Parley's workers stop without waiting on it.
  */
 export const useWebhookWorld = (
   env: Record<string, string>,
@@ -17,12 +16,10 @@ export const useWebhookWorld = (
   let stop: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
     const parley = await startTestParley({ WEBHOOK_ALLOW_PRIVATE: 'true', ...env }, options);
-    const pump = startOutboxPump(parley.deps.pool, parley.deps.store);
     world.parley = parley;
     world.receiver = await WebhookReceiver.start();
     stop = async () => {
       await world.receiver.close();
-      await pump.stop();
       await parley.stop();
     };
   });

@@ -15,7 +15,7 @@ const REPLIES = 10;
  * accepted exactly once, in order per dialog, and both processes take part.
  */
 describe('webhook workers in two processes', () => {
-  // this process writes and runs the outbox; it sends nothing itself
+  // this process writes (and may run the outbox, whichever process holds its lock); it sends nothing
   const world = useWebhookWorld({ WEBHOOK_CONCURRENCY: '0' });
   let parley: TestParley;
   let receiver: WebhookReceiver;
@@ -29,7 +29,7 @@ describe('webhook workers in two processes', () => {
       children.push(
         runParley({
           DATABASE_URL: parley.deps.config.databaseUrl as string,
-          DATABASE_POOL_SIZE: '5',
+          DATABASE_POOL_SIZE: '15',
           DATA_DIR: path.join(dataDir, name),
           HOST: '127.0.0.1',
           PORT: '0',

@@ -1,5 +1,4 @@
 import { streams } from '../../src/application/streams';
-import { webhookMetrics } from '../../src/infrastructure/webhooks/webhookMetrics';
 import { createChannel, customer, postMessage, type TestChannel } from '../support/inbound';
 import type { TestParley } from '../support/parley';
 import type { WebhookReceiver } from '../support/webhookReceiver';
@@ -219,8 +218,10 @@ describe('webhook retries', () => {
     await remove(webhookId);
   });
 
-  it('reports deliveries by outcome, queue depth and the oldest pending age as metrics', async () => {
-    const text = await webhookMetrics(parley.deps.pool);
+  it('reports deliveries by outcome, queue depth and the oldest pending age on /metrics', async () => {
+    const response = await parley.request('/metrics');
+    expect(response.status).toBe(200);
+    const text = await response.text();
     expect(text).toMatch(/^parley_webhook_attempts_total\{outcome="delivered"\} [1-9]\d*$/m);
     expect(text).toMatch(/^parley_webhook_attempts_total\{outcome="gone"\} 1$/m);
     expect(text).toMatch(/^parley_webhook_deliveries\{status="failed"\} \d+$/m);

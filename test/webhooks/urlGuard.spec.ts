@@ -86,13 +86,13 @@ describe('webhook URL guard', () => {
     dns.set('rebind.example', '127.0.0.1');
     const channel = await createChannel(parley);
     await postMessage(parley, channel, { text: 'exfiltrate?', ...customer('c-rebind') });
+    // an attempt is counted when it starts; its outcome is recorded when it ends
     const [delivery] = await eventually(async () => {
       const items = await deliveriesOf(parley, webhookId);
-      expect(items[0]?.attempts).toBeGreaterThanOrEqual(1);
+      expect(items[0]?.last_error).toMatch(/rebind\.example resolves to 127\.0\.0\.1, a private/);
       return items;
     });
     expect(delivery?.last_status_code).toBeNull();
-    expect(delivery?.last_error).toMatch(/rebind\.example resolves to 127\.0\.0\.1, a private/);
     expect(receiver.received).toEqual([]);
   });
 });

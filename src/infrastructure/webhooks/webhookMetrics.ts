@@ -1,17 +1,18 @@
 import type { Pool } from 'pg';
+import type { MetricFamily } from '../metrics/metricsRegistry';
 
 type Counted = { key: string; n: string };
 
-const series = (name: string, label: string, keys: readonly string[], rows: Counted[]) => {
-  const counts = new Map(rows.map((r) => [r.key, r.n]));
-  return keys.map((key) => `${name}{${label}="${key}"} ${counts.get(key) ?? '0'}`);
+const byLabel = (label: string, keys: readonly string[], rows: readonly Counted[]) => {
+  const counts = new Map(rows.map((r) => [r.key, Number(r.n)]));
+  return keys.map((key) => ({ labels: { [label]: key }, value: counts.get(key) ?? 0 }));
 };
 
 /**
- * Webhook delivery metrics in the Prometheus text format, read from PostgreSQL so that every
- * process reports the same numbers whichever worker did the work.
+ * Webhook delivery metrics, read from PostgreSQL at scrape time so that every process reports
+ * the same numbers whichever worker did the work.
  */
-export const webhookMetrics = async (pool: Pool): Promise<string> => {
+export const webhookMetrics = async (pool: Pool): Promise<MetricFamily[]> => {
   const [attempts, deliveries, queue] = await Promise.all([
     pool.query<Counted>(
       'SELECT outcome AS key, count(*)::text AS n FROM webhooks.attempts GROUP BY outcome',
@@ -26,28 +27,29 @@ export const webhookMetrics = async (pool: Pool): Promise<string> => {
     ),
   ]);
   return [
-    '# HELP parley_webhook_attempts_total Webhook delivery attempts by outcome.',
-    '# TYPE parley_webhook_attempts_total counter',
-    ...series(
-      'parley_webhook_attempts_total',
-      'outcome',
-      ['delivered', 'retry', 'failed', 'gone'],
-      attempts.rows,
-    ),
-    '# HELP parley_webhook_deliveries Webhook deliveries by status (failed: dead-lettered).',
-    '# TYPE parley_webhook_deliveries gauge',
-    ...series(
-      'parley_webhook_deliveries',
-      'status',
-      ['pending', 'delivered', 'failed', 'cancelled'],
-      deliveries.rows,
-    ),
-    '# HELP parley_webhook_queue_depth Webhook deliveries waiting to be delivered.',
-    '# TYPE parley_webhook_queue_depth gauge',
-    `parley_webhook_queue_depth ${queue.rows[0]?.depth ?? '0'}`,
-    '# HELP parley_webhook_oldest_pending_age_seconds Age of the oldest pending delivery.',
-    '# TYPE parley_webhook_oldest_pending_age_seconds gauge',
-    `parley_webhook_oldest_pending_age_seconds ${(queue.rows[0]?.oldest ?? 0).toFixed(3)}`,
-    '',
-  ].join('\n');
+    {
+      name: 'parley_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome.',
+      type: 'counter',
+      samples: byLabel('outcome', ['delivered', 'retry', 'failed', 'gone'], attempts.rows),
+    },
+    {
+      name: 'parley_webhook_deliveries',
+      help: 'Webhook deliveries by status (failed: dead-lettered).',
+      type: 'gauge',
+      samples: byLabel('status', ['pending', 'delivered', 'failed', 'cancelled'], deliveries.rows),
+    },
+    {
+      name: 'parley_webhook_queue_depth',
+      help: 'Webhook deliveries waiting to be delivered.',
+      type: 'gauge',
+      samples: [{ value: Number(queue.rows[0]?.depth ?? 0) }],
+    },
+    {
+      name: 'parley_webhook_oldest_pending_age_seconds',
+      help: 'Age of the oldest pending webhook delivery.',
+      type: 'gauge',
+      samples: [{ value: queue.rows[0]?.oldest ?? 0 }],
+    },
+  ];
 };

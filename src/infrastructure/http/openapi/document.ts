@@ -3,17 +3,30 @@ import { components } from './components';
 import { inboundPaths } from './inbound';
 import { operationPaths } from './operations';
 import { operatorPaths, operatorSchemas } from './operators';
+import { readModelPaths, readModelSchemas } from './readModels';
 import { webhookEvents, webhookPaths } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
 
-/** Paths from every module; a test checks that each route Parley serves is here. */
-const paths = {
-  ...inboundPaths,
-  ...channelPaths,
-  ...operatorPaths,
-  ...webhookPaths,
-  ...operationPaths,
+type Paths = Record<string, Record<string, unknown>>;
+
+/** Modules may describe other methods of one path: their path items are merged. */
+const mergePaths = (...all: readonly Paths[]): Paths => {
+  const merged: Paths = {};
+  for (const paths of all) {
+    for (const [path, item] of Object.entries(paths)) merged[path] = { ...merged[path], ...item };
+  }
+  return merged;
 };
+
+/** Paths from every module; a test checks that each route Parley serves is here. */
+const paths = mergePaths(
+  inboundPaths,
+  channelPaths,
+  operatorPaths,
+  webhookPaths,
+  operationPaths,
+  readModelPaths,
+);
 
 export const openApiDocument = (serverUrl: string) => ({
   openapi: '3.1.0',
@@ -28,6 +41,11 @@ export const openApiDocument = (serverUrl: string) => ({
   webhooks: webhookEvents,
   components: {
     ...components,
-    schemas: { ...components.schemas, ...operatorSchemas, ...webhookSchemas },
+    schemas: {
+      ...components.schemas,
+      ...readModelSchemas,
+      ...operatorSchemas,
+      ...webhookSchemas,
+    },
   },
 });
