@@ -47,6 +47,9 @@ describe('webhook workers in two processes', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+    // private targets are allowed here, and each process says so when it starts
+    for (const child of children)
+      expect(child.output()).toMatch(/"level":40.*WEBHOOK_ALLOW_PRIVATE/);
   }, 90_000);
 
   afterAll(async () => {

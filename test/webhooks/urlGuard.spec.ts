@@ -60,6 +60,15 @@ describe('webhook URL guard', () => {
     expect(((await response.json()) as { code: string }).code).toBe('E_WEBHOOK_URL_FORBIDDEN');
   });
 
+  it('refuses credentials in the URL, which the event log would keep forever', async () => {
+    const response = await subscribeTo('https://user:secret@public.example/hooks');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      code: 'E_VALIDATION',
+      details: [{ path: 'url' }],
+    });
+  });
+
   it('accepts a public address, and refuses to move the webhook to a private one', async () => {
     const response = await subscribeTo('https://public.example/hooks');
     expect(response.status).toBe(201);
@@ -72,6 +81,11 @@ describe('webhook URL guard', () => {
       400,
       'E_WEBHOOK_URL_FORBIDDEN',
     ]);
+    const nothing = await parley.request(
+      `/api/webhooks/${id}`,
+      jsonRequest('PATCH', parley.admin, {}),
+    );
+    expect(nothing.status).toBe(400);
     await parley.request(`/api/webhooks/${id}`, { method: 'DELETE', headers: parley.admin });
   });
 

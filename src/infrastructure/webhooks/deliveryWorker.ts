@@ -142,15 +142,21 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
     }
   };
 
+  /** releases the LISTEN connection once, whether stop or a connection error comes first */
+  let releaseListener: (destroy?: boolean) => void = () => undefined;
+
   const listen = async (): Promise<void> => {
     try {
       const client = await pool.connect();
+      let released = false;
+      releaseListener = (destroy = false) => {
+        if (released) return;
+        released = true;
+        client.release(destroy);
+      };
       client.on('notification', nudge);
-      client.on('error', () => {
-        // polling carries on without notifications
-        if (listener === client) listener = null;
-        client.release(true);
-      });
+      // polling carries on without notifications
+      client.on('error', () => releaseListener(true));
       await client.query(`LISTEN ${DELIVERIES_CHANNEL}`);
       listener = client;
     } catch (error) {
@@ -173,10 +179,8 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
       await Promise.allSettled([...inFlight]);
       const client = listener;
       listener = null;
-      if (client !== null) {
-        await client.query(`UNLISTEN ${DELIVERIES_CHANNEL}`).catch(() => undefined);
-        client.release();
-      }
+      await client?.query(`UNLISTEN ${DELIVERIES_CHANNEL}`).catch(() => undefined);
+      releaseListener();
     },
   };
 };

@@ -1,5 +1,5 @@
-import sanitizeHtml from 'sanitize-html';
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
+import { safeHtml } from '../dialogs/safeHtml';
 import type { OutboxContact, OutboxDialog } from './outboxState';
 import type { DialogChange, WebhookMessage } from './webhookTrigger';
 
@@ -16,14 +16,12 @@ export type PayloadInput = Readonly<{
   changes: readonly DialogChange[];
 }>;
 
-/** HTML is kept as received for audit and sanitized wherever it is served, webhooks included. */
-const clean = (html: string | null): string | null => (html === null ? null : sanitizeHtml(html));
-
 const messageJson = (m: WebhookMessage) => ({
   id: m.id,
   direction: m.direction,
   text: m.text,
-  html: clean(m.html),
+  // kept as received for audit, sanitized wherever it is served: webhooks too, as the API does
+  html: safeHtml(m.html),
   attachments: m.attachments.map(({ url, size, name, mimeType }) => ({
     url,
     size,

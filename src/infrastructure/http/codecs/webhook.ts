@@ -21,9 +21,24 @@ const eventTypes = new t.Type<WebhookEventType[], WebhookEventType[], unknown>(
   t.identity,
 );
 
+/** No user:password@ in the URL: the URL is recorded in the event log, which is forever. */
+const webhookUrl = new t.Type<string, string, unknown>(
+  'absolute http(s) URL without credentials',
+  (u): u is string => typeof u === 'string',
+  (u, c) => {
+    const decoded = httpUrl(2048).validate(u, c);
+    if (decoded._tag === 'Left') return decoded;
+    const url = new URL(decoded.right);
+    return url.username === '' && url.password === ''
+      ? decoded
+      : t.failure(u, c, 'must not carry credentials: they would be kept in the event log');
+  },
+  t.identity,
+);
+
 export const subscribeBody = t.intersection([
   jsonObject,
-  t.type({ url: httpUrl(2048), events: eventTypes }),
+  t.type({ url: webhookUrl, events: eventTypes }),
   t.partial({ channel_id: optional(objectIdCodec) }),
 ]);
 
@@ -31,7 +46,7 @@ export const subscribeBody = t.intersection([
 export const updateBody = t.intersection([
   jsonObject,
   t.partial({
-    url: httpUrl(2048),
+    url: webhookUrl,
     events: eventTypes,
     channel_id: t.union([objectIdCodec, t.null]),
     enabled: t.boolean,
@@ -52,7 +67,7 @@ const cursor = new t.Type<string, string, unknown>(
   'cursor',
   (u): u is string => typeof u === 'string',
   (u, c) =>
-    typeof u === 'string' && /^\d{1,19}$/.test(u)
+    typeof u === 'string' && /^\d{1,18}$/.test(u)
       ? t.success(u)
       : t.failure(u, c, 'expected the next_cursor of a previous page'),
   t.identity,

@@ -82,6 +82,11 @@ export const webhookRoutes = (deps: ParleyDeps): Router => {
   router.patch('/:id', body, async (ctx) => {
     const id = webhookId(ctx.params.id);
     const b = decodeOrThrow(updateBody, ctx.request.body, 'webhook change');
+    if (Object.keys(b).length === 0) {
+      throw new HttpError('E_VALIDATION', 'nothing to change', [
+        { path: '(body)', message: 'give url, events, channel_id or enabled' },
+      ]);
+    }
     const handled = orThrow(
       await updateWebhook(
         webhookDeps,
