@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxProjection';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
 
@@ -96,7 +97,7 @@ export const redeliver = async (
       WHERE webhook_id = $1 AND delivery_id = $2::bigint AND status <> 'cancelled'`,
     [webhookId, deliveryId],
   );
-  await pool.query("SELECT pg_notify('webhook_deliveries', '')");
+  await pool.query('SELECT pg_notify($1, $2)', [DELIVERIES_CHANNEL, '']);
   return (rowCount ?? 0) > 0;
 };
 
@@ -113,7 +114,7 @@ export const redeliverFailedSince = async (
       WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2`,
     [webhookId, since],
   );
-  await pool.query("SELECT pg_notify('webhook_deliveries', '')");
+  await pool.query('SELECT pg_notify($1, $2)', [DELIVERIES_CHANNEL, '']);
   return rowCount ?? 0;
 };
 

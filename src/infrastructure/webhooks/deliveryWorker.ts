@@ -101,7 +101,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
       .catch((error: unknown) =>
         log.error(
           { err: error, deliveryId: claimed.deliveryId },
-          'webhook attempt failed to record',
+          'webhook attempt: recording its outcome (or disabling a gone webhook) failed',
         ),
       )
       .finally(() => {
