@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { webhookMigrations } from '../webhooks/schema';
 
 export type Migration = Readonly<{ version: number; name: string; sql: string }>;
 
@@ -57,6 +58,7 @@ export const migrations: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION event_store.refuse_change();
     `,
   },
+  ...webhookMigrations,
 ];
 
 const MIGRATION_LOCK = 7_300_001;
