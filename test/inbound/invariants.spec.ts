@@ -1,3 +1,4 @@
+import type { EventStore } from '../../src/application/ports/eventStore';
 import { streams } from '../../src/application/streams';
 import { faultyStore } from '../support/faultyStore';
 import {
@@ -64,6 +65,56 @@ describe('write-side invariants', () => {
         (e) => e.data.contactId === responses[0]?.body.contact_id,
       );
       expect(created).toHaveLength(1);
+    });
+  });
+
+  describe('a request that finishes a contact another request has claimed the keys of', () => {
+    /** parks the next append to a contact stream (not a claim) until released */
+    let armed: { parked: () => void; released: Promise<void> } | null = null;
+    const gate = (store: EventStore): EventStore =>
+      new Proxy(store, {
+        get(target, property, receiver) {
+          if (property !== 'appendToStream')
+            return Reflect.get(target, property, receiver) as unknown;
+          return async (...args: Parameters<EventStore['appendToStream']>) => {
+            const waiting = armed;
+            if (waiting !== null && /^contact-(?!key-|data-)/.test(args[0])) {
+              armed = null;
+              waiting.parked();
+              await waiting.released;
+            }
+            return target.appendToStream(...args);
+          };
+        },
+      });
+    const parley = useTestParley({ RATE_LIMIT_PER_SECOND: '0' }, { wrapStore: gate });
+    // in one process the stream lock would queue the second request behind the first
+    let other: TestParley & { stop(): Promise<void> };
+    let channel: TestChannel;
+    beforeAll(async () => {
+      other = await startTestParley({
+        RATE_LIMIT_PER_SECOND: '0',
+        DATABASE_URL: parley.deps.config.databaseUrl as string,
+      });
+      channel = await createChannel(parley);
+    });
+    afterAll(async () => other?.stop());
+
+    it('reports contact_created once: from the request that appended ContactCreated', async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const parked = new Promise<void>((parked) => (armed = { parked, released }));
+      const first = postMessage(parley, channel, { text: 'first', ...custom('half-made') });
+      await parked; // the first request has claimed the key and waits to create the contact
+      const second = await postMessage(other, channel, { text: 'second', ...custom('half-made') });
+      release();
+      const firstDone = await first;
+      expect([firstDone.status, second.status]).toEqual([200, 200]);
+      expect(second.body.contact_id).toBe(firstDone.body.contact_id);
+      expect(second.body.contact_created).toBe(true);
+      expect(firstDone.body.contact_created).toBe(false);
+      const contact = await eventsOf(parley, streams.contact(second.body.contact_id as string));
+      expect(contact.filter((e) => e.type === 'ContactCreated')).toHaveLength(1);
     });
   });
 

@@ -39,6 +39,8 @@ const MAX_ROUNDS = 12;
 /** Runs one command; a refusal means the world moved since the plan was made. */
 class Session {
   checkpoint: Checkpoint | null = null;
+  /** contacts whose ContactCreated this request appended, also when finishing another's claim */
+  readonly created = new Set<string>();
   readonly store: EventStore;
   constructor(
     private readonly deps: AggregateDeps,
@@ -115,6 +117,7 @@ const createContact = async (session: Session, plan: ContactPlan): Promise<Outco
     },
   });
   if (isLeft(created)) return CONTENDED;
+  session.created.add(contactId);
   return {
     kind: 'done',
     settlement: { contactId, created: true, contact: created.right.state as LiveContact },
@@ -142,6 +145,7 @@ const completePending = async (
       now: session.now,
     },
   });
+  if (!isLeft(created)) session.created.add(contactId);
   return !isLeft(created) || created.left.code === 'E_ALREADY_EXISTS';
 };
 
@@ -249,7 +253,8 @@ const updateExisting = async (session: Session, plan: ContactPlan): Promise<Outc
     kind: 'done',
     settlement: {
       contactId: oldest.contactId,
-      created: false,
+      // whoever appended ContactCreated reports it, so concurrent requests report it once
+      created: session.created.has(oldest.contactId),
       contact: updated.right.state as LiveContact,
     },
   };

@@ -187,8 +187,15 @@ export const components: {
           description: 'the surviving contact when contacts were merged',
         },
         reference: { type: ['string', 'null'] },
-        dialog_created: { type: 'boolean' },
-        contact_created: { type: 'boolean' },
+        dialog_created: {
+          type: 'boolean',
+          description: 'true for exactly one request: the one that opened the dialog',
+        },
+        contact_created: {
+          type: 'boolean',
+          description:
+            'true for exactly one request: the one that created the contact (which may finish a contact a concurrent request began)',
+        },
         contacts: { type: 'array', items: { $ref: '#/components/schemas/ContactDataWithId' } },
       },
     },
