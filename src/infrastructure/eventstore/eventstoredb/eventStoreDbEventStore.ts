@@ -1,11 +1,247 @@
-import type { EventStore } from '../../../application/ports/eventStore';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  type Position,
+} from '@eventstore/db-client';
+import {
+  WrongExpectedVersionError,
+  type AllSubscription,
+  type AppendResult,
+  type Checkpoint,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+} from '../../../application/ports/eventStore';
+import { allSubscription } from './allSubscription';
+import { collectRead } from './collectRead';
+import { withDeadline } from './deadline';
+import { compareCheckpoints, decodeCheckpoint, encodeCheckpoint } from './checkpoint';
+import { isNotLeader, isStreamNotFound, toPortError, type AppendContext } from './errorMapping';
+import { toEventData } from './eventData';
+import { satisfiesExpectedRevision, toClientExpectedRevision } from './expectedRevision';
+import { readAllPage } from './readAllPage';
+import { toRecordedEvent } from './recordedEvent';
+import { subscriptionFilter } from './systemEvents';
+
+export type EventStoreDbOptions = Readonly<{
+  /** a `$checkpoint` every this many × 32 records the server looked at */
+  checkpointInterval?: number;
+  /** a read that receives nothing for this long fails as unavailable, in ms */
+  readIdleTimeoutMs?: number;
+  /** an append not answered within this long fails as unavailable, in ms (the server's own is 10 s) */
+  appendTimeoutMs?: number;
+}>;
+
+const DEFAULTS: Required<EventStoreDbOptions> = {
+  checkpointInterval: 16,
+  readIdleTimeoutMs: 10_000,
+  appendTimeoutMs: 15_000,
+};
 
 /**
- * EventStoreDB adapter: being built (issue "EventStoreDB: the production event store").
- * Until it lands, EVENTSTORE_URL is refused at start with this message.
+ * The production store: EventStoreDB through @eventstore/db-client, one to one with the port.
+ * Appends and stream reads go to the leader (a follower may lag behind the writes a command
+ * handler just made); $all reads and subscriptions may be served by any node.
  */
-export const EventStoreDbEventStore = {
-  connect: async (_url: string): Promise<EventStore> => {
-    throw new Error('EVENTSTORE_URL is set, but this build has no EventStoreDB adapter yet');
-  },
-};
+export class EventStoreDbEventStore implements EventStore {
+  private readonly subscriptions = new Set<AllSubscription>();
+
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly options: Required<EventStoreDbOptions>,
+  ) {}
+
+  /** Parses the connection string; the client connects on first use, so a down server shows on /readyz. */
+  static async connect(
+    url: string,
+    options: EventStoreDbOptions = {},
+  ): Promise<EventStoreDbEventStore> {
+    let client: EventStoreDBClient;
+    try {
+      client = EventStoreDBClient.connectionString(url);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`EVENTSTORE_URL is not an EventStoreDB connection string: ${reason}`, {
+        cause: error,
+      });
+    }
+    return new EventStoreDbEventStore(client, { ...DEFAULTS, ...options });
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    { expectedRevision }: Readonly<{ expectedRevision: ExpectedRevision }>,
+  ): Promise<AppendResult> {
+    if (events.length === 0) return this.appendNothing(streamId, expectedRevision);
+    const eventData = events.map(toEventData);
+    const result = await withDeadline(
+      this.call(
+        () =>
+          this.client.appendToStream(streamId, eventData, {
+            expectedRevision: toClientExpectedRevision(expectedRevision),
+            requiresLeader: true,
+          }),
+        { streamId, expectedRevision },
+      ),
+      this.options.appendTimeoutMs,
+      `an append to ${streamId}`,
+    );
+    if (!result.success) {
+      // only when the connection string says throwOnAppendFailure=false; its revision is unreliable
+      const actual = await this.currentRevision(streamId);
+      throw new WrongExpectedVersionError(streamId, expectedRevision, actual);
+    }
+    if (result.position === undefined) {
+      throw new Error(`EventStoreDB sent no position for the append to ${streamId}`);
+    }
+    return {
+      nextExpectedRevision: result.nextExpectedRevision,
+      checkpoint: encodeCheckpoint(result.position),
+    };
+  }
+
+  async readStream(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<readonly RecordedEvent[]> {
+    if (options.maxCount === 0) return [];
+    try {
+      const resolved = await this.call(() =>
+        collectRead(
+          this.client.readStream(streamId, {
+            fromRevision: options.fromRevision ?? START,
+            maxCount: options.maxCount,
+            direction: FORWARDS,
+            requiresLeader: true,
+          }),
+          this.options.readIdleTimeoutMs,
+        ),
+      );
+      return resolved.flatMap(({ event }) => (event === undefined ? [] : [toRecordedEvent(event)]));
+    } catch (error) {
+      if (isStreamNotFound(error)) return [];
+      throw error;
+    }
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const page = await this.call(() =>
+      readAllPage(
+        (fromPosition, maxCount) =>
+          collectRead(
+            this.client.readAll({ fromPosition, maxCount, direction: FORWARDS }),
+            this.options.readIdleTimeoutMs,
+          ),
+        decodeCheckpoint(options.from),
+        options.maxCount ?? 1000,
+      ),
+    );
+    return {
+      events: page.records.map(toRecordedEvent),
+      checkpoint: page.last === null ? (options.from ?? null) : encodeCheckpoint(page.last),
+    };
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    const from = decodeCheckpoint(options.from);
+    const subscription = allSubscription(
+      (onCheckpoint) =>
+        this.client.subscribeToAll({
+          // exclusive: the subscription starts after this position
+          fromPosition: from ?? START,
+          filter: subscriptionFilter(
+            options.streamPrefixes,
+            this.options.checkpointInterval,
+            onCheckpoint,
+          ),
+        }),
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  compareCheckpoints(a: Checkpoint | null, b: Checkpoint | null): -1 | 0 | 1 {
+    return compareCheckpoints(a, b);
+  }
+
+  /** The last record of $all: one cheap read that needs a reachable, working server. */
+  async ping(): Promise<void> {
+    await this.lastPosition();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
+    await this.client.dispose();
+  }
+
+  /**
+   * Runs a call; a NotLeader refusal wrote nothing and the client has already reconnected to
+   * the leader it named, so the call is made once more before giving up.
+   */
+  private async call<T>(operation: () => Promise<T>, append?: AppendContext): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isNotLeader(error)) throw toPortError(error, append);
+    }
+    try {
+      return await operation();
+    } catch (error) {
+      throw toPortError(error, append);
+    }
+  }
+
+  private async appendNothing(
+    streamId: string,
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const actual = await this.currentRevision(streamId);
+    if (!satisfiesExpectedRevision(expectedRevision, actual)) {
+      throw new WrongExpectedVersionError(streamId, expectedRevision, actual);
+    }
+    return {
+      nextExpectedRevision: actual === 'no_stream' ? -1n : actual,
+      checkpoint: encodeCheckpoint((await this.lastPosition()) ?? { commit: 0n, prepare: 0n }),
+    };
+  }
+
+  private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    try {
+      const [last] = await this.call(() =>
+        collectRead(
+          this.client.readStream(streamId, {
+            fromRevision: END,
+            maxCount: 1,
+            direction: BACKWARDS,
+            requiresLeader: true,
+          }),
+          this.options.readIdleTimeoutMs,
+        ),
+      );
+      return last?.event?.revision ?? 'no_stream';
+    } catch (error) {
+      if (isStreamNotFound(error)) return 'no_stream';
+      throw error;
+    }
+  }
+
+  private async lastPosition(): Promise<Position | null> {
+    const [last] = await this.call(() =>
+      collectRead(
+        this.client.readAll({ fromPosition: END, maxCount: 1, direction: BACKWARDS }),
+        this.options.readIdleTimeoutMs,
+      ),
+    );
+    return last?.event?.position ?? null;
+  }
+}

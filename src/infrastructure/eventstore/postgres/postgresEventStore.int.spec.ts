@@ -41,8 +41,14 @@ describe('PostgreSQL event store specifics', () => {
 
     held.commit();
     await early;
-    const after = await store.readAll({ from: start.checkpoint });
-    expect(after.events.map((e) => e.type)).toEqual(['Early', 'Late']);
+    // visibility waits for every older transaction on the server, other test files' included,
+    // so poll: what matters is the order once both are visible
+    let seen: string[] = [];
+    for (let i = 0; i < 200 && seen.length < 2; i++) {
+      seen = (await store.readAll({ from: start.checkpoint })).events.map((e) => e.type);
+      if (seen.length < 2) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(seen).toEqual(['Early', 'Late']);
     await store.close();
     await slow.close();
   });

@@ -1,0 +1,55 @@
+import {
+  START,
+  type AllStreamRecordedEvent,
+  type AllStreamResolvedEvent,
+  type Position,
+  type ReadPosition,
+} from '@eventstore/db-client';
+import { comparePositions } from './checkpoint';
+import { isSystemEvent } from './systemEvents';
+
+/** Reads up to `maxCount` records of $all forwards from a position, that position included. */
+export type ReadAllBatch = (
+  from: ReadPosition,
+  maxCount: number,
+) => Promise<readonly AllStreamResolvedEvent[]>;
+
+export type AllPage = Readonly<{
+  records: readonly AllStreamRecordedEvent[];
+  /** the last record looked at, system ones included; null when there was none after `after` */
+  last: Position | null;
+}>;
+
+/**
+ * A page of $all after `after` (exclusive, as the port wants, while EventStoreDB's reads are
+ * inclusive), without system events. A page comes back short or empty only at the end of the
+ * log: stretches of system events are read through, so an empty page always means caught up.
+ */
+export const readAllPage = async (
+  read: ReadAllBatch,
+  after: Position | null,
+  maxCount: number,
+): Promise<AllPage> => {
+  const records: AllStreamRecordedEvent[] = [];
+  let cursor = after;
+  let last: Position | null = null;
+  while (records.length < maxCount) {
+    // one more than needed: the record at the cursor itself comes back first
+    const requested = maxCount - records.length + 1;
+    const batch = await read(cursor ?? START, requested);
+    let progressed = false;
+    for (const { event } of batch) {
+      if (event === undefined) continue;
+      if (cursor !== null && comparePositions(event.position, cursor) <= 0) continue;
+      progressed = true;
+      cursor = last = event.position;
+      if (isSystemEvent(event.type)) continue;
+      records.push(event);
+      if (records.length === maxCount) break;
+    }
+    if (batch.length < requested) break;
+    if (!progressed)
+      throw new Error('EventStoreDB returned no record after the requested position');
+  }
+  return { records, last };
+};
