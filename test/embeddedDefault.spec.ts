@@ -34,7 +34,11 @@ describe('the embedded default', () => {
     expect(took).toBeLessThan(30_000);
     expect(parley.output()).toMatch(/embedded PostgreSQL started/);
     expect(parley.output()).toMatch(/database migrated/);
-    // the first start made a channel and printed what a new user needs to post a message
+    // the first start made a channel and printed what a new user needs to post a message;
+    // HTTP answers before the banner is printed, so wait for it
+    for (let i = 0; i < 100 && !/admin token: +padm_/.test(parley.output()); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const endpoint = /endpoint: +(http:\/\/\S+)/.exec(parley.output())?.[1];
     expect(endpoint).toMatch(/\/api\/custom-channel\/message\/[0-9a-f]{24}\?token=pct_/);
     expect(parley.output()).toMatch(/admin token: +padm_/);

@@ -84,6 +84,7 @@ const variables = {
     Object.fromEntries(getCountries().map((c) => [c, null])) as Record<string, null>,
     'an ISO 3166 country code known to libphonenumber, like RU or US',
   ),
+  MIN_POSITION_TIMEOUT_MS: intFromEnv(0, 60_000),
 } as const;
 
 type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
@@ -118,6 +119,8 @@ export type Config = Readonly<{
   rateLimit: Readonly<{ perSecond: number; burst: number }>;
   /** streams whose state each process keeps between commands; 0 turns the cache off */
   aggregateCacheSize: number;
+  /** how long a read with `min_position` waits for the read models to catch up */
+  minPositionTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -176,6 +179,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       burst: values.RATE_LIMIT_BURST ?? 200,
     },
     aggregateCacheSize: values.AGGREGATE_CACHE_SIZE ?? 20_000,
+    minPositionTimeoutMs: values.MIN_POSITION_TIMEOUT_MS ?? 5_000,
   };
 };
 

@@ -14,17 +14,20 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
-import type { OperatorTokens } from './http/auth/staffAuth';
+import { staffAuth, type OperatorTokens } from './http/auth/staffAuth';
 import { channelRoutes } from './http/routes/channels';
 import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
 import { inboundRoutes } from './http/routes/inbound';
+import { metricsRoutes } from './http/routes/metrics';
 import { openApiRoutes } from './http/routes/openapi';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
+import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
 import { migrate } from './postgres/migrations';
 import { createPool } from './postgres/pool';
+import { readModelsFor, type ReadModels } from './readModels';
 
 /** What every module of Parley may use; built once per process by startParley. */
 export type ParleyDeps = Readonly<{
@@ -73,20 +76,36 @@ const urlOf = (server: Server): string => {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 };
 
+/** The long-lived parts of each module, built once per process; routers and workers share them. */
+export type Modules = Readonly<{ metrics: MetricsRegistry; readModels: ReadModels }>;
+
+export const modulesFor = (deps: ParleyDeps): Modules => {
+  const metrics = new MetricsRegistry();
+  metrics.register(processMetrics);
+  return { metrics, readModels: readModelsFor(deps, metrics) };
+};
+
 /** The HTTP routes of every module; each one is in the OpenAPI document (test/openapi.spec.ts). */
-export const routersFor = (deps: ParleyDeps): Router[] => [
-  healthRoutes([
-    { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
-    { name: 'event_store', check: () => deps.store.ping() },
-  ]),
+export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)): Router[] => [
+  healthRoutes(
+    [
+      { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
+      { name: 'event_store', check: () => deps.store.ping() },
+    ],
+    () => modules.readModels.readiness(),
+  ),
+  metricsRoutes(modules.metrics),
   inboundRoutes(deps),
   channelRoutes(deps),
   contactCommandRoutes(deps),
+  ...modules.readModels.routers(staffAuth(deps.adminTokenHash, deps.operatorTokens)),
   openApiRoutes(deps.publicUrl),
 ];
 
 /** The background workers of every module. */
-const workersFor = (_deps: ParleyDeps): Worker[] => [];
+const workersFor = (_deps: ParleyDeps, modules: Modules): Worker[] => [
+  ...modules.readModels.workers,
+];
 
 /** The composition root: every port gets its adapter here and nowhere else. */
 export type StartOptions = Readonly<{
@@ -144,9 +163,10 @@ export const startParley = async (
       operatorTokens: async () => null,
       publicUrl: config.publicUrl ?? url,
     };
+    const modules = modulesFor(deps);
     const app = createHttpApp({
       logger,
-      routers: routersFor(deps),
+      routers: routersFor(deps, modules),
     });
     server.on('request', app.callback());
 
@@ -157,7 +177,7 @@ export const startParley = async (
       now: deps.clock.now(),
     });
 
-    const workers = workersFor(deps);
+    const workers = workersFor(deps, modules);
     for (const worker of workers) await worker.start();
 
     let closing: Promise<void> | null = null;

@@ -39,6 +39,20 @@ const anEvent = (type = 'SomethingHappened', data: unknown = { n: 1 }): EventToA
 /** stream ids unique per test run, so suites may share a store */
 const newStream = (prefix = 'contract'): string => `${prefix}-${randomUUID()}`;
 
+/**
+ * Reads until `done` (at most 5 s). The gap-safe PostgreSQL store shows an event once every
+ * older transaction on the server has ended, in any of its databases: another test file writing
+ * at that moment delays a read that follows an append by a few milliseconds.
+ */
+const settled = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
 const expectWrongVersion = async (
   attempt: Promise<unknown>,
   actual: bigint | 'no_stream',
@@ -262,16 +276,19 @@ export const describeEventStoreContract = (
           appended.push(event.id);
           await store.appendToStream(`${prefix}-${i % 3}`, [event], { expectedRevision: 'any' });
         }
-        const seen: string[] = [];
-        let from: Checkpoint | null = marker.checkpoint;
-        for (let pages = 0; pages < 10_000 && seen.length < appended.length; pages++) {
-          const page = await store.readAll({ from, maxCount: 3 });
-          if (page.events.length === 0) break;
-          expect(page.events.length).toBeLessThanOrEqual(3);
-          seen.push(...page.events.filter((e) => e.streamId.startsWith(prefix)).map((e) => e.id));
-          from = page.checkpoint;
-        }
-        expect(seen).toEqual(appended);
+        const readLog = async (): Promise<string[]> => {
+          const seen: string[] = [];
+          let from: Checkpoint | null = marker.checkpoint;
+          for (let pages = 0; pages < 10_000 && seen.length < appended.length; pages++) {
+            const page = await store.readAll({ from, maxCount: 3 });
+            if (page.events.length === 0) break;
+            expect(page.events.length).toBeLessThanOrEqual(3);
+            seen.push(...page.events.filter((e) => e.streamId.startsWith(prefix)).map((e) => e.id));
+            from = page.checkpoint;
+          }
+          return seen;
+        };
+        expect(await settled(readLog, (seen) => seen.length >= appended.length)).toEqual(appended);
       });
 
       it('returns the checkpoint of the last appended event, and orders checkpoints', async () => {
@@ -297,10 +314,11 @@ export const describeEventStoreContract = (
           expectedRevision: 'no_stream',
         });
         await store.appendToStream(streamId, [anEvent('Two')], { expectedRevision: 0n });
-        const after = await store.readAll({ from: first.checkpoint, maxCount: 10_000 });
-        expect(after.events.filter((e) => e.streamId === streamId).map((e) => e.type)).toEqual([
-          'Two',
-        ]);
+        const typesAfter = async () =>
+          (await store.readAll({ from: first.checkpoint, maxCount: 10_000 })).events
+            .filter((e) => e.streamId === streamId)
+            .map((e) => e.type);
+        expect(await settled(typesAfter, (types) => types.length > 0)).toEqual(['Two']);
       });
     });
 

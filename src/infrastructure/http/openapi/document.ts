@@ -2,9 +2,21 @@ import { channelPaths } from './channels';
 import { components } from './components';
 import { inboundPaths } from './inbound';
 import { operationPaths } from './operations';
+import { readModelPaths, readModelSchemas } from './readModels';
+
+type Paths = Record<string, Record<string, unknown>>;
+
+/** Modules may describe other methods of one path: their path items are merged. */
+const mergePaths = (...all: readonly Paths[]): Paths => {
+  const merged: Paths = {};
+  for (const paths of all) {
+    for (const [path, item] of Object.entries(paths)) merged[path] = { ...merged[path], ...item };
+  }
+  return merged;
+};
 
 /** Paths from every module; a test checks that each route Parley serves is here. */
-const paths = { ...inboundPaths, ...channelPaths, ...operationPaths };
+const paths = mergePaths(inboundPaths, channelPaths, operationPaths, readModelPaths);
 
 export const openApiDocument = (serverUrl: string) => ({
   openapi: '3.1.0',
@@ -16,5 +28,5 @@ export const openApiDocument = (serverUrl: string) => ({
   },
   servers: [{ url: serverUrl }],
   paths,
-  components,
+  components: { ...components, schemas: { ...components.schemas, ...readModelSchemas } },
 });

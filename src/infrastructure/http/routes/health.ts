@@ -13,7 +13,7 @@ const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
 /** /healthz: the process answers. /readyz: everything it needs answers too. */
 export const healthRoutes = (
   checks: readonly ReadinessCheck[],
-  extra: () => Record<string, unknown> = () => ({}),
+  extra: () => Record<string, unknown> | Promise<Record<string, unknown>> = () => ({}),
 ) => {
   const router = new Router();
   router.get('/healthz', (ctx) => {
@@ -33,7 +33,7 @@ export const healthRoutes = (
     const ready = results.every((r) => r.ok);
     ctx.status = ready ? 200 : 503;
     if (!ready) ctx.set('Retry-After', '5');
-    ctx.body = { status: ready ? 'ready' : 'unavailable', checks: results, ...extra() };
+    ctx.body = { status: ready ? 'ready' : 'unavailable', checks: results, ...(await extra()) };
   });
   return router;
 };

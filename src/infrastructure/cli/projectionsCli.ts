@@ -1,0 +1,135 @@
+import type { Pool } from 'pg';
+import type { EventStore } from '../../application/ports/eventStore';
+import { allProjections, projectionNamed } from '../../projections/allProjections';
+import type { Projection } from '../../projections/projection';
+import { projectionStates } from '../../projections/projectionStates';
+import { rebuildProjection } from '../../projections/rebuild';
+import { keyOf, LOCKS } from '../../projections/runner/lockKeys';
+import { lockHolder } from '../../projections/runner/lockSession';
+import { ConfigError, loadConfig } from '../config';
+import { createEventStore } from '../eventstore/createEventStore';
+import { migrate } from '../postgres/migrations';
+import { openCliDatabase } from './cliDatabase';
+import { ProgressBar, type ProgressOutput } from './progress';
+
+export type CliIo = Readonly<{
+  env: NodeJS.ProcessEnv;
+  out: (text: string) => void;
+  err: ProgressOutput;
+}>;
+
+const USAGE = `usage: npm run projections -- <command> [projection]
+
+  status             each projection: version, checkpoint, lag, the process running it
+  rebuild [name]     rebuild one projection (or every one) from position 0, without downtime:
+                     fresh tables are filled while the live ones keep answering, then the
+                     live runner pauses for the swap
+
+projections: ${allProjections.map((p) => p.name).join(', ')}
+database: DATABASE_URL, else the embedded PostgreSQL in DATA_DIR (shared with a running Parley)
+`;
+
+/** `npm run projections -- status | rebuild [name]`; resolves to the exit code. */
+export const projectionsCli = async (args: readonly string[], io: CliIo): Promise<number> => {
+  const [command, name, ...rest] = args;
+  if ((command !== 'status' && command !== 'rebuild') || rest.length > 0) {
+    io.err.write(USAGE);
+    return 2;
+  }
+  const chosen = name === undefined ? allProjections : [projectionNamed(name)];
+  if (chosen.some((p) => p === undefined)) {
+    io.err.write(`unknown projection ${name}\n\n${USAGE}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err.write(`parley: ${error.message}\n`);
+    return 2;
+  }
+  const database = await openCliDatabase(config);
+  try {
+    io.err.write(`database: ${database.describe}\n`);
+    await migrate(database.pool);
+    const store = await createEventStore(config, database.pool);
+    try {
+      if (command === 'status') await printStatus(database.pool, store, chosen as Projection[], io);
+      else await rebuild(database.pool, store, chosen as Projection[], io);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    io.err.write(`parley: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await database.close();
+  }
+};
+
+const printStatus = async (
+  pool: Pool,
+  store: EventStore,
+  projections: readonly Projection[],
+  io: CliIo,
+): Promise<void> => {
+  const states = await projectionStates(pool, store, projections, new Date());
+  const rows = await Promise.all(
+    states.map(async (s) => {
+      const holder = await lockHolder(pool, LOCKS.projection, keyOf(s.projection));
+      return [
+        s.projection,
+        s.storedVersion === null
+          ? `${s.version} (not built)`
+          : s.storedVersion === s.version
+            ? String(s.version)
+            : `${s.storedVersion} (this build: ${s.version})`,
+        s.checkpoint ?? '-',
+        `${s.lag.eventsBehind}${s.lag.capped ? '+' : ''} events, ${s.lag.secondsBehind.toFixed(1)} s`,
+        holder === null
+          ? 'nobody'
+          : `${holder.applicationName} (backend ${holder.pid}${holder.clientAddr === null ? '' : `, ${holder.clientAddr}`})`,
+        s.rebuiltAt?.toISOString() ?? '-',
+      ];
+    }),
+  );
+  const table = [
+    ['projection', 'version', 'checkpoint', 'behind', 'active in', 'rebuilt at'],
+    ...rows,
+  ];
+  const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const row of table) {
+    io.out(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  }
+};
+
+const rebuild = async (
+  pool: Pool,
+  store: EventStore,
+  projections: readonly Projection[],
+  io: CliIo,
+): Promise<void> => {
+  for (const projection of projections) {
+    const bar = new ProgressBar(io.err, projection.name);
+    try {
+      const result = await rebuildProjection({
+        pool,
+        store,
+        projection,
+        lock: 'acquire',
+        onProgress: ({ events, estimate }) => bar.update(events, estimate),
+      });
+      bar.done(result.events);
+    } catch (error) {
+      bar.failed();
+      throw error;
+    }
+  }
+};

@@ -1,0 +1,142 @@
+import Router from '@koa/router';
+import * as t from 'io-ts';
+import { isObjectId } from '../../../domain/shared/ids';
+import {
+  getDialog,
+  listDialogs,
+  type DialogView,
+} from '../../../projections/dialogs/dialogQueries';
+import { listMessages, type MessageView } from '../../../projections/dialogs/messageQueries';
+import { bigintString, iso, isoDate } from '../codecs';
+import { HttpError } from '../httpError';
+import {
+  cursorParam,
+  decodeQuery,
+  intParam,
+  objectIdParam,
+  textParam,
+  timestampParam,
+} from '../queryParams';
+import { DEFAULT_LIMIT, MAX_LIMIT, type QueryRouteDeps } from './queryRouteDeps';
+
+const dialogCursor = cursorParam(t.type({ u: isoDate, id: t.string }));
+const messageCursor = cursorParam(t.type({ c: isoDate, r: bigintString }));
+
+const listParams = t.partial({
+  channel_id: objectIdParam,
+  status: t.keyof({ open: null, closed: null }),
+  reference: textParam(512),
+  contact_id: objectIdParam,
+  assignee_id: objectIdParam,
+  updated_since: timestampParam,
+  limit: intParam(1, MAX_LIMIT),
+  cursor: dialogCursor,
+  min_position: t.string,
+});
+
+const messageParams = t.partial({
+  limit: intParam(1, MAX_LIMIT),
+  cursor: messageCursor,
+  min_position: t.string,
+});
+
+const readParams = t.partial({ min_position: t.string });
+
+export const dialogJson = (d: DialogView) => ({
+  dialog_id: d.dialogId,
+  channel_id: d.channelId,
+  reference: d.reference,
+  title: d.title,
+  status: d.status,
+  assignee_id: d.assigneeId,
+  contact_id: d.contactId,
+  integration_data: d.integrationData,
+  messages_in: d.messagesIn,
+  messages_out: d.messagesOut,
+  first_message_at: iso(d.firstMessageAt),
+  last_message_at: iso(d.lastMessageAt),
+  first_response_at: iso(d.firstResponseAt),
+  first_response_seconds: d.firstResponseSeconds,
+  opened_at: iso(d.openedAt),
+  updated_at: iso(d.updatedAt),
+  closed_at: iso(d.closedAt),
+});
+
+export const messageJson = (m: MessageView) => ({
+  message_id: m.messageId,
+  dialog_id: m.dialogId,
+  direction: m.direction,
+  contact_id: m.contactId,
+  operator_id: m.operatorId,
+  text: m.text,
+  html: m.html,
+  attachments: m.attachments,
+  integration_data: m.integrationData,
+  timestamp: m.createdAt.getTime(),
+  created_at: iso(m.createdAt),
+  received_at: iso(m.receivedAt),
+});
+
+const dialogNotFound = (): HttpError => new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');
+
+/** GET /api/dialogs, /api/dialogs/{id}, /api/dialogs/{id}/messages from the dialogs read model. */
+export const dialogQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDeps): Router => {
+  const router = new Router();
+  router.use(auth, readYourWrites(['dialogs']));
+
+  router.get('/api/dialogs', async (ctx) => {
+    const q = decodeQuery(listParams, ctx.query);
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const page = await listDialogs(
+      pool,
+      {
+        channelId: q.channel_id,
+        status: q.status,
+        reference: q.reference,
+        contactId: q.contact_id,
+        assigneeId: q.assignee_id,
+        updatedSince: q.updated_since,
+      },
+      {
+        limit,
+        after: q.cursor === undefined ? null : { updatedAt: q.cursor.u, dialogId: q.cursor.id },
+      },
+    );
+    const last = page.items[page.items.length - 1];
+    ctx.body = {
+      items: page.items.map(dialogJson),
+      next_cursor:
+        page.more && last !== undefined
+          ? dialogCursor.encode({ u: last.updatedAt, id: last.dialogId })
+          : null,
+    };
+  });
+
+  router.get('/api/dialogs/:id', async (ctx) => {
+    decodeQuery(readParams, ctx.query);
+    const id = ctx.params.id ?? '';
+    const dialog = isObjectId(id) ? await getDialog(pool, id) : null;
+    if (dialog === null) throw dialogNotFound();
+    ctx.body = dialogJson(dialog);
+  });
+
+  router.get('/api/dialogs/:id/messages', async (ctx) => {
+    const q = decodeQuery(messageParams, ctx.query);
+    const id = ctx.params.id ?? '';
+    if (!isObjectId(id) || (await getDialog(pool, id)) === null) throw dialogNotFound();
+    const page = await listMessages(pool, id, {
+      limit: q.limit ?? DEFAULT_LIMIT,
+      after: q.cursor === undefined ? null : { createdAt: q.cursor.c, revision: q.cursor.r },
+    });
+    const last = page.items[page.items.length - 1];
+    ctx.body = {
+      items: page.items.map(messageJson),
+      next_cursor:
+        page.more && last !== undefined
+          ? messageCursor.encode({ c: last.createdAt, r: last.revision })
+          : null,
+    };
+  });
+
+  return router;
+};

@@ -1,0 +1,133 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { allProjections } from '../projections/allProjections';
+import { ProjectionMonitor, type ProjectionReport } from '../projections/projectionMonitor';
+import { ReadYourWrites } from '../projections/readYourWrites';
+import { ProjectionRunner, type RunnerOptions } from '../projections/runner/projectionRunner';
+import { readYourWrites } from './http/middleware/readYourWrites';
+import { channelQueryRoutes } from './http/routes/channelQueries';
+import { contactQueryRoutes } from './http/routes/contactQueries';
+import { dialogQueryRoutes } from './http/routes/dialogQueries';
+import type { QueryRouteDeps } from './http/routes/queryRouteDeps';
+import type { MetricFamily, MetricsRegistry } from './metrics/metricsRegistry';
+import type { ParleyDeps, Worker } from './parley';
+
+/** The read side, assembled once per process: runners, their monitor, the query routes. */
+export type ReadModels = Readonly<{
+  workers: readonly Worker[];
+  routers: (auth: Middleware) => Router[];
+  /** for /readyz: where each projection stands */
+  readiness: () => Promise<Record<string, unknown>>;
+}>;
+
+export const readModelsFor = (
+  deps: ParleyDeps,
+  metrics: MetricsRegistry,
+  runnerOptions: Partial<RunnerOptions> = {},
+): ReadModels => {
+  const { pool, store, clock, logger, config } = deps;
+  const runners = allProjections.map(
+    (projection) =>
+      new ProjectionRunner({
+        pool,
+        store,
+        projection,
+        log: logger.child({ worker: `projection:${projection.name}` }),
+        ...runnerOptions,
+      }),
+  );
+  const monitor = new ProjectionMonitor({ pool, store, clock }, allProjections, () =>
+    runners.map((r) => r.status()),
+  );
+  metrics.register(async () => projectionMetrics(await monitor.reports()));
+  const positions = new ReadYourWrites(pool, store);
+
+  const routers = (auth: Middleware): Router[] => {
+    const routeDeps: QueryRouteDeps = {
+      pool,
+      auth,
+      readYourWrites: (projections) =>
+        readYourWrites({ service: positions, projections, timeoutMs: config.minPositionTimeoutMs }),
+    };
+    return [
+      dialogQueryRoutes(routeDeps),
+      contactQueryRoutes(routeDeps),
+      channelQueryRoutes(routeDeps, deps.publicUrl),
+    ];
+  };
+
+  const readiness = async (): Promise<Record<string, unknown>> => {
+    try {
+      return { projections: (await monitor.reports()).map(readinessJson) };
+    } catch (error) {
+      return { projections_error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  return {
+    workers: runners.map((runner) => ({
+      name: `projection:${runner.name}`,
+      start: () => runner.start(),
+      stop: () => runner.stop(),
+    })),
+    routers,
+    readiness,
+  };
+};
+
+const readinessJson = (report: ProjectionReport) => ({
+  name: report.projection,
+  version: report.version,
+  active_here: report.here?.active ?? false,
+  checkpoint: report.checkpoint,
+  events_behind: report.lag.eventsBehind,
+  events_behind_capped: report.lag.capped,
+  seconds_behind: Math.round(report.lag.secondsBehind * 1000) / 1000,
+  last_error: report.here?.lastError ?? null,
+});
+
+const projectionMetrics = (reports: readonly ProjectionReport[]): MetricFamily[] => {
+  const family = (
+    name: string,
+    help: string,
+    type: MetricFamily['type'],
+    value: (r: ProjectionReport) => number,
+  ): MetricFamily => ({
+    name,
+    help,
+    type,
+    samples: reports.map((r) => ({ labels: { projection: r.projection }, value: value(r) })),
+  });
+  return [
+    family(
+      'parley_projection_events_behind',
+      'Events in the log not yet applied by the projection (counted up to 1000).',
+      'gauge',
+      (r) => r.lag.eventsBehind,
+    ),
+    family(
+      'parley_projection_seconds_behind',
+      'Age of the oldest event the projection has not applied yet; 0 when caught up.',
+      'gauge',
+      (r) => r.lag.secondsBehind,
+    ),
+    family(
+      'parley_projection_active',
+      '1 when this process runs the projection (holds its advisory lock).',
+      'gauge',
+      (r) => (r.here?.active === true ? 1 : 0),
+    ),
+    family(
+      'parley_projection_events_applied_total',
+      'Events this process applied to the projection since it started.',
+      'counter',
+      (r) => r.here?.eventsApplied ?? 0,
+    ),
+    family(
+      'parley_projection_batches_total',
+      'Batches (transactions) this process committed for the projection since it started.',
+      'counter',
+      (r) => r.here?.batches ?? 0,
+    ),
+  ];
+};

@@ -1,0 +1,155 @@
+import type { ClientBase } from 'pg';
+import type { ContactData } from '../../domain/contact/contactData';
+import type { Projection } from '../projection';
+
+const DDL = `
+  CREATE TABLE contacts (
+    contact_id text PRIMARY KEY,
+    channel_id text NOT NULL,
+    name text NOT NULL,
+    description text,
+    status text NOT NULL CHECK (status IN ('active', 'deleted', 'merged')),
+    -- merged contacts: the contact they were merged into, as recorded …
+    merged_into_id text,
+    -- … and the one that survives today (differs when the survivor was merged in turn)
+    survivor_id text,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    merged_at timestamptz,
+    deleted_at timestamptz,
+    search_text text GENERATED ALWAYS AS (lower(name || ' ' || coalesce(description, ''))) STORED
+  );
+  CREATE INDEX contacts_search ON contacts USING gin (search_text gin_trgm_ops);
+  CREATE INDEX contacts_survivor ON contacts (survivor_id) WHERE survivor_id IS NOT NULL;
+  CREATE INDEX contacts_merged_at ON contacts (merged_at) WHERE merged_at IS NOT NULL;
+  CREATE INDEX contacts_created ON contacts (created_at);
+
+  CREATE TABLE contact_data (
+    data_id text PRIMARY KEY,
+    contact_id text NOT NULL,
+    type text NOT NULL,
+    value text NOT NULL,
+    service text NOT NULL,
+    origin text,
+    match_key text NOT NULL,
+    added_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    value_search text GENERATED ALWAYS AS (lower(value)) STORED,
+    value_digits text GENERATED ALWAYS AS (regexp_replace(value, '\\D', '', 'g')) STORED
+  );
+  CREATE INDEX contact_data_contact ON contact_data (contact_id);
+  CREATE INDEX contact_data_match_key ON contact_data (match_key);
+  CREATE INDEX contact_data_value_search ON contact_data USING gin (value_search gin_trgm_ops);
+  CREATE INDEX contact_data_value_digits ON contact_data USING gin (value_digits gin_trgm_ops);
+`;
+
+/**
+ * Gives `contactId` the item unless it already has one with the same match key (the decider's
+ * evolve does the same), and touches the contact. An item that belonged to a merged contact
+ * moves to its survivor.
+ */
+const addData = async (
+  db: ClientBase,
+  contactId: string,
+  item: ContactData,
+  at: string,
+): Promise<void> => {
+  await db.query(
+    `WITH touched AS (UPDATE contacts SET updated_at = $8 WHERE contact_id = $2)
+     INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, match_key,
+                               added_at, updated_at)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $8
+     WHERE NOT EXISTS (SELECT 1 FROM contact_data WHERE contact_id = $2 AND match_key = $7)
+     ON CONFLICT (data_id) DO UPDATE SET
+       contact_id = EXCLUDED.contact_id, type = EXCLUDED.type, value = EXCLUDED.value,
+       service = EXCLUDED.service, origin = EXCLUDED.origin, match_key = EXCLUDED.match_key,
+       updated_at = EXCLUDED.updated_at`,
+    [item.id, contactId, item.type, item.value, item.service, item.origin, item.key, at],
+  );
+};
+
+/** Contacts (merged ones point to their survivor) and their contact data, searchable with pg_trgm. */
+export const contactsProjection: Projection = {
+  name: 'contacts',
+  version: 1,
+  tables: ['contacts', 'contact_data'],
+  createTables: async (db) => {
+    // trusted since PostgreSQL 13: a database owner may create it; in public, never in a shadow
+    // schema that a rebuild drops
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
+    await db.query(DDL);
+  },
+  handlers: {
+    ContactCreated: async (db, { data, recordedAt }) => {
+      await db.query(
+        `INSERT INTO contacts (contact_id, channel_id, name, description, status, created_at,
+                               updated_at)
+         VALUES ($1, $2, $3, $4, 'active', $5, $6)`,
+        [data.contactId, data.channelId, data.name, data.description, data.createdAt, recordedAt],
+      );
+    },
+    ContactUpdated: async (db, { data, recordedAt }) => {
+      await db.query(
+        `UPDATE contacts SET name = $2, description = $3, updated_at = $4 WHERE contact_id = $1`,
+        [data.contactId, data.name, data.description, recordedAt],
+      );
+    },
+    ContactDataAdded: async (db, { data, recordedAt }) => {
+      await addData(db, data.contactId, data.data, recordedAt);
+    },
+    ContactDataChanged: async (db, { data, recordedAt }) => {
+      const item = data.data;
+      await db.query(
+        `WITH touched AS (UPDATE contacts SET updated_at = $8 WHERE contact_id = $2)
+         UPDATE contact_data
+         SET type = $3, value = $4, service = $5, origin = $6, match_key = $7, updated_at = $8
+         WHERE data_id = $1 AND contact_id = $2`,
+        [
+          item.id,
+          data.contactId,
+          item.type,
+          item.value,
+          item.service,
+          item.origin,
+          item.key,
+          recordedAt,
+        ],
+      );
+    },
+    ContactsMerged: async (db, { data, recordedAt }) => {
+      await db.query('UPDATE contacts SET updated_at = $2 WHERE contact_id = $1', [
+        data.contactId,
+        recordedAt,
+      ]);
+      for (const item of data.data) await addData(db, data.contactId, item, recordedAt);
+    },
+    ContactMergedInto: async (db, { data, recordedAt }) => {
+      const merged = data.contactId;
+      const found = await db.query<{ survivor_id: string | null }>(
+        'SELECT survivor_id FROM contacts WHERE contact_id = $1',
+        [data.survivorId],
+      );
+      const survivor = found.rows[0]?.survivor_id ?? data.survivorId;
+      if (survivor === merged) return; // a cycle would be a write-side bug; never loop on it
+      await db.query(
+        `UPDATE contacts
+         SET status = 'merged', merged_into_id = $2, survivor_id = $3, merged_at = $4,
+             updated_at = $5
+         WHERE contact_id = $1`,
+        [merged, data.survivorId, survivor, data.mergedAt, recordedAt],
+      );
+      // contacts merged into this one earlier now resolve to its survivor
+      await db.query('UPDATE contacts SET survivor_id = $2 WHERE survivor_id = $1', [
+        merged,
+        survivor,
+      ]);
+    },
+    ContactDeleted: async (db, { data, recordedAt }) => {
+      await db.query(
+        `UPDATE contacts SET status = 'deleted', deleted_at = $2, updated_at = $3
+         WHERE contact_id = $1`,
+        [data.contactId, data.deletedAt, recordedAt],
+      );
+    },
+  },
+};

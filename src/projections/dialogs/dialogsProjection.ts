@@ -1,0 +1,209 @@
+import type { ClientBase } from 'pg';
+import type { Projection } from '../projection';
+import { safeHtml } from './safeHtml';
+
+const DDL = `
+  CREATE TABLE dialogs (
+    dialog_id text PRIMARY KEY,
+    channel_id text NOT NULL,
+    reference text,
+    title text,
+    status text NOT NULL CHECK (status IN ('open', 'closed')),
+    assignee_id text,
+    -- the contact the dialog belongs to now: after merges, the surviving contact
+    contact_id text NOT NULL,
+    messages_in integer NOT NULL DEFAULT 0,
+    messages_out integer NOT NULL DEFAULT 0,
+    first_message_at timestamptz,
+    last_message_at timestamptz,
+    first_response_at timestamptz,
+    first_response_seconds double precision,
+    integration_data text,
+    opened_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    closed_at timestamptz
+  );
+  CREATE INDEX dialogs_reference ON dialogs (channel_id, reference) WHERE reference IS NOT NULL;
+  CREATE INDEX dialogs_updated ON dialogs (updated_at DESC, dialog_id DESC);
+  CREATE INDEX dialogs_channel_updated ON dialogs (channel_id, updated_at DESC, dialog_id DESC);
+  CREATE INDEX dialogs_status_updated ON dialogs (status, updated_at DESC, dialog_id DESC);
+  CREATE INDEX dialogs_contact_updated ON dialogs (contact_id, updated_at DESC, dialog_id DESC);
+  CREATE INDEX dialogs_assignee_updated ON dialogs (assignee_id, updated_at DESC, dialog_id DESC)
+    WHERE assignee_id IS NOT NULL;
+  CREATE INDEX dialogs_opened ON dialogs (opened_at);
+
+  CREATE TABLE messages (
+    dialog_id text NOT NULL,
+    message_id text NOT NULL,
+    channel_id text NOT NULL,
+    direction text NOT NULL CHECK (direction IN ('incoming', 'outgoing')),
+    -- the sender of an incoming message, as recorded (contacts.survivor_id resolves merges)
+    contact_id text,
+    operator_id text,
+    text text,
+    html text,
+    attachments jsonb NOT NULL,
+    integration_data text,
+    created_at timestamptz NOT NULL,
+    received_at timestamptz NOT NULL,
+    -- the event's revision in the dialog's stream: arrival order within the dialog
+    revision bigint NOT NULL,
+    PRIMARY KEY (dialog_id, message_id)
+  );
+  CREATE INDEX messages_dialog_order ON messages (dialog_id, created_at, revision);
+  CREATE INDEX messages_received ON messages (received_at);
+
+  -- which contact each merged contact became, so that dialogs follow merges (chains included)
+  CREATE TABLE dialog_contact_aliases (
+    merged_id text PRIMARY KEY,
+    survivor_id text NOT NULL
+  );
+  CREATE INDEX dialog_contact_aliases_survivor ON dialog_contact_aliases (survivor_id);
+`;
+
+/** The contact a (possibly merged) contact id stands for now. */
+const survivorOf = async (db: ClientBase, contactId: string): Promise<string> => {
+  const result = await db.query<{ survivor_id: string }>(
+    'SELECT survivor_id FROM dialog_contact_aliases WHERE merged_id = $1',
+    [contactId],
+  );
+  return result.rows[0]?.survivor_id ?? contactId;
+};
+
+/** Dialogs with their reference, status, assignee and message statistics; every message. */
+export const dialogsProjection: Projection = {
+  name: 'dialogs',
+  version: 1,
+  tables: ['dialogs', 'messages', 'dialog_contact_aliases'],
+  createTables: async (db) => {
+    await db.query(DDL);
+  },
+  handlers: {
+    DialogOpened: async (db, { data, recordedAt }) => {
+      await db.query(
+        `INSERT INTO dialogs (dialog_id, channel_id, reference, title, status, contact_id,
+                              opened_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'open',
+                 coalesce((SELECT survivor_id FROM dialog_contact_aliases WHERE merged_id = $5), $5),
+                 $6, $7)`,
+        [
+          data.dialogId,
+          data.channelId,
+          data.reference,
+          data.title,
+          data.contactId,
+          data.openedAt,
+          recordedAt,
+        ],
+      );
+    },
+    DialogTitleChanged: async (db, { data, recordedAt }) => {
+      await db.query(`UPDATE dialogs SET title = $2, updated_at = $3 WHERE dialog_id = $1`, [
+        data.dialogId,
+        data.title,
+        recordedAt,
+      ]);
+    },
+    DialogReopened: async (db, { data, recordedAt }) => {
+      await db.query(
+        `UPDATE dialogs SET status = 'open', closed_at = NULL, updated_at = $2
+         WHERE dialog_id = $1`,
+        [data.dialogId, recordedAt],
+      );
+    },
+    DialogStatusChanged: async (db, { data, recordedAt }) => {
+      await db.query(
+        `UPDATE dialogs
+         SET status = $2, closed_at = CASE WHEN $2 = 'closed' THEN $3::timestamptz END,
+             updated_at = $3
+         WHERE dialog_id = $1`,
+        [data.dialogId, data.status, recordedAt],
+      );
+    },
+    DialogAssigned: async (db, { data, recordedAt }) => {
+      await db.query(`UPDATE dialogs SET assignee_id = $2, updated_at = $3 WHERE dialog_id = $1`, [
+        data.dialogId,
+        data.assigneeId,
+        recordedAt,
+      ]);
+    },
+    // one statement per message: the dialog's statistics move and the message row goes in
+    MessageReceived: async (db, { data, revision, recordedAt }) => {
+      await db.query(
+        `WITH dialog AS (
+           UPDATE dialogs
+           SET messages_in = messages_in + 1,
+               first_message_at = coalesce(first_message_at, $9),
+               last_message_at = greatest(last_message_at, $9),
+               integration_data = coalesce($7, integration_data),
+               updated_at = $11
+           WHERE dialog_id = $1
+           RETURNING channel_id
+         )
+         INSERT INTO messages (dialog_id, message_id, channel_id, direction, contact_id, text,
+                               html, attachments, integration_data, created_at, received_at, revision)
+         SELECT $1, $2, channel_id, 'incoming', $3, $4, $5, $6, $7, $8, $9, $10 FROM dialog`,
+        [
+          data.dialogId,
+          data.messageId,
+          data.contactId,
+          data.text,
+          safeHtml(data.html),
+          JSON.stringify(data.attachments),
+          data.integrationData,
+          data.createdAt,
+          data.receivedAt,
+          revision.toString(),
+          recordedAt,
+        ],
+      );
+    },
+    MessageSent: async (db, { data, revision, recordedAt }) => {
+      await db.query(
+        `WITH dialog AS (
+           UPDATE dialogs
+           SET messages_out = messages_out + 1,
+               last_message_at = greatest(last_message_at, $7),
+               first_response_at = coalesce(first_response_at, $7),
+               first_response_seconds = coalesce(
+                 first_response_seconds, extract(epoch FROM $7::timestamptz - first_message_at)),
+               updated_at = $9
+           WHERE dialog_id = $1
+           RETURNING channel_id
+         )
+         INSERT INTO messages (dialog_id, message_id, channel_id, direction, operator_id, text,
+                               html, attachments, created_at, received_at, revision)
+         SELECT $1, $2, channel_id, 'outgoing', $3, $4, $5, $6, $7, $7, $8 FROM dialog`,
+        [
+          data.dialogId,
+          data.messageId,
+          data.operatorId,
+          data.text,
+          safeHtml(data.html),
+          JSON.stringify(data.attachments),
+          data.sentAt,
+          revision.toString(),
+          recordedAt,
+        ],
+      );
+    },
+    ContactMergedInto: async (db, { data }) => {
+      const survivor = await survivorOf(db, data.survivorId);
+      if (survivor === data.contactId) return; // a cycle would be a write-side bug; never loop on it
+      await db.query(
+        `INSERT INTO dialog_contact_aliases (merged_id, survivor_id) VALUES ($1, $2)
+         ON CONFLICT (merged_id) DO UPDATE SET survivor_id = EXCLUDED.survivor_id`,
+        [data.contactId, survivor],
+      );
+      // contacts merged into this one earlier follow it to its survivor
+      await db.query(`UPDATE dialog_contact_aliases SET survivor_id = $2 WHERE survivor_id = $1`, [
+        data.contactId,
+        survivor,
+      ]);
+      await db.query(`UPDATE dialogs SET contact_id = $2 WHERE contact_id = $1`, [
+        data.contactId,
+        survivor,
+      ]);
+    },
+  },
+};

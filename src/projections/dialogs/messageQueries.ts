@@ -1,0 +1,78 @@
+import type { Pool } from 'pg';
+import type { Attachment } from '../../domain/dialog/message';
+import type { Slice } from './dialogQueries';
+
+export type MessageView = Readonly<{
+  messageId: string;
+  dialogId: string;
+  direction: 'incoming' | 'outgoing';
+  contactId: string | null;
+  operatorId: string | null;
+  text: string | null;
+  /** sanitized */
+  html: string | null;
+  attachments: readonly Attachment[];
+  integrationData: string | null;
+  /** the sender's timestamp (an operator's reply: when it was sent) */
+  createdAt: Date;
+  receivedAt: Date;
+  /** arrival order within the dialog */
+  revision: bigint;
+}>;
+
+/** Keyset position: messages come by the sender's timestamp, then by arrival (SPEC §2). */
+export type MessagePosition = Readonly<{ createdAt: Date; revision: bigint }>;
+
+type Row = {
+  message_id: string;
+  dialog_id: string;
+  direction: 'incoming' | 'outgoing';
+  contact_id: string | null;
+  operator_id: string | null;
+  text: string | null;
+  html: string | null;
+  attachments: Attachment[];
+  integration_data: string | null;
+  created_at: Date;
+  received_at: Date;
+  revision: string;
+};
+
+export const listMessages = async (
+  pool: Pool,
+  dialogId: string,
+  page: Readonly<{ limit: number; after: MessagePosition | null }>,
+): Promise<Slice<MessageView>> => {
+  const result = await pool.query<Row>(
+    `SELECT message_id, dialog_id, direction, contact_id, operator_id, text, html, attachments,
+            integration_data, created_at, received_at, revision
+     FROM read_model.messages
+     WHERE dialog_id = $1
+       AND ($2::timestamptz IS NULL OR (created_at, revision) > ($2, $3::bigint))
+     ORDER BY created_at, revision
+     LIMIT $4`,
+    [
+      dialogId,
+      page.after?.createdAt ?? null,
+      page.after?.revision.toString() ?? null,
+      page.limit + 1,
+    ],
+  );
+  return {
+    items: result.rows.slice(0, page.limit).map((row) => ({
+      messageId: row.message_id,
+      dialogId: row.dialog_id,
+      direction: row.direction,
+      contactId: row.contact_id,
+      operatorId: row.operator_id,
+      text: row.text,
+      html: row.html,
+      attachments: row.attachments,
+      integrationData: row.integration_data,
+      createdAt: row.created_at,
+      receivedAt: row.received_at,
+      revision: BigInt(row.revision),
+    })),
+    more: result.rows.length > page.limit,
+  };
+};

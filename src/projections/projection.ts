@@ -1,0 +1,54 @@
+import type { ClientBase } from 'pg';
+import type { RecordedEvent } from '../application/ports/eventStore';
+import type { ParleyEvent } from '../domain';
+
+/** One event as a projection sees it: the domain event plus where and when it was recorded. */
+export type Projected<E extends ParleyEvent = ParleyEvent> = Readonly<{
+  type: E['type'];
+  data: E['data'];
+  streamId: string;
+  /** the event's revision in its stream: the arrival order of a dialog's messages */
+  revision: bigint;
+  /** when the write side decided it (metadata.recordedAt): the same on every replay */
+  recordedAt: string;
+}>;
+
+type Handler<E extends ParleyEvent> = (db: ClientBase, event: Projected<E>) => Promise<void>;
+
+export type Handlers = {
+  [K in ParleyEvent['type']]?: Handler<Extract<ParleyEvent, { type: K }>>;
+};
+
+/**
+ * A read model: the tables it owns and how each event changes them. Its SQL names tables
+ * unqualified, so the same code builds the live tables (schema read_model) or a rebuild's
+ * fresh ones (a shadow schema): the runner points search_path at the target schema.
+ */
+export type Projection = Readonly<{
+  name: string;
+  /** bump when the tables or the meaning of a column change: the runner then rebuilds */
+  version: number;
+  /** every table it owns, moved together when a rebuild is swapped in */
+  tables: readonly string[];
+  /** creates the tables and indexes in the schema first on search_path */
+  createTables(db: ClientBase): Promise<void>;
+  handlers: Handlers;
+}>;
+
+/** Applies one recorded event; events the projection has no handler for change nothing. */
+export const applyEvent = async (
+  db: ClientBase,
+  projection: Projection,
+  recorded: RecordedEvent,
+): Promise<void> => {
+  const handler = projection.handlers[recorded.type as ParleyEvent['type']] as
+    Handler<ParleyEvent> | undefined;
+  if (handler === undefined) return;
+  await handler(db, {
+    type: recorded.type as ParleyEvent['type'],
+    data: recorded.data as ParleyEvent['data'],
+    streamId: recorded.streamId,
+    revision: recorded.revision,
+    recordedAt: recorded.metadata?.recordedAt ?? recorded.created.toISOString(),
+  });
+};

@@ -1,0 +1,176 @@
+import type { Pool } from 'pg';
+import type { Checkpoint, EventStore } from '../application/ports/eventStore';
+import { lockCheckpoint, readCheckpoint, replaceCheckpoint } from './checkpoints';
+import { applyEvent, type Projection } from './projection';
+import { keyOf, LOCKS } from './runner/lockKeys';
+import { LockSession } from './runner/lockSession';
+import { ensureReadModelSchema, quoted, READ_MODEL, shadowSchemaOf, useSchema } from './schema';
+import { inTransaction } from './transaction';
+
+export type RebuildProgress = Readonly<{
+  projection: string;
+  phase: 'replay' | 'catch-up';
+  /** events read from the log so far */
+  events: number;
+  /** the live projection's count of events seen: about how many the replay will read */
+  estimate: number | null;
+}>;
+
+export type RebuildOptions = Readonly<{
+  pool: Pool;
+  store: EventStore;
+  projection: Projection;
+  /**
+   * `acquire`: replay while the live runner carries on, then queue for its lock (the runner
+   * pauses when it sees the queue), catch up and swap. `held`: the caller already holds it.
+   */
+  lock: 'acquire' | 'held';
+  lockTimeoutMs?: number;
+  pageSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+  shouldStop?: () => boolean;
+}>;
+
+export type RebuildResult = Readonly<{ events: number; checkpoint: Checkpoint | null }>;
+
+export class RebuildStopped extends Error {
+  override readonly name = 'RebuildStopped';
+}
+
+/**
+ * Rebuilds a projection from position 0 without downtime: fresh tables in a shadow schema,
+ * filled from the whole log while queries keep reading the live ones, then swapped in with its
+ * checkpoint in one transaction.
+ */
+export const rebuildProjection = async (options: RebuildOptions): Promise<RebuildResult> => {
+  const { pool, projection } = options;
+  const key = keyOf(projection.name);
+  const guard = await LockSession.open(pool);
+  try {
+    if (!(await guard.tryLock(LOCKS.rebuild, key)))
+      throw new Error(`a rebuild of ${projection.name} is already running`);
+    const live = await readCheckpoint(pool, projection.name);
+    const estimate = live === null ? null : Number(live.eventsSeen);
+    const { shadow, ...built } = await buildShadow(options, estimate);
+    let replayed: Replayed = built;
+    if (options.lock === 'acquire') {
+      const timeoutMs = options.lockTimeoutMs ?? 20_000;
+      if (!(await guard.lock(LOCKS.projection, key, timeoutMs)))
+        throw new Error(
+          `the active ${projection.name} runner did not pause within ${timeoutMs} ms`,
+        );
+      replayed = await replay(options, shadow, replayed, (events) =>
+        options.onProgress?.({ projection: projection.name, phase: 'catch-up', events, estimate }),
+      );
+    }
+    await swapIn(pool, projection, shadow, replayed);
+    return replayed;
+  } catch (error) {
+    await dropShadow(pool, projection).catch(() => undefined);
+    throw error;
+  } finally {
+    guard.close();
+  }
+};
+
+type Replayed = Readonly<{ checkpoint: Checkpoint | null; events: number }>;
+
+/**
+ * Fresh tables in the projection's shadow schema, filled from position 0 to the head of the
+ * log; the live tables are not touched. A rebuild swaps them in; a test compares them.
+ */
+export const buildShadow = async (
+  options: Omit<RebuildOptions, 'lock'>,
+  estimate: number | null = null,
+): Promise<Replayed & Readonly<{ shadow: string }>> => {
+  const shadow = await createShadow(options.pool, options.projection);
+  const replayed = await replay(options, shadow, { checkpoint: null, events: 0 }, (events) =>
+    options.onProgress?.({
+      projection: options.projection.name,
+      phase: 'replay',
+      events,
+      estimate,
+    }),
+  );
+  return { shadow, ...replayed };
+};
+
+/** Reads the log from `from` until it has nothing more, applying each page in its own transaction. */
+const replay = async (
+  options: Omit<RebuildOptions, 'lock'>,
+  schema: string,
+  from: Replayed,
+  onPage: (events: number) => void,
+): Promise<Replayed> => {
+  const { pool, store, projection } = options;
+  let { checkpoint, events } = from;
+  for (;;) {
+    if (options.shouldStop?.() === true) throw new RebuildStopped(`${projection.name}: stopped`);
+    // short transactions: a long one would hold back every gap-safe reader on the server
+    const page = await store.readAll({ from: checkpoint, maxCount: options.pageSize ?? 500 });
+    // an adapter may skip records (system events) and still move the checkpoint
+    const moved = page.checkpoint !== null && page.checkpoint !== checkpoint;
+    if (page.events.length === 0 && !moved) return { checkpoint, events };
+    if (page.events.length > 0) {
+      await inTransaction(pool, async (db) => {
+        await useSchema(db, schema);
+        for (const event of page.events) await applyEvent(db, projection, event);
+      });
+    }
+    checkpoint = page.checkpoint;
+    events += page.events.length;
+    onPage(events);
+  }
+};
+
+/** A fresh shadow schema with the projection's empty tables (a leftover one is dropped first). */
+export const createShadow = (pool: Pool, projection: Projection): Promise<string> =>
+  inTransaction(pool, async (db) => {
+    await ensureReadModelSchema(db);
+    const shadow = shadowSchemaOf(projection.name);
+    await db.query(`DROP SCHEMA IF EXISTS ${quoted(shadow)} CASCADE`);
+    await db.query(`CREATE SCHEMA ${quoted(shadow)}`);
+    await useSchema(db, shadow);
+    await projection.createTables(db);
+    return shadow;
+  });
+
+export const dropShadow = async (pool: Pool, projection: Projection): Promise<void> => {
+  await pool.query(`DROP SCHEMA IF EXISTS ${quoted(shadowSchemaOf(projection.name))} CASCADE`);
+};
+
+/**
+ * One transaction: the old tables go, the shadow's move into read_model, the checkpoint
+ * becomes the shadow's. Readers block for the moment it takes and then see the new tables.
+ * Views an analyst built on a projection's tables make the swap fail (no CASCADE): drop them
+ * first, or build them on copies.
+ */
+export const swapIn = (
+  pool: Pool,
+  projection: Projection,
+  shadow: string,
+  replayed: Replayed,
+): Promise<void> =>
+  inTransaction(pool, async (db) => {
+    await ensureReadModelSchema(db);
+    const current = await lockCheckpoint(db, projection.name);
+    const old = new Set([...(current?.tables ?? []), ...projection.tables]);
+    for (const table of old) {
+      await db.query(`DROP TABLE IF EXISTS ${quoted(READ_MODEL)}.${quoted(table)}`);
+    }
+    for (const table of projection.tables) {
+      await db.query(
+        `ALTER TABLE ${quoted(shadow)}.${quoted(table)} SET SCHEMA ${quoted(READ_MODEL)}`,
+      );
+    }
+    await replaceCheckpoint(db, {
+      projection: projection.name,
+      version: projection.version,
+      checkpoint: replayed.checkpoint,
+      eventsSeen: BigInt(replayed.events),
+      tables: projection.tables,
+      rebuilt: true,
+    });
+    // empty by now; anything left in it (an analyst's object) fails the swap rather than vanish
+    await db.query(`DROP SCHEMA ${quoted(shadow)}`);
+  });

@@ -1,0 +1,119 @@
+import {
+  count,
+  headOf,
+  startRunners,
+  tableRows,
+  useReadModelWorld,
+  waitForPosition,
+} from '../../../test/support/readModel';
+import { eventually } from '../../../test/support/eventually';
+import { mixedScenario } from '../../../test/support/scenario';
+import { createChannel } from '../../../test/support/writer';
+import type {
+  AllSubscription,
+  EventStore,
+  SubscriptionItem,
+} from '../../application/ports/eventStore';
+import { channelsProjection } from '../channels/channelsProjection';
+import { readCheckpoint } from '../checkpoints';
+import { dialogsProjection } from '../dialogs/dialogsProjection';
+import { ReadYourWrites } from '../readYourWrites';
+import { READ_MODEL } from '../schema';
+
+/**
+ * A store whose subscriptions filter some streams out server-side, as EventStoreDB does: in
+ * their place the subscriber only gets `$checkpoint` items.
+ */
+const filteringStore = (store: EventStore, hiddenPrefix: string): EventStore => ({
+  appendToStream: (...args) => store.appendToStream(...args),
+  readStream: (...args) => store.readStream(...args),
+  readAll: (...args) => store.readAll(...args),
+  compareCheckpoints: (a, b) => store.compareCheckpoints(a, b),
+  ping: () => store.ping(),
+  close: () => store.close(),
+  subscribeToAll: (options): AllSubscription => {
+    const inner = store.subscribeToAll(options);
+    async function* items(): AsyncGenerator<SubscriptionItem> {
+      for await (const item of inner) {
+        yield item.type === 'event' && item.event.streamId.startsWith(hiddenPrefix)
+          ? { type: '$checkpoint', checkpoint: item.event.checkpoint }
+          : item;
+      }
+    }
+    const iterator = items();
+    return { [Symbol.asyncIterator]: () => iterator, unsubscribe: () => inner.unsubscribe() };
+  },
+});
+
+describe('the projection runner', () => {
+  const world = useReadModelWorld({ runners: false });
+
+  it('moves its checkpoint on $checkpoint items, with no rows, so reads waiting on it answer', async () => {
+    const { pool, store, w } = world;
+    const filtered = filteringStore(store, 'channel-');
+    const running = await startRunners(pool, filtered, { projections: [channelsProjection] });
+    try {
+      await createChannel(w, 'Hidden from the subscription');
+      const position = w.lastPosition();
+      const reads = new ReadYourWrites(pool, store);
+      expect(await reads.waitFor(['channels'], position as never, 10_000)).toBe(true);
+      expect(await tableRows(pool, READ_MODEL, 'channels')).toEqual([]);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('rebuilds in place when its version goes up, and an older build leaves the result alone', async () => {
+    const { pool, store, w } = world;
+    await mixedScenario(store, { seed: 7, steps: 120, writer: w });
+    const v1 = await startRunners(pool, store, { projections: [dialogsProjection] });
+    await waitForPosition(pool, store, w.lastPosition(), ['dialogs']);
+    await v1.stop();
+    const before = await tableRows(pool, READ_MODEL, 'messages');
+
+    const v2Projection = { ...dialogsProjection, version: dialogsProjection.version + 1 };
+    const v2 = await startRunners(pool, store, { projections: [v2Projection] });
+    try {
+      await waitForPosition(pool, store, w.lastPosition(), ['dialogs']);
+      await eventually(
+        async () => (await readCheckpoint(pool, 'dialogs'))?.version,
+        (version) => version === 2,
+      );
+    } finally {
+      await v2.stop();
+    }
+    const rebuilt = await readCheckpoint(pool, 'dialogs');
+    expect(rebuilt?.rebuiltAt).not.toBeNull();
+    expect(await tableRows(pool, READ_MODEL, 'messages')).toEqual(before);
+
+    // an older build (version 1) must not rebuild the newer tables back
+    const older = await startRunners(pool, store, { projections: [dialogsProjection] });
+    try {
+      await createChannel(w, 'written while only the older build runs');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await readCheckpoint(pool, 'dialogs'))?.version).toBe(2);
+      expect((await readCheckpoint(pool, 'dialogs'))?.checkpoint).toBe(rebuilt?.checkpoint);
+    } finally {
+      await older.stop();
+    }
+  });
+
+  it('commits in batches of at most maxEvents, each with its checkpoint', async () => {
+    const { pool, store } = world;
+    const head = await headOf(store);
+    const running = await startRunners(pool, store, {
+      projections: [channelsProjection],
+      batch: { maxEvents: 10 },
+    });
+    try {
+      await waitForPosition(pool, store, head, ['channels']);
+      const [runner] = running.runners;
+      const status = runner?.status();
+      expect(status?.eventsApplied).toBeGreaterThan(10);
+      expect(status?.batches).toBeGreaterThanOrEqual(Math.ceil((status?.eventsApplied ?? 0) / 10));
+      expect(await count(pool, 'SELECT count(*) AS n FROM read_model.channels')).toBeGreaterThan(0);
+    } finally {
+      await running.stop();
+    }
+  });
+});

@@ -1,0 +1,231 @@
+import type { Pool } from 'pg';
+import type {
+  Checkpoint,
+  EventStore,
+  RecordedEvent,
+  SubscriptionItem,
+} from '../../application/ports/eventStore';
+import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from '../checkpoints';
+import { silentLog, type Log } from '../log';
+import { applyEvent, type Projection } from '../projection';
+import { rebuildProjection } from '../rebuild';
+import { READ_MODEL, useSchema } from '../schema';
+import { inTransaction } from '../transaction';
+import { Batches, type BatchOptions } from './batches';
+import { keyOf, LOCKS } from './lockKeys';
+import { LockSession } from './lockSession';
+import { prepareTables } from './prepareTables';
+
+export type CommittingBatch = Readonly<{
+  projection: string;
+  events: readonly RecordedEvent[];
+  checkpoint: Checkpoint;
+}>;
+
+export type RunnerOptions = Readonly<{
+  pool: Pool;
+  store: EventStore;
+  projection: Projection;
+  log?: Log;
+  batch?: Partial<BatchOptions>;
+  /** how often a standby tries to take over */
+  standbyRetryMs?: number;
+  /** how often the active runner looks for a rebuild queued on its lock */
+  yieldCheckMs?: number;
+  /** fault injection for tests: runs after a batch was applied, before its transaction commits */
+  beforeCommit?: (batch: CommittingBatch) => Promise<void>;
+  onActiveChange?: (active: boolean) => void;
+}>;
+
+export type RunnerStatus = Readonly<{
+  projection: string;
+  /** this process holds the projection's lock and applies its events */
+  active: boolean;
+  /** events this process applied since it started */
+  eventsApplied: number;
+  batches: number;
+  lastError: string | null;
+}>;
+
+/** The stored checkpoint is not where this runner left it: someone else wrote the projection. */
+class Fenced extends Error {
+  override readonly name = 'Fenced';
+}
+
+/**
+ * Keeps one projection up to date. Every process runs one per projection; the one holding the
+ * projection's advisory lock is active, the others retry now and then and take over when the
+ * holder's session ends. Each batch writes its rows and its checkpoint in one transaction.
+ */
+export class ProjectionRunner {
+  private readonly key: number;
+  private readonly log: Log;
+  private readonly batchOptions: BatchOptions;
+  private stopping = false;
+  private signalStop: () => void = () => undefined;
+  private readonly stopped = new Promise<void>((resolve) => (this.signalStop = resolve));
+  private running: Promise<void> | null = null;
+  private active = false;
+  private eventsApplied = 0;
+  private batches = 0;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.key = keyOf(options.projection.name);
+    this.log = options.log ?? silentLog;
+    this.batchOptions = {
+      maxEvents: 500,
+      quietMs: 50,
+      maxWaitMs: 250,
+      idleMs: options.yieldCheckMs ?? 500,
+      ...options.batch,
+    };
+  }
+
+  get name(): string {
+    return this.options.projection.name;
+  }
+
+  /** Starts competing for the lock in the background. */
+  async start(): Promise<void> {
+    this.running ??= this.loop();
+  }
+
+  /** Stops after the batch in flight, releasing the lock. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.signalStop();
+    await this.running;
+  }
+
+  status(): RunnerStatus {
+    return {
+      projection: this.name,
+      active: this.active,
+      eventsApplied: this.eventsApplied,
+      batches: this.batches,
+      lastError: this.lastError,
+    };
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let session: LockSession | null = null;
+      try {
+        session = await LockSession.open(this.options.pool);
+        while (!this.stopping && session.alive) {
+          if (await session.tryLock(LOCKS.projection, this.key)) {
+            try {
+              this.setActive(true);
+              await this.runActive(session);
+              failures = 0;
+            } finally {
+              this.setActive(false);
+              if (session.alive)
+                await session.unlock(LOCKS.projection, this.key).catch(() => undefined);
+            }
+          }
+          await this.pause(this.options.standbyRetryMs ?? 1_000);
+        }
+      } catch (error) {
+        const fenced = error instanceof Fenced;
+        failures = fenced ? 0 : failures + 1;
+        this.lastError = error instanceof Error ? error.message : String(error);
+        const details = { err: error, projection: this.name };
+        if (fenced) this.log.warn(details, 'projection runner fenced off; starting over');
+        else this.log.error(details, 'projection runner failed; retrying');
+        await this.pause(fenced ? 100 : Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+      } finally {
+        session?.close();
+      }
+    }
+  }
+
+  /** Applies the log while holding the lock; returns to pause for a rebuild or to stop. */
+  private async runActive(session: LockSession): Promise<void> {
+    const { projection, pool, store } = this.options;
+    const prepared = await prepareTables(pool, projection);
+    if (prepared.state === 'newer') {
+      this.log.error(
+        { projection: this.name, stored: prepared.version, ours: projection.version },
+        'the read model was built by a newer Parley; this process leaves it alone',
+      );
+      await this.pause(60_000);
+      return;
+    }
+    if (prepared.state === 'rebuild') {
+      this.log.warn({ projection: this.name }, 'rebuilding the read model from position 0');
+      const result = await rebuildProjection({
+        pool,
+        store,
+        projection,
+        lock: 'held',
+        shouldStop: () => this.stopping,
+      });
+      this.log.info({ projection: this.name, events: result.events }, 'read model rebuilt');
+    }
+    let expected = (await readCheckpoint(pool, this.name))?.checkpoint ?? null;
+    const subscription = store.subscribeToAll({ from: expected });
+    const batches = new Batches(subscription, this.batchOptions, this.stopped);
+    let lookedAt = Date.now();
+    try {
+      while (!this.stopping) {
+        if (!session.alive) throw new Error('the lock session was lost');
+        const { items, ended } = await batches.next();
+        if (this.stopping) return;
+        if (items.length > 0) expected = await this.commit(expected, items);
+        if (ended) throw new Error('the subscription ended');
+        if (Date.now() - lookedAt >= this.batchOptions.idleMs) {
+          lookedAt = Date.now();
+          if (await session.hasWaiters(LOCKS.projection, this.key)) {
+            this.log.info({ projection: this.name }, 'pausing: a rebuild asked for the lock');
+            return;
+          }
+        }
+      }
+    } finally {
+      await subscription.unsubscribe().catch(() => undefined);
+    }
+  }
+
+  /** One transaction: the batch's rows and the checkpoint after it, or nothing at all. */
+  private async commit(
+    expected: Checkpoint | null,
+    items: readonly SubscriptionItem[],
+  ): Promise<Checkpoint> {
+    const { projection, pool } = this.options;
+    const events = items.flatMap((item) => (item.type === 'event' ? [item.event] : []));
+    const last = items[items.length - 1] as SubscriptionItem;
+    const checkpoint = last.type === 'event' ? last.event.checkpoint : last.checkpoint;
+    await inTransaction(pool, async (db) => {
+      const row = await lockCheckpoint(db, this.name);
+      if (row === null || row.version !== projection.version || row.checkpoint !== expected) {
+        throw new Fenced(`${this.name}: the stored checkpoint moved; starting over from it`);
+      }
+      await useSchema(db, READ_MODEL);
+      for (const event of events) await applyEvent(db, projection, event);
+      await advanceCheckpoint(db, this.name, checkpoint, events.length);
+      await this.options.beforeCommit?.({ projection: this.name, events, checkpoint });
+    });
+    this.eventsApplied += events.length;
+    this.batches++;
+    return checkpoint;
+  }
+
+  private setActive(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
+    this.log.info({ projection: this.name, active }, active ? 'projection active' : 'standby');
+    this.options.onActiveChange?.(active);
+  }
+
+  private async pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.stopped,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
+  }
+}

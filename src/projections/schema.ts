@@ -1,0 +1,52 @@
+import { escapeIdentifier, type ClientBase } from 'pg';
+import { LOCKS } from './runner/lockKeys';
+
+/** Where the live read models live; analysts query this schema. */
+export const READ_MODEL = 'read_model';
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Schema and table names cannot be query parameters. The ones Parley builds come from its own
+ * constants; this refuses anything else so that no name can smuggle SQL in.
+ */
+export const plainIdentifier = (name: string): string => {
+  if (!IDENTIFIER.test(name)) throw new Error(`not a plain SQL identifier: ${name}`);
+  return name;
+};
+
+export const quoted = (name: string): string => escapeIdentifier(plainIdentifier(name));
+
+/** Where a rebuild builds a projection's fresh tables before swapping them in. */
+export const shadowSchemaOf = (projection: string): string => `${READ_MODEL}_rebuild_${projection}`;
+
+/** Points unqualified table names at `schema` until the transaction ends; pg_trgm stays in public. */
+export const useSchema = async (db: ClientBase, schema: string): Promise<void> => {
+  await db.query(`SELECT set_config('search_path', format('%I, public', $1::text), true)`, [
+    plainIdentifier(schema),
+  ]);
+};
+
+/** Serialises DDL of read models across processes, until the transaction ends. */
+export const lockDdl = async (db: ClientBase): Promise<void> => {
+  await db.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCKS.ddl, 0]);
+};
+
+/** The schema and the checkpoint table every projection shares; idempotent. Call inside a transaction. */
+export const ensureReadModelSchema = async (db: ClientBase): Promise<void> => {
+  await lockDdl(db);
+  await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoted(READ_MODEL)}`);
+  await db.query(`
+    CREATE TABLE IF NOT EXISTS ${quoted(READ_MODEL)}.projection_checkpoints (
+      projection text PRIMARY KEY,
+      version integer NOT NULL,
+      -- the event store's opaque checkpoint of the last event applied; null: none yet
+      checkpoint text,
+      -- events read from the log so far (applied or ignored), a rebuild's progress estimate
+      events_seen bigint NOT NULL DEFAULT 0,
+      -- the tables this version owns: a rebuild drops them when it swaps in new ones
+      tables text[] NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      rebuilt_at timestamptz
+    )`);
+};

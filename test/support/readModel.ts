@@ -1,0 +1,125 @@
+import type { Pool } from 'pg';
+import type { Checkpoint, EventStore } from '../../src/application/ports/eventStore';
+import { allProjections } from '../../src/projections/allProjections';
+import { readCheckpoints } from '../../src/projections/checkpoints';
+import type { Projection } from '../../src/projections/projection';
+import {
+  ProjectionRunner,
+  type RunnerOptions,
+} from '../../src/projections/runner/projectionRunner';
+import { quoted } from '../../src/projections/schema';
+import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
+import { createTestDatabase } from './database';
+import { writer, type Writer } from './writer';
+
+/** Runners for every projection (or the given ones) in this process, fast timings for tests. */
+export const startRunners = async (
+  pool: Pool,
+  store: EventStore,
+  options: Partial<RunnerOptions> & { projections?: readonly Projection[] } = {},
+): Promise<{ runners: ProjectionRunner[]; stop(): Promise<void> }> => {
+  const runners = (options.projections ?? allProjections).map(
+    (projection) =>
+      new ProjectionRunner({
+        pool,
+        store,
+        projection,
+        standbyRetryMs: 100,
+        yieldCheckMs: 100,
+        ...options,
+      }),
+  );
+  for (const runner of runners) await runner.start();
+  return { runners, stop: async () => void (await Promise.all(runners.map((r) => r.stop()))) };
+};
+
+/** Waits until the named projections have applied `position` (by default: every projection). */
+export const waitForPosition = async (
+  pool: Pool,
+  store: EventStore,
+  position: Checkpoint | null,
+  names: readonly string[] = allProjections.map((p) => p.name),
+  timeoutMs = 30_000,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await readCheckpoints(pool);
+    const behind = names.filter((name) => {
+      const row = rows.find((r) => r.projection === name);
+      return row === undefined || store.compareCheckpoints(row.checkpoint, position) < 0;
+    });
+    if (behind.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`projections ${behind.join(', ')} did not reach ${String(position)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+/** The head of the log: the checkpoint after its last event. */
+export const headOf = async (store: EventStore): Promise<Checkpoint | null> => {
+  let checkpoint: Checkpoint | null = null;
+  for (;;) {
+    const page = await store.readAll({ from: checkpoint, maxCount: 5_000 });
+    if (page.events.length === 0) return checkpoint;
+    checkpoint = page.checkpoint;
+  }
+};
+
+/** Every row of a table as JSON, in a stable order: for row-for-row comparisons. */
+export const tableRows = async (pool: Pool, schema: string, table: string): Promise<unknown[]> => {
+  const result = await pool.query<{ row: unknown }>(
+    `SELECT to_jsonb(t) AS row FROM ${quoted(schema)}.${quoted(table)} t ORDER BY to_jsonb(t)::text`,
+  );
+  return result.rows.map((r) => r.row);
+};
+
+export const count = async (pool: Pool, sql: string, params: unknown[] = []): Promise<number> =>
+  Number((await pool.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
+
+export type ReadModelWorld = {
+  pool: Pool;
+  connectionString: string;
+  store: PostgresEventStore;
+  w: Writer;
+  /** stops the runners startRunners started (also done after all tests) */
+  stopRunners: () => Promise<void>;
+  /** waits until every projection applied the last event `w` wrote */
+  caughtUp: () => Promise<void>;
+};
+
+/**
+ * A database of its own with a PostgreSQL event store, a writer and (unless `runners: false`)
+ * every projection running in this process. Everything is torn down in order afterwards.
+ */
+export const useReadModelWorld = (
+  options: Readonly<{ runners?: boolean; runnerOptions?: Partial<RunnerOptions> }> = {},
+): ReadModelWorld => {
+  const world = {} as ReadModelWorld;
+  let drop: () => Promise<void> = async () => undefined;
+  let running: { stop(): Promise<void> } | null = null;
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    const store = new PostgresEventStore(db.pool, { pollIntervalMs: 50 });
+    if (options.runners !== false)
+      running = await startRunners(db.pool, store, options.runnerOptions);
+    const w = writer(store);
+    Object.assign(world, {
+      pool: db.pool,
+      connectionString: db.connectionString,
+      store,
+      w,
+      stopRunners: async () => {
+        await running?.stop();
+        running = null;
+      },
+      caughtUp: () => waitForPosition(db.pool, store, w.lastPosition()),
+    });
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await world.store?.close();
+    await drop();
+  });
+  return world;
+};
