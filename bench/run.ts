@@ -6,7 +6,7 @@ import { startBenchServer } from './lib/database';
 import { describeMachine, gitDescription, loadAverage } from './lib/machine';
 import { parseCli, type SectionName } from './lib/options';
 import { renderTable } from './lib/report';
-import { seedBigLog, type SeededLog } from './sections/eventLog';
+import { startLogStage, type LogStage } from './sections/logStage';
 import { runInbound } from './sections/inbound';
 import { runProjections } from './sections/projections';
 import { runSearch } from './sections/search';
@@ -32,14 +32,15 @@ const main = async (): Promise<void> => {
   });
   const bench: BenchContext = { server, options: cli.options, log };
   const sections: Partial<Record<SectionName, unknown>> = {};
+  // the big log and a Parley on it, for the projections and the search
+  const staged: { stage: LogStage | null } = { stage: null };
   try {
     const machine = await describeMachine(await server.createDatabase('probe'));
     log(
       `PostgreSQL ${machine.postgres}, synchronous_commit=${machine.postgresSettings.synchronous_commit}, fsync=${machine.postgresSettings.fsync}`,
     );
 
-    let bigLog: SeededLog | null = null;
-    const theLog = async (): Promise<SeededLog> => (bigLog ??= await seedBigLog(bench));
+    const theLog = async (): Promise<LogStage> => (staged.stage ??= await startLogStage(bench));
 
     for (const name of cli.sections) {
       const section = async (): Promise<unknown> => {
@@ -90,6 +91,7 @@ const main = async (): Promise<void> => {
     await writeFile(cli.out, `${JSON.stringify(withTargets, null, 2)}\n`);
     console.log(`results written to ${cli.out}`);
   } finally {
+    await staged.stage?.parley.stop();
     await server.close();
   }
 };

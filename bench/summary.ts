@@ -50,8 +50,6 @@ export const targetsOf = (r: Results): Target[] => {
     value,
     met: value === null ? null : met(value),
   });
-  const rebuild =
-    ok(projections) && projections.rebuild.status === 'ok' ? projections.rebuild : null;
   return [
     target(
       'inbound / INSERT baseline',
@@ -68,22 +66,22 @@ export const targetsOf = (r: Results): Target[] => {
     target(
       'projection rebuild (events/s)',
       '≥ 20,000',
-      rebuild?.eventsPerSecond ?? null,
+      ok(projections) ? projections.slowestRebuild.eventsPerSecond : null,
       (v) => v >= 20_000,
     ),
-    target('contact search p95 (ms)', '≤ 30', searchP95(search), (v) => v <= 30),
     target(
-      'lag under load p99 (ms)',
+      'contact search p95 (ms)',
+      '≤ 30',
+      ok(search) ? search.latency.p95 : null,
+      (v) => v <= 30,
+    ),
+    target(
+      'projection lag at half load p99 (ms)',
       '≤ 1,000',
-      ok(inbound) ? inbound.lag.lagMs.p99 : null,
+      ok(inbound) ? inbound.lagAtHalfLoad.lagMs.p99 : null,
       (v) => v <= 1000,
     ),
   ];
-};
-
-const searchP95 = (search: Results['sections']['search']): number | null => {
-  const measured = search as { status: string; latency?: { p95: number } } | undefined;
-  return measured?.status === 'ok' ? (measured.latency?.p95 ?? null) : null;
 };
 
 const cpuTriple = (...values: (number | null | undefined)[]): string =>
@@ -159,42 +157,53 @@ export const rowsOf = (r: Results): Row[] => {
       },
       {
         section: 'projections',
-        metric: `lag under full load p50 / p99 (ms): ${inbound.lag.consumer}`,
-        value: `${fmt(inbound.lag.lagMs.p50, 1)} / ${fmt(inbound.lag.lagMs.p99, 1)}`,
-        ...met(r, 'lag under load p99 (ms)'),
+        metric: 'lag at full load p50 / p99 (ms)',
+        value: `${fmt(inbound.lag.lagMs.p50)} / ${fmt(inbound.lag.lagMs.p99)}`,
+      },
+      {
+        section: 'projections',
+        metric: 'lag at half load p50 / p99 (ms)',
+        value: `${fmt(inbound.lagAtHalfLoad.lagMs.p50)} / ${fmt(inbound.lagAtHalfLoad.lagMs.p99)}`,
+        ...met(r, 'projection lag at half load p99 (ms)'),
       },
     );
   } else rows.push(...missing('inbound', inbound));
   if (ok(projections)) {
+    const { log, catchUp, rebuild, slowestRebuild } = projections;
     rows.push(
       {
         section: 'projections',
-        metric: `log: events (seeded in ${fmt(projections.log.seedSeconds, 1)} s)`,
-        value: fmt(projections.log.events),
+        metric: `log: ${fmt(log.contacts)} contacts, ${fmt(log.dialogs)} dialogs (seeded in ${fmt(log.seedSeconds, 1)} s)`,
+        value: `${fmt(log.events)} events`,
       },
       {
         section: 'projections',
-        metric: 'event store readAll from 0: events/s',
-        value: fmt(projections.readAll.eventsPerSecond),
+        metric: 'catch-up from 0, live runners, all projections at once: events/s',
+        value: fmt(catchUp.eventsPerSecond),
       },
-    );
-    const rebuild = projections.rebuild;
-    rows.push(
-      rebuild.status === 'ok'
-        ? {
-            section: 'projections',
-            metric: 'rebuild from 0: events/s',
-            value: fmt(rebuild.eventsPerSecond),
-            ...met(r, 'projection rebuild (events/s)'),
-          }
-        : {
-            section: 'projections',
-            metric: 'rebuild from 0',
-            value: `not available: ${rebuild.reason}`,
-          },
+      ...Object.entries(rebuild).map(([name, rate]) => ({
+        section: 'projections',
+        metric: `rebuild ${name} from 0 (npm run projections -- rebuild): events/s`,
+        value: fmt(rate.eventsPerSecond),
+        ...(name === slowestRebuild.projection ? met(r, 'projection rebuild (events/s)') : {}),
+      })),
     );
   } else rows.push(...missing('projections', projections));
-  rows.push(...missing('search', search));
+  if (ok(search))
+    rows.push(
+      {
+        section: 'search',
+        metric: `GET /api/contacts/search over ${fmt(search.contacts)} contacts, ${search.load.connections} connections: searches/s`,
+        value: fmt(search.load.throughput, 1),
+      },
+      {
+        section: 'search',
+        metric: 'latency p50 / p95 / p99 (ms)',
+        value: triple(search.latency.p50, search.latency.p95, search.latency.p99),
+        ...met(r, 'contact search p95 (ms)'),
+      },
+    );
+  else rows.push(...missing('search', search));
   rows.push(...missing('webhooks', webhooks));
   return rows;
 };

@@ -3,7 +3,13 @@ import autocannon from 'autocannon';
 import { round, Samples, type LatencySummary } from '../lib/stats';
 
 /** One request to send: where, and with which body. */
-export type Shot = Readonly<{ kind: string; method: 'GET' | 'POST'; path: string; body?: string }>;
+export type Shot = Readonly<{
+  kind: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  headers?: Readonly<Record<string, string>>;
+}>;
 
 export type LoadResult = Readonly<{
   mode: 'max' | 'rate';
@@ -100,7 +106,10 @@ export const fullLoad = (
                 ...req,
                 method: shot.method,
                 path: shot.path,
-                headers: { 'content-type': 'application/json' },
+                headers: {
+                  ...(shot.body === undefined ? {} : { 'content-type': 'application/json' }),
+                  ...shot.headers,
+                },
                 body: shot.body,
               };
             },
@@ -173,13 +182,15 @@ export const fixedRate = async (
         port: target.port,
         method: shot.method,
         path: shot.path,
-        headers:
-          shot.body === undefined
+        headers: {
+          ...(shot.body === undefined
             ? {}
             : {
                 'content-type': 'application/json',
                 'content-length': Buffer.byteLength(shot.body),
-              },
+              }),
+          ...shot.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -9,7 +9,7 @@ import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } fr
 import { startParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
 import { seedPopulation } from '../seed/population';
-import { startLagProbe, type LagSummary } from './lagProbe';
+import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
 import { topStatements, type StatementStat } from './statements';
 
 export type InboundSection = Readonly<{
@@ -21,8 +21,9 @@ export type InboundSection = Readonly<{
   /** inbound messages/s at full load over baseline INSERT transactions/s */
   ratio: number;
   merges: Readonly<{ used: number; missed: number }>;
-  /** how far behind the log's consumers were during the full-load phase */
+  /** how far behind the log the projections were during each phase */
   lag: LagSummary;
+  lagAtHalfLoad: LagSummary;
   statements: readonly StatementStat[] | null;
 }>;
 
@@ -89,6 +90,8 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
 
     bench.log(`warm-up: ${options.warmupS} s at full load`);
     await phase('warm', 'max', options.warmupS, null);
+    // the lag under load is measured from a read side that is up to date
+    await waitForProjections(databaseUrl, 10 * 60_000);
     if (options.statements) await topStatements(databaseUrl, 'reset');
 
     bench.log(`full load: ${options.durationS} s, ${options.connections} connections`);
@@ -107,9 +110,12 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
 
     const rate = Math.max(1, Math.round(full.throughput / 2));
     bench.log(`half load: ${options.durationS} s at ${rate} messages/s`);
+    await waitForProjections(databaseUrl, 10 * 60_000);
+    const halfProbe = await startLagProbe(databaseUrl);
     const halfCpu = meter();
     const half = await phase('half', 'rate', options.durationS, rate);
     const halfCpuMs = halfCpu.stop();
+    const lagAtHalfLoad = await halfProbe.stop();
 
     bench.log(
       `baseline: ${options.durationS} s of single-row INSERTs, ${options.connections} callers`,
@@ -144,6 +150,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       ratio: round(full.throughput / baseline.perSecond, 3),
       merges: { used: mergeFrom, missed },
       lag,
+      lagAtHalfLoad,
       statements,
     };
   } finally {

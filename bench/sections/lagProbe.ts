@@ -1,44 +1,84 @@
 import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
 import { createPool } from '../../src/infrastructure/postgres/pool';
+import { allProjections } from '../../src/projections/allProjections';
+import { readCheckpoints } from '../../src/projections/checkpoints';
+import { measureLag } from '../../src/projections/lag';
+import { projectionStates } from '../../src/projections/projectionStates';
 import { Samples, type LatencySummary } from '../lib/stats';
 
 export type LagSummary = Readonly<{
-  /** what was measured: a projection's checkpoint, or the store's own subscription */
+  /** what was measured */
   consumer: string;
-  /** ms from an event's commit to the consumer having it */
+  /** samples, every SAMPLE_MS, of how long the oldest event not yet applied by the slowest projection had been in the log (0 when caught up) */
   lagMs: LatencySummary;
 }>;
 
 export type LagProbe = Readonly<{ stop(): Promise<LagSummary> }>;
 
+const SAMPLE_MS = 250;
+
 /**
- * Follows the global log from its current end, as a projection does, and records for every
- * event how long after its append the gap-safe read handed it over. A projection can be no
- * less behind than this; its own write time comes on top.
+ * Watches the projections that the Parley process runs while the load is on: every SAMPLE_MS,
+ * how long the oldest event the slowest one has not applied yet has been in the log.
  */
 export const startLagProbe = async (databaseUrl: string): Promise<LagProbe> => {
   const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-lag' });
-  const store = new PostgresEventStore(pool, { pollIntervalMs: 100 });
-  let from = null;
-  for (;;) {
-    const page = await store.readAll({ from, maxCount: 10_000 });
-    from = page.checkpoint;
-    if (page.events.length < 10_000) break;
-  }
+  const store = new PostgresEventStore(pool);
   const samples = new Samples();
-  const subscription = store.subscribeToAll({ from });
-  const following = (async () => {
-    for await (const item of subscription) {
-      if (item.type === 'event') samples.add(Date.now() - item.event.created.getTime());
+  let stopped = false;
+  const sampling = (async () => {
+    while (!stopped) {
+      const started = Date.now();
+      // the oldest event not yet applied is all it takes: one event read per projection
+      const rows = await readCheckpoints(pool);
+      const now = new Date();
+      const lags = await Promise.all(rows.map((row) => measureLag(store, row.checkpoint, now, 1)));
+      samples.add(Math.max(0, ...lags.map((lag) => lag.secondsBehind * 1000)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, SAMPLE_MS - (Date.now() - started))),
+      );
     }
   })();
   return {
     stop: async () => {
-      await subscription.unsubscribe();
-      await following;
+      stopped = true;
+      await sampling;
       await store.close();
       await pool.end();
-      return { consumer: 'event store subscription (gap-safe readAll)', lagMs: samples.summary() };
+      return {
+        consumer: `slowest of ${allProjections.map((p) => p.name).join(', ')}, sampled every ${SAMPLE_MS} ms`,
+        lagMs: samples.summary(),
+      };
     },
   };
+};
+
+/** Waits until every projection has applied the whole log; resolves to the time it took. */
+export const waitForProjections = async (
+  databaseUrl: string,
+  timeoutMs: number,
+  onProgress: (behind: number) => void = () => undefined,
+): Promise<number> => {
+  const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-wait' });
+  const store = new PostgresEventStore(pool);
+  const started = Date.now();
+  try {
+    for (let polls = 0; ; polls++) {
+      const states = await projectionStates(pool, store, allProjections, new Date());
+      const behind = Math.max(...states.map((s) => s.lag.eventsBehind));
+      if (
+        states.length === allProjections.length &&
+        states.every((s) => s.storedVersion !== null) &&
+        behind === 0
+      )
+        return Date.now() - started;
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`projections still ${behind}+ events behind after ${timeoutMs} ms`);
+      if (polls % 20 === 0) onProgress(behind);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await store.close();
+    await pool.end();
+  }
 };

@@ -86,6 +86,8 @@ export type PostgresEventStoreOptions = Readonly<{
   pollIntervalMs?: number;
   /** events per page when a subscriber catches up */
   pageSize?: number;
+  /** how long a woken subscriber waits for more appends before it reads, in ms */
+  gatherMs?: number;
 }>;
 
 /** The embedded default and small-deployment store: one PostgreSQL database, schema event_store. */
@@ -178,6 +180,7 @@ export class PostgresEventStore implements EventStore {
       ...options,
       pollIntervalMs: this.options.pollIntervalMs ?? 500,
       pageSize: this.options.pageSize ?? 500,
+      gatherMs: this.options.gatherMs ?? 20,
     });
   }
 
