@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'jest.config.js'] },
@@ -18,5 +19,15 @@ export default tseslint.config(
   {
     files: ['scripts/**', 'bench/**', 'test/support/global*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['scripts/**/*.js'],
+    languageOptions: { globals: globals.node, sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // the inbox runs in the browser, as a classic script
+    files: ['src/**/assets/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
   },
 );

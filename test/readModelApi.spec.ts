@@ -228,7 +228,7 @@ describe('the read-model query API', () => {
     const ready = await get('/readyz', {});
     expect(ready.status).toBe(200);
     expect(ready.body.projections).toEqual(
-      ['channels', 'dialogs', 'contacts'].map((name) =>
+      ['channels', 'dialogs', 'contacts', 'operators'].map((name) =>
         expect.objectContaining({ name, active_here: true, events_behind: expect.any(Number) }),
       ),
     );

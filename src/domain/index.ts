@@ -5,6 +5,8 @@ import type { ContactDataRecordEvent } from './claims/contactDataRecord';
 import type { ChannelEvent } from './channel/events';
 import type { ContactEvent } from './contact/events';
 import type { DialogEvent } from './dialog/events';
+import type { OperatorEvent } from './operator/events';
+import type { WebhookEvent } from './webhook/events';
 
 export type ParleyEvent =
   | ChannelEvent
@@ -12,4 +14,6 @@ export type ParleyEvent =
   | ContactEvent
   | DialogReferenceEvent
   | ContactKeyEvent
-  | ContactDataRecordEvent;
+  | ContactDataRecordEvent
+  | OperatorEvent
+  | WebhookEvent;

@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { getCountries } from 'libphonenumber-js';
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './webhooks/retrySchedule';
 
 /** A string from the environment that must read as an integer within bounds. */
 const intFromEnv = (min: number, max: number) =>
@@ -48,6 +49,16 @@ const secret = new t.Type<string, string, unknown>(
   String,
 );
 
+const retrySchedule = new t.Type<readonly number[], string, unknown>(
+  'delays like 0,5s,5m,2h (ms, s, m, h or d)',
+  (u): u is readonly number[] => Array.isArray(u),
+  (u, c) => {
+    const parsed = typeof u === 'string' ? parseRetrySchedule(u) : null;
+    return parsed === null ? t.failure(u, c) : t.success(parsed);
+  },
+  (delays) => delays.map((ms) => `${ms}ms`).join(','),
+);
+
 const logLevel = t.keyof({
   fatal: null,
   error: null,
@@ -69,6 +80,9 @@ const variables = {
   ADMIN_TOKEN: secret,
   PUBLIC_URL: urlWithScheme(['http', 'https']),
   WEBHOOK_ALLOW_PRIVATE: booleanFromEnv,
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule,
+  WEBHOOK_TIMEOUT_MS: intFromEnv(100, 600_000),
+  WEBHOOK_CONCURRENCY: intFromEnv(0, 1000),
   LOG_LEVEL: logLevel,
   MAX_BODY_BYTES: intFromEnv(1024, 64 * 1024 * 1024),
   MAX_TEXT_BYTES: intFromEnv(1, 16 * 1024 * 1024),
@@ -111,6 +125,13 @@ export type Config = Readonly<{
   adminToken: string | null;
   publicUrl: string | null;
   webhookAllowPrivate: boolean;
+  webhookDelivery: Readonly<{
+    /** delays before each attempt, in ms; the first attempt's is usually 0 */
+    retryScheduleMs: readonly number[];
+    timeoutMs: number;
+    /** deliveries in flight at once in this process; 0: this process sends none */
+    concurrency: number;
+  }>;
   logLevel: t.TypeOf<typeof logLevel>;
   limits: Limits;
   /** the country of phone numbers written without a country code */
@@ -163,6 +184,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     publicUrl: values.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     // on by default only in the embedded default, where webhooks usually go to localhost
     webhookAllowPrivate: values.WEBHOOK_ALLOW_PRIVATE ?? embedded,
+    webhookDelivery: {
+      retryScheduleMs:
+        values.WEBHOOK_RETRY_SCHEDULE ?? (parseRetrySchedule(DEFAULT_RETRY_SCHEDULE) as number[]),
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS ?? 15_000,
+      concurrency: values.WEBHOOK_CONCURRENCY ?? 8,
+    },
     logLevel: values.LOG_LEVEL ?? 'info',
     limits: {
       bodyBytes: values.MAX_BODY_BYTES ?? 1024 * 1024,

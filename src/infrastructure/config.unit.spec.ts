@@ -64,6 +64,27 @@ describe('configuration', () => {
   it('refuses private webhook targets by default outside the embedded default', () =>
     expect(loadConfig({ DATABASE_URL: 'postgres://db/parley' }).webhookAllowPrivate).toBe(false));
 
+  it('delivers webhooks on the Standard Webhooks schedule, 15 s timeout, unless told otherwise', () => {
+    expect(loadConfig({}).webhookDelivery).toEqual({
+      retryScheduleMs: [
+        0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000,
+        86_400_000,
+      ],
+      timeoutMs: 15_000,
+      concurrency: 8,
+    });
+    expect(
+      loadConfig({
+        WEBHOOK_RETRY_SCHEDULE: '0,50ms,1s',
+        WEBHOOK_TIMEOUT_MS: '2000',
+        WEBHOOK_CONCURRENCY: '0',
+      }).webhookDelivery,
+    ).toEqual({ retryScheduleMs: [0, 50, 1_000], timeoutMs: 2_000, concurrency: 0 });
+    expect(problems({ WEBHOOK_RETRY_SCHEDULE: 'soon, later' })[0]).toMatch(
+      /^WEBHOOK_RETRY_SCHEDULE must be delays like/,
+    );
+  });
+
   it('names every bad variable at once', () => {
     const found = problems({
       PORT: 'eighty',

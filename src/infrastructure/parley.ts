@@ -20,7 +20,22 @@ import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
 import { inboundRoutes } from './http/routes/inbound';
 import { metricsRoutes } from './http/routes/metrics';
+import { inboxRoutes } from './http/routes/inbox';
+import { meRoutes } from './http/routes/me';
 import { openApiRoutes } from './http/routes/openapi';
+import { dialogCommandRoutes } from './http/routes/dialogCommands';
+import { operatorRoutes } from './http/routes/operators';
+import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
+import { webhookRoutes } from './http/routes/webhooks';
+import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
+import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
+import { deliveryWorker } from './webhooks/deliveryWorker';
+import { webhookMetrics } from './webhooks/webhookMetrics';
+import { ProjectionRunner } from '../projections/runner/projectionRunner';
+import { webhookOutboxProjection } from '../projections/outbox/webhookOutboxProjection';
+import { postgresWebhookSecrets } from './webhooks/secretStore';
+import { addressGuardOf, type AddressGuard, type Resolve } from './webhooks/urlGuard';
+import type { WebhookSecrets } from '../application/ports/webhookSecrets';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
@@ -45,6 +60,10 @@ export type ParleyDeps = Readonly<{
   operatorTokens: OperatorTokens;
   /** where channel endpoints live, as integrators must call them */
   publicUrl: string;
+  /** webhook signing secrets (PostgreSQL, never the event log) */
+  webhookSecrets: WebhookSecrets;
+  /** where webhooks may go: checked at subscribe time and at every connection */
+  webhookAddresses: AddressGuard;
 }>;
 
 /** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
@@ -82,6 +101,7 @@ export type Modules = Readonly<{ metrics: MetricsRegistry; readModels: ReadModel
 export const modulesFor = (deps: ParleyDeps): Modules => {
   const metrics = new MetricsRegistry();
   metrics.register(processMetrics);
+  metrics.register(() => webhookMetrics(deps.pool));
   return { metrics, readModels: readModelsFor(deps, metrics) };
 };
 
@@ -98,19 +118,62 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   inboundRoutes(deps),
   channelRoutes(deps),
   contactCommandRoutes(deps),
+  operatorRoutes(deps),
+  dialogCommandRoutes(deps),
+  webhookRoutes(deps),
+  webhookDeliveryRoutes(deps),
   ...modules.readModels.routers(staffAuth(deps.adminTokenHash, deps.operatorTokens)),
   openApiRoutes(deps.publicUrl),
+  meRoutes(deps),
+  inboxRoutes(),
 ];
 
+/**
+ * The webhook outbox runs on the projection runner (checkpoint in the batch's transaction,
+ * active in one process at a time) but is not one of the read models: it is never rebuilt.
+ */
+const outboxRunner = (deps: ParleyDeps): Worker => {
+  const runner = new ProjectionRunner({
+    pool: deps.pool,
+    store: deps.store,
+    projection: webhookOutboxProjection,
+    log: deps.logger.child({ worker: `projection:${webhookOutboxProjection.name}` }),
+  });
+  return {
+    name: `projection:${runner.name}`,
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+  };
+};
+
 /** The background workers of every module. */
-const workersFor = (_deps: ParleyDeps, modules: Modules): Worker[] => [
+const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   ...modules.readModels.workers,
+  outboxRunner(deps),
+  deliveryWorker({
+    pool: deps.pool,
+    logger: deps.logger,
+    schedule: deps.config.webhookDelivery.retryScheduleMs,
+    timeoutMs: deps.config.webhookDelivery.timeoutMs,
+    concurrency: deps.config.webhookDelivery.concurrency,
+    guard: deps.webhookAddresses,
+    onGone: async (webhookId, deliveryId) => {
+      await disableGoneWebhook(deps, webhookId, {
+        correlationId: `webhook-delivery-${deliveryId}`,
+        causationId: null,
+        actor: { type: 'system' },
+        now: deps.clock.now(),
+      });
+    },
+  }),
 ];
 
 /** The composition root: every port gets its adapter here and nowhere else. */
 export type StartOptions = Readonly<{
   /** wraps the event store: tests inject faults (a crash between two appends) this way */
   wrapStore?: (store: EventStore) => EventStore;
+  /** resolves webhook host names: tests play DNS rebinding this way */
+  resolve?: Resolve;
 }>;
 
 export const startParley = async (
@@ -160,8 +223,10 @@ export const startParley = async (
         ? { cache: new AggregateCache(config.aggregateCacheSize) }
         : {}),
       adminTokenHash: hashToken(adminToken.token),
-      operatorTokens: async () => null,
+      operatorTokens: operatorTokenResolver(store),
       publicUrl: config.publicUrl ?? url,
+      webhookSecrets: postgresWebhookSecrets(pool),
+      webhookAddresses: addressGuardOf(config, options.resolve),
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({
@@ -170,6 +235,11 @@ export const startParley = async (
     });
     server.on('request', app.callback());
 
+    if (config.webhookAllowPrivate) {
+      logger.warn(
+        'webhooks may be sent to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE); set WEBHOOK_ALLOW_PRIVATE=false when Parley faces a network',
+      );
+    }
     const firstChannel = await bootstrapFirstChannel(deps, {
       correlationId: deps.ids.uuid(),
       causationId: null,

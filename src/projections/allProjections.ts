@@ -1,6 +1,7 @@
 import { channelsProjection } from './channels/channelsProjection';
 import { contactsProjection } from './contacts/contactsProjection';
 import { dialogsProjection } from './dialogs/dialogsProjection';
+import { operatorsProjection } from './operators/operatorsProjection';
 import type { Projection } from './projection';
 
 /** Every read model Parley keeps, by name. */
@@ -8,6 +9,7 @@ export const allProjections: readonly Projection[] = [
   channelsProjection,
   dialogsProjection,
   contactsProjection,
+  operatorsProjection,
 ];
 
 export const projectionNamed = (name: string): Projection | undefined =>

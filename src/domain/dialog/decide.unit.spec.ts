@@ -123,6 +123,18 @@ describe('dialog', () => {
       given(dialogOpened(), dialogClosed())
         .when(sendReply())
         .then(dialogReopened({ reason: 'reply_sent' }), messageSent()));
+    it('names no operator when the admin token replies', () =>
+      given(dialogOpened())
+        .when(sendReply({ operatorId: null }))
+        .then(messageSent({ operatorId: null })));
+    it('sends a reply of html and attachments only', () =>
+      given(dialogOpened())
+        .when(sendReply({ text: null, html: '<b>done</b>', attachments: [attachment] }))
+        .then(messageSent({ text: null, html: '<b>done</b>', attachments: [attachment] })));
+    it('adds a second reply to a dialog that already has one', () =>
+      given(dialogOpened(), messageSent())
+        .when(sendReply({ messageId: OTHER_MESSAGE, text: 'anything else?' }))
+        .then(messageSent({ messageId: OTHER_MESSAGE, text: 'anything else?' })));
     it('refuses an empty reply', () =>
       given(dialogOpened())
         .when(sendReply({ text: null }))
@@ -150,6 +162,12 @@ describe('dialog', () => {
       given(dialogOpened(), dialogAssigned())
         .when(assignDialog({ assigneeId: null }))
         .then(dialogAssigned({ assigneeId: null, previousAssigneeId: OPERATOR })));
+    it('assigns a closed dialog without reopening it', () =>
+      given(dialogOpened(), dialogClosed()).when(assignDialog()).then(dialogAssigned()));
+    it('changes nothing when unassigning a dialog nobody holds', () =>
+      given(dialogOpened())
+        .when(assignDialog({ assigneeId: null }))
+        .thenNothingHappens());
     it('changes nothing when the assignee is the same', () =>
       given(dialogOpened(), dialogAssigned()).when(assignDialog()).thenNothingHappens());
     it('refuses a dialog that does not exist', () =>

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { webhookMigrations } from '../webhooks/schema';
 
 export type Migration = Readonly<{ version: number; name: string; sql: string }>;
 
@@ -66,6 +67,7 @@ export const migrations: readonly Migration[] = [
       DROP FUNCTION IF EXISTS event_store.notify_appended();
     `,
   },
+  ...webhookMigrations,
 ];
 
 const MIGRATION_LOCK = 7_300_001;

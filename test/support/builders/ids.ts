@@ -13,3 +13,4 @@ export const OTHER_OPERATOR = 'b0000000000000000000000b';
 export const T0 = '2026-01-01T10:00:00.000Z';
 export const T1 = '2026-01-01T10:05:00.000Z';
 export const T2 = '2026-01-01T10:10:00.000Z';
+export const WEBHOOK = '90000000000000000000000a';

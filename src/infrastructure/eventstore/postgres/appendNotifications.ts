@@ -103,7 +103,10 @@ export class AppendNotifications {
     }
     client.on('notification', () => this.emitter.emit('appended'));
     client.on('error', () => {
-      if (this.client === client) this.client = null;
+      // once close() released it, the client is the pool's: releasing it again would throw
+      // (a connection cut while PostgreSQL stops, after close, crashed the process)
+      if (this.client !== client) return;
+      this.client = null;
       client.release(true);
     });
     await client.query(`LISTEN ${CHANNEL}`).catch(() => undefined);

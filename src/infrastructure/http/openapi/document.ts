@@ -2,7 +2,10 @@ import { channelPaths } from './channels';
 import { components } from './components';
 import { inboundPaths } from './inbound';
 import { operationPaths } from './operations';
+import { operatorPaths, operatorSchemas } from './operators';
 import { readModelPaths, readModelSchemas } from './readModels';
+import { webhookEvents, webhookPaths } from './webhooks';
+import { webhookSchemas } from './webhookSchemas';
 
 type Paths = Record<string, Record<string, unknown>>;
 
@@ -16,7 +19,14 @@ const mergePaths = (...all: readonly Paths[]): Paths => {
 };
 
 /** Paths from every module; a test checks that each route Parley serves is here. */
-const paths = mergePaths(inboundPaths, channelPaths, operationPaths, readModelPaths);
+const paths = mergePaths(
+  inboundPaths,
+  channelPaths,
+  operatorPaths,
+  webhookPaths,
+  operationPaths,
+  readModelPaths,
+);
 
 export const openApiDocument = (serverUrl: string) => ({
   openapi: '3.1.0',
@@ -28,5 +38,14 @@ export const openApiDocument = (serverUrl: string) => ({
   },
   servers: [{ url: serverUrl }],
   paths,
-  components: { ...components, schemas: { ...components.schemas, ...readModelSchemas } },
+  webhooks: webhookEvents,
+  components: {
+    ...components,
+    schemas: {
+      ...components.schemas,
+      ...readModelSchemas,
+      ...operatorSchemas,
+      ...webhookSchemas,
+    },
+  },
 });

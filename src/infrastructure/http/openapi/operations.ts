@@ -1,6 +1,47 @@
 import { bearer, errors, idParam, json, positionHeader } from './schema';
 
+const page = (summary: string, type: string) => ({
+  get: {
+    tags: ['inbox'],
+    summary,
+    responses: {
+      '200': { description: 'the asset', content: { [type]: { schema: { type: 'string' } } } },
+    },
+  },
+});
+
 export const operationPaths = {
+  '/inbox': page(
+    'The operators’ web inbox (sign in with an operator or the admin token)',
+    'text/html',
+  ),
+  '/inbox/app.js': page('The inbox script', 'text/javascript'),
+  '/inbox/app.css': page('The inbox styles', 'text/css'),
+  '/api/me': {
+    get: {
+      tags: ['operators'],
+      summary: 'Who the bearer token is',
+      security: bearer,
+      responses: {
+        '200': json(
+          {
+            type: 'object',
+            properties: {
+              actor: {
+                type: 'object',
+                properties: {
+                  type: { enum: ['admin', 'operator'] },
+                  operator_id: { type: 'string' },
+                },
+              },
+            },
+          },
+          'the admin, or an operator with their id',
+        ),
+        ...errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token'),
+      },
+    },
+  },
   '/healthz': {
     get: {
       tags: ['operations'],

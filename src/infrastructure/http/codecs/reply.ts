@@ -1,0 +1,32 @@
+import * as t from 'io-ts';
+import type { Limits } from '../../config';
+import {
+  arrayOf,
+  httpUrl,
+  jsonObject,
+  nonNegativeInteger,
+  optional,
+  stringOfBytes,
+  stringOfChars,
+} from './primitives';
+
+const attachment = t.type({
+  url: httpUrl(2048),
+  size: nonNegativeInteger,
+  name: stringOfChars(1024),
+  mimeType: stringOfChars(255),
+});
+
+/** An operator's reply: text, html and attachments within the configured limits. */
+export const replyBody = (limits: Limits) =>
+  t.intersection([
+    jsonObject,
+    t.partial({
+      text: optional(stringOfBytes(limits.textBytes)),
+      html: optional(stringOfBytes(limits.htmlBytes)),
+      attachments: optional(arrayOf(attachment, limits.attachments)),
+    }),
+  ]);
+
+/** Printable ASCII, 1 to 255 characters: the Idempotency-Key header. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -1,0 +1,18 @@
+import Router from '@koa/router';
+import type { ParleyDeps } from '../../parley';
+import { staffAuth, type StaffState } from '../auth/staffAuth';
+
+/** Who the bearer token is: the inbox asks once to know whose dialogs are "mine". */
+export const meRoutes = (deps: ParleyDeps): Router => {
+  const router = new Router<StaffState>();
+  router.get('/api/me', staffAuth(deps.adminTokenHash, deps.operatorTokens), (ctx) => {
+    const { actor } = ctx.state;
+    ctx.body = {
+      actor:
+        actor.type === 'operator'
+          ? { type: 'operator', operator_id: actor.operatorId }
+          : { type: actor.type },
+    };
+  });
+  return router;
+};

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxProjection';
+
+export type ClaimedDelivery = Readonly<{
+  deliveryId: string;
+  webhookId: string;
+  /** the webhook-id header: the same on every attempt */
+  messageId: string;
+  /** this attempt's number, from 1 */
+  attempt: number;
+  /** position in the retry schedule */
+  step: number;
+  lease: string;
+  url: string;
+  body: string;
+  /** current secret first, then the previous one during a rotation's grace period */
+  secrets: readonly string[];
+}>;
+
+/**
+ * Takes the next due delivery and leases it. A delivery is due when it is pending, its time has
+ * come, its subscription is enabled, and no earlier delivery of the same subscription and dialog
+ * is still pending (waiting, retrying or in flight): that is what keeps each dialog in order.
+ * SKIP LOCKED lets any number of workers, in any number of processes, claim side by side.
+ */
+export const claimDelivery = async (
+  pool: Pool,
+  { leaseMs, rotationGraceMs }: Readonly<{ leaseMs: number; rotationGraceMs: number }>,
+): Promise<ClaimedDelivery | null> => {
+  const { rows } = await pool.query<{
+    delivery_id: string;
+    webhook_id: string;
+    message_id: string;
+    attempts: number;
+    step: number;
+    lease: string;
+    url: string;
+    body: string;
+    secrets: string[];
+  }>(
+    `WITH next AS (
+       SELECT d.delivery_id
+         FROM webhooks.deliveries d
+         JOIN webhooks.subscriptions s ON s.webhook_id = d.webhook_id
+        WHERE d.status = 'pending' AND s.enabled
+          AND d.next_attempt_at <= now()
+          AND (d.leased_until IS NULL OR d.leased_until < now())
+          AND NOT EXISTS (
+            SELECT 1 FROM webhooks.deliveries e
+             WHERE e.webhook_id = d.webhook_id AND e.dialog_id = d.dialog_id
+               AND e.status = 'pending' AND e.delivery_id < d.delivery_id)
+        ORDER BY d.next_attempt_at, d.delivery_id
+        LIMIT 1
+        FOR UPDATE OF d SKIP LOCKED)
+     UPDATE webhooks.deliveries d
+        SET leased_until = now() + make_interval(secs => $1::double precision / 1000),
+            lease = $2, attempts = d.attempts + 1
+       FROM next, webhooks.messages m, webhooks.subscriptions s
+      WHERE d.delivery_id = next.delivery_id AND m.message_id = d.message_id
+        AND s.webhook_id = d.webhook_id
+     RETURNING d.delivery_id, d.webhook_id, d.message_id, d.attempts, d.step, d.lease, s.url,
+       m.body,
+       ARRAY(SELECT k.secret FROM webhooks.secrets k
+              WHERE k.webhook_id = s.webhook_id
+                AND (k.fingerprint = s.secret_fingerprint
+                     OR (k.fingerprint = s.previous_fingerprint
+                         AND s.rotated_at > now() - make_interval(secs => $3::double precision / 1000)))
+              ORDER BY k.fingerprint = s.secret_fingerprint DESC) AS secrets`,
+    [leaseMs, randomUUID(), rotationGraceMs],
+  );
+  const row = rows[0];
+  return row === undefined
+    ? null
+    : {
+        deliveryId: row.delivery_id,
+        webhookId: row.webhook_id,
+        messageId: row.message_id,
+        attempt: row.attempts,
+        step: row.step,
+        lease: row.lease,
+        url: row.url,
+        body: row.body,
+        secrets: row.secrets,
+      };
+};
+
+export type Outcome =
+  | Readonly<{ kind: 'delivered' }>
+  | Readonly<{ kind: 'retry'; step: number; delayMs: number }>
+  /** the schedule is spent: dead-lettered until someone redelivers it */
+  | Readonly<{ kind: 'failed' }>
+  /** 410: this delivery stops and the subscription is disabled */
+  | Readonly<{ kind: 'gone' }>;
+
+export type AttemptRecord = Readonly<{
+  startedAt: Date;
+  latencyMs: number;
+  statusCode: number | null;
+  error: string | null;
+  snippet: string | null;
+}>;
+
+/**
+ * Records one attempt in the delivery log and moves the delivery on, in one transaction. The
+ * delivery moves only while the lease is still ours and it is still pending: a removal or a
+ * redelivery that happened meanwhile wins.
+ */
+export const recordAttempt = async (
+  pool: Pool,
+  claimed: ClaimedDelivery,
+  attempt: AttemptRecord,
+  outcome: Outcome,
+): Promise<void> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO webhooks.attempts (delivery_id, attempt, started_at, latency_ms, status_code,
+         error, response_snippet, outcome)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        claimed.deliveryId,
+        claimed.attempt,
+        attempt.startedAt,
+        attempt.latencyMs,
+        attempt.statusCode,
+        attempt.error,
+        attempt.snippet,
+        outcome.kind,
+      ],
+    );
+    const status =
+      outcome.kind === 'retry' ? 'pending' : outcome.kind === 'delivered' ? 'delivered' : 'failed';
+    await client.query(
+      `UPDATE webhooks.deliveries
+          SET status = $3, step = $4,
+              next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),
+              leased_until = NULL, lease = NULL,
+              finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
+              last_status_code = $6, last_error = $7, last_latency_ms = $8, last_response = $9
+        WHERE delivery_id = $1 AND lease = $2 AND status = 'pending'`,
+      [
+        claimed.deliveryId,
+        claimed.lease,
+        status,
+        outcome.kind === 'retry' ? outcome.step : claimed.step,
+        outcome.kind === 'retry' ? outcome.delayMs : 0,
+        attempt.statusCode,
+        attempt.error,
+        attempt.latencyMs,
+        attempt.snippet,
+      ],
+    );
+    // the next delivery of this line may be due now: wake the workers of every process
+    await client.query('SELECT pg_notify($1, $2)', [DELIVERIES_CHANNEL, '']);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+};
+
+/**
+ * After a 410 the workers stop at once; the WebhookUpdated event the worker appends says the
+ * same, and the outbox projection writes the same value when it reaches that event.
+ */
+export const markSubscriptionGone = async (pool: Pool, webhookId: string): Promise<void> => {
+  await pool.query(
+    `UPDATE webhooks.subscriptions
+        SET enabled = false, disabled_reason = 'endpoint_gone', updated_at = now()
+      WHERE webhook_id = $1`,
+    [webhookId],
+  );
+};
+
+/**
+ * Milliseconds until the next delivery that could be claimed is due (the head of a line, on an
+ * enabled subscription); null when there is none. Deliveries waiting behind another do not count.
+ */
+export const msUntilNextDue = async (pool: Pool): Promise<number | null> => {
+  const { rows } = await pool.query<{ ms: number | null }>(
+    `SELECT (EXTRACT(EPOCH FROM min(greatest(d.next_attempt_at,
+               coalesce(d.leased_until, d.next_attempt_at))) - now()) * 1000)::float8 AS ms
+       FROM webhooks.deliveries d
+       JOIN webhooks.subscriptions s ON s.webhook_id = d.webhook_id
+      WHERE d.status = 'pending' AND s.enabled
+        AND NOT EXISTS (
+          SELECT 1 FROM webhooks.deliveries e
+           WHERE e.webhook_id = d.webhook_id AND e.dialog_id = d.dialog_id
+             AND e.status = 'pending' AND e.delivery_id < d.delivery_id)`,
+  );
+  const ms = rows[0]?.ms;
+  return ms === null || ms === undefined ? null : Math.max(0, ms);
+};

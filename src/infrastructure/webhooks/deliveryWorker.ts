@@ -1,0 +1,186 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '../logger';
+import type { Worker } from '../parley';
+import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxProjection';
+import { classifyAttempt } from './classifyAttempt';
+import {
+  claimDelivery,
+  markSubscriptionGone,
+  msUntilNextDue,
+  recordAttempt,
+  type ClaimedDelivery,
+} from './deliveryQueue';
+import { sendWebhook, type AttemptResult } from './sendWebhook';
+import { webhookHeaders } from './signature';
+import type { AddressGuard } from './urlGuard';
+
+export type DeliveryWorkerOptions = Readonly<{
+  pool: Pool;
+  logger: Logger;
+  /** delays of the retry schedule, in ms; the first is the first attempt's */
+  schedule: readonly number[];
+  timeoutMs: number;
+  /** deliveries in flight at once in this process */
+  concurrency: number;
+  guard: AddressGuard;
+  /** the endpoint answered 410: record it as an event (actor system) */
+  onGone: (webhookId: string, deliveryId: string) => Promise<void>;
+  /** longest sleep without a notification */
+  pollMs?: number;
+  /** after a rotation, the previous secret signs alongside for this long */
+  rotationGraceMs?: number;
+}>;
+
+const DAY = 86_400_000;
+
+/**
+ * Webhook delivery: claims due deliveries (SKIP LOCKED, leased for longer than an attempt can
+ * take), signs and sends them, records each attempt. Wakes on NOTIFY from the outbox and from
+ * other workers, and otherwise when the next retry is due.
+ */
+export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
+  const { pool, logger, concurrency } = options;
+  const pollMs = options.pollMs ?? 1_000;
+  const leaseMs = options.timeoutMs + 60_000;
+  const rotationGraceMs = options.rotationGraceMs ?? DAY;
+  const log = logger.child({ worker: 'webhook-delivery' });
+
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let listener: PoolClient | null = null;
+  const inFlight = new Set<Promise<void>>();
+  let wake: () => void = () => undefined;
+  let woken = false;
+  const nudge = () => {
+    woken = true;
+    wake();
+  };
+
+  const attempt = async (claimed: ClaimedDelivery): Promise<void> => {
+    const startedAt = new Date();
+    const result: AttemptResult =
+      claimed.secrets.length === 0
+        ? {
+            statusCode: null,
+            error: 'no signing secret for this subscription',
+            latencyMs: 0,
+            snippet: null,
+            retryAfter: undefined,
+          }
+        : await sendWebhook(
+            claimed.url,
+            webhookHeaders(
+              claimed.secrets,
+              claimed.messageId,
+              Math.floor(startedAt.getTime() / 1000),
+              claimed.body,
+            ),
+            claimed.body,
+            { timeoutMs: options.timeoutMs, guard: options.guard },
+          );
+    const outcome = classifyAttempt(result, claimed.step, options.schedule, new Date());
+    await recordAttempt(pool, claimed, { startedAt, ...result }, outcome);
+    log.debug(
+      {
+        deliveryId: claimed.deliveryId,
+        attempt: claimed.attempt,
+        status: result.statusCode,
+        outcome: outcome.kind,
+      },
+      'webhook attempt',
+    );
+    if (outcome.kind === 'gone') {
+      await options.onGone(claimed.webhookId, claimed.deliveryId);
+      await markSubscriptionGone(pool, claimed.webhookId);
+      log.warn({ webhookId: claimed.webhookId }, 'endpoint answered 410 Gone: webhook disabled');
+    }
+  };
+
+  const start = (claimed: ClaimedDelivery) => {
+    const work = attempt(claimed)
+      .catch((error: unknown) =>
+        log.error(
+          { err: error, deliveryId: claimed.deliveryId },
+          'webhook attempt: recording its outcome (or disabling a gone webhook) failed',
+        ),
+      )
+      .finally(() => {
+        inFlight.delete(work);
+        nudge();
+      });
+    inFlight.add(work);
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || !running) return resolve();
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const run = async (): Promise<void> => {
+    while (running) {
+      woken = false;
+      let claimedAny = false;
+      try {
+        while (running && inFlight.size < concurrency) {
+          const claimed = await claimDelivery(pool, { leaseMs, rotationGraceMs });
+          if (claimed === null) break;
+          claimedAny = true;
+          start(claimed);
+        }
+        if (claimedAny && inFlight.size < concurrency) continue;
+        const due = inFlight.size < concurrency ? await msUntilNextDue(pool) : null;
+        await sleep(Math.max(5, Math.min(pollMs, due ?? pollMs)));
+      } catch (error) {
+        log.error({ err: error }, 'webhook worker: database unavailable, retrying');
+        await sleep(pollMs);
+      }
+    }
+  };
+
+  /** releases the LISTEN connection once, whether stop or a connection error comes first */
+  let releaseListener: (destroy?: boolean) => void = () => undefined;
+
+  const listen = async (): Promise<void> => {
+    try {
+      const client = await pool.connect();
+      let released = false;
+      releaseListener = (destroy = false) => {
+        if (released) return;
+        released = true;
+        client.release(destroy);
+      };
+      client.on('notification', nudge);
+      // polling carries on without notifications
+      client.on('error', () => releaseListener(true));
+      await client.query(`LISTEN ${DELIVERIES_CHANNEL}`);
+      listener = client;
+    } catch (error) {
+      log.warn({ err: error }, 'webhook worker: no LISTEN connection, polling only');
+    }
+  };
+
+  return {
+    name: 'webhook-delivery',
+    start: async () => {
+      if (concurrency <= 0) return;
+      running = true;
+      await listen();
+      loop = run();
+    },
+    stop: async () => {
+      running = false;
+      wake();
+      await loop;
+      await Promise.allSettled([...inFlight]);
+      const client = listener;
+      listener = null;
+      await client?.query(`UNLISTEN ${DELIVERIES_CHANNEL}`).catch(() => undefined);
+      releaseListener();
+    },
+  };
+};

@@ -1,0 +1,107 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { allowedAddresses, guardedLookup, hostOf, type AddressGuard } from './urlGuard';
+
+export type AttemptResult = Readonly<{
+  /** null when no response came (refused address, connection error, timeout) */
+  statusCode: number | null;
+  error: string | null;
+  latencyMs: number;
+  /** the start of the response body, for the delivery log */
+  snippet: string | null;
+  retryAfter: string | undefined;
+}>;
+
+export type SendOptions = Readonly<{
+  timeoutMs: number;
+  guard: AddressGuard;
+  /** bytes of the response body kept for the delivery log */
+  snippetBytes?: number;
+}>;
+
+const readSnippet = (response: IncomingMessage, limit: number): Promise<string> =>
+  new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      // a multi-byte character cut in half becomes U+FFFD, never an invalid string
+      resolve(Buffer.concat(chunks).subarray(0, limit).toString('utf8'));
+    };
+    response.on('data', (chunk: Buffer) => {
+      if (size < limit) chunks.push(chunk);
+      size += chunk.length;
+      // enough for the log: stop reading an endless or huge body
+      if (size >= limit) {
+        response.destroy();
+        done();
+      }
+    });
+    response.on('end', done);
+    response.on('error', done);
+    response.on('close', done);
+  });
+
+/**
+ * One POST of one webhook. Redirects are not followed (a 3xx is a failure), the whole exchange
+ * has `timeoutMs`, and the connection goes only to addresses the guard accepts at this moment.
+ */
+export const sendWebhook = async (
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+  { timeoutMs, guard, snippetBytes = 1024 }: SendOptions,
+): Promise<AttemptResult> => {
+  const started = process.hrtime.bigint();
+  const elapsed = () => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+  const target = new URL(url);
+  try {
+    // an IP literal skips lookup altogether, so it is checked here
+    await allowedAddresses(hostOf(target), guard);
+  } catch (error) {
+    return failure(error, elapsed());
+  }
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<AttemptResult>((resolve) => {
+    let settled = false;
+    const settle = (result: AttemptResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const req = request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: guardedLookup(guard) as never,
+        agent: false,
+      },
+      (response) => {
+        readSnippet(response, snippetBytes).then((snippet) =>
+          settle({
+            statusCode: response.statusCode ?? null,
+            error: null,
+            latencyMs: elapsed(),
+            snippet,
+            retryAfter: response.headers['retry-after'],
+          }),
+        );
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      settle(failure(new Error(`no complete answer within ${timeoutMs} ms`), elapsed()));
+    }, timeoutMs);
+    req.on('error', (error) => settle(failure(error, elapsed())));
+    req.end(body);
+  });
+};
+
+const failure = (error: unknown, latencyMs: number): AttemptResult => ({
+  statusCode: null,
+  error: error instanceof Error ? error.message : String(error),
+  latencyMs,
+  snippet: null,
+  retryAfter: undefined,
+});

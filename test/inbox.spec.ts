@@ -1,0 +1,42 @@
+import { useTestParley } from './support/parley';
+
+describe('the web inbox', () => {
+  const parley = useTestParley();
+
+  it('serves its page, script and styles under a strict Content-Security-Policy', async () => {
+    for (const [path, type] of [
+      ['/inbox', 'text/html'],
+      ['/inbox/app.js', 'text/javascript'],
+      ['/inbox/app.css', 'text/css'],
+    ] as const) {
+      const response = await parley.request(path);
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      expect(response.headers.get('content-type')).toContain(type);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+    }
+  });
+
+  it('has no inline script or style the policy would block', async () => {
+    const html = await (await parley.request('/inbox')).text();
+    expect(html).toMatch(/<script src="\/inbox\/app.js" defer><\/script>/);
+    expect(html).not.toMatch(/<script>|<style>|\son[a-z]+=|style="/i);
+  });
+
+  it('the script never puts untrusted text into innerHTML', async () => {
+    const script = await (await parley.request('/inbox/app.js')).text();
+    // the one innerHTML takes the read model's sanitized html; everything else is textContent
+    expect(script.match(/innerHTML/g)).toHaveLength(1);
+    expect(script).toContain('html.innerHTML = message.html');
+  });
+
+  it('tells a bearer who they are', async () => {
+    const me = await parley.request('/api/me', { headers: parley.admin });
+    expect(await me.json()).toEqual({ actor: { type: 'admin' } });
+    const nobody = await parley.request('/api/me', { headers: { authorization: 'Bearer nope' } });
+    expect(nobody.status).toBe(401);
+  });
+});
