@@ -252,7 +252,9 @@ function renderMessage(message) {
       ),
     );
   }
-  body.push(element('time', { datetime: message.created_at, text: formatTime(message.created_at) }));
+  body.push(
+    element('time', { datetime: message.created_at, text: formatTime(message.created_at) }),
+  );
   return element('li', { className: `message ${message.direction}` }, body);
 }
 
