@@ -204,6 +204,23 @@ export const rowsOf = (r: Results): Row[] => {
       },
     );
   else rows.push(...missing('search', search));
-  rows.push(...missing('webhooks', webhooks));
+  if (ok(webhooks))
+    rows.push(
+      {
+        section: 'webhooks',
+        metric: `deliveries/s draining ${fmt(webhooks.drain.deliveries)} message.created, WEBHOOK_CONCURRENCY=${webhooks.drain.concurrency}`,
+        value: fmt(webhooks.drain.perSecond, 1),
+      },
+      {
+        section: 'webhooks',
+        metric: `message in → webhook out at ${webhooks.steady.rate} messages/s p50 / p95 / p99 (ms)`,
+        value: triple(
+          webhooks.steady.endToEndMs.p50,
+          webhooks.steady.endToEndMs.p95,
+          webhooks.steady.endToEndMs.p99,
+        ),
+      },
+    );
+  else rows.push(...missing('webhooks', webhooks));
   return rows;
 };

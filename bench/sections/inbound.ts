@@ -9,6 +9,7 @@ import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } fr
 import { startParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
 import { seedPopulation } from '../seed/population';
+import { createBenchChannel } from './benchChannel';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
 import { topStatements, type StatementStat } from './statements';
 
@@ -36,11 +37,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
   });
   const load = startChild(benchScript('load/inboundChild.js'));
   try {
-    const created = await parley.admin('POST', '/api/channels', { name: 'Bench marketplace' });
-    if (created.status !== 201)
-      throw new Error(`channel: ${created.status} ${JSON.stringify(created.body)}`);
-    const channel = created.body as { id: string; token: { token: string } };
-    const endpoint = `/api/custom-channel/message/${channel.id}?token=${encodeURIComponent(channel.token.token)}`;
+    const { endpoint } = await createBenchChannel(parley);
     const population: Population = { customers: options.customers, mergePairs: options.mergePairs };
 
     bench.log(

@@ -82,3 +82,30 @@ export const waitForProjections = async (
     await pool.end();
   }
 };
+
+/** Waits until the named consumer (the webhook outbox, say) has applied the whole log. */
+export const waitForCheckpoint = async (
+  databaseUrl: string,
+  name: string,
+  timeoutMs: number,
+): Promise<void> => {
+  const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-wait' });
+  const store = new PostgresEventStore(pool);
+  const started = Date.now();
+  try {
+    for (;;) {
+      const row = (await readCheckpoints(pool)).find((r) => r.projection === name);
+      if (
+        row !== undefined &&
+        (await measureLag(store, row.checkpoint, new Date(), 1)).eventsBehind === 0
+      )
+        return;
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`${name} still behind after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await store.close();
+    await pool.end();
+  }
+};
