@@ -34,6 +34,13 @@ const main = async (): Promise<void> => {
   const sections: Partial<Record<SectionName, unknown>> = {};
   // the big log and a Parley on it, for the projections and the search
   const staged: { stage: LogStage | null } = { stage: null };
+  // Ctrl-C: the children go with their parent's IPC channel; the PostgreSQL server is ours to stop
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void server.close().finally(() => process.exit(130));
+    });
+  }
   try {
     const machine = await describeMachine(await server.createDatabase('probe'));
     log(

@@ -178,7 +178,8 @@ export const rowsOf = (r: Results): Row[] => {
       },
       {
         section: 'projections',
-        metric: 'catch-up from 0, live runners, all projections at once: events/s',
+        metric:
+          'catch-up from 0: one Parley, every projection and the webhook outbox at once: events/s',
         value: fmt(catchUp.eventsPerSecond),
       },
       ...Object.entries(rebuild).map(([name, rate]) => ({

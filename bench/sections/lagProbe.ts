@@ -3,7 +3,6 @@ import { createPool } from '../../src/infrastructure/postgres/pool';
 import { allProjections } from '../../src/projections/allProjections';
 import { readCheckpoints } from '../../src/projections/checkpoints';
 import { measureLag } from '../../src/projections/lag';
-import { projectionStates } from '../../src/projections/projectionStates';
 import { Samples, type LatencySummary } from '../lib/stats';
 
 export type LagSummary = Readonly<{
@@ -53,28 +52,31 @@ export const startLagProbe = async (databaseUrl: string): Promise<LagProbe> => {
   };
 };
 
-/** Waits until every projection has applied the whole log; resolves to the time it took. */
+/**
+ * Waits until every projection and the webhook outbox (every checkpoint row) has applied the
+ * whole log; resolves to the time it took.
+ */
 export const waitForProjections = async (
   databaseUrl: string,
   timeoutMs: number,
-  onProgress: (behind: number) => void = () => undefined,
+  /** the least events any of them has applied so far */
+  onProgress: (applied: number) => void = () => undefined,
 ): Promise<number> => {
   const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-wait' });
   const store = new PostgresEventStore(pool);
   const started = Date.now();
+  const expected = allProjections.length + 1; // and the webhook outbox
   try {
     for (let polls = 0; ; polls++) {
-      const states = await projectionStates(pool, store, allProjections, new Date());
-      const behind = Math.max(...states.map((s) => s.lag.eventsBehind));
-      if (
-        states.length === allProjections.length &&
-        states.every((s) => s.storedVersion !== null) &&
-        behind === 0
-      )
+      const rows = await readCheckpoints(pool);
+      const lags = await Promise.all(
+        rows.map((row) => measureLag(store, row.checkpoint, new Date(), 1)),
+      );
+      if (rows.length >= expected && lags.every((lag) => lag.eventsBehind === 0))
         return Date.now() - started;
       if (Date.now() - started > timeoutMs)
-        throw new Error(`projections still ${behind}+ events behind after ${timeoutMs} ms`);
-      if (polls % 20 === 0) onProgress(behind);
+        throw new Error(`projections still behind after ${timeoutMs} ms`);
+      if (polls % 100 === 99) onProgress(Math.min(...rows.map((r) => Number(r.eventsSeen))));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {

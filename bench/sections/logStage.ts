@@ -20,8 +20,8 @@ export const startLogStage = async (bench: BenchContext): Promise<LogStage> => {
     poolSize: bench.options.poolSize,
   });
   try {
-    const ms = await waitForProjections(log.databaseUrl, 30 * 60_000, (behind) =>
-      bench.log(`  … the slowest projection is ${behind}+ events behind`),
+    const ms = await waitForProjections(log.databaseUrl, 30 * 60_000, (applied) =>
+      bench.log(`  … the slowest projection has applied ${applied} of ${log.events} events`),
     );
     return {
       log,
