@@ -34,10 +34,12 @@ const main = async (): Promise<void> => {
   const sections: Partial<Record<SectionName, unknown>> = {};
   // the big log and a Parley on it, for the projections and the search
   const staged: { stage: LogStage | null } = { stage: null };
+  let interrupted = false;
   // Ctrl-C: the children go with their parent's IPC channel; the PostgreSQL server is ours to stop
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      log(`${signal}: stopping`);
+      log(`${signal}: stopping, no results written`);
+      interrupted = true;
       void server.close().finally(() => process.exit(130));
     });
   }
@@ -94,6 +96,7 @@ const main = async (): Promise<void> => {
       `load average ${machine.loadAverageAtStart.join(' ')} at start, ${results.loadAverageAtEnd.join(' ')} at the end; ` +
         `${machine.cpus} × ${machine.cpuModel}, ${machine.ramGiB} GiB, node ${machine.node}, PostgreSQL ${machine.postgres}`,
     );
+    if (interrupted) return;
     await mkdir(path.dirname(cli.out), { recursive: true });
     await writeFile(cli.out, `${JSON.stringify(withTargets, null, 2)}\n`);
     console.log(`results written to ${cli.out}`);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { BenchContext } from '../lib/context';
 import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
@@ -20,9 +21,15 @@ export const startLogStage = async (bench: BenchContext): Promise<LogStage> => {
     poolSize: bench.options.poolSize,
   });
   try {
+    if (bench.options.profileDir !== null) await parley.profile('start');
     const ms = await waitForProjections(log.databaseUrl, 30 * 60_000, (applied) =>
       bench.log(`  … the slowest projection has applied ${applied} of ${log.events} events`),
     );
+    if (bench.options.profileDir !== null) {
+      const file = path.join(bench.options.profileDir, 'catch-up.cpuprofile');
+      await parley.profile('stop', file);
+      bench.log(`CPU profile of the catch-up: ${file}`);
+    }
     return {
       log,
       parley,
