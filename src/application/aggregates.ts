@@ -1,6 +1,7 @@
 import { isLeft, left, right, type Either } from 'fp-ts/Either';
 import type { DomainError } from '../domain/errors';
 import type { Command, Decider, Event } from '../domain/shared/decider';
+import type { AggregateCache } from './aggregateCache';
 import { metadataFor, type CommandContext } from './context';
 import {
   isWrongExpectedVersion,
@@ -27,31 +28,73 @@ export type Handled<E, S> = Readonly<{
   checkpoint: Checkpoint | null;
 }>;
 
-export type AggregateDeps = Readonly<{ store: EventStore; ids: IdGenerator; locks: StreamLocks }>;
+export type AggregateDeps = Readonly<{
+  store: EventStore;
+  ids: IdGenerator;
+  locks: StreamLocks;
+  /** recently used states, so that commands read only new events (see AggregateCache) */
+  cache?: AggregateCache;
+}>;
+
+type Folding<E extends Event, S> = Pick<Decider<Command, E, S>, 'initialState' | 'evolve'>;
 
 /** Stored events are the domain's events: `{ type, data }` as written. */
 export const toDomainEvent = <E extends Event>(recorded: RecordedEvent): E =>
   ({ type: recorded.type, data: recorded.data }) as E;
 
+/** `from` plus every event appended after it: the stream as it is now. */
+const catchUp = async <E extends Event, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Folding<E, S>,
+  from: Loaded<S> | null,
+  cache: AggregateCache | undefined,
+): Promise<Loaded<S>> => {
+  const recorded = await store.readStream(
+    streamId,
+    from === null || from.revision === null ? undefined : { fromRevision: from.revision + 1n },
+  );
+  let state = from?.state ?? decider.initialState();
+  for (const r of recorded) state = decider.evolve(state, toDomainEvent<E>(r));
+  const last = recorded[recorded.length - 1];
+  const loaded = { state, revision: last?.revision ?? from?.revision ?? null };
+  cache?.set(streamId, decider, loaded.state, loaded.revision);
+  return loaded;
+};
+
+/** The stream's current state; with a cache, only the events after the cached revision are read. */
 export const loadAggregate = async <E extends Event, S>(
   store: EventStore,
   streamId: string,
-  decider: Pick<Decider<Command, E, S>, 'initialState' | 'evolve'>,
+  decider: Folding<E, S>,
+  cache?: AggregateCache,
 ): Promise<Loaded<S>> => {
-  const recorded = await store.readStream(streamId);
-  const state = recorded.reduce(
-    (s, r) => decider.evolve(s, toDomainEvent<E>(r)),
-    decider.initialState(),
-  );
-  const last = recorded[recorded.length - 1];
-  return { state, revision: last === undefined ? null : last.revision };
+  const cached = cache?.get<S>(streamId, decider) ?? null;
+  if (cached !== null && cache?.isSettled(decider)) return cached;
+  return catchUp(store, streamId, decider, cached, cache);
 };
 
 const MAX_ATTEMPTS = 25;
 
+export type HandleOptions<S> = Readonly<{
+  /**
+   * The stream as the caller read it during this request and has not appended to since: the
+   * command is decided on it without another read (an append still checks its revision).
+   */
+  known?: Loaded<S>;
+  /**
+   * The caller expects the stream not to exist yet (an id it just made up, a claim it found
+   * free): the command is decided on the initial state without a read. Unchecked: the append's
+   * `no_stream` checks it, and a decision that appends nothing reads the stream first.
+   */
+  expectNew?: boolean;
+}>;
+
 /**
  * load → decide → append with the loaded revision; on a concurrent append, load again and
  * decide again. `command` may depend on the state (for example ids already claimed).
+ * With a cache, the first decision may be made on the cached state without reading: the
+ * expected revision of the append checks it (see AggregateCache for why that is safe).
  */
 export const handleCommand = async <C extends Command, E extends Event, S>(
   deps: AggregateDeps,
@@ -59,16 +102,35 @@ export const handleCommand = async <C extends Command, E extends Event, S>(
   decider: Decider<C, E, S>,
   command: C | ((state: S) => C),
   context: CommandContext,
+  options: HandleOptions<S> = {},
 ): Promise<Either<DomainError, Handled<E, S>>> =>
   deps.locks.withLock(streamId, async () => {
+    const { store, cache } = deps;
+    const cached =
+      options.known ??
+      (options.expectNew === true ? { state: decider.initialState(), revision: null } : null) ??
+      cache?.get<S>(streamId, decider) ??
+      null;
+    let loaded = cached ?? (await catchUp(store, streamId, decider, null, cache));
+    // an unchecked state may be behind; settled streams cannot be
+    let checked =
+      cached === null ||
+      options.known !== undefined ||
+      (options.expectNew !== true && cache?.isSettled(decider) === true);
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await loadAggregate(deps.store, streamId, decider);
+      const { state, revision } = loaded;
       const decision = decider.decide(
         typeof command === 'function' ? command(state) : command,
         state,
       );
+      const events = isLeft(decision) ? [] : decision.right;
+      if (events.length === 0 && !checked) {
+        // nothing to append would check the cached state: read what came after it, decide again
+        loaded = await catchUp(store, streamId, decider, loaded, cache);
+        checked = true;
+        continue;
+      }
       if (isLeft(decision)) return left(decision.left);
-      const events = decision.right;
       if (events.length === 0) return right({ events, state, revision, checkpoint: null });
       const metadata = metadataFor(context);
       const toAppend: EventToAppend[] = events.map((e) => ({
@@ -78,18 +140,27 @@ export const handleCommand = async <C extends Command, E extends Event, S>(
         metadata,
       }));
       try {
-        const appended = await deps.store.appendToStream(streamId, toAppend, {
+        const appended = await store.appendToStream(streamId, toAppend, {
           expectedRevision: revision ?? 'no_stream',
         });
+        const after = events.reduce(decider.evolve, state);
+        cache?.set(streamId, decider, after, appended.nextExpectedRevision);
         return right({
           events,
-          state: events.reduce(decider.evolve, state),
+          state: after,
           revision: appended.nextExpectedRevision,
           checkpoint: appended.checkpoint,
         });
       } catch (error) {
-        if (!isWrongExpectedVersion(error) || attempt >= MAX_ATTEMPTS) throw error;
-        await backOff(attempt);
+        if (!isWrongExpectedVersion(error) || attempt >= MAX_ATTEMPTS) {
+          // the append may or may not have happened: forget what we knew
+          cache?.drop(streamId);
+          throw error;
+        }
+        // a stale cache entry is no contention: no need to give way to the other writer
+        if (checked) await backOff(attempt);
+        loaded = await catchUp(store, streamId, decider, loaded, cache);
+        checked = true;
       }
     }
   });

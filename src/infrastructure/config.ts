@@ -93,6 +93,7 @@ const variables = {
   MAX_TITLE_LENGTH: intFromEnv(1, 65536),
   RATE_LIMIT_PER_SECOND: intFromEnv(0, 1_000_000),
   RATE_LIMIT_BURST: intFromEnv(1, 1_000_000),
+  AGGREGATE_CACHE_SIZE: intFromEnv(0, 10_000_000),
   DEFAULT_PHONE_REGION: t.keyof(
     Object.fromEntries(getCountries().map((c) => [c, null])) as Record<string, null>,
     'an ISO 3166 country code known to libphonenumber, like RU or US',
@@ -137,6 +138,8 @@ export type Config = Readonly<{
   defaultPhoneRegion: string;
   /** per channel; 0 turns rate limiting off */
   rateLimit: Readonly<{ perSecond: number; burst: number }>;
+  /** streams whose state each process keeps between commands; 0 turns the cache off */
+  aggregateCacheSize: number;
   /** how long a read with `min_position` waits for the read models to catch up */
   minPositionTimeoutMs: number;
 }>;
@@ -202,6 +205,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       perSecond: values.RATE_LIMIT_PER_SECOND ?? 100,
       burst: values.RATE_LIMIT_BURST ?? 200,
     },
+    aggregateCacheSize: values.AGGREGATE_CACHE_SIZE ?? 20_000,
     minPositionTimeoutMs: values.MIN_POSITION_TIMEOUT_MS ?? 5_000,
   };
 };

@@ -7,6 +7,7 @@ import type { EventStore } from '../application/ports/eventStore';
 import type { IdGenerator } from '../application/ports/ids';
 import { bootstrapFirstChannel, type Bootstrapped } from '../application/channels/bootstrap';
 import { hashToken } from '../application/secrets';
+import { AggregateCache } from '../application/aggregateCache';
 import { StreamLocks } from '../application/streamLocks';
 import { resolveAdminToken, type AdminToken } from './adminToken';
 import { systemClock } from './clock';
@@ -52,6 +53,8 @@ export type ParleyDeps = Readonly<{
   clock: Clock;
   ids: IdGenerator;
   locks: StreamLocks;
+  /** absent when AGGREGATE_CACHE_SIZE is 0 */
+  cache?: AggregateCache;
   adminTokenHash: string;
   /** resolves operator bearer tokens for staffAuth */
   operatorTokens: OperatorTokens;
@@ -216,6 +219,9 @@ export const startParley = async (
       clock: systemClock,
       ids: objectIdGenerator(),
       locks: new StreamLocks(),
+      ...(config.aggregateCacheSize > 0
+        ? { cache: new AggregateCache(config.aggregateCacheSize) }
+        : {}),
       adminTokenHash: hashToken(adminToken.token),
       operatorTokens: operatorTokenResolver(store),
       publicUrl: config.publicUrl ?? url,

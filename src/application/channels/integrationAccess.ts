@@ -4,6 +4,7 @@ import { channelDecider } from '../../domain/channel/decide';
 import type { Channel } from '../../domain/channel/state';
 import type { DomainError } from '../../domain/errors';
 import { isObjectId } from '../../domain/shared/ids';
+import type { AggregateCache } from '../aggregateCache';
 import { loadAggregate } from '../aggregates';
 import type { EventStore } from '../ports/eventStore';
 import { hashToken, sameHash } from '../secrets';
@@ -16,9 +17,10 @@ export const authorizeIntegration = async (
   store: EventStore,
   channelId: string,
   token: string | null,
+  cache?: AggregateCache,
 ): Promise<Either<DomainError, LiveChannel>> => {
   const state: Channel = isObjectId(channelId)
-    ? (await loadAggregate(store, streams.channel(channelId), channelDecider)).state
+    ? (await loadAggregate(store, streams.channel(channelId), channelDecider, cache)).state
     : { status: 'absent' };
   const presented = hashToken(token ?? '');
   return integrationAccess(

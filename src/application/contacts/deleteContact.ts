@@ -18,7 +18,7 @@ export const deleteContact = async (
   context: CommandContext,
 ): Promise<Either<DomainError, Readonly<{ contactId: string; checkpoint: Checkpoint | null }>>> => {
   if (!isObjectId(contactId)) return left(domainError('E_CONTACT_NOT_FOUND', 'contact not found'));
-  const resolved = await resolveContact(deps.store, contactId);
+  const resolved = await resolveContact(deps.store, contactId, deps.cache);
   if (resolved.kind === 'pending')
     return left(domainError('E_CONTACT_NOT_FOUND', 'contact not found'));
   if (resolved.kind === 'deleted')

@@ -2,6 +2,7 @@ import { left, right, type Either } from 'fp-ts/Either';
 import type { ContactDataInput, ContactInfo } from '../../domain/contact/contactInfo';
 import { CUSTOM_SERVICE } from '../../domain/contact/contactData';
 import { domainError, type DomainError } from '../../domain/errors';
+import type { AggregateCache } from '../aggregateCache';
 import type { EventStore } from '../ports/eventStore';
 import {
   dataRecord,
@@ -41,8 +42,9 @@ const idOf = (resolved: Resolved): string =>
 const namedContact = async (
   store: EventStore,
   contactId: string,
+  cache: AggregateCache | undefined,
 ): Promise<Either<DomainError, Resolved>> => {
-  const resolved = await resolveContact(store, contactId);
+  const resolved = await resolveContact(store, contactId, cache);
   if (resolved.kind === 'deleted')
     return left(domainError('E_CONTACT_DELETED', 'contact was deleted'));
   if (resolved.kind === 'pending')
@@ -60,17 +62,18 @@ const referencedItem = async (
   reference: Reference,
   index: number,
   defaultRegion: string,
+  cache: AggregateCache | undefined,
 ): Promise<Either<DomainError, ReferencedItem>> => {
   const notFound = left<DomainError, ReferencedItem>(
     domainError('E_MALFORMED_CONTACT_ID', 'a contacts_id item names no contact data', [
       { path: `contacts_id.${index}.id` },
     ]),
   );
-  const record = await dataRecord(store, reference.id);
+  const record = await dataRecord(store, reference.id, cache);
   // custom data belongs to its channel: another channel's ids name nothing here
   if (record === null || (record.service === CUSTOM_SERVICE && record.channelId !== channelId))
     return notFound;
-  const original = (await loadContact(store, record.contactId)).state;
+  const original = (await loadContact(store, record.contactId, cache)).state;
   const current =
     original.status === 'absent' ? undefined : original.data.find((d) => d.id === reference.id);
   if (current === undefined) return notFound;
@@ -79,7 +82,7 @@ const referencedItem = async (
       domainError('E_CUSTOM_CONTACTS_REQUIRED', 'contacts_id items must be custom contact data'),
     );
   }
-  const owner = await resolveContact(store, record.contactId);
+  const owner = await resolveContact(store, record.contactId, cache);
   if (owner.kind === 'deleted')
     return left(domainError('E_CONTACT_DELETED', 'contact was deleted'));
 
@@ -117,6 +120,7 @@ export const planContact = async (
   info: ContactInfo,
   channelId: string,
   defaultRegion: string,
+  cache?: AggregateCache,
 ): Promise<Plan> => {
   const owners = new Map<string, Exclude<Resolved, { kind: 'deleted' }>>();
   const addOwner = (resolved: Resolved): void => {
@@ -126,7 +130,7 @@ export const planContact = async (
 
   if (info.kind === 'object') {
     if (info.contactId !== null) {
-      const named = await namedContact(store, info.contactId);
+      const named = await namedContact(store, info.contactId, cache);
       if (named._tag === 'Left') return named;
       addOwner(named.right);
     }
@@ -140,7 +144,7 @@ export const planContact = async (
     }
   } else {
     for (const [index, reference] of info.items.entries()) {
-      const found = await referencedItem(store, channelId, reference, index, defaultRegion);
+      const found = await referencedItem(store, channelId, reference, index, defaultRegion, cache);
       if (found._tag === 'Left') return found;
       addOwner(found.right.owner);
       if (found.right.item !== null) pendingItems.push(found.right.item);
@@ -153,12 +157,12 @@ export const planContact = async (
   );
   const items: PlannedItem[] = [];
   for (const item of unique) {
-    const holder = await keyHolder(store, item.key);
+    const holder = await keyHolder(store, item.key, cache);
     if (holder === null) {
       items.push({ ...item, holder: null });
       continue;
     }
-    const resolved = await resolveContact(store, holder.contactId);
+    const resolved = await resolveContact(store, holder.contactId, cache);
     addOwner(resolved);
     items.push({ ...item, holder: { ...holder, resolved } });
   }

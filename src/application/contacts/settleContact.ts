@@ -6,12 +6,13 @@ import type { ContactCommand } from '../../domain/contact/commands';
 import { contactDecider } from '../../domain/contact/decide';
 import type { DomainError } from '../../domain/errors';
 import type { Command, Decider, Event } from '../../domain/shared/decider';
-import { handleCommand, type AggregateDeps } from '../aggregates';
+import { handleCommand, type AggregateDeps, type HandleOptions } from '../aggregates';
 import type { CommandContext } from '../context';
 import { ContentionError } from '../contentionError';
 import type { Checkpoint, EventStore } from '../ports/eventStore';
 import { streams } from '../streams';
-import { resolveContact, type LiveContact } from './contactDirectory';
+import type { Contact } from '../../domain/contact/state';
+import { resolveContact, type LiveContact, type Resolved } from './contactDirectory';
 import { toContactData } from './normalize';
 import { planContact, type ContactPlan, type PlannedItem } from './planContact';
 
@@ -53,8 +54,16 @@ class Session {
     streamId: string,
     decider: Decider<C, E, S>,
     command: C,
+    options: HandleOptions<S> = {},
   ) {
-    const result = await handleCommand(this.deps, streamId, decider, command, this.options.context);
+    const result = await handleCommand(
+      this.deps,
+      streamId,
+      decider,
+      command,
+      this.options.context,
+      options,
+    );
     if (!isLeft(result) && result.right.checkpoint !== null)
       this.checkpoint = result.right.checkpoint;
     return result;
@@ -68,23 +77,39 @@ class Session {
     return this.options.context.now.toISOString();
   }
 
+  /** the plan found the key free or held by a deleted contact */
   claim(item: PlannedItem, contactId: string, dataId: string) {
     const replacing = item.holder?.resolved.kind === 'deleted' ? item.holder.contactId : null;
-    return this.run(streams.contactKey(item.key), contactKeyDecider, {
-      type: 'ClaimContactKey',
-      data: { key: item.key, contactId, dataId, replacing },
-    });
+    return this.run(
+      streams.contactKey(item.key),
+      contactKeyDecider,
+      { type: 'ClaimContactKey', data: { key: item.key, contactId, dataId, replacing } },
+      { expectNew: item.holder === null },
+    );
   }
 
-  register(dataId: string, contactId: string, channelId: string, service: string) {
-    return this.run(streams.contactData(dataId), contactDataRecordDecider, {
-      type: 'RegisterContactData',
-      data: { dataId, contactId, channelId, service },
-    });
+  /** `expectNew`: a data id this request just made up */
+  register(
+    dataId: string,
+    contactId: string,
+    channelId: string,
+    service: string,
+    expectNew: boolean,
+  ) {
+    return this.run(
+      streams.contactData(dataId),
+      contactDataRecordDecider,
+      { type: 'RegisterContactData', data: { dataId, contactId, channelId, service } },
+      { expectNew },
+    );
   }
 
-  contact(contactId: string, command: ContactCommand) {
-    return this.run(streams.contact(contactId), contactDecider, command);
+  contact(contactId: string, command: ContactCommand, options: HandleOptions<Contact> = {}) {
+    return this.run(streams.contact(contactId), contactDecider, command, options);
+  }
+
+  resolve(contactId: string): Promise<Resolved> {
+    return resolveContact(this.store, contactId, this.deps.cache);
   }
 }
 
@@ -102,20 +127,24 @@ const createContact = async (session: Session, plan: ContactPlan): Promise<Outco
     data.push(toContactData(dataId, item.input, item.key));
   }
   for (const item of data) {
-    if (isLeft(await session.register(item.id, contactId, plan.channelId, item.service)))
+    if (isLeft(await session.register(item.id, contactId, plan.channelId, item.service, true)))
       return CONTENDED;
   }
-  const created = await session.contact(contactId, {
-    type: 'CreateContact',
-    data: {
-      contactId,
-      channelId: plan.channelId,
-      name: nameOf(plan),
-      description: descriptionOf(plan),
-      data,
-      now: session.now,
+  const created = await session.contact(
+    contactId,
+    {
+      type: 'CreateContact',
+      data: {
+        contactId,
+        channelId: plan.channelId,
+        name: nameOf(plan),
+        description: descriptionOf(plan),
+        data,
+        now: session.now,
+      },
     },
-  });
+    { expectNew: true },
+  );
   if (isLeft(created)) return CONTENDED;
   session.created.add(contactId);
   return {
@@ -133,7 +162,8 @@ const completePending = async (
   const data = plan.items
     .filter((item) => item.holder?.contactId === contactId)
     .map((item) => toContactData(item.holder?.dataId as string, item.input, item.key));
-  for (const item of data) await session.register(item.id, contactId, plan.channelId, item.service);
+  for (const item of data)
+    await session.register(item.id, contactId, plan.channelId, item.service, false);
   const created = await session.contact(contactId, {
     type: 'CreateContact',
     data: {
@@ -148,6 +178,8 @@ const completePending = async (
   if (!isLeft(created)) session.created.add(contactId);
   return !isLeft(created) || created.left.code === 'E_ALREADY_EXISTS';
 };
+
+type ActiveOwner = Extract<Resolved, { kind: 'active' }>;
 
 const olderFirst = (a: LiveContact, b: LiveContact): number =>
   a.createdAt === b.createdAt
@@ -197,7 +229,13 @@ const claimMissingData = async (
       if (item.fixedId === null) {
         if (
           isLeft(
-            await session.register(dataId, survivor.contactId, plan.channelId, item.input.service),
+            await session.register(
+              dataId,
+              survivor.contactId,
+              plan.channelId,
+              item.input.service,
+              true,
+            ),
           )
         )
           return null;
@@ -219,26 +257,40 @@ const updateExisting = async (session: Session, plan: ContactPlan): Promise<Outc
     if (owner.kind === 'pending' && !(await completePending(session, plan, contactId)))
       return CONTENDED;
   }
+  // The plan was made just before (each round plans again), so its active owners are used as
+  // read; only the ones completed above are read again. Reading them again would not close
+  // any window: a concurrent change can land after any read, and every append below checks
+  // the revision it was decided on.
   const resolved = await Promise.all(
-    [...plan.owners.keys()].map((id) => resolveContact(session.store, id)),
+    [...plan.owners].map(([id, owner]) =>
+      owner.kind === 'active' ? Promise.resolve<Resolved>(owner) : session.resolve(id),
+    ),
   );
-  const live = resolved.flatMap((r) => (r.kind === 'active' ? [r.contact] : []));
+  const live = resolved.flatMap((r) => (r.kind === 'active' ? [r] : []));
   if (live.length !== resolved.length) return CONTENDED;
-  const distinct = [...new Map(live.map((c) => [c.contactId, c])).values()].sort(olderFirst);
-  const [oldest, ...others] = distinct as [LiveContact, ...LiveContact[]];
-  if (!(await merge(session, oldest, others))) return CONTENDED;
+  const distinct = [...new Map(live.map((r) => [r.contact.contactId, r])).values()].sort((a, b) =>
+    olderFirst(a.contact, b.contact),
+  );
+  const [oldest, ...others] = distinct as [ActiveOwner, ...ActiveOwner[]];
+  const merged = others.map((o) => o.contact);
+  if (!(await merge(session, oldest.contact, merged))) return CONTENDED;
 
-  const survivor = await resolveContact(session.store, oldest.contactId);
+  const survivor = merged.length === 0 ? oldest : await session.resolve(oldest.contact.contactId);
   if (survivor.kind !== 'active') return CONTENDED;
   const data = await claimMissingData(session, plan, survivor.contact);
   if (data === null) return CONTENDED;
-  const updated = await session.contact(oldest.contactId, {
-    type: 'UpdateContact',
-    data:
-      plan.info.kind === 'object'
-        ? { name: plan.info.name, description: plan.info.description, data }
-        : { name: null, data },
-  });
+  const updated = await session.contact(
+    survivor.contact.contactId,
+    {
+      type: 'UpdateContact',
+      data:
+        plan.info.kind === 'object'
+          ? { name: plan.info.name, description: plan.info.description, data }
+          : { name: null, data },
+    },
+    // read by this request, and appended to since only by the merge, which it was read after
+    { known: { state: survivor.contact, revision: survivor.revision } },
+  );
   if (isLeft(updated)) return CONTENDED;
   for (const item of plan.items) {
     // release the old key only once the item really holds the new one
@@ -252,9 +304,9 @@ const updateExisting = async (session: Session, plan: ContactPlan): Promise<Outc
   return {
     kind: 'done',
     settlement: {
-      contactId: oldest.contactId,
+      contactId: survivor.contact.contactId,
       // whoever appended ContactCreated reports it, so concurrent requests report it once
-      created: session.created.has(oldest.contactId),
+      created: session.created.has(survivor.contact.contactId),
       contact: updated.right.state as LiveContact,
     },
   };
@@ -284,6 +336,7 @@ export const settleContact = async (
       current.info,
       current.channelId,
       options.defaultRegion,
+      deps.cache,
     );
     if (isLeft(again)) return again;
     current = again.right;

@@ -3,6 +3,7 @@ import { dialogReferenceDecider } from '../../domain/claims/dialogReference';
 import { dialogDecider } from '../../domain/dialog/decide';
 import type { MessageBody } from '../../domain/dialog/message';
 import { domainError, type DomainError } from '../../domain/errors';
+import type { AggregateCache } from '../aggregateCache';
 import { handleCommand, loadAggregate, type AggregateDeps } from '../aggregates';
 import type { CommandContext } from '../context';
 import type { Checkpoint, EventStore } from '../ports/eventStore';
@@ -19,9 +20,15 @@ export const locateDialog = async (
   store: EventStore,
   channelId: string,
   request: Readonly<{ dialogId: string | null; reference: string | null }>,
+  cache?: AggregateCache,
 ): Promise<Either<DomainError, DialogTarget>> => {
   if (request.dialogId !== null) {
-    const { state } = await loadAggregate(store, streams.dialog(request.dialogId), dialogDecider);
+    const { state } = await loadAggregate(
+      store,
+      streams.dialog(request.dialogId),
+      dialogDecider,
+      cache,
+    );
     if (state.status === 'absent' || state.channelId !== channelId) {
       return left(domainError('E_DIALOG_NOT_FOUND', 'dialog_id names no dialog of this channel'));
     }
@@ -32,6 +39,7 @@ export const locateDialog = async (
       store,
       streams.dialogReference(channelId, request.reference),
       dialogReferenceDecider,
+      cache,
     );
     return right({
       kind: 'by-reference',
@@ -75,6 +83,8 @@ const dialogForReference = async (
     dialogReferenceDecider,
     { type: 'ClaimDialogReference', data: { channelId, reference, dialogId: candidate } },
     context,
+    // locateDialog found the reference free
+    { expectNew: true },
   );
   if (!isLeft(claimed)) return candidate;
   const holder = claimed.left.details?.[0] as { dialogId?: string } | undefined;
@@ -91,19 +101,25 @@ export const postIncomingMessage = async (
   options: Readonly<{ context: CommandContext; newId: (purpose: string) => string }>,
 ): Promise<Either<DomainError, PostedMessage>> => {
   const { context } = options;
-  const dialogId =
-    target.kind === 'by-id'
-      ? target.dialogId
-      : target.kind === 'by-reference'
-        ? (target.dialogId ??
-          (await dialogForReference(
-            deps,
-            message.channelId,
-            target.reference,
-            options.newId('dialog'),
-            context,
-          )))
-        : options.newId('dialog');
+  let dialogId: string;
+  // a dialog id this request made up names no dialog yet (unless a crashed attempt used it)
+  let expectNew = false;
+  if (target.kind === 'by-id') dialogId = target.dialogId;
+  else if (target.kind === 'by-reference' && target.dialogId !== null) dialogId = target.dialogId;
+  else if (target.kind === 'by-reference') {
+    const candidate = options.newId('dialog');
+    dialogId = await dialogForReference(
+      deps,
+      message.channelId,
+      target.reference,
+      candidate,
+      context,
+    );
+    expectNew = dialogId === candidate;
+  } else {
+    dialogId = options.newId('dialog');
+    expectNew = true;
+  }
   const messageId = options.newId('message');
   const handled = await handleCommand(
     deps,
@@ -129,6 +145,7 @@ export const postIncomingMessage = async (
       },
     },
     context,
+    { expectNew },
   );
   if (isLeft(handled)) return handled;
   const { state, events, checkpoint } = handled.right;

@@ -107,9 +107,10 @@ export const receiveMessage = async (
     info.right,
     channel.channelId,
     deps.defaultPhoneRegion,
+    deps.cache,
   );
   if (isLeft(plan)) return plan;
-  const target = await locateDialog(deps.store, channel.channelId, request);
+  const target = await locateDialog(deps.store, channel.channelId, request, deps.cache);
   if (isLeft(target)) return target;
 
   const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey);

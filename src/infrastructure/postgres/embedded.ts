@@ -19,6 +19,8 @@ export type EmbeddedOptions = Readonly<{
   port?: number;
   /** tests trade durability for speed; a real deployment never does */
   durable?: boolean;
+  /** extra server settings (`-c name=value`), e.g. the benchmarks' pg_stat_statements */
+  settings?: Readonly<Record<string, string>>;
   log?: (line: string) => void;
 }>;
 
@@ -122,6 +124,10 @@ export const startEmbeddedPostgres = async (
       ...(options.durable === false
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
+        '-c',
+        `${name}=${value}`,
+      ]),
     ],
     onLog: (message: string) => log(message.trim()),
     onError: (error: unknown) => log(String(error)),

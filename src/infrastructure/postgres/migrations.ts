@@ -58,6 +58,15 @@ export const migrations: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION event_store.refuse_change();
     `,
   },
+  {
+    version: 2,
+    name: 'append notifications leave the append transaction',
+    // see AppendNotifications: a NOTIFY inside the append serialised every commit
+    sql: `
+      DROP TRIGGER IF EXISTS events_appended ON event_store.events;
+      DROP FUNCTION IF EXISTS event_store.notify_appended();
+    `,
+  },
   ...webhookMigrations,
 ];
 

@@ -55,7 +55,10 @@ const addData = async (
   at: string,
 ): Promise<void> => {
   await db.query(
-    `WITH touched AS (UPDATE contacts SET updated_at = $8 WHERE contact_id = $2)
+    // a contact's data usually comes with its creation, at the same time: touching it then
+    // would only write a new row version and index entries for the same value
+    `WITH touched AS (UPDATE contacts SET updated_at = $8
+                      WHERE contact_id = $2 AND updated_at IS DISTINCT FROM $8)
      INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, match_key,
                                added_at, updated_at)
      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $8

@@ -13,30 +13,67 @@ export type BatchOptions = Readonly<{
 
 export type Batch = Readonly<{ items: readonly SubscriptionItem[]; ended: boolean }>;
 
-const TIMEOUT: unique symbol = Symbol('timeout');
+type Read =
+  | { done: false }
+  | { done: true; result: IteratorResult<SubscriptionItem> }
+  | { done: true; error: unknown };
 
 /**
- * Groups a subscription's items into batches. A pending `next()` is kept across batches:
- * an async iterator's read cannot be cancelled, only awaited later.
+ * Groups a subscription's items into batches. A read in progress is kept across batches: an
+ * async iterator's read cannot be cancelled, only awaited later.
+ *
+ * No wait here races a promise that outlives it (the stop, the read in progress): every
+ * Promise.race leaves a reaction on each promise it is given, so racing those once per item
+ * kept one closure per event applied, and a catch-up of 800,000 events ran out of heap
+ * (docs/performance.md). Each promise gets one reaction, which wakes whoever waits now.
  */
 export class Batches {
   private readonly iterator: AsyncIterator<SubscriptionItem>;
-  private pending: Promise<IteratorResult<SubscriptionItem>> | null = null;
+  private slot: { read: Read } | null = null;
+  private stopped = false;
+  private wake: () => void = () => undefined;
 
   constructor(
     subscription: AllSubscription,
     private readonly options: BatchOptions,
     /** resolves when the caller stops: the batch in progress is handed back at once */
-    private readonly stopped: Promise<void>,
+    stopped: Promise<void>,
   ) {
     this.iterator = subscription[Symbol.asyncIterator]();
+    void stopped.then(() => {
+      this.stopped = true;
+      this.wake();
+    });
   }
 
-  private read(): Promise<IteratorResult<SubscriptionItem>> {
-    const read = this.iterator.next();
-    // a read abandoned by a stop may fail later: that is not an unhandled rejection
-    read.catch(() => undefined);
-    return read;
+  private startRead(): void {
+    const slot: { read: Read } = { read: { done: false } };
+    this.slot = slot;
+    this.iterator.next().then(
+      (result) => {
+        slot.read = { done: true, result };
+        this.wake();
+      },
+      // a read abandoned by a stop may fail later; one still awaited fails the batch
+      (error: unknown) => {
+        slot.read = { done: true, error };
+        this.wake();
+      },
+    );
+  }
+
+  /** Waits up to `ms` for the read in progress; false when it is not done by then. */
+  private async settle(ms: number): Promise<boolean> {
+    if (this.slot?.read.done !== true && !this.stopped) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        timer = setTimeout(resolve, ms);
+      });
+      clearTimeout(timer);
+      this.wake = () => undefined;
+    }
+    return this.slot?.read.done === true && !this.stopped;
   }
 
   async next(): Promise<Batch> {
@@ -49,10 +86,13 @@ export class Batches {
         items.length === 0
           ? this.options.idleMs
           : Math.min(this.options.quietMs, Math.max(0, firstAt + this.options.maxWaitMs - now));
-      this.pending ??= this.read();
-      const result = await within(this.pending, wait, this.stopped);
-      if (result === TIMEOUT) return { items, ended: false };
-      this.pending = null;
+      if (this.slot === null) this.startRead();
+      if (!(await this.settle(wait))) return { items, ended: false };
+      // settle said it is done
+      const read = (this.slot as { read: Read }).read as Exclude<Read, { done: false }>;
+      this.slot = null;
+      if ('error' in read) throw read.error;
+      const { result } = read;
       if (result.done === true) return { items, ended: true };
       if (items.length === 0) firstAt = Date.now();
       items.push(result.value);
@@ -61,20 +101,3 @@ export class Batches {
     }
   }
 }
-
-const within = async <T>(
-  work: Promise<T>,
-  ms: number,
-  stopped: Promise<void>,
-): Promise<T | typeof TIMEOUT> => {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      stopped.then((): typeof TIMEOUT => TIMEOUT),
-      new Promise<typeof TIMEOUT>((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-};

@@ -63,6 +63,7 @@ export class ProjectionRunner {
   private readonly batchOptions: BatchOptions;
   private stopping = false;
   private signalStop: () => void = () => undefined;
+  private endPause: () => void = () => undefined;
   private readonly stopped = new Promise<void>((resolve) => (this.signalStop = resolve));
   private running: Promise<void> | null = null;
   private active = false;
@@ -95,6 +96,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     this.signalStop();
+    this.endPause();
     await this.running;
   }
 
@@ -220,12 +222,15 @@ export class ProjectionRunner {
     this.options.onActiveChange?.(active);
   }
 
+  /** Not a race with `stopped`: each race would leave a reaction on it for good (see Batches). */
   private async pause(ms: number): Promise<void> {
+    if (this.stopping) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.stopped,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
-    ]);
+    await new Promise<void>((resolve) => {
+      this.endPause = resolve;
+      timer = setTimeout(resolve, ms);
+    });
     clearTimeout(timer);
+    this.endPause = () => undefined;
   }
 }

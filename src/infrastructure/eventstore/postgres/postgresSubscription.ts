@@ -8,7 +8,8 @@ import type {
 import { matchesPrefixes } from '../streamFilter';
 import type { AppendNotifications } from './appendNotifications';
 
-type Options = SubscribeToAllOptions & Readonly<{ pollIntervalMs: number; pageSize: number }>;
+type Options = SubscribeToAllOptions &
+  Readonly<{ pollIntervalMs: number; pageSize: number; gatherMs: number }>;
 
 /**
  * subscribeToAll on PostgreSQL: page through the gap-safe global read, then wait for a commit
@@ -22,6 +23,8 @@ export const postgresSubscription = (
   let closed = false;
   let pending = false;
   let wake: () => void = () => undefined;
+  // ends the gathering pause; only unsubscribing does (a notification must not)
+  let endGather: () => void = () => undefined;
   const stopListening = notifications.onAppended(() => {
     pending = true;
     wake();
@@ -43,14 +46,11 @@ export const postgresSubscription = (
           yield { type: '$checkpoint', checkpoint: page.checkpoint };
         }
         from = page.checkpoint;
-        if (page.events.length === options.pageSize || pending || closed) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.pollIntervalMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        if (page.events.length === options.pageSize || closed) continue;
+        if (!pending) await sleep(options.pollIntervalMs, (stop) => (wake = stop));
+        // Under load appends commit every few ms: waiting a moment after a wake-up reads them
+        // in one page instead of one query per commit (per subscriber: every projection)
+        if (!closed) await sleep(options.gatherMs, (stop) => (endGather = stop));
       }
     } finally {
       stopListening();
@@ -58,12 +58,25 @@ export const postgresSubscription = (
   }
 
   const iterator = items();
+  // a closed subscription must not wait out its sleep
+  const unsubscribe = async (): Promise<void> => {
+    closed = true;
+    wake();
+    endGather();
+    await iterator.return(undefined);
+  };
   return {
     [Symbol.asyncIterator]: () => iterator,
-    unsubscribe: async () => {
-      closed = true;
-      wake();
-      await iterator.return(undefined);
-    },
+    unsubscribe,
   };
 };
+
+/** Resolves after `ms`, or as soon as the function handed to `onWake` is called. */
+const sleep = (ms: number, onWake: (stop: () => void) => void): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    onWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });

@@ -31,7 +31,12 @@ export const inboundRoutes = (deps: ParleyDeps): Router => {
     '/api/custom-channel/message/:channelId',
     async (ctx, next) => {
       const channelId = ctx.params.channelId?.toLowerCase() ?? '';
-      ctx.state.channel = await authorizeIntegration(deps.store, channelId, tokenOf(ctx.query));
+      ctx.state.channel = await authorizeIntegration(
+        deps.store,
+        channelId,
+        tokenOf(ctx.query),
+        deps.cache,
+      );
       orThrow(ctx.state.channel);
       limiter.take(channelId);
       await next();
@@ -50,7 +55,8 @@ export const inboundRoutes = (deps: ParleyDeps): Router => {
       const result = orThrow(
         await receiveMessage(inboundDeps, channel, request, {
           idempotencyKey: key,
-          requestHash: requestHash(body),
+          // only a request with a key is ever compared with another
+          requestHash: key === null ? '' : requestHash(body),
           context: commandContext(ctx, deps.clock, {
             type: 'integration',
             channelId: channel.channelId,

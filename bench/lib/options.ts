@@ -1,0 +1,109 @@
+import type { BenchOptions } from './context';
+
+export const SECTIONS = ['inbound', 'projections', 'search', 'webhooks'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+export type Cli = Readonly<{
+  sections: readonly SectionName[];
+  options: BenchOptions;
+  out: string;
+  durable: boolean;
+  databaseUrl: string | null;
+}>;
+
+const USAGE = `npm run bench -- [all|${SECTIONS.join('|')}]… [options]
+  --duration S       seconds per measured phase (default 20)
+  --warmup S         seconds of warm-up before measuring (default 5)
+  --connections N    concurrent connections of the load (default 16)
+  --pool N           DATABASE_POOL_SIZE of Parley and of the baseline (default 20)
+  --customers N      seeded customers with a dialog each (default 2000)
+  --merge-pairs N    seeded pairs of customers for merge requests (default 2000)
+  --log-events N     events in the log the projections rebuild from (default 200000)
+  --search-contacts N contacts the search runs over (default 100000)
+  --profile DIR      write a V8 CPU profile of the Parley process into DIR
+  --statements       load pg_stat_statements and print the top statements (embedded only)
+  --out FILE         JSON results (default bench/results/latest.json for all sections,
+                     bench/results/<section>.local.json otherwise)
+environment: DATABASE_URL (an external server instead of the embedded one),
+             BENCH_DURABLE=false (fsync and synchronous_commit off; never for published figures)`;
+
+const positive = (name: string, value: string | undefined): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} needs a positive integer\n${USAGE}`);
+  return n;
+};
+
+export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli => {
+  const chosen: SectionName[] = [];
+  const o = {
+    durationS: 20,
+    warmupS: 5,
+    connections: 16,
+    poolSize: 20,
+    customers: 2000,
+    mergePairs: 2000,
+    logEvents: 200_000,
+    searchContacts: 100_000,
+    profileDir: null as string | null,
+    statements: false,
+  };
+  let out: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const value = (): string | undefined => argv[++i];
+    switch (arg) {
+      case 'all':
+        chosen.push(...SECTIONS);
+        break;
+      case '--duration':
+        o.durationS = positive(arg, value());
+        break;
+      case '--warmup':
+        o.warmupS = positive(arg, value());
+        break;
+      case '--connections':
+        o.connections = positive(arg, value());
+        break;
+      case '--pool':
+        o.poolSize = positive(arg, value());
+        break;
+      case '--customers':
+        o.customers = positive(arg, value());
+        break;
+      case '--merge-pairs':
+        o.mergePairs = positive(arg, value());
+        break;
+      case '--log-events':
+        o.logEvents = positive(arg, value());
+        break;
+      case '--search-contacts':
+        o.searchContacts = positive(arg, value());
+        break;
+      case '--profile':
+        o.profileDir = value() ?? null;
+        break;
+      case '--statements':
+        o.statements = true;
+        break;
+      case '--out':
+        out = value() ?? null;
+        break;
+      case '--help':
+      case '-h':
+        throw new Error(USAGE);
+      default:
+        if ((SECTIONS as readonly string[]).includes(arg)) chosen.push(arg as SectionName);
+        else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+    }
+  }
+  const sections = chosen.length === 0 ? [...SECTIONS] : [...new Set(chosen)];
+  const all = sections.length === SECTIONS.length;
+  return {
+    sections,
+    options: o,
+    out:
+      out ?? (all ? 'bench/results/latest.json' : `bench/results/${sections.join('-')}.local.json`),
+    durable: !['false', '0', 'no'].includes((env.BENCH_DURABLE ?? '').toLowerCase()),
+    databaseUrl: env.DATABASE_URL?.trim() || null,
+  };
+};

@@ -1,0 +1,157 @@
+import path from 'node:path';
+import type { BaselineResult, BaselineRun } from '../load/baselineChild';
+import type { InboundRun, InboundRunResult } from '../load/inboundChild';
+import type { LoadResult } from '../load/httpLoad';
+import type { Population } from '../load/mix';
+import { benchScript, startChild } from '../lib/child';
+import type { BenchContext } from '../lib/context';
+import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
+import { startParleyProcess } from '../lib/parleyProcess';
+import { round } from '../lib/stats';
+import { seedPopulation } from '../seed/population';
+import { createBenchChannel } from './benchChannel';
+import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
+import { topStatements, type StatementStat } from './statements';
+
+export type InboundSection = Readonly<{
+  status: 'ok';
+  population: Population & { seedRequests: number; seedSeconds: number };
+  full: LoadResult & { cpuMsPerMessage: CpuShare };
+  half: LoadResult & { cpuMsPerMessage: CpuShare };
+  baseline: Omit<BaselineResult, 'type'> & { cpuMsPerInsert: CpuShare };
+  /** inbound messages/s at full load over baseline INSERT transactions/s */
+  ratio: number;
+  merges: Readonly<{ used: number; missed: number }>;
+  /** how far behind the log the projections were during each phase */
+  lag: LagSummary;
+  lagAtHalfLoad: LagSummary;
+  statements: readonly StatementStat[] | null;
+}>;
+
+export const runInbound = async (bench: BenchContext): Promise<InboundSection> => {
+  const { options } = bench;
+  const databaseUrl = await bench.server.createDatabase('inbound');
+  const parley = await startParleyProcess({
+    databaseUrl,
+    poolSize: options.poolSize,
+  });
+  const load = startChild(benchScript('load/inboundChild.js'));
+  try {
+    const { endpoint } = await createBenchChannel(parley);
+    const population: Population = { customers: options.customers, mergePairs: options.mergePairs };
+
+    bench.log(
+      `seeding ${population.customers} customers and ${population.mergePairs} merge pairs through HTTP`,
+    );
+    const seeded = await seedPopulation(parley.url, endpoint, population);
+
+    const postgresCpu = postgresCpuMs(bench.server.clusterDir);
+    const meter = () =>
+      startCpuMeter({
+        parley: () => processCpuMs(parley.pid),
+        postgres: postgresCpu,
+        load: () => processCpuMs(load.process.pid ?? 0),
+      });
+    let mergeFrom = 0;
+    let missed = 0;
+    const phase = async (
+      stream: string,
+      mode: 'max' | 'rate',
+      durationS: number,
+      rate: number | null,
+    ): Promise<LoadResult> => {
+      const run: InboundRun = {
+        type: 'run',
+        url: parley.url,
+        path: endpoint,
+        mode,
+        rate,
+        connections: options.connections,
+        durationS,
+        population,
+        seed: stream.charCodeAt(0),
+        stream,
+        mergeFrom,
+        mergeTo: population.mergePairs,
+      };
+      load.send(run);
+      const {
+        load: result,
+        mergesUsed,
+        mergesMissed,
+      } = await load.next<InboundRunResult>('result');
+      mergeFrom += mergesUsed;
+      missed += mergesMissed;
+      return result;
+    };
+
+    bench.log(`warm-up: ${options.warmupS} s at full load`);
+    await phase('warm', 'max', options.warmupS, null);
+    // the lag under load is measured from a read side that is up to date
+    await waitForProjections(databaseUrl, 10 * 60_000);
+    if (options.statements) await topStatements(databaseUrl, 'reset');
+
+    bench.log(`full load: ${options.durationS} s, ${options.connections} connections`);
+    const probe = await startLagProbe(databaseUrl);
+    if (options.profileDir !== null) await parley.profile('start');
+    const fullCpu = meter();
+    const full = await phase('full', 'max', options.durationS, null);
+    const fullCpuMs = fullCpu.stop();
+    if (options.profileDir !== null) {
+      const file = path.join(options.profileDir, 'inbound-full.cpuprofile');
+      await parley.profile('stop', file);
+      bench.log(`CPU profile of the full-load phase: ${file}`);
+    }
+    const lag = await probe.stop();
+    const statements = options.statements ? await topStatements(databaseUrl, 'read') : null;
+
+    const rate = Math.max(1, Math.round(full.throughput / 2));
+    bench.log(`half load: ${options.durationS} s at ${rate} messages/s`);
+    await waitForProjections(databaseUrl, 10 * 60_000);
+    const halfProbe = await startLagProbe(databaseUrl);
+    const halfCpu = meter();
+    const half = await phase('half', 'rate', options.durationS, rate);
+    const halfCpuMs = halfCpu.stop();
+    const lagAtHalfLoad = await halfProbe.stop();
+
+    bench.log(
+      `baseline: ${options.durationS} s of single-row INSERTs, ${options.connections} callers`,
+    );
+    const baselineProcess = startChild(benchScript('load/baselineChild.js'));
+    const baselineRun: BaselineRun = {
+      type: 'run',
+      databaseUrl,
+      poolSize: options.poolSize,
+      connections: options.connections,
+      durationS: options.durationS,
+    };
+    const baselineCpu = startCpuMeter({
+      baseline: () => processCpuMs(baselineProcess.process.pid ?? 0),
+      postgres: postgresCpu,
+    });
+    baselineProcess.send(baselineRun);
+    const { type: _type, ...baseline } = await baselineProcess.next<BaselineResult>('result');
+    const baselineCpuMs = baselineCpu.stop();
+    await baselineProcess.stop();
+
+    return {
+      status: 'ok',
+      population: {
+        ...population,
+        seedRequests: seeded.requests,
+        seedSeconds: round(seeded.seconds, 1),
+      },
+      full: { ...full, cpuMsPerMessage: perUnit(fullCpuMs, full.ok) },
+      half: { ...half, cpuMsPerMessage: perUnit(halfCpuMs, half.ok) },
+      baseline: { ...baseline, cpuMsPerInsert: perUnit(baselineCpuMs, baseline.transactions) },
+      ratio: round(full.throughput / baseline.perSecond, 3),
+      merges: { used: mergeFrom, missed },
+      lag,
+      lagAtHalfLoad,
+      statements,
+    };
+  } finally {
+    await load.stop();
+    await parley.stop();
+  }
+};

@@ -1,0 +1,113 @@
+import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
+import { createPool } from '../../src/infrastructure/postgres/pool';
+import { allProjections } from '../../src/projections/allProjections';
+import { readCheckpoints } from '../../src/projections/checkpoints';
+import { measureLag } from '../../src/projections/lag';
+import { Samples, type LatencySummary } from '../lib/stats';
+
+export type LagSummary = Readonly<{
+  /** what was measured */
+  consumer: string;
+  /** samples, every SAMPLE_MS, of how long the oldest event not yet applied by the slowest projection had been in the log (0 when caught up) */
+  lagMs: LatencySummary;
+}>;
+
+export type LagProbe = Readonly<{ stop(): Promise<LagSummary> }>;
+
+const SAMPLE_MS = 250;
+
+/**
+ * Watches the projections that the Parley process runs while the load is on: every SAMPLE_MS,
+ * how long the oldest event the slowest one has not applied yet has been in the log.
+ */
+export const startLagProbe = async (databaseUrl: string): Promise<LagProbe> => {
+  const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-lag' });
+  const store = new PostgresEventStore(pool);
+  const samples = new Samples();
+  let stopped = false;
+  const sampling = (async () => {
+    while (!stopped) {
+      const started = Date.now();
+      // the oldest event not yet applied is all it takes: one event read per projection
+      const rows = await readCheckpoints(pool);
+      const now = new Date();
+      const lags = await Promise.all(rows.map((row) => measureLag(store, row.checkpoint, now, 1)));
+      samples.add(Math.max(0, ...lags.map((lag) => lag.secondsBehind * 1000)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, SAMPLE_MS - (Date.now() - started))),
+      );
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await sampling;
+      await store.close();
+      await pool.end();
+      return {
+        consumer: `slowest of ${allProjections.map((p) => p.name).join(', ')}, sampled every ${SAMPLE_MS} ms`,
+        lagMs: samples.summary(),
+      };
+    },
+  };
+};
+
+/**
+ * Waits until every projection and the webhook outbox (every checkpoint row) has applied the
+ * whole log; resolves to the time it took.
+ */
+export const waitForProjections = async (
+  databaseUrl: string,
+  timeoutMs: number,
+  /** the least events any of them has applied so far */
+  onProgress: (applied: number) => void = () => undefined,
+): Promise<number> => {
+  const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-wait' });
+  const store = new PostgresEventStore(pool);
+  const started = Date.now();
+  const expected = allProjections.length + 1; // and the webhook outbox
+  try {
+    for (let polls = 0; ; polls++) {
+      const rows = await readCheckpoints(pool);
+      const lags = await Promise.all(
+        rows.map((row) => measureLag(store, row.checkpoint, new Date(), 1)),
+      );
+      if (rows.length >= expected && lags.every((lag) => lag.eventsBehind === 0))
+        return Date.now() - started;
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`projections still behind after ${timeoutMs} ms`);
+      if (polls % 100 === 99) onProgress(Math.min(...rows.map((r) => Number(r.eventsSeen))));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await store.close();
+    await pool.end();
+  }
+};
+
+/** Waits until the named consumer (the webhook outbox, say) has applied the whole log. */
+export const waitForCheckpoint = async (
+  databaseUrl: string,
+  name: string,
+  timeoutMs: number,
+): Promise<void> => {
+  const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-wait' });
+  const store = new PostgresEventStore(pool);
+  const started = Date.now();
+  try {
+    for (;;) {
+      const row = (await readCheckpoints(pool)).find((r) => r.projection === name);
+      if (
+        row !== undefined &&
+        (await measureLag(store, row.checkpoint, new Date(), 1)).eventsBehind === 0
+      )
+        return;
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`${name} still behind after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await store.close();
+    await pool.end();
+  }
+};

@@ -1,0 +1,70 @@
+import { BENCH_ADMIN_TOKEN } from '../lib/parleyProcess';
+import { fullLoad, type LoadResult } from '../load/httpLoad';
+import { random } from '../load/mix';
+import type { BenchContext } from '../lib/context';
+import { seededContactName } from '../seed/eventLog';
+import type { LogStage } from './logStage';
+
+export type SearchSection = Readonly<{
+  status: 'ok';
+  contacts: number;
+  load: LoadResult;
+  latency: LoadResult['latency'];
+}>;
+
+/**
+ * What operators type: a name, a misspelt name, a first name alone, part of a phone number,
+ * a customer's id in the marketplace, part of an e-mail address.
+ */
+const queries = (contacts: number, count: number): string[] => {
+  const rnd = random(23);
+  const typo = (s: string): string => {
+    const i = 1 + Math.floor(rnd() * (s.length - 2));
+    return s.slice(0, i) + s.slice(i + 1);
+  };
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = Math.floor(rnd() * contacts);
+    const name = seededContactName(rnd);
+    switch (i % 6) {
+      case 0:
+        out.push(name);
+        break;
+      case 1:
+        out.push(typo(name).toLowerCase());
+        break;
+      case 2:
+        out.push(name.split(' ')[1] ?? name);
+        break;
+      case 3:
+        out.push(String(100_000_000 + n * 7919).slice(-9, -3));
+        break;
+      case 4:
+        out.push(`shop-user-${n}`);
+        break;
+      default:
+        out.push(`user${n}@`);
+    }
+  }
+  return out;
+};
+
+export const runSearch = async (bench: BenchContext, stage: LogStage): Promise<SearchSection> => {
+  const list = queries(stage.log.contacts, 5000);
+  let i = 0;
+  const connections = 4;
+  bench.log(
+    `search: ${bench.options.durationS} s of GET /api/contacts/search, ${connections} connections, ${stage.log.contacts} contacts`,
+  );
+  const load = await fullLoad(
+    stage.parley.url,
+    () => ({
+      kind: 'search',
+      method: 'GET',
+      path: `/api/contacts/search?q=${encodeURIComponent(list[i++ % list.length] as string)}`,
+      headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+    }),
+    { connections, durationS: bench.options.durationS },
+  );
+  return { status: 'ok', contacts: stage.log.contacts, load, latency: load.latency };
+};

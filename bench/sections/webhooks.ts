@@ -1,0 +1,171 @@
+import { Client } from 'pg';
+import type { InboundRun, InboundRunResult } from '../load/inboundChild';
+import type { LoadResult } from '../load/httpLoad';
+import type { Population } from '../load/mix';
+import type { ReceiverReport } from '../load/webhookReceiver';
+import { benchScript, startChild, type Child } from '../lib/child';
+import type { BenchContext } from '../lib/context';
+import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
+import { round, type LatencySummary } from '../lib/stats';
+import { seedPopulation } from '../seed/population';
+import { createBenchChannel } from './benchChannel';
+import { waitForCheckpoint } from './lagProbe';
+import { topStatements, type StatementStat } from './statements';
+
+export type WebhooksSection = Readonly<{
+  status: 'ok';
+  /** a backlog of message.created deliveries, drained by one Parley process's worker */
+  drain: Readonly<{ deliveries: number; seconds: number; perSecond: number; concurrency: number }>;
+  /** messages posted at a steady rate: from Parley receiving one to its webhook arriving */
+  /** pg_stat_statements while draining, with --statements */
+  statements: readonly StatementStat[] | null;
+  steady: Readonly<{
+    rate: number;
+    posted: LoadResult;
+    delivered: number;
+    endToEndMs: LatencySummary;
+  }>;
+}>;
+
+const report = async (receiver: Child): Promise<ReceiverReport> => {
+  receiver.send({ type: 'report' });
+  return receiver.next<ReceiverReport>('report');
+};
+
+const waitForDeliveries = async (
+  receiver: Child,
+  expected: number,
+  timeoutMs: number,
+): Promise<ReceiverReport> => {
+  const started = Date.now();
+  for (;;) {
+    const seen = await report(receiver);
+    if (seen.received >= expected) return seen;
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`webhooks: ${seen.received} of ${expected} deliveries after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+const countDeliveries = async (databaseUrl: string): Promise<number> => {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM webhooks.deliveries',
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+};
+
+const CONCURRENCY = 8;
+const STEADY_RATE = 20;
+
+/**
+ * 1. Parley with its delivery worker off takes a burst of messages: the outbox fills with one
+ *    message.created delivery each. 2. A Parley with the worker on (WEBHOOK_CONCURRENCY=8, the
+ *    default) drains it to a receiver on 127.0.0.1: deliveries/s. 3. Messages at a steady rate:
+ *    end-to-end latency, message in to webhook out.
+ */
+export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection> => {
+  const { options } = bench;
+  const databaseUrl = await bench.server.createDatabase('webhooks');
+  const receiver = startChild(benchScript('load/webhookReceiver.js'));
+  const load = startChild(benchScript('load/inboundChild.js'));
+  let parley: ParleyProcess | null = null;
+  try {
+    const { url: hookUrl } = await receiver.next<{ url: string }>('ready');
+    parley = await startParleyProcess({
+      databaseUrl,
+      poolSize: options.poolSize,
+      env: { WEBHOOK_CONCURRENCY: '0' },
+    });
+    const channel = await createBenchChannel(parley);
+    const population: Population = { customers: 300, mergePairs: 300 };
+    await seedPopulation(parley.url, channel.endpoint, population);
+    const subscribed = await parley.admin('POST', '/api/webhooks', {
+      url: hookUrl,
+      events: ['message.created'],
+      channel_id: channel.channelId,
+    });
+    if (subscribed.status !== 201)
+      throw new Error(`webhook: ${subscribed.status} ${JSON.stringify(subscribed.body)}`);
+
+    let mergeFrom = 0;
+    const post = async (
+      stream: string,
+      mode: 'max' | 'rate',
+      durationS: number,
+      rate: number | null,
+    ) => {
+      const run: InboundRun = {
+        type: 'run',
+        url: (parley as ParleyProcess).url,
+        path: channel.endpoint,
+        mode,
+        rate,
+        connections: options.connections,
+        durationS,
+        population,
+        seed: stream.charCodeAt(0),
+        stream,
+        mergeFrom,
+        mergeTo: population.mergePairs,
+      };
+      load.send(run);
+      const result = await load.next<InboundRunResult>('result');
+      mergeFrom += result.mergesUsed;
+      return result.load;
+    };
+
+    bench.log(`webhooks: a burst of ${options.durationS / 2} s of messages, delivery worker off`);
+    await post('burst', 'max', Math.max(1, Math.round(options.durationS / 2)), null);
+    await waitForCheckpoint(databaseUrl, 'webhook_outbox', 10 * 60_000);
+    await parley.stop();
+    // the outbox's count, not the load's: requests cut off at the end of the burst were served too
+    const backlog = await countDeliveries(databaseUrl);
+
+    bench.log(
+      `webhooks: draining ${backlog} deliveries to ${hookUrl} (WEBHOOK_CONCURRENCY=${CONCURRENCY})`,
+    );
+    receiver.send({ type: 'reset' });
+    await receiver.next('reset');
+    if (options.statements) await topStatements(databaseUrl, 'reset');
+    parley = await startParleyProcess({
+      databaseUrl,
+      poolSize: options.poolSize,
+      env: { WEBHOOK_CONCURRENCY: String(CONCURRENCY) },
+    });
+    const drained = await waitForDeliveries(receiver, backlog, 10 * 60_000);
+    const seconds = ((drained.last ?? 0) - (drained.first ?? 0)) / 1000;
+    const statements = options.statements ? await topStatements(databaseUrl, 'read') : null;
+
+    bench.log(`webhooks: ${options.durationS} s of messages at ${STEADY_RATE}/s, end to end`);
+    receiver.send({ type: 'reset' });
+    await receiver.next('reset');
+    const steady = await post('steady', 'rate', options.durationS, STEADY_RATE);
+    const delivered = await waitForDeliveries(receiver, steady.ok, 5 * 60_000);
+    return {
+      status: 'ok',
+      drain: {
+        deliveries: drained.received,
+        seconds: round(seconds, 2),
+        perSecond: round(drained.received / Math.max(seconds, 0.001), 1),
+        concurrency: CONCURRENCY,
+      },
+      statements,
+      steady: {
+        rate: STEADY_RATE,
+        posted: steady,
+        delivered: delivered.received,
+        endToEndMs: delivered.endToEndMs,
+      },
+    };
+  } finally {
+    await load.stop();
+    await parley?.stop();
+    await receiver.stop();
+  }
+};

@@ -1,0 +1,45 @@
+import { random, seedCustomerBody, seedMergeCustomerBody, type Population } from '../load/mix';
+
+/** Runs `work(i)` for i in [0, count) with at most `concurrency` at once. */
+export const inParallel = async (
+  count: number,
+  concurrency: number,
+  work: (i: number) => Promise<void>,
+): Promise<void> => {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await work(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+};
+
+export type Seeded = Readonly<{ requests: number; seconds: number }>;
+
+/**
+ * The customers the load talks to, created through the inbound endpoint itself, so their
+ * streams are exactly what production has: claims, contact, reference, dialog, first message.
+ */
+export const seedPopulation = async (
+  url: string,
+  path: string,
+  population: Population,
+): Promise<Seeded> => {
+  const rnd = random(7);
+  const bodies: unknown[] = [];
+  for (let i = 0; i < population.customers; i++) bodies.push(seedCustomerBody(i, rnd));
+  for (let p = 0; p < population.mergePairs; p++) {
+    bodies.push(seedMergeCustomerBody(p, 'a', rnd));
+    bodies.push(seedMergeCustomerBody(p, 'b', rnd));
+  }
+  const started = performance.now();
+  await inParallel(bodies.length, 16, async (i) => {
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(bodies[i]),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`seeding failed: ${response.status} ${text}`);
+  });
+  return { requests: bodies.length, seconds: (performance.now() - started) / 1000 };
+};

@@ -1,0 +1,227 @@
+import type { BenchOptions } from './lib/context';
+import type { Machine } from './lib/machine';
+import { fmt, triple, type Row, type Target } from './lib/report';
+import type { InboundSection } from './sections/inbound';
+import type { ProjectionsSection } from './sections/projections';
+import type { SearchSection } from './sections/search';
+import type { WebhooksSection } from './sections/webhooks';
+
+type Failed = Readonly<{ status: 'failed'; reason: string }>;
+
+export type Results = Readonly<{
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  git: Readonly<{ commit: string; dirty: boolean }>;
+  machine: Machine;
+  loadAverageAtEnd: readonly number[];
+  durable: boolean;
+  embedded: boolean;
+  options: BenchOptions;
+  sections: Partial<{
+    inbound: InboundSection | Failed;
+    projections: ProjectionsSection | Failed;
+    search: SearchSection | Failed;
+    webhooks: WebhooksSection | Failed;
+  }>;
+  targets: readonly Target[];
+}>;
+
+const ok = <T extends { status: string }>(
+  section: T | undefined,
+): section is Extract<T, { status: 'ok' }> => section !== undefined && section.status === 'ok';
+
+const missing = (name: string, section: { status: string; reason?: string } | undefined): Row[] =>
+  section === undefined
+    ? []
+    : [{ section: name, metric: section.status, value: section.reason ?? '' }];
+
+/** The design targets of issue 7 on a 2-core machine; null when the figure was not measured. */
+export const targetsOf = (r: Results): Target[] => {
+  const { inbound, projections, search } = r.sections;
+  const target = (
+    name: string,
+    text: string,
+    value: number | null,
+    met: (v: number) => boolean,
+  ): Target => ({
+    name,
+    target: text,
+    value,
+    met: value === null ? null : met(value),
+  });
+  return [
+    target(
+      'inbound / INSERT baseline',
+      '≥ 0.35',
+      ok(inbound) ? inbound.ratio : null,
+      (v) => v >= 0.35,
+    ),
+    target(
+      'p99 at half load (ms)',
+      '≤ 50',
+      ok(inbound) ? inbound.half.latency.p99 : null,
+      (v) => v <= 50,
+    ),
+    target(
+      'projection rebuild (events/s)',
+      '≥ 20,000',
+      ok(projections) ? projections.slowestRebuild.eventsPerSecond : null,
+      (v) => v >= 20_000,
+    ),
+    target(
+      'contact search p95 (ms)',
+      '≤ 30',
+      ok(search) ? search.latency.p95 : null,
+      (v) => v <= 30,
+    ),
+    target(
+      'projection lag at half load p99 (ms)',
+      '≤ 1,000',
+      ok(inbound) ? inbound.lagAtHalfLoad.lagMs.p99 : null,
+      (v) => v <= 1000,
+    ),
+  ];
+};
+
+const cpuTriple = (...values: (number | null | undefined)[]): string =>
+  values.map((v) => (v === null || v === undefined ? 'n/a' : fmt(v, 2))).join(' / ');
+
+const non2xx = (load: { statuses: Readonly<Record<string, number>>; errors: number }): number =>
+  Object.entries(load.statuses).reduce(
+    (n, [status, count]) => (status.startsWith('2') ? n : n + count),
+    load.errors,
+  );
+
+const met = (r: Results, name: string): Pick<Row, 'target' | 'met'> => {
+  const t = r.targets.find((x) => x.name === name);
+  return t === undefined ? {} : { target: t.target, met: t.met };
+};
+
+export const rowsOf = (r: Results): Row[] => {
+  const rows: Row[] = [];
+  const { inbound, projections, search, webhooks } = r.sections;
+  if (ok(inbound)) {
+    const { full, half, baseline } = inbound;
+    rows.push(
+      {
+        section: 'inbound',
+        metric: `full load, ${full.connections} connections: messages/s`,
+        value: fmt(full.throughput, 1),
+      },
+      {
+        section: 'inbound',
+        metric: 'full load latency p50 / p95 / p99 (ms)',
+        value: triple(full.latency.p50, full.latency.p95, full.latency.p99),
+      },
+      {
+        section: 'inbound',
+        metric: `half load, ${fmt(half.targetRate ?? 0)}/s fixed rate: messages/s`,
+        value: fmt(half.throughput, 1),
+      },
+      {
+        section: 'inbound',
+        metric: 'half load latency p50 / p95 / p99 (ms)',
+        value: triple(half.latency.p50, half.latency.p95, half.latency.p99),
+        ...met(r, 'p99 at half load (ms)'),
+      },
+      {
+        section: 'inbound',
+        metric: `baseline: 1-row INSERT tx/s (${full.connections} callers, pool ${r.options.poolSize})`,
+        value: fmt(baseline.perSecond, 1),
+      },
+      {
+        section: 'inbound',
+        metric: 'CPU ms per message at full load: Parley / PostgreSQL / load',
+        value: cpuTriple(
+          full.cpuMsPerMessage.parley,
+          full.cpuMsPerMessage.postgres,
+          full.cpuMsPerMessage.load,
+        ),
+      },
+      {
+        section: 'inbound',
+        metric: 'CPU ms per baseline INSERT: PostgreSQL / load',
+        value: cpuTriple(baseline.cpuMsPerInsert.postgres, baseline.cpuMsPerInsert.baseline),
+      },
+      {
+        section: 'inbound',
+        metric: 'inbound / baseline',
+        value: fmt(inbound.ratio, 3),
+        ...met(r, 'inbound / INSERT baseline'),
+      },
+      {
+        section: 'inbound',
+        metric: 'non-2xx answers (full + half)',
+        value: String(non2xx(full) + non2xx(half)),
+      },
+      {
+        section: 'projections',
+        metric: 'lag at full load p50 / p99 (ms)',
+        value: `${fmt(inbound.lag.lagMs.p50)} / ${fmt(inbound.lag.lagMs.p99)}`,
+      },
+      {
+        section: 'projections',
+        metric: 'lag at half load p50 / p99 (ms)',
+        value: `${fmt(inbound.lagAtHalfLoad.lagMs.p50)} / ${fmt(inbound.lagAtHalfLoad.lagMs.p99)}`,
+        ...met(r, 'projection lag at half load p99 (ms)'),
+      },
+    );
+  } else rows.push(...missing('inbound', inbound));
+  if (ok(projections)) {
+    const { log, catchUp, rebuild, slowestRebuild } = projections;
+    rows.push(
+      {
+        section: 'projections',
+        metric: `log: ${fmt(log.contacts)} contacts, ${fmt(log.dialogs)} dialogs (seeded in ${fmt(log.seedSeconds, 1)} s)`,
+        value: `${fmt(log.events)} events`,
+      },
+      {
+        section: 'projections',
+        metric:
+          'catch-up from 0: one Parley, every projection and the webhook outbox at once: events/s',
+        value: fmt(catchUp.eventsPerSecond),
+      },
+      ...Object.entries(rebuild).map(([name, rate]) => ({
+        section: 'projections',
+        metric: `rebuild ${name} from 0 (npm run projections -- rebuild): events/s`,
+        value: fmt(rate.eventsPerSecond),
+        ...(name === slowestRebuild.projection ? met(r, 'projection rebuild (events/s)') : {}),
+      })),
+    );
+  } else rows.push(...missing('projections', projections));
+  if (ok(search))
+    rows.push(
+      {
+        section: 'search',
+        metric: `GET /api/contacts/search over ${fmt(search.contacts)} contacts, ${search.load.connections} connections: searches/s`,
+        value: fmt(search.load.throughput, 1),
+      },
+      {
+        section: 'search',
+        metric: 'latency p50 / p95 / p99 (ms)',
+        value: triple(search.latency.p50, search.latency.p95, search.latency.p99),
+        ...met(r, 'contact search p95 (ms)'),
+      },
+    );
+  else rows.push(...missing('search', search));
+  if (ok(webhooks))
+    rows.push(
+      {
+        section: 'webhooks',
+        metric: `deliveries/s draining ${fmt(webhooks.drain.deliveries)} message.created, WEBHOOK_CONCURRENCY=${webhooks.drain.concurrency}`,
+        value: fmt(webhooks.drain.perSecond, 1),
+      },
+      {
+        section: 'webhooks',
+        metric: `message in → webhook out at ${webhooks.steady.rate} messages/s p50 / p95 / p99 (ms)`,
+        value: triple(
+          webhooks.steady.endToEndMs.p50,
+          webhooks.steady.endToEndMs.p95,
+          webhooks.steady.endToEndMs.p99,
+        ),
+      },
+    );
+  else rows.push(...missing('webhooks', webhooks));
+  return rows;
+};

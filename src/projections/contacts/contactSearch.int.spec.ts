@@ -1,0 +1,56 @@
+import { useReadModelWorld } from '../../../test/support/readModel';
+import { createChannel, createContact, customItem, phoneItem } from '../../../test/support/writer';
+import { searchContacts } from './contactSearch';
+
+describe('contact search, thresholds in cascade', () => {
+  const world = useReadModelWorld();
+  beforeAll(async () => {
+    const { w } = world;
+    const channelId = await createChannel(w, 'Avito');
+    // many near names, so that a high threshold fills a page, and a tail only 0.4 finds
+    const names = [
+      ...Array.from({ length: 14 }, (_, i) => `Anastasia Karovinova ${i}`),
+      ...Array.from({ length: 6 }, (_, i) => `Anastasia Karpova ${i}`),
+      ...Array.from({ length: 6 }, (_, i) => `Anastas Ivanov ${i}`),
+      'Kira Karovina',
+      'Boris Godunov',
+    ];
+    for (const [i, name] of names.entries()) {
+      await createContact(w, channelId, name, [
+        customItem(w, channelId, `shop-user-${1000 + i}`),
+        phoneItem(w, `+7916${String(1_000_000 + i * 37).slice(-7)}`),
+      ]);
+    }
+    await world.caughtUp();
+  });
+
+  it.each([
+    'anastasia karovinova',
+    'anastasa karovinova',
+    'karovinova',
+    'shop-user-1007',
+    '916 100',
+    'anastasia',
+  ])('pages exactly as a search at 0.4 alone does: "%s"', async (q) => {
+    for (const page of [
+      { limit: 3, offset: 0 },
+      { limit: 5, offset: 5 },
+      { limit: 10, offset: 12 },
+      { limit: 50, offset: 0 },
+    ]) {
+      const cascaded = await searchContacts(world.pool, q, page);
+      const plain = await searchContacts(world.pool, q, page, [0.4]);
+      expect({
+        q,
+        page,
+        ids: cascaded.items.map((c) => [c.contactId, c.score]),
+        more: cascaded.more,
+      }).toEqual({
+        q,
+        page,
+        ids: plain.items.map((c) => [c.contactId, c.score]),
+        more: plain.more,
+      });
+    }
+  });
+});
