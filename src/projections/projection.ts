@@ -30,8 +30,13 @@ export type Projection = Readonly<{
   version: number;
   /** every table it owns, moved together when a rebuild is swapped in */
   tables: readonly string[];
-  /** creates the tables and indexes in the schema first on search_path */
+  /** creates the tables, and the indexes its handlers need, in the schema first on search_path */
   createTables(db: ClientBase): Promise<void>;
+  /**
+   * Indexes only queries use (trigram and list orders), created after the tables. A rebuild
+   * builds them once its replay is done: in bulk, several times cheaper than entry by entry.
+   */
+  queryIndexes?: string;
   handlers: Handlers;
 }>;
 
@@ -60,6 +65,15 @@ const preparing = (db: ClientBase): ClientBase =>
       };
     },
   });
+
+/** Creates the query indexes (once the rows are in, for a rebuild). */
+export const createQueryIndexes = async (db: ClientBase, projection: Projection): Promise<void> => {
+  if (projection.queryIndexes !== undefined) await db.query(projection.queryIndexes);
+};
+
+/** The event types a projection handles: it reads only these from the log (filtered by the store). */
+export const handledTypes = (projection: Projection): readonly string[] =>
+  Object.keys(projection.handlers);
 
 /** Applies one recorded event; events the projection has no handler for change nothing. */
 export const applyEvent = async (

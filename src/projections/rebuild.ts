@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Checkpoint, EventStore } from '../application/ports/eventStore';
 import { lockCheckpoint, readCheckpoint, replaceCheckpoint } from './checkpoints';
-import { applyEvent, type Projection } from './projection';
+import { applyEvent, createQueryIndexes, handledTypes, type Projection } from './projection';
 import { keyOf, LOCKS } from './runner/lockKeys';
 import { LockSession } from './runner/lockSession';
 import { ensureReadModelSchema, quoted, READ_MODEL, shadowSchemaOf, useSchema } from './schema';
@@ -92,6 +92,10 @@ export const buildShadow = async (
       estimate,
     }),
   );
+  await inTransaction(options.pool, async (db) => {
+    await useSchema(db, shadow);
+    await createQueryIndexes(db, options.projection);
+  });
   return { shadow, ...replayed };
 };
 
@@ -103,19 +107,33 @@ const replay = async (
   onPage: (events: number) => void,
 ): Promise<Replayed> => {
   const { pool, store, projection } = options;
+  const eventTypes = handledTypes(projection);
+  // short transactions: a long one would hold back every gap-safe reader on the server
+  const read = (after: Checkpoint | null) =>
+    store.readAll({ from: after, maxCount: options.pageSize ?? 500, eventTypes });
   let { checkpoint, events } = from;
+  let reading = read(checkpoint);
   for (;;) {
-    if (options.shouldStop?.() === true) throw new RebuildStopped(`${projection.name}: stopped`);
-    // short transactions: a long one would hold back every gap-safe reader on the server
-    const page = await store.readAll({ from: checkpoint, maxCount: options.pageSize ?? 500 });
+    if (options.shouldStop?.() === true) {
+      reading.catch(() => undefined);
+      throw new RebuildStopped(`${projection.name}: stopped`);
+    }
+    const page = await reading;
     // an adapter may skip records (system events) and still move the checkpoint
     const moved = page.checkpoint !== null && page.checkpoint !== checkpoint;
     if (page.events.length === 0 && !moved) return { checkpoint, events };
+    // the next page is read while this one is written: the log and the tables overlap
+    reading = read(page.checkpoint);
     if (page.events.length > 0) {
-      await inTransaction(pool, async (db) => {
-        await useSchema(db, schema);
-        for (const event of page.events) await applyEvent(db, projection, event);
-      });
+      try {
+        await inTransaction(pool, async (db) => {
+          await useSchema(db, schema);
+          for (const event of page.events) await applyEvent(db, projection, event);
+        });
+      } catch (error) {
+        reading.catch(() => undefined);
+        throw error;
+      }
     }
     checkpoint = page.checkpoint;
     events += page.events.length;
@@ -123,7 +141,10 @@ const replay = async (
   }
 };
 
-/** A fresh shadow schema with the projection's empty tables (a leftover one is dropped first). */
+/**
+ * A fresh shadow schema with the projection's empty tables (a leftover one is dropped first),
+ * without their query indexes: buildShadow adds those after the replay.
+ */
 export const createShadow = (pool: Pool, projection: Projection): Promise<string> =>
   inTransaction(pool, async (db) => {
     await ensureReadModelSchema(db);

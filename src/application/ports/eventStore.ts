@@ -64,6 +64,11 @@ export type ReadAllOptions = Readonly<{
   /** exclusive; null or absent reads from the start of the log */
   from?: Checkpoint | null;
   maxCount?: number;
+  /**
+   * only events of these types, filtered by the store (a projection asks for what it handles);
+   * the page's checkpoint then moves past the events it left out
+   */
+  eventTypes?: readonly string[];
 }>;
 
 export type ReadAllResult = Readonly<{
@@ -82,6 +87,8 @@ export type SubscribeToAllOptions = Readonly<{
   from?: Checkpoint | null;
   /** only events of streams starting with one of these prefixes (filtered by the store) */
   streamPrefixes?: readonly string[];
+  /** only events of these types (filtered by the store); `$checkpoint` items cover the rest */
+  eventTypes?: readonly string[];
 }>;
 
 export interface AllSubscription extends AsyncIterable<SubscriptionItem> {

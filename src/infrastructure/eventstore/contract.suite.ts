@@ -322,6 +322,62 @@ export const describeEventStoreContract = (
       });
     });
 
+    describe('the global log, filtered by event type', () => {
+      it('returns only those types, in order, and its checkpoint moves past the others', async () => {
+        const tag = randomUUID().slice(0, 8);
+        const [wanted, other] = [`Wanted${tag}`, `Other${tag}`];
+        const marker = await store.appendToStream(newStream(), [anEvent('Marker')], {
+          expectedRevision: 'no_stream',
+        });
+        const order = [other, wanted, other, other, wanted, wanted, other, wanted, other, other];
+        const appended: { id: string; type: string; checkpoint: Checkpoint }[] = [];
+        for (const type of order) {
+          const event = anEvent(type);
+          const { checkpoint } = await store.appendToStream(newStream(), [event], {
+            expectedRevision: 'no_stream',
+          });
+          appended.push({ id: event.id, type, checkpoint });
+        }
+        const lastOther = appended[appended.length - 1]?.checkpoint as Checkpoint;
+        const readLog = async () => {
+          const seen: RecordedEvent[] = [];
+          let from: Checkpoint | null = marker.checkpoint;
+          for (let pages = 0; pages < 1_000; pages++) {
+            const page = await store.readAll({ from, maxCount: 2, eventTypes: [wanted] });
+            expect(page.events.length).toBeLessThanOrEqual(2);
+            seen.push(...page.events);
+            if (page.events.length === 0) return { seen, end: page.checkpoint };
+            from = page.checkpoint;
+          }
+          throw new Error('the filtered read never reached the end of the log');
+        };
+        const { seen, end } = await settled(
+          readLog,
+          (read) => read.seen.length >= 4 && store.compareCheckpoints(read.end, lastOther) >= 0,
+        );
+        expect(seen.map((e) => e.type)).toEqual([wanted, wanted, wanted, wanted]);
+        expect(seen.map((e) => e.id)).toEqual(
+          appended.filter((e) => e.type === wanted).map((e) => e.id),
+        );
+        // resuming from the end finds a later event of the type, not an earlier one again
+        const later = anEvent(wanted);
+        await store.appendToStream(newStream(), [later], { expectedRevision: 'no_stream' });
+        const next = await settled(
+          async () =>
+            (await store.readAll({ from: end, maxCount: 10, eventTypes: [wanted] })).events,
+          (events) => events.length > 0,
+        );
+        expect(next.map((e) => e.id)).toEqual([later.id]);
+      });
+
+      it('an empty list of types matches nothing', async () => {
+        await store.appendToStream(newStream(), [anEvent('Anything')], {
+          expectedRevision: 'no_stream',
+        });
+        expect((await store.readAll({ maxCount: 50, eventTypes: [] })).events).toEqual([]);
+      });
+    });
+
     describe('subscriptions', () => {
       it('delivers past events, then live ones, then stops when unsubscribed', async () => {
         const prefix = `sub-${randomUUID()}`;
@@ -359,22 +415,37 @@ export const describeEventStoreContract = (
         expect(seen.map((e) => e.streamId.startsWith(prefix))).toEqual([true]);
       });
 
+      it('filters by event type', async () => {
+        const prefix = `types-${randomUUID()}`;
+        const tag = prefix.slice(-8);
+        for (const type of [`Skip${tag}`, `Keep${tag}`, `Skip${tag}`, `Keep${tag}`]) {
+          await store.appendToStream(`${prefix}-${randomUUID()}`, [anEvent(type)], {
+            expectedRevision: 'no_stream',
+          });
+        }
+        const seen = await collect(store, prefix, 2, 20_000, { eventTypes: [`Keep${tag}`] });
+        expect(seen.map((e) => e.type)).toEqual([`Keep${tag}`, `Keep${tag}`]);
+      });
+
       it('sees every event of many concurrent appenders exactly once, slow commits included', async () => {
         const prefix = `race-${randomUUID()}`;
         const appenders = 8;
         const perAppender = 500;
         const total = appenders * perAppender;
+        // half the appenders write a type a second subscriber filters out in the store
+        const typeOf = (a: number) => (a % 2 === 0 ? 'Raced' : 'RacedAside');
         const subscriber = collect(store, prefix, total, 120_000);
-        const written: string[] = [];
+        const filtered = collect(store, prefix, total / 2, 120_000, { eventTypes: ['Raced'] });
+        const written: { id: string; type: string }[] = [];
         await Promise.all(
           Array.from({ length: appenders }, async (_, a) => {
             let n = 0;
             while (n < perAppender) {
               const batch = Array.from({ length: Math.min(1 + (n % 3), perAppender - n) }, (_, i) =>
-                anEvent('Raced', { a, n: n + i }),
+                anEvent(typeOf(a), { a, n: n + i }),
               );
               n += batch.length;
-              written.push(...batch.map((e) => e.id));
+              written.push(...batch.map((e) => ({ id: e.id, type: e.type })));
               // one append in five holds its transaction open before committing
               const target = slowStore !== undefined && Math.random() < 0.2 ? slowStore : store;
               await target.appendToStream(`${prefix}-${a}`, batch, { expectedRevision: 'any' });
@@ -384,7 +455,12 @@ export const describeEventStoreContract = (
         const seen = await subscriber;
         const ids = seen.map((e) => e.id);
         expect(new Set(ids).size).toBe(ids.length);
-        expect(new Set(ids)).toEqual(new Set(written));
+        expect(new Set(ids)).toEqual(new Set(written.map((e) => e.id)));
+        const kept = (await filtered).map((e) => e.id);
+        expect(new Set(kept).size).toBe(kept.length);
+        expect(new Set(kept)).toEqual(
+          new Set(written.filter((e) => e.type === 'Raced').map((e) => e.id)),
+        );
         // each stream's events arrive in stream order
         for (let a = 0; a < appenders; a++) {
           const revisions = seen

@@ -19,10 +19,7 @@ const DDL = `
     deleted_at timestamptz,
     search_text text GENERATED ALWAYS AS (lower(name || ' ' || coalesce(description, ''))) STORED
   );
-  CREATE INDEX contacts_search ON contacts USING gin (search_text gin_trgm_ops);
   CREATE INDEX contacts_survivor ON contacts (survivor_id) WHERE survivor_id IS NOT NULL;
-  CREATE INDEX contacts_merged_at ON contacts (merged_at) WHERE merged_at IS NOT NULL;
-  CREATE INDEX contacts_created ON contacts (created_at);
 
   CREATE TABLE contact_data (
     data_id text PRIMARY KEY,
@@ -39,6 +36,13 @@ const DDL = `
   );
   CREATE INDEX contact_data_contact ON contact_data (contact_id);
   CREATE INDEX contact_data_match_key ON contact_data (match_key);
+`;
+
+/** Indexes of search and lists: a rebuild builds them after its replay. */
+const QUERY_INDEXES = `
+  CREATE INDEX contacts_search ON contacts USING gin (search_text gin_trgm_ops);
+  CREATE INDEX contacts_merged_at ON contacts (merged_at) WHERE merged_at IS NOT NULL;
+  CREATE INDEX contacts_created ON contacts (created_at);
   CREATE INDEX contact_data_value_search ON contact_data USING gin (value_search gin_trgm_ops);
   CREATE INDEX contact_data_value_digits ON contact_data USING gin (value_digits gin_trgm_ops);
 `;
@@ -82,6 +86,7 @@ export const contactsProjection: Projection = {
     await db.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
     await db.query(DDL);
   },
+  queryIndexes: QUERY_INDEXES,
   handlers: {
     ContactCreated: async (db, { data, recordedAt }) => {
       await db.query(

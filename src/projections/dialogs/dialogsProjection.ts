@@ -23,14 +23,7 @@ const DDL = `
     updated_at timestamptz NOT NULL,
     closed_at timestamptz
   );
-  CREATE INDEX dialogs_reference ON dialogs (channel_id, reference) WHERE reference IS NOT NULL;
-  CREATE INDEX dialogs_updated ON dialogs (updated_at DESC, dialog_id DESC);
-  CREATE INDEX dialogs_channel_updated ON dialogs (channel_id, updated_at DESC, dialog_id DESC);
-  CREATE INDEX dialogs_status_updated ON dialogs (status, updated_at DESC, dialog_id DESC);
   CREATE INDEX dialogs_contact_updated ON dialogs (contact_id, updated_at DESC, dialog_id DESC);
-  CREATE INDEX dialogs_assignee_updated ON dialogs (assignee_id, updated_at DESC, dialog_id DESC)
-    WHERE assignee_id IS NOT NULL;
-  CREATE INDEX dialogs_opened ON dialogs (opened_at);
 
   CREATE TABLE messages (
     dialog_id text NOT NULL,
@@ -50,8 +43,6 @@ const DDL = `
     revision bigint NOT NULL,
     PRIMARY KEY (dialog_id, message_id)
   );
-  CREATE INDEX messages_dialog_order ON messages (dialog_id, created_at, revision);
-  CREATE INDEX messages_received ON messages (received_at);
 
   -- which contact each merged contact became, so that dialogs follow merges (chains included)
   CREATE TABLE dialog_contact_aliases (
@@ -59,6 +50,22 @@ const DDL = `
     survivor_id text NOT NULL
   );
   CREATE INDEX dialog_contact_aliases_survivor ON dialog_contact_aliases (survivor_id);
+`;
+
+/**
+ * Indexes of lists and analytics: a rebuild builds them after its replay. The handlers need
+ * only the keys and dialogs_contact_updated (a merge moves a contact's dialogs).
+ */
+const QUERY_INDEXES = `
+  CREATE INDEX dialogs_reference ON dialogs (channel_id, reference) WHERE reference IS NOT NULL;
+  CREATE INDEX dialogs_updated ON dialogs (updated_at DESC, dialog_id DESC);
+  CREATE INDEX dialogs_channel_updated ON dialogs (channel_id, updated_at DESC, dialog_id DESC);
+  CREATE INDEX dialogs_status_updated ON dialogs (status, updated_at DESC, dialog_id DESC);
+  CREATE INDEX dialogs_assignee_updated ON dialogs (assignee_id, updated_at DESC, dialog_id DESC)
+    WHERE assignee_id IS NOT NULL;
+  CREATE INDEX dialogs_opened ON dialogs (opened_at);
+  CREATE INDEX messages_dialog_order ON messages (dialog_id, created_at, revision);
+  CREATE INDEX messages_received ON messages (received_at);
 `;
 
 /** The contact a (possibly merged) contact id stands for now. */
@@ -78,6 +85,7 @@ export const dialogsProjection: Projection = {
   createTables: async (db) => {
     await db.query(DDL);
   },
+  queryIndexes: QUERY_INDEXES,
   handlers: {
     DialogOpened: async (db, { data, recordedAt }) => {
       await db.query(

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { lockCheckpoint, replaceCheckpoint } from '../checkpoints';
-import type { Projection } from '../projection';
+import { createQueryIndexes, type Projection } from '../projection';
 import { ensureReadModelSchema, READ_MODEL, useSchema } from '../schema';
 import { inTransaction } from '../transaction';
 
@@ -22,6 +22,7 @@ export const prepareTables = (pool: Pool, projection: Projection): Promise<Prepa
     if (row === null) {
       await useSchema(db, READ_MODEL);
       await projection.createTables(db);
+      await createQueryIndexes(db, projection);
       await replaceCheckpoint(db, {
         projection: projection.name,
         version: projection.version,

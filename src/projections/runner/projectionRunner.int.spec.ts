@@ -16,7 +16,9 @@ import type {
 } from '../../application/ports/eventStore';
 import { channelsProjection } from '../channels/channelsProjection';
 import { readCheckpoint } from '../checkpoints';
+import { contactsProjection } from '../contacts/contactsProjection';
 import { dialogsProjection } from '../dialogs/dialogsProjection';
+import { handledTypes } from '../projection';
 import { ReadYourWrites } from '../readYourWrites';
 import { READ_MODEL } from '../schema';
 
@@ -102,16 +104,22 @@ describe('the projection runner', () => {
     const { pool, store } = world;
     const head = await headOf(store);
     const running = await startRunners(pool, store, {
-      projections: [channelsProjection],
+      projections: [contactsProjection],
       batch: { maxEvents: 10 },
     });
     try {
-      await waitForPosition(pool, store, head, ['channels']);
+      await waitForPosition(pool, store, head, ['contacts']);
       const [runner] = running.runners;
       const status = runner?.status();
       expect(status?.eventsApplied).toBeGreaterThan(10);
       expect(status?.batches).toBeGreaterThanOrEqual(Math.ceil((status?.eventsApplied ?? 0) / 10));
-      expect(await count(pool, 'SELECT count(*) AS n FROM read_model.channels')).toBeGreaterThan(0);
+      expect(await count(pool, 'SELECT count(*) AS n FROM read_model.contacts')).toBeGreaterThan(0);
+      // it was given only the events it handles: the store filtered out the rest
+      const handled = new Set(handledTypes(contactsProjection));
+      const log = await store.readAll({ maxCount: 100_000 });
+      const relevant = log.events.filter((e) => handled.has(e.type)).length;
+      expect(relevant).toBeLessThan(log.events.length);
+      expect(status?.eventsApplied).toBe(relevant);
     } finally {
       await running.stop();
     }

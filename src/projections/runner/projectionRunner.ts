@@ -7,7 +7,7 @@ import type {
 } from '../../application/ports/eventStore';
 import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from '../checkpoints';
 import { silentLog, type Log } from '../log';
-import { applyEvent, type Projection } from '../projection';
+import { applyEvent, handledTypes, type Projection } from '../projection';
 import { rebuildProjection } from '../rebuild';
 import { READ_MODEL, useSchema } from '../schema';
 import { inTransaction } from '../transaction';
@@ -168,7 +168,10 @@ export class ProjectionRunner {
       this.log.info({ projection: this.name, events: result.events }, 'read model rebuilt');
     }
     let expected = (await readCheckpoint(pool, this.name))?.checkpoint ?? null;
-    const subscription = store.subscribeToAll({ from: expected });
+    const subscription = store.subscribeToAll({
+      from: expected,
+      eventTypes: handledTypes(projection),
+    });
     const batches = new Batches(subscription, this.batchOptions, this.stopped);
     let lookedAt = Date.now();
     try {

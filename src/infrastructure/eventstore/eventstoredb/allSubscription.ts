@@ -36,6 +36,8 @@ export type ClientSubscription = AsyncIterable<AllStreamResolvedEvent | Checkpoi
 export const allSubscription = (
   open: (onCheckpoint: (position: Position) => void) => ClientSubscription,
   onStop: () => void = () => undefined,
+  /** the records to hand on; the others become `$checkpoint` items */
+  wanted: (type: string) => boolean = (type) => !isSystemEvent(type),
 ): AllSubscription => {
   let closed = false;
   let stopping: Promise<void> | undefined;
@@ -61,8 +63,9 @@ export const allSubscription = (
         }
         const record = item.event;
         if (record === undefined) continue;
-        // a stream-prefix filter lets the system events of matching streams through
-        if (isSystemEvent(record.type)) {
+        // a stream-prefix filter lets the system events of matching streams through, and
+        // cannot also filter by type
+        if (!wanted(record.type)) {
           yield { type: '$checkpoint', checkpoint: encodeCheckpoint(record.position) };
         } else {
           yield { type: 'event', event: toRecordedEvent(record) };

@@ -29,7 +29,8 @@ import { toEventData } from './eventData';
 import { satisfiesExpectedRevision, toClientExpectedRevision } from './expectedRevision';
 import { readAllPage } from './readAllPage';
 import { toRecordedEvent } from './recordedEvent';
-import { subscriptionFilter } from './systemEvents';
+import { isSystemEvent, subscriptionFilter } from './systemEvents';
+import { matchesTypes } from '../streamFilter';
 
 export type EventStoreDbOptions = Readonly<{
   /** a `$checkpoint` every this many × 32 records the server looked at */
@@ -143,6 +144,8 @@ export class EventStoreDbEventStore implements EventStore {
           ),
         decodeCheckpoint(options.from),
         options.maxCount ?? 1000,
+        // $all reads take no filter: the records left out are read through
+        (type) => matchesTypes(type, options.eventTypes),
       ),
     );
     return {
@@ -165,6 +168,10 @@ export class EventStoreDbEventStore implements EventStore {
           ),
         }),
       () => this.subscriptions.delete(subscription),
+      // Types are filtered here, not by the server: its filtered subscriptions report progress
+      // only every checkpointInterval x 32 records, so a projection that handles few types
+      // would lag behind positions that reads wait for (min_position).
+      (type) => !isSystemEvent(type) && matchesTypes(type, options.eventTypes),
     );
     this.subscriptions.add(subscription);
     return subscription;

@@ -22,13 +22,15 @@ export type AllPage = Readonly<{
 
 /**
  * A page of $all after `after` (exclusive, as the port wants, while EventStoreDB's reads are
- * inclusive), without system events. A page comes back short or empty only at the end of the
+ * inclusive), without system events or unwanted types. A page comes back short or empty only at the end of the
  * log: stretches of system events are read through, so an empty page always means caught up.
  */
 export const readAllPage = async (
   read: ReadAllBatch,
   after: Position | null,
   maxCount: number,
+  /** the records to return; system events never are */
+  wanted: (type: string) => boolean = () => true,
 ): Promise<AllPage> => {
   const records: AllStreamRecordedEvent[] = [];
   let cursor = after;
@@ -43,7 +45,7 @@ export const readAllPage = async (
       if (cursor !== null && comparePositions(event.position, cursor) <= 0) continue;
       progressed = true;
       cursor = last = event.position;
-      if (isSystemEvent(event.type)) continue;
+      if (isSystemEvent(event.type) || !wanted(event.type)) continue;
       records.push(event);
       if (records.length === maxCount) break;
     }

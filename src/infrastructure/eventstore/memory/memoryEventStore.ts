@@ -14,7 +14,7 @@ import {
   type SubscribeToAllOptions,
   type SubscriptionItem,
 } from '../../../application/ports/eventStore';
-import { matchesPrefixes } from '../streamFilter';
+import { matchesPrefixes, matchesTypes } from '../streamFilter';
 
 const toCheckpoint = (position: number): Checkpoint => String(position) as Checkpoint;
 const positionOf = (checkpoint: Checkpoint | null | undefined): number =>
@@ -74,10 +74,16 @@ export class MemoryEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
-    const start = positionOf(options.from) + 1;
-    const events = this.log.slice(start, start + (options.maxCount ?? 1000));
-    const last = events[events.length - 1];
-    return { events, checkpoint: last === undefined ? (options.from ?? null) : last.checkpoint };
+    const maxCount = options.maxCount ?? 1000;
+    const events: RecordedEvent[] = [];
+    let checkpoint = options.from ?? null;
+    for (let i = positionOf(options.from) + 1; i < this.log.length; i++) {
+      if (events.length === maxCount) break;
+      const event = this.log[i] as RecordedEvent;
+      checkpoint = event.checkpoint;
+      if (matchesTypes(event.type, options.eventTypes)) events.push(event);
+    }
+    return { events, checkpoint };
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -85,19 +91,25 @@ export class MemoryEventStore implements EventStore {
     let wake: () => void = () => undefined;
     const onAppend = (): void => wake();
     this.appended.on('appended', onAppend);
-    const readPage = (from: Checkpoint | null) => this.readAll({ from, maxCount: 500 });
+    const readPage = (from: Checkpoint | null) =>
+      this.readAll({ from, maxCount: 500, eventTypes: options.eventTypes });
     const stopListening = () => this.appended.off('appended', onAppend);
     async function* items(): AsyncGenerator<SubscriptionItem> {
       let from = options.from ?? null;
       try {
         while (!closed) {
           const page = await readPage(from);
+          let yielded: Checkpoint | null = null;
           for (const event of page.events) {
-            if (matchesPrefixes(event.streamId, options.streamPrefixes))
-              yield { type: 'event', event };
+            if (!matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
+            yield { type: 'event', event };
+            yielded = event.checkpoint;
           }
+          const moved = page.checkpoint !== from;
+          if (moved && page.checkpoint !== null && page.checkpoint !== yielded)
+            yield { type: '$checkpoint', checkpoint: page.checkpoint };
           from = page.checkpoint;
-          if (page.events.length > 0) continue;
+          if (moved) continue;
           await new Promise<void>((resolve) => (wake = resolve));
         }
       } finally {

@@ -35,14 +35,19 @@ export const postgresSubscription = (
     try {
       while (!closed) {
         pending = false;
-        const page = await store.readAll({ from, maxCount: options.pageSize });
-        let skipped = false;
+        const page = await store.readAll({
+          from,
+          maxCount: options.pageSize,
+          eventTypes: options.eventTypes,
+        });
+        let yielded: Checkpoint | null = null;
         for (const event of page.events) {
-          if (matchesPrefixes(event.streamId, options.streamPrefixes))
-            yield { type: 'event', event };
-          else skipped = true;
+          if (!matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
+          yield { type: 'event', event };
+          yielded = event.checkpoint;
         }
-        if (page.checkpoint !== null && page.checkpoint !== from && skipped) {
+        // events left out by a filter still move the subscriber on
+        if (page.checkpoint !== null && page.checkpoint !== from && page.checkpoint !== yielded) {
           yield { type: '$checkpoint', checkpoint: page.checkpoint };
         }
         from = page.checkpoint;
