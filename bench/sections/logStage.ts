@@ -22,8 +22,8 @@ export const startLogStage = async (bench: BenchContext): Promise<LogStage> => {
   });
   try {
     if (bench.options.profileDir !== null) await parley.profile('start');
-    const ms = await waitForProjections(log.databaseUrl, 30 * 60_000, (applied) =>
-      bench.log(`  … the slowest projection has applied ${applied} of ${log.events} events`),
+    const ms = await waitForProjections(log.databaseUrl, 30 * 60_000, (atHead, of) =>
+      bench.log(`  … ${atHead} of ${of} projections at the head of the log`),
     );
     if (bench.options.profileDir !== null) {
       const file = path.join(bench.options.profileDir, 'catch-up.cpuprofile');

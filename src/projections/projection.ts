@@ -1,6 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '../application/ports/eventStore';
 import type { ParleyEvent } from '../domain';
+import { StatementBatch } from './statementBatch';
 
 /** One event as a projection sees it: the domain event plus where and when it was recorded. */
 export type Projected<E extends ParleyEvent = ParleyEvent> = Readonly<{
@@ -38,6 +39,11 @@ export type Projection = Readonly<{
    */
   queryIndexes?: string;
   handlers: Handlers;
+  /**
+   * Its handlers never read a write's result (only SELECTs): their writes may then be sent
+   * together, a batch at a time (StatementBatch).
+   */
+  batchedWrites?: boolean;
 }>;
 
 const statementNames = new Map<string, string>();
@@ -76,7 +82,29 @@ export const handledTypes = (projection: Projection): readonly string[] =>
   Object.keys(projection.handlers);
 
 /** Applies one recorded event; events the projection has no handler for change nothing. */
-export const applyEvent = async (
+export const applyEvent = (
+  db: ClientBase,
+  projection: Projection,
+  recorded: RecordedEvent,
+): Promise<void> => dispatch(preparing(db), projection, recorded);
+
+/** Applies events in order, in the caller's transaction; batched writes are sent at the end. */
+export const applyEvents = async (
+  db: ClientBase,
+  projection: Projection,
+  events: readonly RecordedEvent[],
+): Promise<void> => {
+  if (projection.batchedWrites !== true) {
+    for (const event of events) await applyEvent(db, projection, event);
+    return;
+  }
+  const batch = new StatementBatch(db);
+  const client = batch.client();
+  for (const event of events) await dispatch(client, projection, event);
+  await batch.flush();
+};
+
+const dispatch = async (
   db: ClientBase,
   projection: Projection,
   recorded: RecordedEvent,
@@ -84,7 +112,7 @@ export const applyEvent = async (
   const handler = projection.handlers[recorded.type as ParleyEvent['type']] as
     Handler<ParleyEvent> | undefined;
   if (handler === undefined) return;
-  await handler(preparing(db), {
+  await handler(db, {
     type: recorded.type as ParleyEvent['type'],
     data: recorded.data as ParleyEvent['data'],
     streamId: recorded.streamId,

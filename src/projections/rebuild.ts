@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Checkpoint, EventStore } from '../application/ports/eventStore';
 import { lockCheckpoint, readCheckpoint, replaceCheckpoint } from './checkpoints';
-import { applyEvent, createQueryIndexes, handledTypes, type Projection } from './projection';
+import { applyEvents, createQueryIndexes, handledTypes, type Projection } from './projection';
 import { keyOf, LOCKS } from './runner/lockKeys';
 import { LockSession } from './runner/lockSession';
 import { ensureReadModelSchema, quoted, READ_MODEL, shadowSchemaOf, useSchema } from './schema';
@@ -128,7 +128,7 @@ const replay = async (
       try {
         await inTransaction(pool, async (db) => {
           await useSchema(db, schema);
-          for (const event of page.events) await applyEvent(db, projection, event);
+          await applyEvents(db, projection, page.events);
         });
       } catch (error) {
         reading.catch(() => undefined);

@@ -28,6 +28,7 @@ export const channelsProjection: Projection = {
       CREATE INDEX channel_tokens_channel ON channel_tokens (channel_id, issued_at);
     `);
   },
+  batchedWrites: true,
   handlers: {
     ChannelCreated: async (db, { data, recordedAt }) => {
       await db.query(

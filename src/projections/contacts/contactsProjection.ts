@@ -87,6 +87,7 @@ export const contactsProjection: Projection = {
     await db.query(DDL);
   },
   queryIndexes: QUERY_INDEXES,
+  batchedWrites: true,
   handlers: {
     ContactCreated: async (db, { data, recordedAt }) => {
       await db.query(

@@ -86,6 +86,7 @@ export const dialogsProjection: Projection = {
     await db.query(DDL);
   },
   queryIndexes: QUERY_INDEXES,
+  batchedWrites: true,
   handlers: {
     DialogOpened: async (db, { data, recordedAt }) => {
       await db.query(

@@ -17,6 +17,7 @@ export const operatorsProjection: Projection = {
       CREATE INDEX operators_created ON operators (created_at, operator_id);
     `);
   },
+  batchedWrites: true,
   handlers: {
     OperatorCreated: async (db, { data, recordedAt }) => {
       await db.query(

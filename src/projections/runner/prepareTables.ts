@@ -6,6 +6,8 @@ import { inTransaction } from '../transaction';
 
 export type Prepared =
   | Readonly<{ state: 'ready' }>
+  /** seen for the first time: empty tables for queries now; build them from the log */
+  | Readonly<{ state: 'new' }>
   /** built by an older version, or tables missing: rebuild from position 0 */
   | Readonly<{ state: 'rebuild' }>
   /** built by a newer Parley: leave it alone */
@@ -13,7 +15,7 @@ export type Prepared =
 
 /**
  * Makes sure the projection's tables exist at this version. A projection seen for the first
- * time gets its tables and checkpoint row in one transaction.
+ * time gets its (empty) tables and checkpoint row in one transaction.
  */
 export const prepareTables = (pool: Pool, projection: Projection): Promise<Prepared> =>
   inTransaction(pool, async (db) => {
@@ -31,7 +33,7 @@ export const prepareTables = (pool: Pool, projection: Projection): Promise<Prepa
         tables: projection.tables,
         rebuilt: false,
       });
-      return { state: 'ready' };
+      return { state: 'new' };
     }
     if (row.version > projection.version) return { state: 'newer', version: row.version };
     const missing = await db.query<{ table: string }>(

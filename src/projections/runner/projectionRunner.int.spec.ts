@@ -8,7 +8,7 @@ import {
 } from '../../../test/support/readModel';
 import { eventually } from '../../../test/support/eventually';
 import { mixedScenario } from '../../../test/support/scenario';
-import { createChannel } from '../../../test/support/writer';
+import { createChannel, createContact } from '../../../test/support/writer';
 import type {
   AllSubscription,
   EventStore,
@@ -120,6 +120,40 @@ describe('the projection runner', () => {
       const relevant = log.events.filter((e) => handled.has(e.type)).length;
       expect(relevant).toBeLessThan(log.events.length);
       expect(status?.eventsApplied).toBe(relevant);
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
+describe('the first build of a projection', () => {
+  const world = useReadModelWorld({ runners: false });
+
+  it('on a long log, is built in bulk like a rebuild, query indexes last, then runs live', async () => {
+    const { pool, store, w } = world;
+    await mixedScenario(store, { seed: 7, steps: 60, writer: w });
+    // "long" here: at least one event of its types
+    const running = await startRunners(pool, store, {
+      projections: [contactsProjection],
+      firstBuildInBulkAt: 1,
+    });
+    try {
+      await waitForPosition(pool, store, await headOf(store), ['contacts']);
+      const built = await readCheckpoint(pool, 'contacts');
+      expect(built?.rebuiltAt).not.toBeNull();
+      expect(await count(pool, 'SELECT count(*) AS n FROM read_model.contacts')).toBeGreaterThan(0);
+      const indexes = await pool.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'contacts'`,
+        [READ_MODEL],
+      );
+      expect(indexes.rows.map((r) => r.indexname)).toContain('contacts_search');
+      // then live, from where the build ended
+      const contactId = await createContact(w, 'c1', 'Written after the build', []);
+      await waitForPosition(pool, store, w.lastPosition(), ['contacts']);
+      const rows = await pool.query('SELECT name FROM read_model.contacts WHERE contact_id = $1', [
+        contactId,
+      ]);
+      expect(rows.rows).toEqual([{ name: 'Written after the build' }]);
     } finally {
       await running.stop();
     }

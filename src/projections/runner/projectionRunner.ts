@@ -7,7 +7,7 @@ import type {
 } from '../../application/ports/eventStore';
 import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from '../checkpoints';
 import { silentLog, type Log } from '../log';
-import { applyEvent, handledTypes, type Projection } from '../projection';
+import { applyEvents, handledTypes, type Projection } from '../projection';
 import { rebuildProjection } from '../rebuild';
 import { READ_MODEL, useSchema } from '../schema';
 import { inTransaction } from '../transaction';
@@ -32,6 +32,11 @@ export type RunnerOptions = Readonly<{
   standbyRetryMs?: number;
   /** how often the active runner looks for a rebuild queued on its lock */
   yieldCheckMs?: number;
+  /**
+   * A projection seen for the first time is built like a rebuild when the log holds at least
+   * this many events of its types (10,000 by default); below that, batch by batch.
+   */
+  firstBuildInBulkAt?: number;
   /** fault injection for tests: runs after a batch was applied, before its transaction commits */
   beforeCommit?: (batch: CommittingBatch) => Promise<void>;
   onActiveChange?: (active: boolean) => void;
@@ -156,8 +161,13 @@ export class ProjectionRunner {
       await this.pause(60_000);
       return;
     }
-    if (prepared.state === 'rebuild') {
+    // A first build on a long log (a new projection, a new database on an old store) is
+    // built as a rebuild: tables filled without their query indexes, which come at the end.
+    const bulk = prepared.state === 'new' && (await this.longLog());
+    if (bulk) this.log.info({ projection: this.name }, 'building the read model from the log');
+    else if (prepared.state === 'rebuild')
       this.log.warn({ projection: this.name }, 'rebuilding the read model from position 0');
+    if (bulk || prepared.state === 'rebuild') {
       const result = await rebuildProjection({
         pool,
         store,
@@ -194,6 +204,16 @@ export class ProjectionRunner {
     }
   }
 
+  /** Does the log hold at least `firstBuildInBulkAt` events of the types this projection handles? */
+  private async longLog(): Promise<boolean> {
+    const threshold = this.options.firstBuildInBulkAt ?? 10_000;
+    const { events } = await this.options.store.readAll({
+      maxCount: threshold,
+      eventTypes: handledTypes(this.options.projection),
+    });
+    return events.length >= threshold;
+  }
+
   /** One transaction: the batch's rows and the checkpoint after it, or nothing at all. */
   private async commit(
     expected: Checkpoint | null,
@@ -209,7 +229,7 @@ export class ProjectionRunner {
         throw new Fenced(`${this.name}: the stored checkpoint moved; starting over from it`);
       }
       await useSchema(db, READ_MODEL);
-      for (const event of events) await applyEvent(db, projection, event);
+      await applyEvents(db, projection, events);
       await advanceCheckpoint(db, this.name, checkpoint, events.length);
       await this.options.beforeCommit?.({ projection: this.name, events, checkpoint });
     });

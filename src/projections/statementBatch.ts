@@ -1,0 +1,86 @@
+import { escapeLiteral, type ClientBase, type QueryResult } from 'pg';
+
+/** A parameter as a SQL literal; EXECUTE coerces it to the prepared parameter's type. */
+const literal = (value: unknown): string => {
+  if (value === null || value === undefined) return 'NULL';
+  if (value instanceof Date) return escapeLiteral(value.toISOString());
+  if (Array.isArray(value))
+    return escapeLiteral(
+      `{${value
+        .map((item) =>
+          item === null || item === undefined
+            ? 'NULL'
+            : `"${String(item).replace(/["\\]/g, (c) => `\\${c}`)}"`,
+        )
+        .join(',')}}`,
+    );
+  if (typeof value === 'object') return escapeLiteral(JSON.stringify(value));
+  return escapeLiteral(String(value as string | number | bigint | boolean));
+};
+
+const reads = /^\s*SELECT\b/i;
+const names = new Map<string, string>();
+/** the statements each connection has prepared (PREPARE lasts as long as the session) */
+const preparedOn = new WeakMap<ClientBase, Set<string>>();
+
+const EMPTY: QueryResult = { command: '', rowCount: null, oid: 0, fields: [], rows: [] };
+
+/**
+ * Sends a projection's writes to PostgreSQL together: each is prepared once per connection
+ * (SQL PREPARE), then every write of a batch goes as one `EXECUTE …; EXECUTE …` message, one
+ * round trip instead of one per statement. Per-statement round trips, not PostgreSQL's work,
+ * bounded a rebuild (docs/performance.md).
+ *
+ * Only for handlers that read nothing back from a write: a write answers an empty result at
+ * once, and its error comes from the next read or `flush`, inside the same transaction, which
+ * then rolls back as it would have. A statement starting with SELECT is a read: the writes
+ * queued before it are sent first, so it sees them.
+ */
+export class StatementBatch {
+  private queued: string[] = [];
+
+  constructor(private readonly db: ClientBase) {}
+
+  /** The connection as a handler sees it. */
+  readonly client = (): ClientBase =>
+    new Proxy(this.db, {
+      get: (target, property, receiver) =>
+        property === 'query'
+          ? (text: string, values: unknown[] = []) => this.query(text, values)
+          : (Reflect.get(target, property, receiver) as unknown),
+    });
+
+  async flush(): Promise<void> {
+    if (this.queued.length === 0) return;
+    const script = this.queued.join(';\n');
+    this.queued = [];
+    await this.db.query(script);
+  }
+
+  private async query(text: string, values: readonly unknown[]): Promise<QueryResult> {
+    if (reads.test(text)) {
+      await this.flush();
+      return this.db.query({ name: `batch_read_${this.nameOf(text)}`, text, values: [...values] });
+    }
+    const name = `batch_${this.nameOf(text)}`;
+    let prepared = preparedOn.get(this.db);
+    if (prepared === undefined) preparedOn.set(this.db, (prepared = new Set()));
+    if (!prepared.has(name)) {
+      await this.flush();
+      await this.db.query(`PREPARE ${name} AS ${text}`);
+      prepared.add(name);
+    }
+    this.queued.push(
+      values.length === 0
+        ? `EXECUTE ${name}`
+        : `EXECUTE ${name}(${values.map((v) => literal(v)).join(', ')})`,
+    );
+    return EMPTY;
+  }
+
+  private nameOf(text: string): string {
+    let name = names.get(text);
+    if (name === undefined) names.set(text, (name = String(names.size + 1)));
+    return name;
+  }
+}
