@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { BaselineResult, BaselineRun } from '../load/baselineChild';
-import type { InboundRun, InboundRunResult } from '../load/inboundChild';
+import { inboundPhases } from '../load/inboundPhases';
 import type { LoadResult } from '../load/httpLoad';
 import type { Population } from '../load/mix';
 import { benchScript, startChild } from '../lib/child';
@@ -52,38 +52,13 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
         postgres: postgresCpu,
         load: () => processCpuMs(load.process.pid ?? 0),
       });
-    let mergeFrom = 0;
-    let missed = 0;
-    const phase = async (
-      stream: string,
-      mode: 'max' | 'rate',
-      durationS: number,
-      rate: number | null,
-    ): Promise<LoadResult> => {
-      const run: InboundRun = {
-        type: 'run',
-        url: parley.url,
-        path: endpoint,
-        mode,
-        rate,
-        connections: options.connections,
-        durationS,
-        population,
-        seed: stream.charCodeAt(0),
-        stream,
-        mergeFrom,
-        mergeTo: population.mergePairs,
-      };
-      load.send(run);
-      const {
-        load: result,
-        mergesUsed,
-        mergesMissed,
-      } = await load.next<InboundRunResult>('result');
-      mergeFrom += mergesUsed;
-      missed += mergesMissed;
-      return result;
-    };
+    const phases = inboundPhases(load, () => ({
+      url: parley.url,
+      path: endpoint,
+      connections: options.connections,
+      population,
+    }));
+    const phase = phases.run;
 
     bench.log(`warm-up: ${options.warmupS} s at full load`);
     await phase('warm', 'max', options.warmupS, null);
@@ -145,7 +120,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       half: { ...half, cpuMsPerMessage: perUnit(halfCpuMs, half.ok) },
       baseline: { ...baseline, cpuMsPerInsert: perUnit(baselineCpuMs, baseline.transactions) },
       ratio: round(full.throughput / baseline.perSecond, 3),
-      merges: { used: mergeFrom, missed },
+      merges: phases.merges(),
       lag,
       lagAtHalfLoad,
       statements,

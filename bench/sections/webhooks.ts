@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { InboundRun, InboundRunResult } from '../load/inboundChild';
+import { inboundPhases } from '../load/inboundPhases';
 import type { LoadResult } from '../load/httpLoad';
 import type { Population } from '../load/mix';
 import type { ReceiverReport } from '../load/webhookReceiver';
@@ -93,32 +93,12 @@ export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection>
     if (subscribed.status !== 201)
       throw new Error(`webhook: ${subscribed.status} ${JSON.stringify(subscribed.body)}`);
 
-    let mergeFrom = 0;
-    const post = async (
-      stream: string,
-      mode: 'max' | 'rate',
-      durationS: number,
-      rate: number | null,
-    ) => {
-      const run: InboundRun = {
-        type: 'run',
-        url: (parley as ParleyProcess).url,
-        path: channel.endpoint,
-        mode,
-        rate,
-        connections: options.connections,
-        durationS,
-        population,
-        seed: stream.charCodeAt(0),
-        stream,
-        mergeFrom,
-        mergeTo: population.mergePairs,
-      };
-      load.send(run);
-      const result = await load.next<InboundRunResult>('result');
-      mergeFrom += result.mergesUsed;
-      return result.load;
-    };
+    const post = inboundPhases(load, () => ({
+      url: (parley as ParleyProcess).url,
+      path: channel.endpoint,
+      connections: options.connections,
+      population,
+    })).run;
 
     bench.log(`webhooks: a burst of ${options.durationS / 2} s of messages, delivery worker off`);
     await post('burst', 'max', Math.max(1, Math.round(options.durationS / 2)), null);

@@ -58,8 +58,11 @@ export const spawnRunners = (env: Record<string, string>): ChildRunners => {
     for (;;) {
       const found = lines.find(match);
       if (found !== undefined) return found;
-      if (Date.now() > deadline)
+      if (Date.now() > deadline) {
+        // a failed test must not leave its runner process behind
+        child.kill('SIGKILL');
         throw new Error(`no matching line within ${timeoutMs} ms; output:\n${output}`);
+      }
       await new Promise<void>((resolve) => {
         waiters.push(resolve);
         setTimeout(resolve, 100);

@@ -108,14 +108,36 @@ class Session {
     return this.run(streams.contact(contactId), contactDecider, command, options);
   }
 
+  /** Creates the contact the plan describes; the request reports contact_created if this succeeds. */
+  async create(
+    contactId: string,
+    plan: ContactPlan,
+    data: ContactData[],
+    options: HandleOptions<Contact> = {},
+  ) {
+    const created = await this.contact(
+      contactId,
+      {
+        type: 'CreateContact',
+        data: {
+          contactId,
+          channelId: plan.channelId,
+          name: plan.info.kind === 'object' ? plan.info.name : '',
+          description: plan.info.kind === 'object' ? (plan.info.description ?? null) : null,
+          data,
+          now: this.now,
+        },
+      },
+      options,
+    );
+    if (!isLeft(created)) this.created.add(contactId);
+    return created;
+  }
+
   resolve(contactId: string): Promise<Resolved> {
     return resolveContact(this.store, contactId, this.deps.cache);
   }
 }
-
-const nameOf = (plan: ContactPlan): string => (plan.info.kind === 'object' ? plan.info.name : '');
-const descriptionOf = (plan: ContactPlan): string | null =>
-  plan.info.kind === 'object' ? (plan.info.description ?? null) : null;
 
 /** No contact owns any incoming data: claim every key for a new contact, then create it. */
 const createContact = async (session: Session, plan: ContactPlan): Promise<Outcome> => {
@@ -130,23 +152,8 @@ const createContact = async (session: Session, plan: ContactPlan): Promise<Outco
     if (isLeft(await session.register(item.id, contactId, plan.channelId, item.service, true)))
       return CONTENDED;
   }
-  const created = await session.contact(
-    contactId,
-    {
-      type: 'CreateContact',
-      data: {
-        contactId,
-        channelId: plan.channelId,
-        name: nameOf(plan),
-        description: descriptionOf(plan),
-        data,
-        now: session.now,
-      },
-    },
-    { expectNew: true },
-  );
+  const created = await session.create(contactId, plan, data, { expectNew: true });
   if (isLeft(created)) return CONTENDED;
-  session.created.add(contactId);
   return {
     kind: 'done',
     settlement: { contactId, created: true, contact: created.right.state as LiveContact },
@@ -164,18 +171,7 @@ const completePending = async (
     .map((item) => toContactData(item.holder?.dataId as string, item.input, item.key));
   for (const item of data)
     await session.register(item.id, contactId, plan.channelId, item.service, false);
-  const created = await session.contact(contactId, {
-    type: 'CreateContact',
-    data: {
-      contactId,
-      channelId: plan.channelId,
-      name: nameOf(plan),
-      description: descriptionOf(plan),
-      data,
-      now: session.now,
-    },
-  });
-  if (!isLeft(created)) session.created.add(contactId);
+  const created = await session.create(contactId, plan, data);
   return !isLeft(created) || created.left.code === 'E_ALREADY_EXISTS';
 };
 
