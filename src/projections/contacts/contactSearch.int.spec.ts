@@ -53,4 +53,20 @@ describe('contact search, thresholds in cascade', () => {
       });
     }
   });
+
+  it('matches digits as digits only for a query that is part of a phone number', async () => {
+    const { w, pool } = world;
+    const channelId = await createChannel(w, 'Shop');
+    const phoneOnly = await createContact(w, channelId, 'Phone Only', [
+      phoneItem(w, '+7 999 123-45-67'),
+    ]);
+    await world.caughtUp();
+    const ids = async (q: string) =>
+      (await searchContacts(pool, q, { limit: 50, offset: 0 })).items.map((c) => c.contactId);
+    expect(await ids('123 45 67')).toContain(phoneOnly);
+    expect(await ids('(999) 123-4567')).toContain(phoneOnly);
+    // letters around the digits make it an id or an address, not a phone number
+    expect(await ids('order-1234567')).not.toContain(phoneOnly);
+    expect(await ids('user1234567@')).not.toContain(phoneOnly);
+  });
 });

@@ -16,13 +16,16 @@ const THRESHOLD = 0.4;
  * a common first name or a marketplace's id prefix matches tens of thousands of contacts at
  * 0.4, which costs PostgreSQL a recheck of each (docs/performance.md).
  */
-export const CASCADE: readonly number[] = [0.9, 0.75, 0.6, THRESHOLD];
+export const CASCADE: readonly number[] = [0.9, 0.75, 0.6, 0.5, THRESHOLD];
 
 type Row = ContactRow & { score: number };
 
 const SEARCH = `
   WITH q AS MATERIALIZED (
-    SELECT lower($1::text) AS text, regexp_replace($1::text, '\\D', '', 'g') AS digits
+    SELECT lower($1::text) AS text, regexp_replace($1::text, '\\D', '', 'g') AS digits,
+           -- digits are compared as digits only when the query is a phone number's part:
+           -- "user4567@" or "shop-user-4567" would otherwise rank every phone with 4567 first
+           $1::text ~ '^[0-9[:space:]+().-]+$' AS phone
   ),
   hits AS MATERIALIZED (
     SELECT c.contact_id, word_similarity(q.text, c.search_text) AS score
@@ -37,7 +40,7 @@ const SEARCH = `
            CASE WHEN strpos(d.value_digits, q.digits) > 0 THEN 1
                 ELSE word_similarity(q.digits, d.value_digits) END
     FROM read_model.contact_data d, q
-    WHERE length(q.digits) >= 3
+    WHERE q.phone AND length(q.digits) >= 3
       AND (d.value_digits LIKE '%' || q.digits || '%' OR q.digits <% d.value_digits)
   ),
   -- OFFSET 0 keeps these lookups by primary key: the planner cannot estimate how few hits the
@@ -76,9 +79,9 @@ const searchAt = async (
 
 /**
  * Fuzzy search over names, descriptions and contact values of live contacts, best first.
- * Text matches by trigram word similarity ("vasia pupkn" finds "Vasya Pupkin"); digits match
- * digits whatever the punctuation ("987 654 32" finds +7 987 654-32-10). A hit on a merged
- * contact's data counts for its survivor.
+ * Text matches by trigram word similarity ("vasia pupkn" finds "Vasya Pupkin"); a query of
+ * digits and phone punctuation matches digits whatever the punctuation ("987 654 32" finds
+ * +7 987 654-32-10). A hit on a merged contact's data counts for its survivor.
  */
 export const searchContacts = async (
   pool: Pool,
