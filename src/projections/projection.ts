@@ -34,10 +34,11 @@ export type Projection = Readonly<{
   /** creates the tables, and the indexes its handlers need, in the schema first on search_path */
   createTables(db: ClientBase): Promise<void>;
   /**
-   * Indexes only queries use (trigram and list orders), created after the tables. A rebuild
-   * builds them once its replay is done: in bulk, several times cheaper than entry by entry.
+   * Indexes only queries use (trigram and list orders), one statement each, created after the
+   * tables. A rebuild builds them once its replay is done: in bulk, several times cheaper than
+   * entry by entry.
    */
-  queryIndexes?: string;
+  queryIndexes?: readonly string[];
   handlers: Handlers;
   /**
    * Its handlers never read a write's result (only SELECTs): their writes may then be sent
@@ -74,7 +75,7 @@ const preparing = (db: ClientBase): ClientBase =>
 
 /** Creates the query indexes (once the rows are in, for a rebuild). */
 export const createQueryIndexes = async (db: ClientBase, projection: Projection): Promise<void> => {
-  if (projection.queryIndexes !== undefined) await db.query(projection.queryIndexes);
+  for (const statement of projection.queryIndexes ?? []) await db.query(statement);
 };
 
 /** The event types a projection handles: it reads only these from the log (filtered by the store). */

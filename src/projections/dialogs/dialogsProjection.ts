@@ -56,17 +56,16 @@ const DDL = `
  * Indexes of lists and analytics: a rebuild builds them after its replay. The handlers need
  * only the keys and dialogs_contact_updated (a merge moves a contact's dialogs).
  */
-const QUERY_INDEXES = `
-  CREATE INDEX dialogs_reference ON dialogs (channel_id, reference) WHERE reference IS NOT NULL;
-  CREATE INDEX dialogs_updated ON dialogs (updated_at DESC, dialog_id DESC);
-  CREATE INDEX dialogs_channel_updated ON dialogs (channel_id, updated_at DESC, dialog_id DESC);
-  CREATE INDEX dialogs_status_updated ON dialogs (status, updated_at DESC, dialog_id DESC);
-  CREATE INDEX dialogs_assignee_updated ON dialogs (assignee_id, updated_at DESC, dialog_id DESC)
-    WHERE assignee_id IS NOT NULL;
-  CREATE INDEX dialogs_opened ON dialogs (opened_at);
-  CREATE INDEX messages_dialog_order ON messages (dialog_id, created_at, revision);
-  CREATE INDEX messages_received ON messages (received_at);
-`;
+const QUERY_INDEXES: readonly string[] = [
+  `CREATE INDEX dialogs_reference ON dialogs (channel_id, reference) WHERE reference IS NOT NULL`,
+  `CREATE INDEX dialogs_updated ON dialogs (updated_at DESC, dialog_id DESC)`,
+  `CREATE INDEX dialogs_channel_updated ON dialogs (channel_id, updated_at DESC, dialog_id DESC)`,
+  `CREATE INDEX dialogs_status_updated ON dialogs (status, updated_at DESC, dialog_id DESC)`,
+  `CREATE INDEX dialogs_assignee_updated ON dialogs (assignee_id, updated_at DESC, dialog_id DESC) WHERE assignee_id IS NOT NULL`,
+  `CREATE INDEX dialogs_opened ON dialogs (opened_at)`,
+  `CREATE INDEX messages_dialog_order ON messages (dialog_id, created_at, revision)`,
+  `CREATE INDEX messages_received ON messages (received_at)`,
+];
 
 /** The contact a (possibly merged) contact id stands for now. */
 const survivorOf = async (db: ClientBase, contactId: string): Promise<string> => {
