@@ -155,16 +155,15 @@ export const planContact = async (
   const unique = pendingItems.filter(
     (item, i) => pendingItems.findIndex((other) => other.key === item.key) === i,
   );
-  const items: PlannedItem[] = [];
-  for (const item of unique) {
-    const holder = await keyHolder(store, item.key, cache);
-    if (holder === null) {
-      items.push({ ...item, holder: null });
-      continue;
-    }
-    const resolved = await resolveContact(store, holder.contactId, cache);
-    addOwner(resolved);
-    items.push({ ...item, holder: { ...holder, resolved } });
-  }
+  // the keys' holders are read at once, and taken in the items' order
+  const items: PlannedItem[] = await Promise.all(
+    unique.map(async (item): Promise<PlannedItem> => {
+      const holder = await keyHolder(store, item.key, cache);
+      if (holder === null) return { ...item, holder: null };
+      const resolved = await resolveContact(store, holder.contactId, cache);
+      return { ...item, holder: { ...holder, resolved } };
+    }),
+  );
+  for (const item of items) if (item.holder !== null) addOwner(item.holder.resolved);
   return right({ info, channelId, owners, items });
 };

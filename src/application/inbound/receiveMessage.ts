@@ -102,15 +102,12 @@ export const receiveMessage = async (
     contactsId: request.contactsId,
   });
   if (isLeft(info)) return info;
-  const plan = await planContact(
-    deps.store,
-    info.right,
-    channel.channelId,
-    deps.defaultPhoneRegion,
-    deps.cache,
-  );
+  // two independent sets of reads, at once: a request waits for the slower, not for both
+  const [plan, target] = await Promise.all([
+    planContact(deps.store, info.right, channel.channelId, deps.defaultPhoneRegion, deps.cache),
+    locateDialog(deps.store, channel.channelId, request, deps.cache),
+  ]);
   if (isLeft(plan)) return plan;
-  const target = await locateDialog(deps.store, channel.channelId, request, deps.cache);
   if (isLeft(target)) return target;
 
   const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey);
