@@ -104,4 +104,37 @@ describe('statement batches: prepared once, executed together', () => {
     expect(await items('one')).toEqual([1, 3]);
     expect(await items('two')).toEqual([2]);
   });
+
+  it('sends a long batch in parts, in order', async () => {
+    const big = 'x'.repeat(300_000);
+    const sent: string[] = [];
+    await inTransaction(db.pool, async (client) => {
+      // watch what reaches the connection
+      const watched = new Proxy(client, {
+        get: (target, property, receiver) =>
+          property === 'query'
+            ? (text: unknown, ...rest: unknown[]) => {
+                if (typeof text === 'string' && text.startsWith('EXECUTE')) sent.push(text);
+                return (target.query as (...args: unknown[]) => unknown).call(
+                  target,
+                  text,
+                  ...rest,
+                );
+              }
+            : (Reflect.get(target, property, receiver) as unknown),
+      });
+      const batch = new StatementBatch(watched);
+      for (let i = 0; i < 8; i++)
+        await batch.client().query('INSERT INTO kinds (id, t) VALUES ($1, $2)', [`big-${i}`, big]);
+      await batch.flush();
+    });
+    expect(sent.length).toBeGreaterThan(1);
+    expect(Math.max(...sent.map((s) => s.length))).toBeLessThan(1_400_000);
+    const rows = await db.pool.query<{ id: string; n: number }>(
+      `SELECT id, length(t) AS n FROM kinds WHERE id LIKE 'big-%' ORDER BY id`,
+    );
+    expect(rows.rows).toEqual(
+      Array.from({ length: 8 }, (_, i) => ({ id: `big-${i}`, n: 300_000 })),
+    );
+  });
 });

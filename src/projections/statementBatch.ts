@@ -25,6 +25,9 @@ const preparedOn = new WeakMap<ClientBase, Set<string>>();
 
 const EMPTY: QueryResult = { command: '', rowCount: null, oid: 0, fields: [], rows: [] };
 
+/** a script is sent once it holds this many characters: 500 messages of 1 MB must not make one */
+const MAX_SCRIPT = 1_000_000;
+
 /**
  * Sends a projection's writes to PostgreSQL together: each is prepared once per connection
  * (SQL PREPARE), then every write of a batch goes as one `EXECUTE …; EXECUTE …` message, one
@@ -38,6 +41,7 @@ const EMPTY: QueryResult = { command: '', rowCount: null, oid: 0, fields: [], ro
  */
 export class StatementBatch {
   private queued: string[] = [];
+  private queuedLength = 0;
 
   constructor(private readonly db: ClientBase) {}
 
@@ -54,6 +58,7 @@ export class StatementBatch {
     if (this.queued.length === 0) return;
     const script = this.queued.join(';\n');
     this.queued = [];
+    this.queuedLength = 0;
     await this.db.query(script);
   }
 
@@ -70,11 +75,13 @@ export class StatementBatch {
       await this.db.query(`PREPARE ${name} AS ${text}`);
       prepared.add(name);
     }
-    this.queued.push(
+    const statement =
       values.length === 0
         ? `EXECUTE ${name}`
-        : `EXECUTE ${name}(${values.map((v) => literal(v)).join(', ')})`,
-    );
+        : `EXECUTE ${name}(${values.map((v) => literal(v)).join(', ')})`;
+    this.queued.push(statement);
+    this.queuedLength += statement.length;
+    if (this.queuedLength >= MAX_SCRIPT) await this.flush();
     return EMPTY;
   }
 
