@@ -1,6 +1,6 @@
 import type { EventStore } from '../../src/application/ports/eventStore';
 import { streams } from '../../src/application/streams';
-import { faultyStore } from '../support/faultyStore';
+import { aroundAppends, faultyStore } from '../support/faultyStore';
 import {
   createChannel,
   eventCount,
@@ -9,7 +9,7 @@ import {
   postMessage,
   type TestChannel,
 } from '../support/inbound';
-import { startTestParley, useTestParley, type TestParley } from '../support/parley';
+import { useSecondParley, useTestParley } from '../support/parley';
 
 const custom = (value: string) => ({
   contact_object: { name: 'Vasya', contacts: [{ type: 'id', value, service: 'custom' }] },
@@ -19,16 +19,11 @@ const custom = (value: string) => ({
 describe('write-side invariants', () => {
   describe('concurrency, across two Parley processes sharing one database', () => {
     const first = useTestParley({ RATE_LIMIT_PER_SECOND: '0' });
-    let second: TestParley & { stop(): Promise<void> };
+    const second = useSecondParley(first, { RATE_LIMIT_PER_SECOND: '0' });
     let channel: TestChannel;
     beforeAll(async () => {
-      second = await startTestParley({
-        RATE_LIMIT_PER_SECOND: '0',
-        DATABASE_URL: first.deps.config.databaseUrl as string,
-      });
       channel = await createChannel(first);
     });
-    afterAll(async () => second?.stop());
 
     const fifty = <T>(make: (i: number) => Promise<T>) =>
       Promise.all(Array.from({ length: 50 }, (_, i) => make(i)));
@@ -72,33 +67,21 @@ describe('write-side invariants', () => {
     /** parks the next append to a contact stream (not a claim) until released */
     let armed: { parked: () => void; released: Promise<void> } | null = null;
     const gate = (store: EventStore): EventStore =>
-      new Proxy(store, {
-        get(target, property, receiver) {
-          if (property !== 'appendToStream')
-            return Reflect.get(target, property, receiver) as unknown;
-          return async (...args: Parameters<EventStore['appendToStream']>) => {
-            const waiting = armed;
-            if (waiting !== null && /^contact-(?!key-|data-)/.test(args[0])) {
-              armed = null;
-              waiting.parked();
-              await waiting.released;
-            }
-            return target.appendToStream(...args);
-          };
-        },
+      aroundAppends(store, async (append, streamId) => {
+        const waiting = armed;
+        if (waiting !== null && /^contact-(?!key-|data-)/.test(streamId)) {
+          armed = null;
+          waiting.parked();
+          await waiting.released;
+        }
+        return append();
       });
     const parley = useTestParley({ RATE_LIMIT_PER_SECOND: '0' }, { wrapStore: gate });
-    // in one process the stream lock would queue the second request behind the first
-    let other: TestParley & { stop(): Promise<void> };
+    const other = useSecondParley(parley, { RATE_LIMIT_PER_SECOND: '0' });
     let channel: TestChannel;
     beforeAll(async () => {
-      other = await startTestParley({
-        RATE_LIMIT_PER_SECOND: '0',
-        DATABASE_URL: parley.deps.config.databaseUrl as string,
-      });
       channel = await createChannel(parley);
     });
-    afterAll(async () => other?.stop());
 
     it('reports contact_created once: from the request that appended ContactCreated', async () => {
       let release!: () => void;

@@ -56,3 +56,22 @@ export const useTestParley = (
   afterAll(async () => handle.stop?.());
   return handle;
 };
+
+/**
+ * A second Parley process on the database of `first` (started by useTestParley), for races
+ * across processes: within one process the stream locks would queue them instead.
+ */
+export const useSecondParley = (
+  first: TestParley,
+  env: Record<string, string> = {},
+): TestParley => {
+  const handle = {} as TestParley & { stop?: () => Promise<void> };
+  beforeAll(async () =>
+    Object.assign(
+      handle,
+      await startTestParley({ ...env, DATABASE_URL: first.deps.config.databaseUrl as string }),
+    ),
+  );
+  afterAll(async () => handle.stop?.());
+  return handle;
+};
