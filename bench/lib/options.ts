@@ -33,6 +33,18 @@ const positive = (name: string, value: string | undefined): number => {
   return n;
 };
 
+/** the options that take a positive integer, and the field each sets */
+const COUNTS: Readonly<Record<string, keyof Omit<BenchOptions, 'profileDir' | 'statements'>>> = {
+  '--duration': 'durationS',
+  '--warmup': 'warmupS',
+  '--connections': 'connections',
+  '--pool': 'poolSize',
+  '--customers': 'customers',
+  '--merge-pairs': 'mergePairs',
+  '--log-events': 'logEvents',
+  '--search-contacts': 'searchContacts',
+};
+
 export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli => {
   const chosen: SectionName[] = [];
   const o = {
@@ -51,33 +63,14 @@ export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli =
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string | undefined => argv[++i];
+    const count = COUNTS[arg];
+    if (count !== undefined) {
+      o[count] = positive(arg, value());
+      continue;
+    }
     switch (arg) {
       case 'all':
         chosen.push(...SECTIONS);
-        break;
-      case '--duration':
-        o.durationS = positive(arg, value());
-        break;
-      case '--warmup':
-        o.warmupS = positive(arg, value());
-        break;
-      case '--connections':
-        o.connections = positive(arg, value());
-        break;
-      case '--pool':
-        o.poolSize = positive(arg, value());
-        break;
-      case '--customers':
-        o.customers = positive(arg, value());
-        break;
-      case '--merge-pairs':
-        o.mergePairs = positive(arg, value());
-        break;
-      case '--log-events':
-        o.logEvents = positive(arg, value());
-        break;
-      case '--search-contacts':
-        o.searchContacts = positive(arg, value());
         break;
       case '--profile':
         o.profileDir = value() ?? null;

@@ -1,4 +1,5 @@
 import type { AllSubscription, SubscriptionItem } from '../../application/ports/eventStore';
+import { wakeableDelay } from './wakeableDelay';
 
 export type BatchOptions = Readonly<{
   /** most events in one batch (one transaction) */
@@ -64,15 +65,8 @@ export class Batches {
 
   /** Waits up to `ms` for the read in progress; false when it is not done by then. */
   private async settle(ms: number): Promise<boolean> {
-    if (this.slot?.read.done !== true && !this.stopped) {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        timer = setTimeout(resolve, ms);
-      });
-      clearTimeout(timer);
-      this.wake = () => undefined;
-    }
+    if (this.slot?.read.done !== true && !this.stopped)
+      await wakeableDelay(ms, (wake) => (this.wake = wake));
     return this.slot?.read.done === true && !this.stopped;
   }
 

@@ -15,6 +15,7 @@ import { Batches, type BatchOptions } from './batches';
 import { keyOf, LOCKS } from './lockKeys';
 import { LockSession } from './lockSession';
 import { prepareTables } from './prepareTables';
+import { wakeableDelay } from './wakeableDelay';
 
 export type CommittingBatch = Readonly<{
   projection: string;
@@ -248,12 +249,6 @@ export class ProjectionRunner {
   /** Not a race with `stopped`: each race would leave a reaction on it for good (see Batches). */
   private async pause(ms: number): Promise<void> {
     if (this.stopping) return;
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      this.endPause = resolve;
-      timer = setTimeout(resolve, ms);
-    });
-    clearTimeout(timer);
-    this.endPause = () => undefined;
+    await wakeableDelay(ms, (wake) => (this.endPause = wake));
   }
 }
