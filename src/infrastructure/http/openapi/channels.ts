@@ -1,9 +1,15 @@
-import { bearer, errors, idParam, json, positionHeader, ref } from './schema';
+import {
+  adminOnly,
+  badRequest,
+  bearer,
+  errors,
+  idParam,
+  json,
+  jsonBody,
+  positionHeader,
+  ref,
+} from './schema';
 
-const auth = {
-  ...errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token'),
-  ...errors(403, ['E_FORBIDDEN'], 'not the admin token'),
-};
 const notFound = errors(404, ['E_CHANNEL_NOT_FOUND'], 'no such channel');
 const channelId = idParam('id', 'channel id');
 
@@ -13,26 +19,19 @@ export const channelPaths = {
       tags: ['channels'],
       summary: 'Create a channel (admin): its endpoint and a first token, shown once',
       security: bearer,
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['name'],
-              properties: { name: { type: 'string', maxLength: 200 } },
-            },
-          },
-        },
-      },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string', maxLength: 200 } },
+      }),
       responses: {
         '201': json(
           { allOf: [ref('Channel'), { properties: { token: ref('IssuedToken') } }] },
           'created',
           positionHeader,
         ),
-        ...errors(400, ['E_VALIDATION', 'E_MALFORMED_JSON'], 'bad request'),
-        ...auth,
+        ...badRequest,
+        ...adminOnly,
       },
     },
   },
@@ -42,30 +41,23 @@ export const channelPaths = {
       tags: ['channels'],
       summary: 'A channel, read from its event stream (never stale)',
       security: bearer,
-      responses: { '200': json(ref('Channel'), 'the channel'), ...auth, ...notFound },
+      responses: { '200': json(ref('Channel'), 'the channel'), ...adminOnly, ...notFound },
     },
     patch: {
       tags: ['channels'],
       summary: 'Rename, enable or disable (admin)',
       security: bearer,
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              properties: {
-                name: { type: 'string', maxLength: 200 },
-                enabled: { type: 'boolean' },
-              },
-            },
-          },
+      requestBody: jsonBody({
+        type: 'object',
+        properties: {
+          name: { type: 'string', maxLength: 200 },
+          enabled: { type: 'boolean' },
         },
-      },
+      }),
       responses: {
         '200': json(ref('Channel'), 'the channel after the change', positionHeader),
-        ...errors(400, ['E_VALIDATION', 'E_MALFORMED_JSON'], 'bad request'),
-        ...auth,
+        ...badRequest,
+        ...adminOnly,
         ...errors(
           403,
           ['E_FORBIDDEN', 'E_CHANNEL_DELETED'],
@@ -80,7 +72,7 @@ export const channelPaths = {
       security: bearer,
       responses: {
         '200': json(ref('Channel'), 'the deleted channel', positionHeader),
-        ...auth,
+        ...adminOnly,
         ...errors(
           403,
           ['E_FORBIDDEN', 'E_CHANNEL_DELETED'],
@@ -98,7 +90,7 @@ export const channelPaths = {
       security: bearer,
       responses: {
         '201': json(ref('IssuedToken'), 'the token, shown once', positionHeader),
-        ...auth,
+        ...adminOnly,
         ...notFound,
       },
     },
@@ -111,7 +103,7 @@ export const channelPaths = {
       security: bearer,
       responses: {
         '204': { description: 'revoked', headers: positionHeader },
-        ...auth,
+        ...adminOnly,
         ...errors(
           404,
           ['E_CHANNEL_NOT_FOUND', 'E_TOKEN_NOT_FOUND'],

@@ -1,4 +1,4 @@
-import type { Schema } from './schema';
+import { ref, type Schema } from './schema';
 
 export const components: {
   schemas: Record<string, Schema>;
@@ -210,15 +210,17 @@ export const components: {
         endpoint_url: { type: 'string', format: 'uri' },
         tokens: {
           type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              prefix: { type: 'string' },
-              issued_at: { type: 'string', format: 'date-time' },
-            },
-          },
+          items: ref('TokenSummary'),
         },
+      },
+    },
+    TokenSummary: {
+      type: 'object',
+      description: "a live token's id and prefix, never the token",
+      properties: {
+        id: { type: 'string' },
+        prefix: { type: 'string' },
+        issued_at: { type: 'string', format: 'date-time' },
       },
     },
     IssuedToken: {

@@ -1,4 +1,4 @@
-import { errors, json, positionHeader, ref, retryAfter } from './schema';
+import { errors, json, positionHeader, ref, retryAfter, jsonBody } from './schema';
 
 export const inboundPaths = {
   '/api/custom-channel/message/{channelId}': {
@@ -26,10 +26,7 @@ export const inboundPaths = {
             'same key and body: the first answer again, nothing appended; another body: 409',
         },
       ],
-      requestBody: {
-        required: true,
-        content: { 'application/json': { schema: ref('InboundMessage') } },
-      },
+      requestBody: jsonBody(ref('InboundMessage')),
       responses: {
         '200': json(ref('InboundResult'), 'accepted: every event is durably appended', {
           ...positionHeader,

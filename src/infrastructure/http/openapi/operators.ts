@@ -1,11 +1,17 @@
-import { bearer, errors, idParam, json, positionHeader, ref, type Schema } from './schema';
+import {
+  adminOnly,
+  badRequest,
+  bearer,
+  errors,
+  idParam,
+  json,
+  jsonBody,
+  positionHeader,
+  ref,
+  type Schema,
+  unauthorized,
+} from './schema';
 
-const unauthorized = errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token');
-const adminOnly = {
-  ...unauthorized,
-  ...errors(403, ['E_FORBIDDEN'], 'not the admin token'),
-};
-const badRequest = errors(400, ['E_VALIDATION', 'E_MALFORMED_JSON'], 'bad request');
 const operatorId = idParam('id', 'operator id');
 const dialogId = idParam('id', 'dialog id');
 const dialogNotFound = errors(404, ['E_DIALOG_NOT_FOUND'], 'no such dialog');
@@ -21,14 +27,7 @@ export const operatorSchemas: Record<string, Schema> = {
       tokens: {
         type: 'array',
         description: 'live tokens: their ids and prefixes, never the tokens',
-        items: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            prefix: { type: 'string' },
-            issued_at: { type: 'string', format: 'date-time' },
-          },
-        },
+        items: ref('TokenSummary'),
       },
     },
   },
@@ -85,18 +84,11 @@ export const operatorPaths = {
       tags: ['operators'],
       summary: 'Create an operator (admin), with a first token shown once',
       security: bearer,
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['name'],
-              properties: { name: { type: 'string', maxLength: 200 } },
-            },
-          },
-        },
-      },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string', maxLength: 200 } },
+      }),
       responses: {
         '201': json(
           { allOf: [ref('Operator'), { properties: { token: ref('OperatorToken') } }] },
@@ -194,7 +186,7 @@ export const operatorPaths = {
           schema: { type: 'string', maxLength: 255 },
         },
       ],
-      requestBody: { required: true, content: { 'application/json': { schema: ref('Reply') } } },
+      requestBody: jsonBody(ref('Reply')),
       responses: {
         '201': json(
           {
@@ -225,18 +217,11 @@ export const operatorPaths = {
       tags: ['dialogs'],
       summary: 'Assign to an operator, or unassign with null (admin or operator)',
       security: bearer,
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['operator_id'],
-              properties: { operator_id: { type: ['string', 'null'] } },
-            },
-          },
-        },
-      },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['operator_id'],
+        properties: { operator_id: { type: ['string', 'null'] } },
+      }),
       responses: {
         '200': json(
           {

@@ -9,6 +9,12 @@ export const json = (schema: Schema, description: string, headers?: Schema) => (
   content: { 'application/json': { schema } },
 });
 
+/** A required JSON request body. */
+export const jsonBody = (schema: Schema) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
 /** An error answer listing the codes this operation may give with this status. */
 export const errors = (status: number, codes: readonly string[], description: string) => ({
   [String(status)]: json(
@@ -38,3 +44,11 @@ export const retryAfter = {
 };
 
 export const bearer = [{ bearer: [] }];
+
+/** The error answers every staff endpoint shares. */
+export const unauthorized = errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token');
+export const adminOnly = {
+  ...unauthorized,
+  ...errors(403, ['E_FORBIDDEN'], 'not the admin token'),
+};
+export const badRequest = errors(400, ['E_VALIDATION', 'E_MALFORMED_JSON'], 'bad request');

@@ -1,10 +1,6 @@
-import { bearer, errors, idParam, json, positionHeader, ref } from './schema';
+import { adminOnly, bearer, errors, idParam, json, jsonBody, positionHeader, ref } from './schema';
 import { eventTypes } from './webhookSchemas';
 
-const adminOnly = {
-  ...errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token'),
-  ...errors(403, ['E_FORBIDDEN'], 'not the admin token'),
-};
 const notFound = errors(404, ['E_WEBHOOK_NOT_FOUND'], 'no such webhook');
 const webhookId = idParam('id', 'webhook id');
 const deliveryId = {
@@ -40,22 +36,15 @@ export const webhookPaths = {
       tags: ['webhooks'],
       summary: 'Subscribe (admin): the signing secret is shown once',
       security: bearer,
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['url', 'events'],
-              properties: {
-                url: { type: 'string', format: 'uri' },
-                events: eventTypes,
-                channel_id: nullableString,
-              },
-            },
-          },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['url', 'events'],
+        properties: {
+          url: { type: 'string', format: 'uri' },
+          events: eventTypes,
+          channel_id: nullableString,
         },
-      },
+      }),
       responses: {
         '201': json(
           { allOf: [ref('Webhook'), ref('WebhookSecret')] },
@@ -105,22 +94,15 @@ export const webhookPaths = {
       tags: ['webhooks'],
       summary: 'Change URL, events, channel filter; enable or disable (admin)',
       security: bearer,
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              properties: {
-                url: { type: 'string', format: 'uri' },
-                events: eventTypes,
-                channel_id: { ...nullableString, description: 'null removes the filter' },
-                enabled: { type: 'boolean' },
-              },
-            },
-          },
+      requestBody: jsonBody({
+        type: 'object',
+        properties: {
+          url: { type: 'string', format: 'uri' },
+          events: eventTypes,
+          channel_id: { ...nullableString, description: 'null removes the filter' },
+          enabled: { type: 'boolean' },
         },
-      },
+      }),
       responses: {
         '200': json(ref('Webhook'), 'after the change', positionHeader),
         ...badUrl,
