@@ -1,5 +1,6 @@
 import { map, type Either } from 'fp-ts/Either';
 import type { DomainError } from '../../domain/errors';
+import type { OperatorCommand } from '../../domain/operator/commands';
 import { operatorDecider } from '../../domain/operator/decide';
 import type { OperatorEvent } from '../../domain/operator/events';
 import type { Operator } from '../../domain/operator/state';
@@ -16,22 +17,20 @@ export type IssuedToken = Readonly<{
   handled: Handled<OperatorEvent, Operator>;
 }>;
 
-export const createOperator = async (
+/** Records a command that carries a new token; answers the token, shown this once. */
+const withNewToken = async (
   deps: AggregateDeps,
-  input: Readonly<{ name: string }>,
+  operatorId: string,
+  command: (token: ReturnType<typeof newOperatorToken>['spec']) => OperatorCommand,
   context: CommandContext,
 ): Promise<Either<DomainError, IssuedToken>> => {
-  const operatorId = deps.ids.objectId();
   const tokenId = deps.ids.objectId();
   const { token, spec } = newOperatorToken(operatorId, tokenId);
   const result = await handleCommand(
     deps,
     streams.operator(operatorId),
     operatorDecider,
-    {
-      type: 'CreateOperator',
-      data: { operatorId, name: input.name, token: spec, now: context.now.toISOString() },
-    },
+    command(spec),
     context,
   );
   return map((handled: Handled<OperatorEvent, Operator>) => ({
@@ -42,27 +41,34 @@ export const createOperator = async (
   }))(result);
 };
 
-export const issueOperatorToken = async (
+export const createOperator = (
+  deps: AggregateDeps,
+  input: Readonly<{ name: string }>,
+  context: CommandContext,
+): Promise<Either<DomainError, IssuedToken>> => {
+  const operatorId = deps.ids.objectId();
+  return withNewToken(
+    deps,
+    operatorId,
+    (token) => ({
+      type: 'CreateOperator',
+      data: { operatorId, name: input.name, token, now: context.now.toISOString() },
+    }),
+    context,
+  );
+};
+
+export const issueOperatorToken = (
   deps: AggregateDeps,
   operatorId: string,
   context: CommandContext,
-): Promise<Either<DomainError, IssuedToken>> => {
-  const tokenId = deps.ids.objectId();
-  const { token, spec } = newOperatorToken(operatorId, tokenId);
-  const result = await handleCommand(
+): Promise<Either<DomainError, IssuedToken>> =>
+  withNewToken(
     deps,
-    streams.operator(operatorId),
-    operatorDecider,
-    { type: 'IssueOperatorToken', data: { token: spec, now: context.now.toISOString() } },
+    operatorId,
+    (token) => ({ type: 'IssueOperatorToken', data: { token, now: context.now.toISOString() } }),
     context,
   );
-  return map((handled: Handled<OperatorEvent, Operator>) => ({
-    operatorId,
-    tokenId,
-    token,
-    handled,
-  }))(result);
-};
 
 export const revokeOperatorToken = (
   deps: AggregateDeps,

@@ -38,6 +38,17 @@ const checkChannel = async (
     : domainError('E_CHANNEL_NOT_FOUND', 'the channel filter names no live channel');
 };
 
+/**
+ * A new secret, kept before the event that names its fingerprint: an event must never name a
+ * secret the workers cannot find.
+ */
+const keepNewSecret = async (deps: WebhookDeps, webhookId: string) => {
+  const secret = newWebhookSecret();
+  const fingerprint = secretFingerprint(secret);
+  await deps.secrets.keep(webhookId, fingerprint, secret);
+  return { secret, fingerprint };
+};
+
 /** Checks the URL (refused addresses) and the channel filter, then records the subscription. */
 export const subscribeWebhook = async (
   deps: WebhookDeps,
@@ -51,10 +62,7 @@ export const subscribeWebhook = async (
   const refused = (await checkUrl(deps, input.url)) ?? (await checkChannel(deps, input.channelId));
   if (refused !== null) return left(refused);
   const webhookId = deps.ids.objectId();
-  const secret = newWebhookSecret();
-  const fingerprint = secretFingerprint(secret);
-  // the secret first: an event must never name a secret the workers cannot find
-  await deps.secrets.keep(webhookId, fingerprint, secret);
+  const { secret, fingerprint } = await keepNewSecret(deps, webhookId);
   const result = await handleCommand(
     deps,
     streams.webhook(webhookId),
@@ -124,9 +132,7 @@ export const rotateWebhookSecret = async (
   const { state } = await loadAggregate(deps.store, streams.webhook(webhookId), webhookDecider);
   if (state.status !== 'active')
     return left(domainError('E_WEBHOOK_NOT_FOUND', 'webhook not found'));
-  const secret = newWebhookSecret();
-  const fingerprint = secretFingerprint(secret);
-  await deps.secrets.keep(webhookId, fingerprint, secret);
+  const { secret, fingerprint } = await keepNewSecret(deps, webhookId);
   const result = await handleCommand(
     deps,
     streams.webhook(webhookId),

@@ -1,3 +1,4 @@
+import type { ContactData } from '../../domain/contact/contactData';
 import type { ContactEvent } from '../../domain/contact/events';
 import type { DialogEvent, DialogStatus } from '../../domain/dialog/events';
 
@@ -16,14 +17,8 @@ export type OutboxDialog = Readonly<{
   openedAt: string;
 }>;
 
-export type OutboxContactData = Readonly<{
-  id: string;
-  type: string;
-  value: string;
-  service: string;
-  origin: string | null;
-  key: string;
-}>;
+/** Contact data exactly as the contact events carry it. */
+export type OutboxContactData = ContactData;
 
 export type OutboxContact = Readonly<{
   contactId: string;
