@@ -9,6 +9,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+  reporters: ['default', '<rootDir>/test/support/skipReporter.js'],
   maxWorkers: 2,
   testTimeout: 60_000,
 };

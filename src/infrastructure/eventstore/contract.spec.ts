@@ -1,6 +1,8 @@
+import { ALLOWED_SKIPS, describeWhen } from '../../../test/support/skips';
 import type { Pool } from 'pg';
 import { createTestDatabase } from '../../../test/support/database';
 import { describeEventStoreContract } from './contract.suite';
+import { eventStoreDbContractSubject } from './eventstoredb/contractSubject';
 import { MemoryEventStore } from './memory/memoryEventStore';
 import { PostgresEventStore } from './postgres/postgresEventStore';
 import { slowCommittingPool } from '../../../test/support/slowCommittingPool';
@@ -27,20 +29,11 @@ describeEventStoreContract('PostgreSQL', async () => {
   };
 });
 
-if (process.env.EVENTSTORE_URL) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { eventStoreDbContractSubject } = require('./eventstoredb/contractSubject') as {
-    eventStoreDbContractSubject: () => Promise<import('./contract.suite').ContractSubject>;
-  };
-  describeEventStoreContract('EventStoreDB', eventStoreDbContractSubject);
-} else {
-  describe('event store contract: EventStoreDB', () => {
-    it('runs whenever EVENTSTORE_URL points at a server', () => {
-      // eslint-disable-next-line no-console
-      console.info(
-        'EventStoreDB contract suite skipped: EVENTSTORE_URL is not set (no EventStoreDB server here)',
-      );
-      expect(process.env.EVENTSTORE_URL).toBeFalsy();
-    });
-  });
-}
+describeWhen(
+  Boolean(process.env.EVENTSTORE_URL),
+  ALLOWED_SKIPS.eventStoreDbServer,
+  'event store contract: EventStoreDB server',
+  () => {
+    describeEventStoreContract('EventStoreDB', eventStoreDbContractSubject);
+  },
+);

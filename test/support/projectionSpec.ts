@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { Checkpoint, RecordedEvent } from '../../src/application/ports/eventStore';
+import type { ParleyEvent } from '../../src/domain';
+import { applyEvents, createQueryIndexes, type Projection } from '../../src/projections/projection';
+import { quoted, useSchema } from '../../src/projections/schema';
+import { inTransaction } from '../../src/projections/transaction';
+import { createTestDatabase, type TestDatabase } from './database';
+
+/** One event of a projection spec's history, with the stream it was appended to. */
+export type Given = Readonly<{ stream: string; event: ParleyEvent; recordedAt?: string }>;
+
+export const inStream = (stream: string, ...events: ParleyEvent[]): Given[] =>
+  events.map((event) => ({ stream, event }));
+
+type Row = Record<string, unknown>;
+
+let schemas = 0;
+
+/**
+ * Given/when/then for read models, on a real PostgreSQL:
+ *
+ *   const given = projectionSpec(dialogsProjection);
+ *   it('counts messages', () =>
+ *     given(...inStream('dialog-1', dialogOpened(), messageReceived()))
+ *       .thenRows('dialogs', [{ dialog_id: DIALOG, messages_in: 1 }]));
+ *
+ * Each case builds the projection's tables in a schema of its own, applies the history as the
+ * runner would (revisions per stream, in order, in one transaction), then compares the named
+ * columns of every row of a table, whatever order PostgreSQL returns them in.
+ */
+export const projectionSpec = (projection: Projection) => {
+  let db: (TestDatabase & { drop(): Promise<void> }) | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  return (...history: (Given | Given[])[]) => {
+    const events = recorded(history.flat());
+    const build = async (): Promise<string> => {
+      if (db === undefined) throw new Error('projectionSpec: the database is not ready');
+      const schema = `spec_${projection.name}_${++schemas}`;
+      await inTransaction(db.pool, async (client) => {
+        await client.query(`CREATE SCHEMA ${quoted(schema)}`);
+        await useSchema(client, schema);
+        await projection.createTables(client);
+        await createQueryIndexes(client, projection);
+        await applyEvents(client, projection, events);
+      });
+      return schema;
+    };
+    return {
+      /** the table holds exactly these rows (compared on their columns) */
+      thenRows: async (table: string, expected: readonly Row[]): Promise<void> => {
+        const schema = await build();
+        const columns = [...new Set(expected.flatMap((row) => Object.keys(row)))];
+        const rows = await rowsOf(schema, table, columns);
+        expect(rows).toEqual(sorted(expected, columns));
+      },
+      /** the table has no row */
+      thenNoRows: async (table: string): Promise<void> => {
+        const schema = await build();
+        expect(await rowsOf(schema, table, [])).toEqual([]);
+      },
+    };
+  };
+
+  async function rowsOf(schema: string, table: string, columns: readonly string[]): Promise<Row[]> {
+    if (db === undefined) throw new Error('projectionSpec: the database is not ready');
+    const list = columns.length === 0 ? '*' : columns.map(quoted).join(', ');
+    const result = await db.pool.query<Row>(
+      `SELECT ${list} FROM ${quoted(schema)}.${quoted(table)}`,
+    );
+    return sorted(result.rows, columns);
+  }
+};
+
+const recorded = (history: readonly Given[]): RecordedEvent[] => {
+  const revisions = new Map<string, bigint>();
+  return history.map(({ stream, event, recordedAt }, i) => {
+    const revision = revisions.get(stream) ?? 0n;
+    revisions.set(stream, revision + 1n);
+    const at = recordedAt ?? new Date(Date.UTC(2026, 0, 1) + i * 1_000).toISOString();
+    return {
+      id: randomUUID(),
+      streamId: stream,
+      revision,
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: randomUUID(),
+        causationId: null,
+        actor: { type: 'system' },
+        recordedAt: at,
+        schemaVersion: 1,
+      },
+      checkpoint: String(i + 1) as Checkpoint,
+      created: new Date(at),
+    };
+  });
+};
+
+/** both sides in one order, by the compared columns (JavaScript's, not the database's collation) */
+const sorted = (rows: readonly Row[], columns: readonly string[]): Row[] =>
+  [...rows].sort((a, b) => {
+    for (const column of columns) {
+      const x = comparable(a[column]);
+      const y = comparable(b[column]);
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+
+const comparable = (value: unknown): unknown =>
+  value instanceof Date
+    ? value.getTime()
+    : typeof value === 'object' && value !== null
+      ? JSON.stringify(value)
+      : value;
