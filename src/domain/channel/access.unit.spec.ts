@@ -7,7 +7,7 @@ import {
   tokenIssued,
   tokenRevoked,
   TOKEN_HASH,
-} from '../../../test/support/builders/channel';
+} from '../testing/builders/channel';
 import type { ChannelEvent } from './events';
 import { integrationAccess } from './access';
 import { channelDecider } from './decide';

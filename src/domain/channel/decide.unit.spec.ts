@@ -1,4 +1,4 @@
-import { specFor } from '../../../test/support/gwt';
+import { specFor } from '../testing/gwt';
 import {
   channelCreated,
   channelDeleted,
@@ -14,7 +14,7 @@ import {
   revokeToken,
   tokenIssued,
   tokenRevoked,
-} from '../../../test/support/builders/channel';
+} from '../testing/builders/channel';
 import { channelDecider } from './decide';
 
 const given = specFor(channelDecider);

@@ -1,5 +1,5 @@
-import { specFor } from '../../../test/support/gwt';
-import { CHANNEL, CONTACT, DIALOG, OTHER_CONTACT } from '../../../test/support/builders/ids';
+import { specFor } from '../testing/gwt';
+import { CHANNEL, CONTACT, DIALOG, OTHER_CONTACT } from '../testing/builders/ids';
 import {
   contactDataRecordDecider,
   type ContactDataRegistered,

@@ -1,4 +1,4 @@
-import { specFor } from '../../../test/support/gwt';
+import { specFor } from '../testing/gwt';
 import {
   absorbContacts,
   contactCreated,
@@ -14,8 +14,8 @@ import {
   mergeInto,
   phone,
   updateContact,
-} from '../../../test/support/builders/contact';
-import { CONTACT, OTHER_CONTACT, THIRD_CONTACT } from '../../../test/support/builders/ids';
+} from '../testing/builders/contact';
+import { CONTACT, OTHER_CONTACT, THIRD_CONTACT } from '../testing/builders/ids';
 import { contactDecider } from './decide';
 
 const given = specFor(contactDecider);

@@ -1,4 +1,4 @@
-import { specFor } from '../../../test/support/gwt';
+import { specFor } from '../testing/gwt';
 import {
   assignDialog,
   closeDialog,
@@ -13,13 +13,8 @@ import {
   receiveMessage,
   reopenDialog,
   sendReply,
-} from '../../../test/support/builders/dialog';
-import {
-  OTHER_CHANNEL,
-  OTHER_MESSAGE,
-  OTHER_OPERATOR,
-  OPERATOR,
-} from '../../../test/support/builders/ids';
+} from '../testing/builders/dialog';
+import { OTHER_CHANNEL, OTHER_MESSAGE, OTHER_OPERATOR, OPERATOR } from '../testing/builders/ids';
 import { dialogDecider } from './decide';
 
 const given = specFor(dialogDecider);

@@ -1,5 +1,5 @@
 import { fold } from '../shared/decider';
-import { specFor } from '../../../test/support/gwt';
+import { specFor } from '../testing/gwt';
 import {
   createOperator,
   issueOperatorToken,
@@ -9,8 +9,8 @@ import {
   OPERATOR_TOKEN,
   OTHER_OPERATOR_TOKEN,
   revokeOperatorToken,
-} from '../../../test/support/builders/operator';
-import { T1 } from '../../../test/support/builders/ids';
+} from '../testing/builders/operator';
+import { T1 } from '../testing/builders/ids';
 import { operatorAccess } from './access';
 import { operatorDecider } from './decide';
 

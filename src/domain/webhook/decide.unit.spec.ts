@@ -1,5 +1,5 @@
-import { specFor } from '../../../test/support/gwt';
-import { CHANNEL } from '../../../test/support/builders/ids';
+import { specFor } from '../testing/gwt';
+import { CHANNEL } from '../testing/builders/ids';
 import {
   disableGoneWebhook,
   removeWebhook,
@@ -10,7 +10,7 @@ import {
   webhookSecretRotated,
   webhookSubscribed,
   webhookUpdated,
-} from '../../../test/support/builders/webhook';
+} from '../testing/builders/webhook';
 import { webhookDecider } from './decide';
 
 const given = specFor(webhookDecider);

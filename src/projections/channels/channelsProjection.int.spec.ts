@@ -6,8 +6,8 @@ import {
   channelRenamed,
   tokenIssued,
   tokenRevoked,
-} from '../../../test/support/builders/channel';
-import { CHANNEL, T0, T1 } from '../../../test/support/builders/ids';
+} from '../../domain/testing/builders/channel';
+import { CHANNEL, T0, T1 } from '../../domain/testing/builders/ids';
 import { inStream, projectionSpec } from '../../../test/support/projectionSpec';
 import { channelsProjection } from './channelsProjection';
 

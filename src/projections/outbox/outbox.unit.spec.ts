@@ -6,7 +6,7 @@ import {
   dialogTitleChanged,
   messageReceived,
   messageSent,
-} from '../../../test/support/builders/dialog';
+} from '../../domain/testing/builders/dialog';
 import {
   contactCreated,
   contactDataAdded,
@@ -17,7 +17,7 @@ import {
   contactUpdated,
   customId,
   phone,
-} from '../../../test/support/builders/contact';
+} from '../../domain/testing/builders/contact';
 import {
   CONTACT,
   DIALOG,
@@ -25,7 +25,7 @@ import {
   OTHER_CONTACT,
   T0,
   T1,
-} from '../../../test/support/builders/ids';
+} from '../../domain/testing/builders/ids';
 import type { DialogEvent } from '../../domain/dialog/events';
 import type { ContactEvent } from '../../domain/contact/events';
 import { evolveContact, evolveDialog, type OutboxContact, type OutboxDialog } from './outboxState';

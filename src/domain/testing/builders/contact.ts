@@ -1,6 +1,6 @@
-import type { ContactCommand } from '../../../src/domain/contact/commands';
-import type { ContactData } from '../../../src/domain/contact/contactData';
-import type { ContactEvent } from '../../../src/domain/contact/events';
+import type { ContactCommand } from '../../contact/commands';
+import type { ContactData } from '../../contact/contactData';
+import type { ContactEvent } from '../../contact/events';
 import { CHANNEL, CONTACT, OTHER_CONTACT, T0, T1 } from './ids';
 import { builderOf } from './builder';
 

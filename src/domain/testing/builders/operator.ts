@@ -1,5 +1,5 @@
-import type { OperatorCommand } from '../../../src/domain/operator/commands';
-import type { OperatorEvent } from '../../../src/domain/operator/events';
+import type { OperatorCommand } from '../../operator/commands';
+import type { OperatorEvent } from '../../operator/events';
 import { OPERATOR, T0, T1 } from './ids';
 import { builderOf } from './builder';
 

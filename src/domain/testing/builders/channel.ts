@@ -1,5 +1,5 @@
-import type { ChannelCommand } from '../../../src/domain/channel/commands';
-import type { ChannelEvent } from '../../../src/domain/channel/events';
+import type { ChannelCommand } from '../../channel/commands';
+import type { ChannelEvent } from '../../channel/events';
 import { CHANNEL, T0, T1 } from './ids';
 import { builderOf } from './builder';
 

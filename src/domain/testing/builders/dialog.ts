@@ -1,5 +1,5 @@
-import type { DialogCommand } from '../../../src/domain/dialog/commands';
-import type { DialogEvent } from '../../../src/domain/dialog/events';
+import type { DialogCommand } from '../../dialog/commands';
+import type { DialogEvent } from '../../dialog/events';
 import { CHANNEL, CONTACT, DIALOG, MESSAGE, OPERATOR, T0, T1 } from './ids';
 import { builderOf } from './builder';
 

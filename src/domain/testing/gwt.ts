@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/Either';
-import type { ErrorCode } from '../../src/domain/errors';
-import { fold, type Command, type Decider, type Event } from '../../src/domain/shared/decider';
+import type { ErrorCode } from '../errors';
+import { fold, type Command, type Decider, type Event } from '../shared/decider';
 
 /**
  * Given/when/then for deciders:

@@ -82,4 +82,48 @@ describe('architecture', () => {
     const file = path.join(SRC, 'domain', 'dialog', 'decide.ts');
     expect(layerOf(file, '../../infrastructure/config')).toBe('infrastructure');
   });
+
+  it('names every spec after its tier, and keeps unit specs free of I/O and domain specs free of test/', () => {
+    const ROOT = path.join(SRC, '..');
+    const specFiles = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const full = path.join(dir, name);
+        if (statSync(full).isDirectory()) return specFiles(full);
+        return name.endsWith('.spec.ts') ? [full] : [];
+      });
+    const specs = [...specFiles(path.join(ROOT, 'src')), ...specFiles(path.join(ROOT, 'test'))];
+    expect(specs.length).toBeGreaterThan(50);
+    const untiered = specs.filter((file) => !/\.(unit|int|e2e)\.spec\.ts$/.test(file));
+    // a unit spec runs no server, database, process or socket: `npm run test:unit` takes seconds
+    const io =
+      /^(pg|node:(http|https|net|child_process|dgram)|@grpc\/|playwright)|test\/support\/(database|readModel|parley|process|http|inbound|webhooks|fakeEventStoreDb|projectionSpec)/;
+    const unitWithIo = specs
+      .filter((file) => file.endsWith('.unit.spec.ts'))
+      .flatMap((file) =>
+        importsOf(file)
+          .map((specifier) =>
+            specifier.startsWith('.')
+              ? path.relative(ROOT, path.resolve(path.dirname(file), specifier))
+              : specifier,
+          )
+          .filter((target) => io.test(target))
+          .map((target) => `${path.relative(ROOT, file)} imports ${target}`),
+      );
+    const domainFromTest = specs
+      .filter((file) => path.relative(SRC, file).startsWith('domain'))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((specifier) => layerOf(file, specifier) === 'outside-src')
+          .map((specifier) => `${path.relative(ROOT, file)} imports ${specifier}`),
+      );
+    expect({
+      untiered: untiered.map((file) => path.relative(ROOT, file)),
+      unitWithIo,
+      domainFromTest,
+    }).toEqual({
+      untiered: [],
+      unitWithIo: [],
+      domainFromTest: [],
+    });
+  });
 });

@@ -1,5 +1,5 @@
-import type { WebhookCommand } from '../../../src/domain/webhook/commands';
-import type { WebhookEvent } from '../../../src/domain/webhook/events';
+import type { WebhookCommand } from '../../webhook/commands';
+import type { WebhookEvent } from '../../webhook/events';
 import { T0, T1, WEBHOOK } from './ids';
 import { builderOf } from './builder';
 
