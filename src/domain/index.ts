@@ -6,7 +6,7 @@ import type { ChannelEvent } from './channel/events';
 import type { ContactEvent } from './contact/events';
 import type { DialogEvent } from './dialog/events';
 import type { OperatorEvent } from './operator/events';
-import type { WebhookEvent } from './webhook/events';
+import type { WebhookSubscriptionEvent } from './webhook/events';
 
 export type ParleyEvent =
   | ChannelEvent
@@ -16,4 +16,4 @@ export type ParleyEvent =
   | ContactKeyEvent
   | ContactDataRecordEvent
   | OperatorEvent
-  | WebhookEvent;
+  | WebhookSubscriptionEvent;

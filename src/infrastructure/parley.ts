@@ -32,7 +32,7 @@ import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
 import { deliveryWorker } from './webhooks/deliveryWorker';
 import { webhookMetrics } from './webhooks/webhookMetrics';
 import { ProjectionRunner } from '../projections/runner/projectionRunner';
-import { webhookOutboxProjection } from '../projections/outbox/webhookOutboxProjection';
+import { webhookOutboxProjection } from '../projections/outbox/outboxProjection';
 import { postgresWebhookSecrets } from './webhooks/secretStore';
 import { addressGuardOf, type AddressGuard, type Resolve } from './webhooks/urlGuard';
 import type { WebhookSecrets } from '../application/ports/webhookSecrets';

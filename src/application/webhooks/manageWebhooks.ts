@@ -5,7 +5,7 @@ import type { ChannelId } from '../../domain/shared/ids';
 import type { UpdateWebhook } from '../../domain/webhook/commands';
 import { webhookDecider } from '../../domain/webhook/decide';
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
-import type { WebhookEvent } from '../../domain/webhook/events';
+import type { WebhookSubscriptionEvent } from '../../domain/webhook/events';
 import type { Webhook } from '../../domain/webhook/state';
 import { handleCommand, loadAggregate, type AggregateDeps, type Handled } from '../aggregates';
 import type { CommandContext } from '../context';
@@ -17,7 +17,7 @@ import { newWebhookSecret, secretFingerprint } from './webhookSecret';
 export type WebhookDeps = AggregateDeps &
   Readonly<{ secrets: WebhookSecrets; urlGuard: WebhookUrlGuard }>;
 
-type Handled_ = Handled<WebhookEvent, Webhook>;
+type Handled_ = Handled<WebhookSubscriptionEvent, Webhook>;
 export type WithSecret = Readonly<{ webhookId: string; secret: string; handled: Handled_ }>;
 
 const checkUrl = async (deps: WebhookDeps, url: string): Promise<DomainError | null> => {

@@ -4,10 +4,10 @@ import { domainError, type DomainError } from '../errors';
 import type { Decider } from '../shared/decider';
 import type { UpdateWebhook, WebhookCommand } from './commands';
 import { canonicalEventTypes } from './eventTypes';
-import type { WebhookEvent } from './events';
+import type { WebhookSubscriptionEvent } from './events';
 import { evolve, initialState, type Webhook } from './state';
 
-type Decision = Either<DomainError, readonly WebhookEvent[]>;
+type Decision = Either<DomainError, readonly WebhookSubscriptionEvent[]>;
 // status 'active', checked by onActive
 type Active = Exclude<Webhook, { status: 'absent' }>;
 
@@ -104,7 +104,7 @@ export const decide = (command: WebhookCommand, state: Webhook): Decision => {
   }
 };
 
-export const webhookDecider: Decider<WebhookCommand, WebhookEvent, Webhook> = {
+export const webhookDecider: Decider<WebhookCommand, WebhookSubscriptionEvent, Webhook> = {
   initialState,
   evolve,
   decide,

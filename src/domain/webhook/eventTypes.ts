@@ -1,4 +1,8 @@
-/** What a subscription can ask for, as the seed's product names them. */
+/**
+ * The webhook event types: what a subscription's `events` asks for and a payload's `type` says,
+ * as the seed's product names them. Wire names, not domain events: the outbox makes them from
+ * dialog events (projections/outbox/payload.ts).
+ */
 export const webhookEventTypes = ['dialog.created', 'dialog.updated', 'message.created'] as const;
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];

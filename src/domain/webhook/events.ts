@@ -46,10 +46,11 @@ export type WebhookSecretRotated = Event<
 >;
 export type WebhookRemoved = Event<'WebhookRemoved', { webhookId: WebhookId; removedAt: string }>;
 
-export type WebhookEvent =
+/** The domain events of a webhook subscription's stream (not the webhook event types it asks for). */
+export type WebhookSubscriptionEvent =
   WebhookSubscribed | WebhookUpdated | WebhookSecretRotated | WebhookRemoved;
 
-export const webhookEventNames: readonly WebhookEvent['type'][] = [
+export const webhookSubscriptionEventTypes: readonly WebhookSubscriptionEvent['type'][] = [
   'WebhookSubscribed',
   'WebhookUpdated',
   'WebhookSecretRotated',

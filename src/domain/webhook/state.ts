@@ -1,6 +1,6 @@
 import type { ChannelId } from '../shared/ids';
 import type { WebhookEventType } from './eventTypes';
-import type { WebhookEvent, WebhookId } from './events';
+import type { WebhookSubscriptionEvent, WebhookId } from './events';
 
 export type Webhook =
   | Readonly<{ status: 'absent' }>
@@ -19,7 +19,7 @@ export type Webhook =
 
 export const initialState = (): Webhook => ({ status: 'absent' });
 
-export const evolve = (state: Webhook, event: WebhookEvent): Webhook => {
+export const evolve = (state: Webhook, event: WebhookSubscriptionEvent): Webhook => {
   if (event.type === 'WebhookSubscribed') {
     const { webhookId, url, events, channelId, secretFingerprint, subscribedAt } = event.data;
     return {

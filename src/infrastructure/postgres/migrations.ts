@@ -1,11 +1,12 @@
 import type { Pool } from 'pg';
-import { webhookMigrations } from '../webhooks/schema';
+import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 
 export type Migration = Readonly<{ version: number; name: string; sql: string }>;
 
 /**
  * Versioned, forward-only schema changes. Append new ones; never edit one that has shipped.
- * Read-model tables are owned by their projections (src/projections), not listed here.
+ * Read-model tables are owned by their projections (src/projections), not listed here; the
+ * webhook outbox's, which are never rebuilt, are its migration (projections/outbox/outboxSchema.ts).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -67,7 +68,7 @@ export const migrations: readonly Migration[] = [
       DROP FUNCTION IF EXISTS event_store.notify_appended();
     `,
   },
-  ...webhookMigrations,
+  outboxSchemaMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;

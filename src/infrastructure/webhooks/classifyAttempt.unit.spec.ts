@@ -1,4 +1,4 @@
-import { classifyAttempt } from './classifyAttempt';
+import { classifyAttempt } from './retrySchedule';
 import type { AttemptResult } from './sendWebhook';
 
 const answer = (statusCode: number | null, retryAfter?: string): AttemptResult => ({

@@ -1,7 +1,11 @@
 import type { Pool } from 'pg';
-import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxProjection';
+import {
+  wakeDeliveryWorkers,
+  type AttemptOutcome,
+  type DeliveryStatus,
+} from '../../projections/outbox/outboxSchema';
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+export type { DeliveryStatus };
 
 export type DeliveryView = Readonly<{
   id: string;
@@ -27,14 +31,16 @@ export type AttemptView = Readonly<{
   status_code: number | null;
   error: string | null;
   response_snippet: string | null;
-  outcome: 'delivered' | 'retry' | 'failed' | 'gone';
+  outcome: AttemptOutcome;
 }>;
 
-const DELIVERY_COLUMNS = `d.delivery_id::text AS id, d.webhook_id, d.message_id, m.event_type,
-  d.dialog_id, d.status, d.attempts,
+/** A DeliveryView per delivery `d`: filter and order it with WHERE and ORDER BY. */
+const SELECT_DELIVERY_VIEWS = `SELECT d.delivery_id::text AS id, d.webhook_id, d.message_id,
+  m.event_type, d.dialog_id, d.status, d.attempts,
   CASE WHEN d.status = 'pending' THEN to_json(d.next_attempt_at) #>> '{}' END AS next_attempt_at,
   to_json(d.created_at) #>> '{}' AS created_at, to_json(d.finished_at) #>> '{}' AS finished_at,
-  d.last_status_code, d.last_error, d.last_latency_ms, d.last_response`;
+  d.last_status_code, d.last_error, d.last_latency_ms, d.last_response
+  FROM webhooks.deliveries d JOIN webhooks.messages m ON m.message_id = d.message_id`;
 
 /** A page of a subscription's deliveries, newest first; `before` is the previous page's cursor. */
 export const listDeliveries = async (
@@ -43,8 +49,7 @@ export const listDeliveries = async (
   filter: Readonly<{ status: DeliveryStatus | null; before: string | null; limit: number }>,
 ): Promise<{ items: DeliveryView[]; nextCursor: string | null }> => {
   const { rows } = await pool.query<DeliveryView>(
-    `SELECT ${DELIVERY_COLUMNS}
-       FROM webhooks.deliveries d JOIN webhooks.messages m ON m.message_id = d.message_id
+    `${SELECT_DELIVERY_VIEWS}
       WHERE d.webhook_id = $1 AND ($2::text IS NULL OR d.status = $2)
         AND ($3::bigint IS NULL OR d.delivery_id < $3::bigint)
       ORDER BY d.delivery_id DESC
@@ -65,8 +70,7 @@ export const getDelivery = async (
   deliveryId: string,
 ): Promise<(DeliveryView & { attempt_log: AttemptView[] }) | null> => {
   const { rows } = await pool.query<DeliveryView>(
-    `SELECT ${DELIVERY_COLUMNS}
-       FROM webhooks.deliveries d JOIN webhooks.messages m ON m.message_id = d.message_id
+    `${SELECT_DELIVERY_VIEWS}
       WHERE d.webhook_id = $1 AND d.delivery_id = $2::bigint`,
     [webhookId, deliveryId],
   );
@@ -97,7 +101,7 @@ export const redeliver = async (
       WHERE webhook_id = $1 AND delivery_id = $2::bigint AND status <> 'cancelled'`,
     [webhookId, deliveryId],
   );
-  await pool.query('SELECT pg_notify($1, $2)', [DELIVERIES_CHANNEL, '']);
+  await wakeDeliveryWorkers(pool);
   return (rowCount ?? 0) > 0;
 };
 
@@ -114,7 +118,7 @@ export const redeliverFailedSince = async (
       WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2`,
     [webhookId, since],
   );
-  await pool.query('SELECT pg_notify($1, $2)', [DELIVERIES_CHANNEL, '']);
+  await wakeDeliveryWorkers(pool);
   return rowCount ?? 0;
 };
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxProjection';
+import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxSchema';
 
 export type ClaimedDelivery = Readonly<{
   deliveryId: string;
@@ -17,6 +17,16 @@ export type ClaimedDelivery = Readonly<{
   /** current secret first, then the previous one during a rotation's grace period */
   secrets: readonly string[];
 }>;
+
+/**
+ * Delivery `d` is the first still pending of its subscription and dialog: what keeps each dialog
+ * in order. min() over deliveries_line keeps this one index probe (as NOT EXISTS, a planner
+ * misled by a young table's stats scanned every earlier delivery of the subscription, per
+ * candidate: 85 ms a claim half-way through 1,200).
+ */
+const HEAD_OF_ITS_LINE = `d.delivery_id = (
+  SELECT min(e.delivery_id) FROM webhooks.deliveries e
+   WHERE e.webhook_id = d.webhook_id AND e.dialog_id = d.dialog_id AND e.status = 'pending')`;
 
 /**
  * Takes the next due delivery and leases it. A delivery is due when it is pending, its time has
@@ -46,13 +56,7 @@ export const claimDelivery = async (
         WHERE d.status = 'pending' AND s.enabled
           AND d.next_attempt_at <= now()
           AND (d.leased_until IS NULL OR d.leased_until < now())
-          -- the head of its line; min() over deliveries_line keeps this one index probe (as
-          -- NOT EXISTS, a planner misled by a young table's stats scanned every earlier delivery
-          -- of the subscription, per candidate: 85 ms a claim half-way through 1,200)
-          AND d.delivery_id = (
-            SELECT min(e.delivery_id) FROM webhooks.deliveries e
-             WHERE e.webhook_id = d.webhook_id AND e.dialog_id = d.dialog_id
-               AND e.status = 'pending')
+          AND ${HEAD_OF_ITS_LINE}
         ORDER BY d.next_attempt_at, d.delivery_id
         LIMIT 1
         FOR UPDATE OF d SKIP LOCKED)
@@ -195,10 +199,7 @@ export const msUntilNextDue = async (pool: Pool): Promise<number | null> => {
        FROM webhooks.deliveries d
        JOIN webhooks.subscriptions s ON s.webhook_id = d.webhook_id
       WHERE d.status = 'pending' AND s.enabled
-        AND d.delivery_id = (
-          SELECT min(e.delivery_id) FROM webhooks.deliveries e
-           WHERE e.webhook_id = d.webhook_id AND e.dialog_id = d.dialog_id
-             AND e.status = 'pending')`,
+        AND ${HEAD_OF_ITS_LINE}`,
   );
   const ms = rows[0]?.ms;
   return ms === null || ms === undefined ? null : Math.max(0, ms);

@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../logger';
 import type { Worker } from '../parley';
-import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxProjection';
-import { classifyAttempt } from './classifyAttempt';
+import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxSchema';
+import { classifyAttempt } from './retrySchedule';
 import {
   claimDelivery,
   markSubscriptionGone,

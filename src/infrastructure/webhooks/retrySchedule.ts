@@ -1,3 +1,6 @@
+import type { Outcome } from './deliveryQueue';
+import type { AttemptResult } from './sendWebhook';
+
 /**
  * When to try a delivery again. The Standard Webhooks example schedule, about three days:
  * now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h; then the delivery is dead-lettered.
@@ -48,4 +51,23 @@ export const parseRetryAfter = (value: string | undefined, now: Date): number | 
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1_000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - now.getTime());
+};
+
+/**
+ * What an attempt means: any 2xx is delivered (a 3xx is not: redirects are not followed),
+ * 410 Gone stops the subscription, anything else is retried on the schedule and finally
+ * dead-lettered.
+ */
+export const classifyAttempt = (
+  result: AttemptResult,
+  step: number,
+  schedule: readonly number[],
+  now: Date,
+  random: () => number = Math.random,
+): Outcome => {
+  const status = result.statusCode;
+  if (status !== null && status >= 200 && status < 300) return { kind: 'delivered' };
+  if (status === 410) return { kind: 'gone' };
+  const next = nextAttempt(schedule, step, parseRetryAfter(result.retryAfter, now), random);
+  return next === null ? { kind: 'failed' } : { kind: 'retry', ...next };
 };

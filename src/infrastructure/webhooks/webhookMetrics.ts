@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { attemptOutcomes, deliveryStatuses } from '../../projections/outbox/outboxSchema';
 import type { MetricFamily } from '../metrics/metricsRegistry';
 
 type Counted = { key: string; n: string };
@@ -31,13 +32,13 @@ export const webhookMetrics = async (pool: Pool): Promise<MetricFamily[]> => {
       name: 'parley_webhook_attempts_total',
       help: 'Webhook delivery attempts by outcome.',
       type: 'counter',
-      samples: byLabel('outcome', ['delivered', 'retry', 'failed', 'gone'], attempts.rows),
+      samples: byLabel('outcome', attemptOutcomes, attempts.rows),
     },
     {
       name: 'parley_webhook_deliveries',
       help: 'Webhook deliveries by status (failed: dead-lettered).',
       type: 'gauge',
-      samples: byLabel('status', ['pending', 'delivered', 'failed', 'cancelled'], deliveries.rows),
+      samples: byLabel('status', deliveryStatuses, deliveries.rows),
     },
     {
       name: 'parley_webhook_queue_depth',

@@ -26,11 +26,14 @@ import {
   T0,
   T1,
 } from '../../domain/testing/builders/ids';
+import fc from 'fast-check';
 import type { DialogEvent } from '../../domain/dialog/events';
 import type { ContactEvent } from '../../domain/contact/events';
+import { contactDecider } from '../../domain/contact/decide';
+import { dialogDecider } from '../../domain/dialog/decide';
+import { fold } from '../../domain/shared/decider';
 import { evolveContact, evolveDialog, type OutboxContact, type OutboxDialog } from './outboxState';
-import { webhookMessageId, webhookPayload } from './payload';
-import { webhookTriggerOf } from './webhookTrigger';
+import { webhookMessageId, webhookPayload, webhookTriggerOf } from './payload';
 
 const dialogAfter = (...events: DialogEvent[]) =>
   events.reduce<OutboxDialog | null>(evolveDialog, null);
@@ -200,5 +203,67 @@ describe('webhook outbox', () => {
       expect(body.data).not.toHaveProperty('message');
       expect(body.data.contact).toBeNull();
     });
+  });
+  describe('on the domain’s evolve', () => {
+    const anyOf = <E>(...events: E[]) => fc.array(fc.constantFrom(...events), { maxLength: 12 });
+
+    it('keeps, event by event from its rows, the domain’s dialog less its message trail', () =>
+      fc.assert(
+        fc.property(
+          anyOf<DialogEvent>(
+            dialogOpened({ reference: 'ref-1', title: 'Hi' }),
+            dialogTitleChanged(),
+            dialogReopened(),
+            dialogClosed(),
+            dialogAssigned(),
+            messageReceived(),
+            messageSent(),
+          ),
+          (events) => {
+            const domain = fold(dialogDecider, events);
+            const outbox = dialogAfter(...events);
+            if (domain.status === 'absent') return expect(outbox).toBeNull();
+            const { dialogId, channelId, reference, title, status, assigneeId } = domain;
+            expect(outbox).toMatchObject({
+              dialogId,
+              channelId,
+              reference,
+              title,
+              status,
+              assigneeId,
+            });
+          },
+        ),
+      ));
+
+    it('keeps, event by event from its rows, what a payload shows of the domain’s contact', () =>
+      fc.assert(
+        fc.property(
+          anyOf<ContactEvent>(
+            contactCreated(),
+            contactUpdated({ name: 'Vasya', description: 'VIP' }),
+            contactDataAdded(),
+            contactDataAdded({ data: phone() }),
+            contactDataChanged(),
+            contactsMerged({ data: [phone('+70000000000', '5c52bf6f3e308a00367a7fb1')] }),
+            contactMergedInto(),
+            contactDeleted(),
+          ),
+          (events) => {
+            const domain = fold(contactDecider, events);
+            const outbox = contactAfter(...events);
+            if (domain.status === 'absent') return expect(outbox).toBeNull();
+            const { contactId, name, description, data, survivorId } = domain;
+            expect(outbox).toEqual({
+              contactId,
+              name,
+              description,
+              data,
+              survivorId,
+              deleted: domain.status === 'deleted',
+            });
+          },
+        ),
+      ));
   });
 });

@@ -1,31 +1,56 @@
+/**
+ * The webhook outbox, where one webhook starts. Its path, one file a step:
+ *
+ * 1. event → outbox rows (here, on the projection runner, in the transaction of its checkpoint):
+ *    a dialog event evolves the outbox's dialog (outboxState.ts, on the domain's evolve); if it
+ *    makes a webhook event type someone subscribed to (subscriptionTable.ts), its payload is
+ *    serialised once into webhooks.messages and one webhooks.deliveries row is queued per
+ *    subscription (payload.ts); the tables and the channel that wakes the workers at commit are
+ *    outboxSchema.ts.
+ * 2. claim: a delivery worker (infrastructure/webhooks/deliveryWorker.ts) leases the head of a
+ *    (subscription, dialog) line (deliveryQueue.ts, FOR UPDATE SKIP LOCKED).
+ * 3. signed delivery: signature.ts signs the stored body, sendWebhook.ts POSTs it to a checked
+ *    address (urlGuard.ts).
+ * 4. log: retrySchedule.ts says what the answer means; deliveryQueue.ts records the attempt in
+ *    webhooks.attempts and moves the delivery on (delivered, retried later, or dead-lettered).
+ */
+import type { ClientBase } from 'pg';
 import { contactEventTypes, type ContactEvent } from '../../domain/contact/events';
 import { dialogEventTypes, type DialogEvent } from '../../domain/dialog/events';
-import { webhookEventNames, type WebhookEvent } from '../../domain/webhook/events';
 import {
+  webhookSubscriptionEventTypes,
+  type WebhookSubscriptionEvent,
+} from '../../domain/webhook/events';
+import type { Handlers, Projected, Projection } from '../projection';
+import { READ_MODEL } from '../schema';
+import { wakeDeliveryWorkers } from './outboxSchema';
+import {
+  evolveContact,
+  evolveDialog,
   loadOutboxContact,
   loadOutboxDialog,
   resolveOutboxContact,
   saveOutboxContact,
   saveOutboxDialog,
   type Tx,
-} from './outboxTables';
-import { evolveContact, evolveDialog } from './outboxState';
-import { webhookMessageId, webhookPayload } from './payload';
-import { applyWebhookEvent, subscribersOf } from './subscriptionTable';
-import { webhookTriggerOf } from './webhookTrigger';
+} from './outboxState';
+import { webhookMessageId, webhookPayload, webhookTriggerOf } from './payload';
+import { applySubscriptionEvent, subscribersOf } from './subscriptionTable';
 
-/** Workers LISTEN here; NOTIFY inside the projection's transaction fires at its commit. */
-export const DELIVERIES_CHANNEL = 'webhook_deliveries';
+/** An event as the outbox takes it: any type (the ones it does not read pass it by). */
+export type OutboxInput = Omit<Projected, 'type' | 'data'> &
+  Readonly<{ type: string; data: unknown }>;
 
-/** An event as the outbox needs it: its domain fields, where it sits in its stream, and when. */
-export type OutboxInput = Readonly<{
-  type: string;
-  data: unknown;
-  streamId: string;
-  revision: bigint;
-  /** metadata.recordedAt: the same on every replay */
-  recordedAt: string;
-}>;
+/**
+ * The domain event types the outbox reads: a subscription's own events, and the dialog and
+ * contact events its payloads are made of. Not the webhook event types (`message.created`, …)
+ * that subscriptions ask for: those are domain/webhook/eventTypes.ts.
+ */
+export const outboxInputEventTypes: readonly string[] = [
+  ...webhookSubscriptionEventTypes,
+  ...contactEventTypes,
+  ...dialogEventTypes,
+];
 
 const as = <T extends { type: string }>(types: readonly string[], input: OutboxInput) =>
   types.includes(input.type) ? ({ type: input.type, data: input.data } as unknown as T) : null;
@@ -75,27 +100,43 @@ const applyContactEvent = async (tx: Tx, event: ContactEvent): Promise<void> => 
   if (contact !== null) await saveOutboxContact(tx, contact);
 };
 
-/** Every event type the outbox reads; the rest of the log passes it by. */
-export const outboxEventTypes: readonly string[] = [
-  ...webhookEventNames,
-  ...contactEventTypes,
-  ...dialogEventTypes,
-];
-
 /**
- * The webhook outbox: events → subscriptions, the outbox's own dialog and contact state (so it
+ * One event into the outbox: subscriptions, the outbox's own dialog and contact state (so it
  * never waits for other read models), and deliveries. Runs inside the projection runner's
  * transaction, with its checkpoint, so a delivery is queued exactly when its event is
- * checkpointed, and NOTIFY wakes the workers at that commit.
+ * checkpointed, and the workers wake at that commit.
  */
 export const applyOutboxEvent = async (tx: Tx, input: OutboxInput): Promise<void> => {
-  const webhook = as<WebhookEvent>(webhookEventNames, input);
-  if (webhook !== null) return applyWebhookEvent(tx, webhook, input.recordedAt);
+  const subscription = as<WebhookSubscriptionEvent>(webhookSubscriptionEventTypes, input);
+  if (subscription !== null) return applySubscriptionEvent(tx, subscription, input.recordedAt);
   const contact = as<ContactEvent>(contactEventTypes, input);
   if (contact !== null) return applyContactEvent(tx, contact);
   const dialog = as<DialogEvent>(dialogEventTypes, input);
   if (dialog !== null && (await applyDialogEvent(tx, dialog, input))) {
-    // identical notifications in one transaction are folded into one by PostgreSQL
-    await tx.query('SELECT pg_notify($1, $2)', [DELIVERIES_CHANNEL, '']);
+    await wakeDeliveryWorkers(tx);
   }
+};
+
+/**
+ * The outbox on the projection runner: one transaction per batch with its checkpoint, active in
+ * one process at a time. Its tables live in the `webhooks` schema (outboxSchema.ts), not in
+ * read_model: deliveries carry the workers' state and are history, so the outbox is never
+ * rebuilt into a shadow schema (a rebuild would resend every webhook).
+ */
+export const webhookOutboxProjection: Projection = {
+  name: 'webhook_outbox',
+  version: 1,
+  tables: [],
+  createTables: async (db) => {
+    const { rows } = await db.query<{ schema: string }>('SELECT current_schema() AS schema');
+    if (rows[0]?.schema !== READ_MODEL) {
+      throw new Error('the webhook outbox is never rebuilt: its deliveries are history');
+    }
+  },
+  handlers: Object.fromEntries(
+    outboxInputEventTypes.map((type) => [
+      type,
+      (db: ClientBase, event: Projected) => applyOutboxEvent(db, event),
+    ]),
+  ) as Handlers,
 };

@@ -1,14 +1,14 @@
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
-import type { WebhookEvent } from '../../domain/webhook/events';
-import type { Tx } from './outboxTables';
+import type { WebhookSubscriptionEvent } from '../../domain/webhook/events';
+import type { Tx } from './outboxState';
 
 /**
- * Webhook events → webhooks.subscriptions. The table is what the outbox matches events against
+ * A subscription's own events → webhooks.subscriptions. The table is what the outbox matches events against
  * and what the workers send to, so both follow the log's order of subscription changes.
  */
-export const applyWebhookEvent = async (
+export const applySubscriptionEvent = async (
   tx: Tx,
-  event: WebhookEvent,
+  event: WebhookSubscriptionEvent,
   recordedAt: string,
 ): Promise<void> => {
   switch (event.type) {

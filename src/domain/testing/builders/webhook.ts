@@ -1,9 +1,9 @@
 import type { WebhookCommand } from '../../webhook/commands';
-import type { WebhookEvent } from '../../webhook/events';
+import type { WebhookSubscriptionEvent } from '../../webhook/events';
 import { T0, T1, WEBHOOK } from './ids';
 import { builderOf } from './builder';
 
-const event = builderOf<WebhookEvent>();
+const event = builderOf<WebhookSubscriptionEvent>();
 const command = builderOf<WebhookCommand>();
 
 export const FINGERPRINT = '1'.repeat(64);

@@ -1,14 +1,16 @@
-import type { Migration } from '../postgres/migrations';
+import type { ClientBase } from 'pg';
 
 /**
- * The webhook tables. Not a rebuildable read model: deliveries carry the workers' state
- * (attempts, leases), and secrets are source data that the event log deliberately lacks.
+ * The `webhooks` schema: the outbox's tables, which the delivery workers (infrastructure/webhooks)
+ * claim from and log into, and the notification channel that wakes them. Not a rebuildable read
+ * model, so a migration creates it (infrastructure/postgres/migrations.ts runs this one):
+ * deliveries carry the workers' state (attempts, leases), and secrets are source data that the
+ * event log deliberately lacks. Shipped: append a new migration, never edit this one.
  */
-export const webhookMigrations: readonly Migration[] = [
-  {
-    version: 50,
-    name: 'webhooks: secrets, outbox state, deliveries, attempts',
-    sql: `
+export const outboxSchemaMigration = {
+  version: 50,
+  name: 'webhooks: secrets, outbox state, deliveries, attempts',
+  sql: `
       CREATE SCHEMA IF NOT EXISTS webhooks;
 
       -- signing secrets, readable to sign; the event log holds only their SHA-256 fingerprints
@@ -105,5 +107,23 @@ export const webhookMigrations: readonly Migration[] = [
       );
       CREATE INDEX attempts_by_delivery ON webhooks.attempts (delivery_id, attempt_id);
     `,
-  },
-];
+};
+
+/** What webhooks.deliveries.status may hold (its CHECK). */
+export const deliveryStatuses = ['pending', 'delivered', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/** What webhooks.attempts.outcome may hold (its CHECK). */
+export const attemptOutcomes = ['delivered', 'retry', 'failed', 'gone'] as const;
+export type AttemptOutcome = (typeof attemptOutcomes)[number];
+
+/** Delivery workers LISTEN here. */
+export const DELIVERIES_CHANNEL = 'webhook_deliveries';
+
+/**
+ * Wakes the delivery workers of every process: at once, or at commit when `db` is inside a
+ * transaction (PostgreSQL folds identical notifications of one transaction into one).
+ */
+export const wakeDeliveryWorkers = async (db: Pick<ClientBase, 'query'>): Promise<void> => {
+  await db.query('SELECT pg_notify($1, $2)', [DELIVERIES_CHANNEL, '']);
+};
