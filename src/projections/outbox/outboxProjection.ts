@@ -1,18 +1,17 @@
 /**
- * The webhook outbox, where one webhook starts. Its path, one file a step:
+ * The webhook outbox: where one webhook starts. Its path, as in docs/webhooks.md:
  *
- * 1. event → outbox rows (here, on the projection runner, in the transaction of its checkpoint):
- *    a dialog event evolves the outbox's dialog (outboxState.ts, on the domain's evolve); if it
- *    makes a webhook event type someone subscribed to (subscriptionTable.ts), its payload is
- *    serialised once into webhooks.messages and one webhooks.deliveries row is queued per
- *    subscription (payload.ts); the tables and the channel that wakes the workers at commit are
- *    outboxSchema.ts.
+ * 1. event → outbox rows, here, on the projection runner and in its checkpoint's transaction: a
+ *    dialog event evolves the outbox's dialog (outboxState.ts, on the domain's evolve); when it
+ *    makes a webhook event type someone subscribed to (payload.ts, subscriptionTable.ts), the
+ *    body is serialised once into webhooks.messages, one webhooks.deliveries row is queued per
+ *    subscription, and the workers are woken at commit (outboxSchema.ts: tables and channel).
  * 2. claim: a delivery worker (infrastructure/webhooks/deliveryWorker.ts) leases the head of a
  *    (subscription, dialog) line (deliveryQueue.ts, FOR UPDATE SKIP LOCKED).
- * 3. signed delivery: signature.ts signs the stored body, sendWebhook.ts POSTs it to a checked
- *    address (urlGuard.ts).
+ * 3. signed delivery: signature.ts signs the stored body; sendWebhook.ts POSTs it to an address
+ *    urlGuard.ts checks at that moment.
  * 4. log: retrySchedule.ts says what the answer means; deliveryQueue.ts records the attempt in
- *    webhooks.attempts and moves the delivery on (delivered, retried later, or dead-lettered).
+ *    webhooks.attempts and moves the delivery on (delivered, due again later, or dead-lettered).
  */
 import type { ClientBase } from 'pg';
 import { contactEventTypes, type ContactEvent } from '../../domain/contact/events';
