@@ -1,4 +1,4 @@
-import type { DialogEvent } from '../../domain/dialog/events';
+import type { DialogEvent, MessageReceived, MessageSent } from '../../domain/dialog/events';
 import type { Attachment } from '../../domain/dialog/message';
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
 import { safeHtml } from '../dialogs/safeHtml';
@@ -43,6 +43,14 @@ export const webhookTriggerOf = (event: DialogEvent): WebhookTrigger | null => {
     changes: [change],
     message: null,
   });
+  const created = (
+    m: Pick<(MessageReceived | MessageSent)['data'], 'messageId' | 'text' | 'html' | 'attachments'>,
+    side: Omit<WebhookMessage, 'id' | 'text' | 'html' | 'attachments'>,
+  ): WebhookTrigger => ({
+    type: 'message.created',
+    changes: [],
+    message: { id: m.messageId, text: m.text, html: m.html, attachments: m.attachments, ...side },
+  });
   switch (event.type) {
     case 'DialogOpened':
       return { type: 'dialog.created', changes: [], message: null };
@@ -64,37 +72,17 @@ export const webhookTriggerOf = (event: DialogEvent): WebhookTrigger | null => {
       });
     case 'MessageReceived': {
       const m = event.data;
-      return {
-        type: 'message.created',
-        changes: [],
-        message: {
-          id: m.messageId,
-          direction: 'incoming',
-          text: m.text,
-          html: m.html,
-          attachments: m.attachments,
-          integrationData: m.integrationData,
-          contactId: m.contactId,
-          createdAt: m.createdAt,
-          receivedAt: m.receivedAt,
-        },
-      };
+      return created(m, {
+        direction: 'incoming',
+        integrationData: m.integrationData,
+        contactId: m.contactId,
+        createdAt: m.createdAt,
+        receivedAt: m.receivedAt,
+      });
     }
     case 'MessageSent': {
       const m = event.data;
-      return {
-        type: 'message.created',
-        changes: [],
-        message: {
-          id: m.messageId,
-          direction: 'outgoing',
-          text: m.text,
-          html: m.html,
-          attachments: m.attachments,
-          operatorId: m.operatorId,
-          createdAt: m.sentAt,
-        },
-      };
+      return created(m, { direction: 'outgoing', operatorId: m.operatorId, createdAt: m.sentAt });
     }
   }
 };
