@@ -78,6 +78,14 @@ describe('architecture', () => {
     ).toEqual([]);
   });
 
+  it('keeps the webhook outbox off infrastructure: migrations and workers build on its schema, never the other way', () => {
+    const outbox = violations('projections', (file, specifier) => {
+      if (!file.includes(`${path.sep}outbox${path.sep}`) || !specifier.startsWith('.')) return true;
+      return layerOf(file, specifier) !== 'infrastructure';
+    });
+    expect(outbox).toEqual([]);
+  });
+
   it('catches a forbidden import when there is one', () => {
     const file = path.join(SRC, 'domain', 'dialog', 'decide.ts');
     expect(layerOf(file, '../../infrastructure/config')).toBe('infrastructure');
