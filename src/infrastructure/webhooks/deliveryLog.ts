@@ -5,8 +5,6 @@ import {
   type DeliveryStatus,
 } from '../../projections/outbox/outboxSchema';
 
-export type { DeliveryStatus };
-
 export type DeliveryView = Readonly<{
   id: string;
   webhook_id: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxSchema';
+import { DELIVERIES_CHANNEL, type AttemptOutcome } from '../../projections/outbox/outboxSchema';
 
 export type ClaimedDelivery = Readonly<{
   deliveryId: string;
@@ -134,7 +134,7 @@ export const recordAttempt = async (
         attempt.statusCode,
         attempt.error,
         attempt.snippet,
-        outcome.kind,
+        outcome.kind satisfies AttemptOutcome,
       ],
     );
     const status =
