@@ -6,7 +6,7 @@ import { domainError } from '../domain/errors';
 import type { Command, Decider, Event } from '../domain/shared/decider';
 import { MemoryEventStore } from '../infrastructure/eventstore/memory/memoryEventStore';
 import { AggregateCache } from './aggregateCache';
-import { handleCommand, loadAggregate, type AggregateDeps } from './aggregates';
+import { commandHandler, type CommandHandler } from './commandHandler';
 import type { CommandContext } from './context';
 import type { EventStore } from './ports/eventStore';
 import { StreamLocks } from './streamLocks';
@@ -42,15 +42,16 @@ const context: CommandContext = {
   now: new Date(0),
 };
 let ids = 0;
-const depsOf = (store: EventStore, cache: AggregateCache): AggregateDeps => ({
-  store,
-  cache,
-  locks: new StreamLocks(),
-  ids: {
-    objectId: () => String(++ids).padStart(24, '0'),
-    uuid: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
-  },
-});
+const depsOf = (store: EventStore, cache: AggregateCache): CommandHandler =>
+  commandHandler({
+    store,
+    cache,
+    locks: new StreamLocks(),
+    ids: {
+      objectId: () => String(++ids).padStart(24, '0'),
+      uuid: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    },
+  });
 /** another process: appends with its own reads, bypassing our cache */
 const elsewhere = (store: EventStore) => depsOf(store, new AggregateCache());
 
@@ -125,15 +126,10 @@ describe('AggregateCache', () => {
 describe('commands with a cache', () => {
   it('read only the events after the cached revision', async () => {
     const store = new MemoryEventStore();
-    const deps = depsOf(store, new AggregateCache());
-    await handleCommand(deps, 'door-1', door, { type: 'Open', data: { by: 'a' } }, context);
-    await handleCommand(
-      elsewhere(store),
-      'door-1',
-      door,
-      { type: 'Post', data: { text: 'x' } },
-      context,
-    );
+    const cache = new AggregateCache();
+    const deps = depsOf(store, cache);
+    await deps.handle('door-1', door, { type: 'Open', data: { by: 'a' } }, context);
+    await elsewhere(store).handle('door-1', door, { type: 'Post', data: { text: 'x' } }, context);
     const reads: unknown[] = [];
     const spy: EventStore = Object.assign(Object.create(store) as EventStore, {
       readStream: (id: string, options?: object) => (
@@ -141,7 +137,7 @@ describe('commands with a cache', () => {
         store.readStream(id, options)
       ),
     });
-    const loaded = await loadAggregate(spy, 'door-1', door, deps.cache);
+    const loaded = await depsOf(spy, cache).load('door-1', door);
     expect(loaded).toEqual({ state: { open: true, posts: 1 }, revision: 1n });
     expect(reads).toEqual([{ fromRevision: 1n }]);
   });
@@ -149,11 +145,10 @@ describe('commands with a cache', () => {
   it('an append decided on a stale state is refused by its expected revision, then decided again', async () => {
     const store = new MemoryEventStore();
     const deps = depsOf(store, new AggregateCache());
-    await handleCommand(deps, 'door-2', door, { type: 'Open', data: { by: 'us' } }, context);
+    await deps.handle('door-2', door, { type: 'Open', data: { by: 'us' } }, context);
     // another process closes the door: our cache still says open
-    await handleCommand(elsewhere(store), 'door-2', door, { type: 'Close', data: {} }, context);
-    const posted = await handleCommand(
-      deps,
+    await elsewhere(store).handle('door-2', door, { type: 'Close', data: {} }, context);
+    const posted = await deps.handle(
       'door-2',
       door,
       { type: 'Post', data: { text: 'late' } },
@@ -166,32 +161,19 @@ describe('commands with a cache', () => {
   it('a refusal or a no-op is never answered from an unchecked state', async () => {
     const store = new MemoryEventStore();
     const deps = depsOf(store, new AggregateCache());
-    await handleCommand(deps, 'door-3', door, { type: 'Close', data: {} }, context); // nothing yet
-    await handleCommand(deps, 'door-3', door, { type: 'Open', data: { by: 'us' } }, context);
-    await handleCommand(deps, 'door-3', door, { type: 'Close', data: {} }, context);
+    await deps.handle('door-3', door, { type: 'Close', data: {} }, context); // nothing yet
+    await deps.handle('door-3', door, { type: 'Open', data: { by: 'us' } }, context);
+    await deps.handle('door-3', door, { type: 'Close', data: {} }, context);
     // our cache says closed; another process opened it again
-    await handleCommand(
-      elsewhere(store),
-      'door-3',
-      door,
-      { type: 'Open', data: { by: 'them' } },
-      context,
-    );
-    const posted = await handleCommand(
-      deps,
+    await elsewhere(store).handle('door-3', door, { type: 'Open', data: { by: 'them' } }, context);
+    const posted = await deps.handle(
       'door-3',
       door,
       { type: 'Post', data: { text: 'hi' } },
       context,
     );
     expect(isLeft(posted)).toBe(false);
-    const closed = await handleCommand(
-      deps,
-      'door-3',
-      door,
-      { type: 'Open', data: { by: 'us' } },
-      context,
-    );
+    const closed = await deps.handle('door-3', door, { type: 'Open', data: { by: 'us' } }, context);
     expect(!isLeft(closed) && closed.right.events).toEqual([]);
     expect(await types(store, 'door-3')).toEqual(['Opened', 'Closed', 'Opened', 'Posted']);
   });
@@ -200,18 +182,12 @@ describe('commands with a cache', () => {
     const store = new MemoryEventStore();
     const cache = new AggregateCache();
     const deps = depsOf(store, cache);
-    await handleCommand(deps, 'door-4', door, { type: 'Open', data: { by: 'us' } }, context);
+    await deps.handle('door-4', door, { type: 'Open', data: { by: 'us' } }, context);
     const broken: EventStore = Object.assign(Object.create(store) as EventStore, {
       appendToStream: () => Promise.reject(new Error('connection lost')),
     });
     await expect(
-      handleCommand(
-        { ...deps, store: broken },
-        'door-4',
-        door,
-        { type: 'Post', data: { text: 'x' } },
-        context,
-      ),
+      depsOf(broken, cache).handle('door-4', door, { type: 'Post', data: { text: 'x' } }, context),
     ).rejects.toThrow('connection lost');
     expect(cache.get('door-4', door)).toBeNull();
   });

@@ -1,4 +1,4 @@
-import type { Handled } from './aggregates';
+import type { Handled } from './commandHandler';
 import type { Checkpoint, EventStore } from './ports/eventStore';
 
 /**

@@ -8,6 +8,7 @@ import type { IdGenerator } from '../application/ports/ids';
 import { bootstrapFirstChannel, type Bootstrapped } from '../application/channels/bootstrap';
 import { hashToken } from '../application/secrets';
 import { AggregateCache } from '../application/aggregateCache';
+import { commandHandler, type CommandHandler } from '../application/commandHandler';
 import { StreamLocks } from '../application/streamLocks';
 import { resolveAdminToken, type AdminToken } from './adminToken';
 import { systemClock } from './clock';
@@ -52,9 +53,8 @@ export type ParleyDeps = Readonly<{
   store: EventStore;
   clock: Clock;
   ids: IdGenerator;
-  locks: StreamLocks;
-  /** absent when AGGREGATE_CACHE_SIZE is 0 */
-  cache?: AggregateCache;
+  /** the write side's one entry point: store, locks, aggregate cache and ids bound once */
+  commands: CommandHandler;
   adminTokenHash: string;
   /** resolves operator bearer tokens for staffAuth */
   operatorTokens: OperatorTokens;
@@ -211,17 +211,21 @@ export const startParley = async (
     server.keepAliveTimeout = 65_000;
     await listen(server, config.port, config.host);
     const url = urlOf(server);
+    const ids = objectIdGenerator();
     const deps: ParleyDeps = {
       config,
       logger,
       pool,
       store,
       clock: systemClock,
-      ids: objectIdGenerator(),
-      locks: new StreamLocks(),
-      ...(config.aggregateCacheSize > 0
-        ? { cache: new AggregateCache(config.aggregateCacheSize) }
-        : {}),
+      ids,
+      commands: commandHandler({
+        store,
+        ids,
+        locks: new StreamLocks(),
+        // AGGREGATE_CACHE_SIZE=0 turns it off
+        cache: config.aggregateCacheSize > 0 ? new AggregateCache(config.aggregateCacheSize) : null,
+      }),
       adminTokenHash: hashToken(adminToken.token),
       operatorTokens: operatorTokenResolver(store),
       publicUrl: config.publicUrl ?? url,

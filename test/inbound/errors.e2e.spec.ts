@@ -1,6 +1,5 @@
 import { Client } from 'pg';
 import { streams } from '../../src/application/streams';
-import { handleCommand } from '../../src/application/aggregates';
 import { dialogDecider } from '../../src/domain/dialog/decide';
 import {
   createChannel,
@@ -319,8 +318,7 @@ describe('inbound endpoint errors', () => {
         'E_CONTACT_NOT_FOUND',
       ));
     it('a closed dialog is no error: the message reopens it', async () => {
-      await handleCommand(
-        parley.deps,
+      await parley.deps.commands.handle(
         streams.dialog(known.dialogId),
         dialogDecider,
         { type: 'CloseDialog', data: {} },

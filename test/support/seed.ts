@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
-import { handleCommand, type AggregateDeps } from '../../src/application/aggregates';
+import type { CommandDeps } from '../../src/application/commandHandler';
 import type { CommandContext } from '../../src/application/context';
 import type { Actor } from '../../src/application/ports/eventStore';
 import { streams } from '../../src/application/streams';
@@ -16,13 +16,13 @@ const contextAs = (actor: Actor): CommandContext => ({
 });
 
 const must = async <C extends Command, E extends Event, S>(
-  deps: AggregateDeps,
+  deps: CommandDeps,
   streamId: string,
   decider: Decider<C, E, S>,
   command: C,
   actor: Actor,
 ) => {
-  const result = await handleCommand(deps, streamId, decider, command, contextAs(actor));
+  const result = await deps.commands.handle(streamId, decider, command, contextAs(actor));
   if (isLeft(result)) throw new Error(`seeding failed: ${result.left.code} ${result.left.message}`);
   return result.right;
 };
@@ -34,7 +34,7 @@ export type SeededDialog = Readonly<{ channelId: string; dialogId: string; conta
  * deciders as the inbound endpoint would: for tests of what operators and webhooks do next.
  */
 export const seedDialog = async (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   options: Readonly<{
     channelId?: string;
     reference?: string | null;

@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
-import { handleCommand, loadAggregate, type AggregateDeps } from '../../src/application/aggregates';
+import { commandHandler, loadAggregate } from '../../src/application/commandHandler';
 import type { CommandContext } from '../../src/application/context';
 import type { Checkpoint, EventStore } from '../../src/application/ports/eventStore';
 import { streams } from '../../src/application/streams';
@@ -38,18 +38,19 @@ export const randomFrom = (seed: number) => {
  * a test can build any history the domain allows without the HTTP endpoints.
  */
 export const writer = (store: EventStore, startAt = new Date('2026-01-05T08:00:00.000Z')) => {
-  const deps: AggregateDeps = { store, ids: objectIdGenerator(), locks: new StreamLocks() };
+  const ids = objectIdGenerator();
+  const commands = commandHandler({ store, ids, locks: new StreamLocks() });
   let last: Checkpoint | null = null;
   let clock = startAt.getTime();
   const context = (): CommandContext => ({
-    correlationId: deps.ids.uuid(),
+    correlationId: ids.uuid(),
     causationId: null,
     actor: { type: 'system' },
     now: new Date(clock),
   });
   return {
     store,
-    ids: deps.ids,
+    ids,
     /** the position of the last event written: what X-Parley-Position would say */
     lastPosition: (): Checkpoint | null => last,
     now: (): string => new Date(clock).toISOString(),
@@ -59,7 +60,7 @@ export const writer = (store: EventStore, startAt = new Date('2026-01-05T08:00:0
       decider: Decider<C, E, S>,
       command: C,
     ): Promise<readonly E[]> => {
-      const result = await handleCommand(deps, streamId, decider, command, context());
+      const result = await commands.handle(streamId, decider, command, context());
       if (isLeft(result)) throw new Error(`${command.type} refused: ${result.left.code}`);
       if (result.right.checkpoint !== null) last = result.right.checkpoint;
       return result.right.events;

@@ -1,9 +1,9 @@
 import { isLeft } from 'fp-ts/Either';
 import type { Event } from '../../domain/shared/decider';
-import type { AggregateDeps } from '../aggregates';
+import type { CommandDeps } from '../commandHandler';
 import type { CommandContext } from '../context';
 import { metadataFor } from '../context';
-import { isWrongExpectedVersion } from '../ports/eventStore';
+import { isWrongExpectedVersion, type EventStore } from '../ports/eventStore';
 import { createChannel, type IssuedToken } from './manageChannels';
 
 const BOOTSTRAP_STREAM = 'parley-bootstrap';
@@ -20,7 +20,7 @@ export type Bootstrapped = Readonly<{ channelId: string; name: string; token: Is
  * create one channel, not one each. Returns null when the store was not empty.
  */
 export const bootstrapFirstChannel = async (
-  deps: AggregateDeps,
+  deps: CommandDeps & Readonly<{ store: EventStore }>,
   context: CommandContext,
 ): Promise<Bootstrapped | null> => {
   const head = await deps.store.readAll({ maxCount: 1 });

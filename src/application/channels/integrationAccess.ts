@@ -4,9 +4,7 @@ import { channelDecider } from '../../domain/channel/decide';
 import type { Channel } from '../../domain/channel/state';
 import type { DomainError } from '../../domain/errors';
 import { isObjectId } from '../../domain/shared/ids';
-import type { AggregateCache } from '../aggregateCache';
-import { loadAggregate } from '../aggregates';
-import type { EventStore } from '../ports/eventStore';
+import type { CommandHandler } from '../commandHandler';
 import { hashToken, sameHash } from '../secrets';
 import { streams } from '../streams';
 
@@ -14,13 +12,12 @@ export type LiveChannel = Exclude<Channel, { status: 'absent' }>;
 
 /** `?token=` on the inbound endpoint: the first check of every post (SPEC §2 check order). */
 export const authorizeIntegration = async (
-  store: EventStore,
+  commands: Pick<CommandHandler, 'load'>,
   channelId: string,
   token: string | null,
-  cache?: AggregateCache,
 ): Promise<Either<DomainError, LiveChannel>> => {
   const state: Channel = isObjectId(channelId)
-    ? (await loadAggregate(store, streams.channel(channelId), channelDecider, cache)).state
+    ? (await commands.load(streams.channel(channelId), channelDecider)).state
     : { status: 'absent' };
   const presented = hashToken(token ?? '');
   return integrationAccess(

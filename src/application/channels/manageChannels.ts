@@ -3,7 +3,7 @@ import type { ChannelCommand } from '../../domain/channel/commands';
 import { channelDecider } from '../../domain/channel/decide';
 import { domainError, type DomainError } from '../../domain/errors';
 import { isObjectId } from '../../domain/shared/ids';
-import { handleCommand, loadAggregate, type AggregateDeps } from '../aggregates';
+import { loadAggregate, type CommandDeps } from '../commandHandler';
 import type { CommandContext } from '../context';
 import type { Checkpoint, EventStore } from '../ports/eventStore';
 import { hashToken, newToken } from '../secrets';
@@ -29,14 +29,13 @@ export const getChannel = async (
 };
 
 const run = async (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   channelId: string,
   command: ChannelCommand,
   context: CommandContext,
 ): Promise<Either<DomainError, ChannelChange>> => {
   if (!isObjectId(channelId)) return channelNotFound();
-  const handled = await handleCommand(
-    deps,
+  const handled = await deps.commands.handle(
     streams.channel(channelId),
     channelDecider,
     command,
@@ -51,7 +50,7 @@ const run = async (
 export const changeChannel = run;
 
 export const issueChannelToken = async (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   channelId: string,
   context: CommandContext,
 ): Promise<Either<DomainError, ChannelChange & { token: IssuedToken }>> => {
@@ -80,7 +79,7 @@ export const issueChannelToken = async (
 
 /** A new channel, enabled, with its first token. */
 export const createChannel = async (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   name: string,
   context: CommandContext,
 ): Promise<Either<DomainError, ChannelChange & { token: IssuedToken }>> => {

@@ -3,12 +3,13 @@ import { contactDataRecordDecider } from '../../domain/claims/contactDataRecord'
 import { contactKeyDecider, type ContactKey } from '../../domain/claims/contactKey';
 import { contactDecider } from '../../domain/contact/decide';
 import type { Contact } from '../../domain/contact/state';
-import type { AggregateCache } from '../aggregateCache';
-import { loadAggregate, type Loaded } from '../aggregates';
-import type { EventStore } from '../ports/eventStore';
+import type { CommandHandler, Loaded } from '../commandHandler';
 import { streams } from '../streams';
 
 export type LiveContact = Exclude<Contact, { status: 'absent' }>;
+
+/** Reads go through the command handler, so they share its cache. */
+export type StreamReader = Pick<CommandHandler, 'load'>;
 
 /** Where a contact id leads once merges are followed. */
 export type Resolved =
@@ -19,22 +20,17 @@ export type Resolved =
 
 const MAX_MERGE_HOPS = 32;
 
-export const loadContact = (
-  store: EventStore,
-  contactId: string,
-  cache?: AggregateCache,
-): Promise<Loaded<Contact>> =>
-  loadAggregate(store, streams.contact(contactId), contactDecider, cache);
+export const loadContact = (reader: StreamReader, contactId: string): Promise<Loaded<Contact>> =>
+  reader.load(streams.contact(contactId), contactDecider);
 
 /** Follows ContactMergedInto to the surviving contact: merged ids keep resolving. */
 export const resolveContact = async (
-  store: EventStore,
+  reader: StreamReader,
   contactId: string,
-  cache?: AggregateCache,
 ): Promise<Resolved> => {
   let id = contactId;
   for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
-    const { state, revision } = await loadContact(store, id, cache);
+    const { state, revision } = await loadContact(reader, id);
     if (state.status === 'absent') return { kind: 'pending', contactId: id };
     if (state.status === 'deleted') return { kind: 'deleted', contactId: id };
     if (state.status === 'active')
@@ -44,17 +40,11 @@ export const resolveContact = async (
   throw new Error(`contact ${contactId}: merge chain longer than ${MAX_MERGE_HOPS}`);
 };
 
-export const keyHolder = async (
-  store: EventStore,
-  key: string,
-  cache?: AggregateCache,
-): Promise<ContactKey['holder']> =>
-  (await loadAggregate(store, streams.contactKey(key), contactKeyDecider, cache)).state.holder;
+export const keyHolder = async (reader: StreamReader, key: string): Promise<ContactKey['holder']> =>
+  (await reader.load(streams.contactKey(key), contactKeyDecider)).state.holder;
 
 export const dataRecord = async (
-  store: EventStore,
+  reader: StreamReader,
   dataId: string,
-  cache?: AggregateCache,
 ): Promise<ContactDataRegistered['data'] | null> =>
-  (await loadAggregate(store, streams.contactData(dataId), contactDataRecordDecider, cache)).state
-    .registered;
+  (await reader.load(streams.contactData(dataId), contactDataRecordDecider)).state.registered;

@@ -1,50 +1,61 @@
-import { left, right, type Either } from 'fp-ts/Either';
+import { isLeft, left, right, type Either } from 'fp-ts/Either';
 import type { ContactDataInput, ContactInfo } from '../../domain/contact/contactInfo';
 import { CUSTOM_SERVICE } from '../../domain/contact/contactData';
 import { domainError, type DomainError } from '../../domain/errors';
-import type { AggregateCache } from '../aggregateCache';
-import type { EventStore } from '../ports/eventStore';
 import {
   dataRecord,
   keyHolder,
   loadContact,
   resolveContact,
   type Resolved,
+  type StreamReader,
 } from './contactDirectory';
 import { matchKey } from './normalize';
+import type { ContactPlan, EditedItem, EditPlan, Holder, MatchPlan, Owner } from './settlement';
 
-export type PlannedItem = Readonly<{
-  input: ContactDataInput;
-  key: string;
-  /** a `contacts_id` item changing an existing item keeps that item's id */
-  fixedId: string | null;
-  /** the key a changed item had, released once it holds the new one */
-  previous: Readonly<{ key: string; holderId: string }> | null;
-  /** who holds the key now: an owner (merged into the survivor) or a deleted contact */
-  holder: Readonly<{ contactId: string; dataId: string; resolved: Resolved }> | null;
-}>;
-
-/** What the request means for contacts, read from the event store before anything is appended. */
-export type ContactPlan = Readonly<{
-  info: ContactInfo;
+export type PlanInput = Readonly<{
   channelId: string;
-  /** live or pending contacts that are this customer: named by the request or owning its data */
-  owners: ReadonlyMap<string, Exclude<Resolved, { kind: 'deleted' }>>;
-  items: readonly PlannedItem[];
+  defaultRegion: string;
+  /** the request's time, for the events it decides */
+  now: string;
+  /** ids for what the request may create (derived from an Idempotency-Key, or new) */
+  newId: (purpose: string) => string;
 }>;
 
-type Plan = Either<DomainError, ContactPlan>;
+type ObjectInfo = Extract<ContactInfo, { kind: 'object' }>;
+type ReferencesInfo = Extract<ContactInfo, { kind: 'references' }>;
 
 const idOf = (resolved: Resolved): string =>
   resolved.kind === 'active' ? resolved.contact.contactId : resolved.contactId;
 
+const addOwner = (owners: Map<string, Owner>, resolved: Resolved): void => {
+  if (resolved.kind !== 'deleted') owners.set(idOf(resolved), resolved);
+};
+
+/** Each key once, the first item that carries it winning; its holder read, all at once. */
+const withHolders = <T extends Readonly<{ key: string }>>(
+  reader: StreamReader,
+  items: readonly T[],
+): Promise<(T & Readonly<{ holder: Holder | null }>)[]> =>
+  Promise.all(
+    items
+      .filter((item, i) => items.findIndex((other) => other.key === item.key) === i)
+      .map(async (item) => {
+        const holder = await keyHolder(reader, item.key);
+        if (holder === null) return { ...item, holder: null };
+        return {
+          ...item,
+          holder: { ...holder, resolved: await resolveContact(reader, holder.contactId) },
+        };
+      }),
+  );
+
 /** `contact_object._id`: an existing contact, followed through merges. */
 const namedContact = async (
-  store: EventStore,
+  reader: StreamReader,
   contactId: string,
-  cache: AggregateCache | undefined,
 ): Promise<Either<DomainError, Resolved>> => {
-  const resolved = await resolveContact(store, contactId, cache);
+  const resolved = await resolveContact(reader, contactId);
   if (resolved.kind === 'deleted')
     return left(domainError('E_CONTACT_DELETED', 'contact was deleted'));
   if (resolved.kind === 'pending')
@@ -52,28 +63,56 @@ const namedContact = async (
   return right(resolved);
 };
 
-type Reference = Extract<ContactInfo, { kind: 'references' }>['items'][number];
-type ReferencedItem = Readonly<{ owner: Resolved; item: PlannedItem | null }>;
+/** Who owns each incoming item's key, and the contact `_id` names. */
+const planMatch = async (
+  reader: StreamReader,
+  info: ObjectInfo,
+  { channelId, defaultRegion, now, newId }: PlanInput,
+): Promise<Either<DomainError, MatchPlan>> => {
+  const owners = new Map<string, Owner>();
+  if (info.contactId !== null) {
+    const named = await namedContact(reader, info.contactId);
+    if (isLeft(named)) return named;
+    addOwner(owners, named.right);
+  }
+  const items = await withHolders(
+    reader,
+    info.data.map((input) => ({ input, key: matchKey(channelId, input, defaultRegion) })),
+  );
+  for (const item of items) if (item.holder !== null) addOwner(owners, item.holder.resolved);
+  return right({
+    job: 'match',
+    channelId,
+    now,
+    name: info.name,
+    description: info.description,
+    newContactId: newId('contact'),
+    owners,
+    items: items.map((item) => ({ ...item, dataId: newId(`data:${item.key}`) })),
+  });
+};
+
+type Reference = ReferencesInfo['items'][number];
+type Referenced = Readonly<{ owner: Resolved; item: Omit<EditedItem, 'holder'> | null }>;
 
 /** A `contacts_id` item: the data it names, its contact, and the change it asks for. */
 const referencedItem = async (
-  store: EventStore,
+  reader: StreamReader,
   channelId: string,
   reference: Reference,
   index: number,
   defaultRegion: string,
-  cache: AggregateCache | undefined,
-): Promise<Either<DomainError, ReferencedItem>> => {
-  const notFound = left<DomainError, ReferencedItem>(
+): Promise<Either<DomainError, Referenced>> => {
+  const notFound = left<DomainError, Referenced>(
     domainError('E_MALFORMED_CONTACT_ID', 'a contacts_id item names no contact data', [
       { path: `contacts_id.${index}.id` },
     ]),
   );
-  const record = await dataRecord(store, reference.id, cache);
+  const record = await dataRecord(reader, reference.id);
   // custom data belongs to its channel: another channel's ids name nothing here
   if (record === null || (record.service === CUSTOM_SERVICE && record.channelId !== channelId))
     return notFound;
-  const original = (await loadContact(store, record.contactId, cache)).state;
+  const original = (await loadContact(reader, record.contactId)).state;
   const current =
     original.status === 'absent' ? undefined : original.data.find((d) => d.id === reference.id);
   if (current === undefined) return notFound;
@@ -82,7 +121,7 @@ const referencedItem = async (
       domainError('E_CUSTOM_CONTACTS_REQUIRED', 'contacts_id items must be custom contact data'),
     );
   }
-  const owner = await resolveContact(store, record.contactId, cache);
+  const owner = await resolveContact(reader, record.contactId);
   if (owner.kind === 'deleted')
     return left(domainError('E_CONTACT_DELETED', 'contact was deleted'));
 
@@ -104,66 +143,38 @@ const referencedItem = async (
     item: {
       input,
       key,
-      fixedId: current.id,
+      dataId: current.id,
       previous: key === current.key ? null : { key: current.key, holderId: record.contactId },
-      holder: null,
     },
   });
+};
+
+/** The contacts of the named data, the changes asked for, and who holds the new keys. */
+const planEdit = async (
+  reader: StreamReader,
+  info: ReferencesInfo,
+  { channelId, defaultRegion, now }: PlanInput,
+): Promise<Either<DomainError, EditPlan>> => {
+  const owners = new Map<string, Owner>();
+  const edits: Omit<EditedItem, 'holder'>[] = [];
+  for (const [index, reference] of info.items.entries()) {
+    const found = await referencedItem(reader, channelId, reference, index, defaultRegion);
+    if (isLeft(found)) return found;
+    addOwner(owners, found.right.owner);
+    if (found.right.item !== null) edits.push(found.right.item);
+  }
+  const items = await withHolders(reader, edits);
+  for (const item of items) if (item.holder !== null) addOwner(owners, item.holder.resolved);
+  return right({ job: 'edit', channelId, now, owners, items });
 };
 
 /**
  * Reads everything the request depends on and checks the seed's lookups (E_CONTACT_NOT_FOUND,
  * E_CONTACT_DELETED, E_MALFORMED_CONTACT_ID for unknown contacts_id) before the first append.
  */
-export const planContact = async (
-  store: EventStore,
+export const planContact = (
+  reader: StreamReader,
   info: ContactInfo,
-  channelId: string,
-  defaultRegion: string,
-  cache?: AggregateCache,
-): Promise<Plan> => {
-  const owners = new Map<string, Exclude<Resolved, { kind: 'deleted' }>>();
-  const addOwner = (resolved: Resolved): void => {
-    if (resolved.kind !== 'deleted') owners.set(idOf(resolved), resolved);
-  };
-  const pendingItems: Omit<PlannedItem, 'holder'>[] = [];
-
-  if (info.kind === 'object') {
-    if (info.contactId !== null) {
-      const named = await namedContact(store, info.contactId, cache);
-      if (named._tag === 'Left') return named;
-      addOwner(named.right);
-    }
-    for (const input of info.data) {
-      pendingItems.push({
-        input,
-        key: matchKey(channelId, input, defaultRegion),
-        fixedId: null,
-        previous: null,
-      });
-    }
-  } else {
-    for (const [index, reference] of info.items.entries()) {
-      const found = await referencedItem(store, channelId, reference, index, defaultRegion, cache);
-      if (found._tag === 'Left') return found;
-      addOwner(found.right.owner);
-      if (found.right.item !== null) pendingItems.push(found.right.item);
-    }
-  }
-
-  // each key once: the first item that carries it wins
-  const unique = pendingItems.filter(
-    (item, i) => pendingItems.findIndex((other) => other.key === item.key) === i,
-  );
-  // the keys' holders are read at once, and taken in the items' order
-  const items: PlannedItem[] = await Promise.all(
-    unique.map(async (item): Promise<PlannedItem> => {
-      const holder = await keyHolder(store, item.key, cache);
-      if (holder === null) return { ...item, holder: null };
-      const resolved = await resolveContact(store, holder.contactId, cache);
-      return { ...item, holder: { ...holder, resolved } };
-    }),
-  );
-  for (const item of items) if (item.holder !== null) addOwner(item.holder.resolved);
-  return right({ info, channelId, owners, items });
-};
+  input: PlanInput,
+): Promise<Either<DomainError, ContactPlan>> =>
+  info.kind === 'object' ? planMatch(reader, info, input) : planEdit(reader, info, input);

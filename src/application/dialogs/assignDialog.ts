@@ -4,7 +4,7 @@ import type { DialogEvent } from '../../domain/dialog/events';
 import type { Dialog } from '../../domain/dialog/state';
 import { domainError, type DomainError } from '../../domain/errors';
 import type { DialogId, OperatorId } from '../../domain/shared/ids';
-import { handleCommand, loadAggregate, type AggregateDeps, type Handled } from '../aggregates';
+import type { CommandDeps, Handled } from '../commandHandler';
 import type { CommandContext } from '../context';
 import { loadOperator } from '../operators/manageOperators';
 import { streams } from '../streams';
@@ -14,20 +14,19 @@ import { streams } from '../streams';
  * then the operator, both on their streams, before anything is appended.
  */
 export const assignDialog = async (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   input: Readonly<{ dialogId: DialogId; assigneeId: OperatorId | null }>,
   context: CommandContext,
 ): Promise<Either<DomainError, Handled<DialogEvent, Dialog>>> => {
   const streamId = streams.dialog(input.dialogId);
-  const { state } = await loadAggregate(deps.store, streamId, dialogDecider);
+  const { state } = await deps.commands.load(streamId, dialogDecider);
   if (state.status === 'absent') return left(domainError('E_DIALOG_NOT_FOUND', 'dialog not found'));
   if (input.assigneeId !== null) {
     const operator = await loadOperator(deps, input.assigneeId);
     if (operator.status === 'absent')
       return left(domainError('E_OPERATOR_NOT_FOUND', 'no operator with this id'));
   }
-  return handleCommand(
-    deps,
+  return deps.commands.handle(
     streamId,
     dialogDecider,
     { type: 'AssignDialog', data: { assigneeId: input.assigneeId } },

@@ -3,10 +3,9 @@ import { dialogReferenceDecider } from '../../domain/claims/dialogReference';
 import { dialogDecider } from '../../domain/dialog/decide';
 import type { MessageBody } from '../../domain/dialog/message';
 import { domainError, type DomainError } from '../../domain/errors';
-import type { AggregateCache } from '../aggregateCache';
-import { handleCommand, loadAggregate, type AggregateDeps } from '../aggregates';
+import type { CommandDeps, CommandHandler } from '../commandHandler';
 import type { CommandContext } from '../context';
-import type { Checkpoint, EventStore } from '../ports/eventStore';
+import type { Checkpoint } from '../ports/eventStore';
 import { streams } from '../streams';
 
 /** Where a message goes, found before the request appends anything. */
@@ -17,29 +16,21 @@ export type DialogTarget =
 
 /** `dialog_id` wins over `reference` (the seed); an unknown id or another channel's is 404. */
 export const locateDialog = async (
-  store: EventStore,
+  commands: Pick<CommandHandler, 'load'>,
   channelId: string,
   request: Readonly<{ dialogId: string | null; reference: string | null }>,
-  cache?: AggregateCache,
 ): Promise<Either<DomainError, DialogTarget>> => {
   if (request.dialogId !== null) {
-    const { state } = await loadAggregate(
-      store,
-      streams.dialog(request.dialogId),
-      dialogDecider,
-      cache,
-    );
+    const { state } = await commands.load(streams.dialog(request.dialogId), dialogDecider);
     if (state.status === 'absent' || state.channelId !== channelId) {
       return left(domainError('E_DIALOG_NOT_FOUND', 'dialog_id names no dialog of this channel'));
     }
     return right({ kind: 'by-id', dialogId: request.dialogId });
   }
   if (request.reference !== null) {
-    const claim = await loadAggregate(
-      store,
+    const claim = await commands.load(
       streams.dialogReference(channelId, request.reference),
       dialogReferenceDecider,
-      cache,
     );
     return right({
       kind: 'by-reference',
@@ -71,14 +62,13 @@ export type PostedMessage = Readonly<{
 
 /** The dialog a reference names: claimed with `no_stream`, so concurrent requests agree on one. */
 const dialogForReference = async (
-  deps: AggregateDeps,
+  deps: Pick<CommandDeps, 'commands'>,
   channelId: string,
   reference: string,
   candidate: string,
   context: CommandContext,
 ): Promise<string> => {
-  const claimed = await handleCommand(
-    deps,
+  const claimed = await deps.commands.handle(
     streams.dialogReference(channelId, reference),
     dialogReferenceDecider,
     { type: 'ClaimDialogReference', data: { channelId, reference, dialogId: candidate } },
@@ -95,7 +85,7 @@ const dialogForReference = async (
 
 /** Opens or continues the dialog with the message; reopens it when closed. */
 export const postIncomingMessage = async (
-  deps: AggregateDeps,
+  deps: Pick<CommandDeps, 'commands'>,
   target: DialogTarget,
   message: IncomingMessage,
   options: Readonly<{ context: CommandContext; newId: (purpose: string) => string }>,
@@ -121,8 +111,7 @@ export const postIncomingMessage = async (
     expectNew = true;
   }
   const messageId = options.newId('message');
-  const handled = await handleCommand(
-    deps,
+  const handled = await deps.commands.handle(
     streams.dialog(dialogId),
     dialogDecider,
     {

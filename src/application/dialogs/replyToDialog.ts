@@ -6,7 +6,7 @@ import type { MessageBody } from '../../domain/dialog/message';
 import type { Dialog } from '../../domain/dialog/state';
 import type { DomainError } from '../../domain/errors';
 import type { DialogId, MessageId } from '../../domain/shared/ids';
-import { handleCommand, type AggregateDeps, type Handled } from '../aggregates';
+import type { CommandDeps, Handled } from '../commandHandler';
 import type { CommandContext } from '../context';
 import { streams } from '../streams';
 
@@ -42,15 +42,14 @@ const requestHashOf = (reply: Reply, operatorId: string | null): string =>
 
 /** An operator's (or the admin's) reply: MessageSent, reopening a closed dialog. */
 export const replyToDialog = async (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   reply: Reply,
   context: CommandContext,
 ): Promise<Either<DomainError, ReplySent>> => {
   const operatorId = context.actor.type === 'operator' ? context.actor.operatorId : null;
   const key = reply.idempotencyKey;
   const messageId = key === null ? deps.ids.objectId() : replyMessageId(reply.dialogId, key);
-  const result = await handleCommand(
-    deps,
+  const result = await deps.commands.handle(
     streams.dialog(reply.dialogId),
     dialogDecider,
     {

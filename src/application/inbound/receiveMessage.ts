@@ -6,13 +6,17 @@ import {
 } from '../../domain/contact/contactInfo';
 import { isEmptyBody, type Attachment } from '../../domain/dialog/message';
 import { domainError, type DomainError } from '../../domain/errors';
-import type { AggregateDeps } from '../aggregates';
+import type { CommandDeps } from '../commandHandler';
 import type { LiveChannel } from '../channels/integrationAccess';
 import { planContact } from '../contacts/planContact';
-import { settleContact } from '../contacts/settleContact';
+import { settleContact, type ContactSettlement } from '../contacts/settleContact';
 import type { CommandContext } from '../context';
-import { locateDialog, postIncomingMessage } from '../dialogs/postIncomingMessage';
-import type { Checkpoint } from '../ports/eventStore';
+import {
+  locateDialog,
+  postIncomingMessage,
+  type PostedMessage,
+} from '../dialogs/postIncomingMessage';
+import type { Checkpoint, EventStore } from '../ports/eventStore';
 import { derivedIds, findRecorded, recordResponse } from './idempotency';
 
 /** The inbound endpoint's body, decoded and within limits (src/infrastructure/http/codecs). */
@@ -55,13 +59,48 @@ export type InboundResult = Readonly<{
   replayed: boolean;
 }>;
 
-export type InboundDeps = AggregateDeps & Readonly<{ defaultPhoneRegion: string }>;
+export type InboundDeps = CommandDeps & Readonly<{ store: EventStore; defaultPhoneRegion: string }>;
 
 export type InboundOptions = Readonly<{
   idempotencyKey: string | null;
   requestHash: string;
   context: CommandContext;
 }>;
+
+/** The answer an earlier request with this key got; a different body with it is a conflict. */
+const earlierAnswer = async (
+  store: EventStore,
+  scope: string,
+  { idempotencyKey, requestHash }: InboundOptions,
+): Promise<Either<DomainError, InboundResult> | null> => {
+  const recorded =
+    idempotencyKey === null ? null : await findRecorded(store, scope, idempotencyKey);
+  if (recorded === null) return null;
+  return recorded.requestHash === requestHash
+    ? right({ response: recorded.response as InboundResponse, checkpoint: null, replayed: true })
+    : left(
+        domainError(
+          'E_IDEMPOTENCY_CONFLICT',
+          'this Idempotency-Key was used for a different request',
+        ),
+      );
+};
+
+const responseOf = (posted: PostedMessage, contact: ContactSettlement): InboundResponse => ({
+  dialog_id: posted.dialogId,
+  message_id: posted.messageId,
+  contact_id: contact.contactId,
+  reference: posted.reference,
+  dialog_created: posted.dialogCreated,
+  contact_created: contact.created,
+  contacts: contact.contact.data.map(({ id, value, type, service, origin }) => ({
+    id,
+    value,
+    type,
+    service,
+    origin,
+  })),
+});
 
 /**
  * POST /api/custom-channel/message/{channelId}: every check and lookup first (body, contact,
@@ -71,26 +110,12 @@ export const receiveMessage = async (
   deps: InboundDeps,
   channel: LiveChannel,
   request: InboundMessageRequest,
-  { idempotencyKey, requestHash, context }: InboundOptions,
+  options: InboundOptions,
 ): Promise<Either<DomainError, InboundResult>> => {
+  const { idempotencyKey, requestHash, context } = options;
   const scope = channel.channelId;
-  if (idempotencyKey !== null) {
-    const recorded = await findRecorded(deps.store, scope, idempotencyKey);
-    if (recorded !== null) {
-      return recorded.requestHash === requestHash
-        ? right({
-            response: recorded.response as InboundResponse,
-            checkpoint: null,
-            replayed: true,
-          })
-        : left(
-            domainError(
-              'E_IDEMPOTENCY_CONFLICT',
-              'this Idempotency-Key was used for a different request',
-            ),
-          );
-    }
-  }
+  const earlier = await earlierAnswer(deps.store, scope, options);
+  if (earlier !== null) return earlier;
 
   if (isEmptyBody(request)) {
     return left(
@@ -102,20 +127,24 @@ export const receiveMessage = async (
     contactsId: request.contactsId,
   });
   if (isLeft(info)) return info;
+  const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey);
+  const newId = (purpose: string): string => derive?.(purpose) ?? deps.ids.objectId();
+  const plan = () =>
+    planContact(deps.commands, info.right, {
+      channelId: channel.channelId,
+      defaultRegion: deps.defaultPhoneRegion,
+      now: context.now.toISOString(),
+      newId,
+    });
   // two independent sets of reads, at once: a request waits for the slower, not for both
-  const [plan, target] = await Promise.all([
-    planContact(deps.store, info.right, channel.channelId, deps.defaultPhoneRegion, deps.cache),
-    locateDialog(deps.store, channel.channelId, request, deps.cache),
+  const [planned, target] = await Promise.all([
+    plan(),
+    locateDialog(deps.commands, channel.channelId, request),
   ]);
-  if (isLeft(plan)) return plan;
+  if (isLeft(planned)) return planned;
   if (isLeft(target)) return target;
 
-  const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey);
-  const contact = await settleContact(deps, plan.right, {
-    context,
-    defaultRegion: deps.defaultPhoneRegion,
-    derive,
-  });
+  const contact = await settleContact(deps.commands, planned.right, plan, context);
   if (isLeft(contact)) return contact;
   const posted = await postIncomingMessage(
     deps,
@@ -131,25 +160,11 @@ export const receiveMessage = async (
       createdAt: new Date(request.timestamp ?? context.now.getTime()).toISOString(),
       requestHash: idempotencyKey === null ? null : requestHash,
     },
-    { context, newId: (purpose) => derive?.(purpose) ?? deps.ids.objectId() },
+    { context, newId },
   );
   if (isLeft(posted)) return posted;
 
-  const response: InboundResponse = {
-    dialog_id: posted.right.dialogId,
-    message_id: posted.right.messageId,
-    contact_id: contact.right.contactId,
-    reference: posted.right.reference,
-    dialog_created: posted.right.dialogCreated,
-    contact_created: contact.right.created,
-    contacts: contact.right.contact.data.map(({ id, value, type, service, origin }) => ({
-      id,
-      value,
-      type,
-      service,
-      origin,
-    })),
-  };
+  const response = responseOf(posted.right, contact.right);
   const checkpoint = posted.right.checkpoint ?? contact.right.checkpoint;
   if (idempotencyKey === null) return right({ response, checkpoint, replayed: false });
   const recorded = await recordResponse(

@@ -4,7 +4,7 @@ import type { OperatorCommand } from '../../domain/operator/commands';
 import { operatorDecider } from '../../domain/operator/decide';
 import type { OperatorEvent } from '../../domain/operator/events';
 import type { Operator } from '../../domain/operator/state';
-import { handleCommand, loadAggregate, type AggregateDeps, type Handled } from '../aggregates';
+import type { CommandDeps, Handled } from '../commandHandler';
 import type { CommandContext } from '../context';
 import { streams } from '../streams';
 import { newOperatorToken } from './operatorToken';
@@ -19,15 +19,14 @@ export type IssuedToken = Readonly<{
 
 /** Records a command that carries a new token; answers the token, shown this once. */
 const withNewToken = async (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   operatorId: string,
   command: (token: ReturnType<typeof newOperatorToken>['spec']) => OperatorCommand,
   context: CommandContext,
 ): Promise<Either<DomainError, IssuedToken>> => {
   const tokenId = deps.ids.objectId();
   const { token, spec } = newOperatorToken(operatorId, tokenId);
-  const result = await handleCommand(
-    deps,
+  const result = await deps.commands.handle(
     streams.operator(operatorId),
     operatorDecider,
     command(spec),
@@ -42,7 +41,7 @@ const withNewToken = async (
 };
 
 export const createOperator = (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   input: Readonly<{ name: string }>,
   context: CommandContext,
 ): Promise<Either<DomainError, IssuedToken>> => {
@@ -59,7 +58,7 @@ export const createOperator = (
 };
 
 export const issueOperatorToken = (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   operatorId: string,
   context: CommandContext,
 ): Promise<Either<DomainError, IssuedToken>> =>
@@ -71,13 +70,12 @@ export const issueOperatorToken = (
   );
 
 export const revokeOperatorToken = (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   operatorId: string,
   tokenId: string,
   context: CommandContext,
 ): Promise<Either<DomainError, Handled<OperatorEvent, Operator>>> =>
-  handleCommand(
-    deps,
+  deps.commands.handle(
     streams.operator(operatorId),
     operatorDecider,
     { type: 'RevokeOperatorToken', data: { tokenId, now: context.now.toISOString() } },
@@ -86,7 +84,7 @@ export const revokeOperatorToken = (
 
 /** The operator as its stream says, never as a read model that may lag. */
 export const loadOperator = async (
-  deps: Pick<AggregateDeps, 'store'>,
+  deps: Pick<CommandDeps, 'commands'>,
   operatorId: string,
 ): Promise<Operator> =>
-  (await loadAggregate(deps.store, streams.operator(operatorId), operatorDecider)).state;
+  (await deps.commands.load(streams.operator(operatorId), operatorDecider)).state;

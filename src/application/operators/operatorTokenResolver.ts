@@ -2,7 +2,7 @@ import { operatorAccess } from '../../domain/operator/access';
 import { operatorDecider } from '../../domain/operator/decide';
 import type { OperatorEvent } from '../../domain/operator/events';
 import type { Operator } from '../../domain/operator/state';
-import { toDomainEvent } from '../aggregates';
+import { toDomainEvent } from '../commandHandler';
 import type { EventStore } from '../ports/eventStore';
 import { hashToken, sameHash } from '../secrets';
 import { streams } from '../streams';

@@ -7,14 +7,14 @@ import { webhookDecider } from '../../domain/webhook/decide';
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
 import type { WebhookSubscriptionEvent } from '../../domain/webhook/events';
 import type { Webhook } from '../../domain/webhook/state';
-import { handleCommand, loadAggregate, type AggregateDeps, type Handled } from '../aggregates';
+import type { CommandDeps, Handled } from '../commandHandler';
 import type { CommandContext } from '../context';
 import type { WebhookSecrets } from '../ports/webhookSecrets';
 import type { WebhookUrlGuard } from '../ports/webhookUrlGuard';
 import { streams } from '../streams';
 import { newWebhookSecret, secretFingerprint } from './webhookSecret';
 
-export type WebhookDeps = AggregateDeps &
+export type WebhookDeps = CommandDeps &
   Readonly<{ secrets: WebhookSecrets; urlGuard: WebhookUrlGuard }>;
 
 type Handled_ = Handled<WebhookSubscriptionEvent, Webhook>;
@@ -32,7 +32,7 @@ const checkChannel = async (
   channelId: ChannelId | null | undefined,
 ): Promise<DomainError | null> => {
   if (channelId === null || channelId === undefined) return null;
-  const { state } = await loadAggregate(deps.store, streams.channel(channelId), channelDecider);
+  const { state } = await deps.commands.load(streams.channel(channelId), channelDecider);
   return state.status === 'active'
     ? null
     : domainError('E_CHANNEL_NOT_FOUND', 'the channel filter names no live channel');
@@ -63,8 +63,7 @@ export const subscribeWebhook = async (
   if (refused !== null) return left(refused);
   const webhookId = deps.ids.objectId();
   const { secret, fingerprint } = await keepNewSecret(deps, webhookId);
-  const result = await handleCommand(
-    deps,
+  const result = await deps.commands.handle(
     streams.webhook(webhookId),
     webhookDecider,
     {
@@ -97,8 +96,7 @@ export const updateWebhook = async (
     (changes.url === undefined ? null : await checkUrl(deps, changes.url)) ??
     (await checkChannel(deps, changes.channelId));
   if (refused !== null) return left(refused);
-  return handleCommand(
-    deps,
+  return deps.commands.handle(
     streams.webhook(webhookId),
     webhookDecider,
     { type: 'UpdateWebhook', data: changes },
@@ -108,12 +106,11 @@ export const updateWebhook = async (
 
 /** The endpoint answered 410 Gone: disabled by `system`, recorded like any other change. */
 export const disableGoneWebhook = (
-  deps: AggregateDeps,
+  deps: CommandDeps,
   webhookId: string,
   context: CommandContext,
 ): Promise<Either<DomainError, Handled_>> =>
-  handleCommand(
-    deps,
+  deps.commands.handle(
     streams.webhook(webhookId),
     webhookDecider,
     { type: 'DisableGoneWebhook', data: {} },
@@ -129,12 +126,11 @@ export const rotateWebhookSecret = async (
   webhookId: string,
   context: CommandContext,
 ): Promise<Either<DomainError, WithSecret>> => {
-  const { state } = await loadAggregate(deps.store, streams.webhook(webhookId), webhookDecider);
+  const { state } = await deps.commands.load(streams.webhook(webhookId), webhookDecider);
   if (state.status !== 'active')
     return left(domainError('E_WEBHOOK_NOT_FOUND', 'webhook not found'));
   const { secret, fingerprint } = await keepNewSecret(deps, webhookId);
-  const result = await handleCommand(
-    deps,
+  const result = await deps.commands.handle(
     streams.webhook(webhookId),
     webhookDecider,
     {
@@ -156,8 +152,7 @@ export const removeWebhook = async (
   webhookId: string,
   context: CommandContext,
 ): Promise<Either<DomainError, Handled_>> => {
-  const result = await handleCommand(
-    deps,
+  const result = await deps.commands.handle(
     streams.webhook(webhookId),
     webhookDecider,
     { type: 'RemoveWebhook', data: { now: context.now.toISOString() } },
@@ -168,7 +163,6 @@ export const removeWebhook = async (
 };
 
 export const loadWebhook = async (
-  deps: Pick<AggregateDeps, 'store'>,
+  deps: Pick<CommandDeps, 'commands'>,
   webhookId: string,
-): Promise<Webhook> =>
-  (await loadAggregate(deps.store, streams.webhook(webhookId), webhookDecider)).state;
+): Promise<Webhook> => (await deps.commands.load(streams.webhook(webhookId), webhookDecider)).state;

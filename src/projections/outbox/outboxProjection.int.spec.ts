@@ -10,7 +10,7 @@ import {
   updateWebhook,
   type WebhookDeps,
 } from '../../application/webhooks/manageWebhooks';
-import { handleCommand } from '../../application/aggregates';
+import { commandHandler } from '../../application/commandHandler';
 import { streams } from '../../application/streams';
 import { contactDecider } from '../../domain/contact/decide';
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
@@ -36,10 +36,10 @@ describe('the webhook outbox on PostgreSQL', () => {
 
   beforeAll(() => {
     store = new PostgresEventStore(db.pool);
+    const ids = objectIdGenerator();
     deps = {
-      store,
-      ids: objectIdGenerator(),
-      locks: new StreamLocks(),
+      ids,
+      commands: commandHandler({ store, ids, locks: new StreamLocks() }),
       secrets: postgresWebhookSecrets(db.pool),
       urlGuard: { refusal: async () => null },
     };
@@ -205,8 +205,7 @@ describe('the webhook outbox on PostgreSQL', () => {
     const seeded = await seedDialog(deps, { contactName: 'Merged Away' });
     const survivor = await seedDialog(deps, { contactName: 'Survivor' });
     const now = new Date().toISOString();
-    const merged = await handleCommand(
-      deps,
+    const merged = await deps.commands.handle(
       streams.contact(seeded.contactId),
       contactDecider,
       { type: 'MergeInto', data: { survivorId: survivor.contactId, now } },

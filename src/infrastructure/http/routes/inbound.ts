@@ -31,12 +31,7 @@ export const inboundRoutes = (deps: ParleyDeps): Router => {
     '/api/custom-channel/message/:channelId',
     async (ctx, next) => {
       const channelId = ctx.params.channelId?.toLowerCase() ?? '';
-      ctx.state.channel = await authorizeIntegration(
-        deps.store,
-        channelId,
-        tokenOf(ctx.query),
-        deps.cache,
-      );
+      ctx.state.channel = await authorizeIntegration(deps.commands, channelId, tokenOf(ctx.query));
       orThrow(ctx.state.channel);
       limiter.take(channelId);
       await next();

@@ -11,7 +11,7 @@ import {
   type RecordedEvent,
 } from './ports/eventStore';
 import type { IdGenerator } from './ports/ids';
-import type { StreamLocks } from './streamLocks';
+import { StreamLocks } from './streamLocks';
 
 export type Loaded<S> = Readonly<{
   state: S;
@@ -28,15 +28,17 @@ export type Handled<E, S> = Readonly<{
   checkpoint: Checkpoint | null;
 }>;
 
-export type AggregateDeps = Readonly<{
+/** The ports a command handler binds, once per process (the composition root builds it). */
+export type CommandPorts = Readonly<{
   store: EventStore;
   ids: IdGenerator;
-  locks: StreamLocks;
+  /** one per process; a new one when omitted */
+  locks?: StreamLocks;
   /** recently used states, so that commands read only new events (see AggregateCache) */
-  cache?: AggregateCache;
+  cache?: AggregateCache | null;
 }>;
 
-type Folding<E extends Event, S> = Pick<Decider<Command, E, S>, 'initialState' | 'evolve'>;
+export type Folding<E extends Event, S> = Pick<Decider<Command, E, S>, 'initialState' | 'evolve'>;
 
 /** Stored events are the domain's events: `{ type, data }` as written. */
 export const toDomainEvent = <E extends Event>(recorded: RecordedEvent): E =>
@@ -48,7 +50,7 @@ const catchUp = async <E extends Event, S>(
   streamId: string,
   decider: Folding<E, S>,
   from: Loaded<S> | null,
-  cache: AggregateCache | undefined,
+  cache: AggregateCache | null,
 ): Promise<Loaded<S>> => {
   const recorded = await store.readStream(
     streamId,
@@ -63,16 +65,23 @@ const catchUp = async <E extends Event, S>(
 };
 
 /** The stream's current state; with a cache, only the events after the cached revision are read. */
-export const loadAggregate = async <E extends Event, S>(
+const load = async <E extends Event, S>(
   store: EventStore,
   streamId: string,
   decider: Folding<E, S>,
-  cache?: AggregateCache,
+  cache: AggregateCache | null,
 ): Promise<Loaded<S>> => {
   const cached = cache?.get<S>(streamId, decider) ?? null;
   if (cached !== null && cache?.isSettled(decider)) return cached;
   return catchUp(store, streamId, decider, cached, cache);
 };
+
+/** A stream's current state, read in full: for readers outside a command handler. */
+export const loadAggregate = <E extends Event, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Folding<E, S>,
+): Promise<Loaded<S>> => load(store, streamId, decider, null);
 
 const MAX_ATTEMPTS = 25;
 
@@ -96,16 +105,15 @@ export type HandleOptions<S> = Readonly<{
  * With a cache, the first decision may be made on the cached state without reading: the
  * expected revision of the append checks it (see AggregateCache for why that is safe).
  */
-export const handleCommand = async <C extends Command, E extends Event, S>(
-  deps: AggregateDeps,
+const handle = async <C extends Command, E extends Event, S>(
+  { store, ids, locks, cache }: Required<CommandPorts>,
   streamId: string,
   decider: Decider<C, E, S>,
   command: C | ((state: S) => C),
   context: CommandContext,
-  options: HandleOptions<S> = {},
+  options: HandleOptions<S>,
 ): Promise<Either<DomainError, Handled<E, S>>> =>
-  deps.locks.withLock(streamId, async () => {
-    const { store, cache } = deps;
+  locks.withLock(streamId, async () => {
     const cached =
       options.known ??
       (options.expectNew === true ? { state: decider.initialState(), revision: null } : null) ??
@@ -134,7 +142,7 @@ export const handleCommand = async <C extends Command, E extends Event, S>(
       if (events.length === 0) return right({ events, state, revision, checkpoint: null });
       const metadata = metadataFor(context);
       const toAppend: EventToAppend[] = events.map((e) => ({
-        id: deps.ids.uuid(),
+        id: ids.uuid(),
         type: e.type,
         data: e.data,
         metadata,
@@ -168,3 +176,38 @@ export const handleCommand = async <C extends Command, E extends Event, S>(
 /** Short, jittered pause so competing processes do not retry in lock step. */
 const backOff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt)));
+
+/**
+ * The one entry point of the write side: every use case loads and changes streams through it.
+ * It binds the store, the ids of appended events, the per-process stream locks and the
+ * aggregate cache once, so no call site passes them along.
+ */
+export type CommandHandler = Readonly<{
+  /** the stream's current state (with the cache, only the events after it are read) */
+  load: <E extends Event, S>(streamId: string, decider: Folding<E, S>) => Promise<Loaded<S>>;
+  /** load → decide → append; see `handle` above */
+  handle: <C extends Command, E extends Event, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C | ((state: S) => C),
+    context: CommandContext,
+    options?: HandleOptions<S>,
+  ) => Promise<Either<DomainError, Handled<E, S>>>;
+}>;
+
+export const commandHandler = (ports: CommandPorts): CommandHandler => {
+  const bound: Required<CommandPorts> = {
+    store: ports.store,
+    ids: ports.ids,
+    locks: ports.locks ?? new StreamLocks(),
+    cache: ports.cache ?? null,
+  };
+  return {
+    load: (streamId, decider) => load(bound.store, streamId, decider, bound.cache),
+    handle: (streamId, decider, command, context, options = {}) =>
+      handle(bound, streamId, decider, command, context, options),
+  };
+};
+
+/** What a use case that changes something needs: the command handler, and ids for what it creates. */
+export type CommandDeps = Readonly<{ commands: CommandHandler; ids: IdGenerator }>;

@@ -1,0 +1,357 @@
+import {
+  contactDataRecordDecider,
+  type ContactDataRecord,
+  type ContactDataRecordEvent,
+  type RegisterContactData,
+} from '../../domain/claims/contactDataRecord';
+import {
+  contactKeyDecider,
+  type ContactKey,
+  type ContactKeyCommand,
+  type ContactKeyEvent,
+} from '../../domain/claims/contactKey';
+import type { ContactCommand, UpdateContact } from '../../domain/contact/commands';
+import type { ContactData } from '../../domain/contact/contactData';
+import type { ContactDataInput } from '../../domain/contact/contactInfo';
+import { contactDecider } from '../../domain/contact/decide';
+import type { ContactEvent } from '../../domain/contact/events';
+import type { Contact } from '../../domain/contact/state';
+import type { Command, Decider, Event } from '../../domain/shared/decider';
+import type { Checkpoint } from '../ports/eventStore';
+import { streams } from '../streams';
+import type { LiveContact, Resolved } from './contactDirectory';
+import { toContactData } from './normalize';
+
+/**
+ * Contact settlement, decided without I/O: from a plan (what the request means, read from the
+ * store before the first append) and what the store answered to the steps run so far, `settle`
+ * says what to append next, or that the contact is settled. settleContact.ts runs the steps.
+ */
+
+/** A contact as this request read it, or as its own last append left it. */
+export type Known = Readonly<{ contact: LiveContact; revision: bigint }>;
+
+/** A contact that is this customer: live, or promised by a claim and not created yet. */
+export type Owner = Exclude<Resolved, { kind: 'deleted' }>;
+
+/** Who holds a key now: an owner, or a deleted contact whose claim may be taken over. */
+export type Holder = Readonly<{ contactId: string; dataId: string; resolved: Resolved }>;
+
+type Keyed = Readonly<{ input: ContactDataInput; key: string; holder: Holder | null }>;
+
+/** `contact_object`: data to match; `dataId` is the id it gets if this request claims its key. */
+export type MatchedItem = Keyed & Readonly<{ dataId: string }>;
+
+/** A `contacts_id` item that asks for a change: it keeps its id, and may get a new key. */
+export type EditedItem = Keyed &
+  Readonly<{
+    dataId: string;
+    /** the key it had, released once the item holds the new one; null: the key is unchanged */
+    previous: Readonly<{ key: string; holderId: string }> | null;
+  }>;
+
+type PlanOf<Job extends string, Item> = Readonly<{
+  job: Job;
+  channelId: string;
+  /** the request's time, for the events it decides */
+  now: string;
+  /** the contacts that are this customer: named by the request, or holding its keys */
+  owners: ReadonlyMap<string, Owner>;
+  /** one per key: the first item that carries a key wins */
+  items: readonly Item[];
+}>;
+
+/** `contact_object`: find the contact by its data (and `_id`), or create it. */
+export type MatchPlan = PlanOf<'match', MatchedItem> &
+  Readonly<{
+    name: string;
+    description: string | null | undefined;
+    /** the contact this request creates when nobody owns its data */
+    newContactId: string;
+  }>;
+
+/** `contacts_id`: known contact data names the contact, and may be edited. */
+export type EditPlan = PlanOf<'edit', EditedItem>;
+
+export type ContactPlan = MatchPlan | EditPlan;
+
+/** Which revision a step's command is decided on, and appended against. */
+export type Expected<S> =
+  /** the stream must not exist: a key found free, an id just made up */
+  | 'no_stream'
+  /** whatever the stream holds when the step runs */
+  | 'current'
+  /** the state and revision this request read, and has not appended to since */
+  | Readonly<{ state: S; revision: bigint }>;
+
+export type StepOn<C extends Command, E extends Event, S> = Readonly<{
+  stream: string;
+  decider: Decider<C, E, S>;
+  command: C;
+  expected: Expected<S>;
+}>;
+
+/** One command on one stream. A step the decider refuses means the plan is out of date. */
+export type Step =
+  | StepOn<ContactKeyCommand, ContactKeyEvent, ContactKey>
+  | StepOn<RegisterContactData, ContactDataRecordEvent, ContactDataRecord>
+  | StepOn<ContactCommand, ContactEvent, Contact>;
+
+/** What the store answered to a step it accepted: the stream's state after it. */
+export type Answer = Readonly<{
+  step: Step;
+  state: unknown;
+  revision: bigint | null;
+  /** where its events landed in the global log; null when it appended nothing */
+  checkpoint: Checkpoint | null;
+}>;
+
+/** The answers to the steps run since the plan was made, in order. */
+export type Observed = readonly Answer[];
+
+export type Next =
+  | Readonly<{ kind: 'run'; steps: readonly Step[] }>
+  | Readonly<{ kind: 'settled'; contact: LiveContact }>;
+
+const run = (steps: readonly Step[]): Next => ({ kind: 'run', steps });
+
+const onContact = (
+  contactId: string,
+  command: ContactCommand,
+  expected: Expected<Contact>,
+): Step => ({ stream: streams.contact(contactId), decider: contactDecider, command, expected });
+
+const claimKey = (item: Keyed, contactId: string, dataId: string): Step => ({
+  stream: streams.contactKey(item.key),
+  decider: contactKeyDecider,
+  command: {
+    type: 'ClaimContactKey',
+    data: {
+      key: item.key,
+      contactId,
+      dataId,
+      replacing: item.holder?.resolved.kind === 'deleted' ? item.holder.contactId : null,
+    },
+  },
+  expected: item.holder === null ? 'no_stream' : 'current',
+});
+
+const registerData = (
+  plan: ContactPlan,
+  contactId: string,
+  data: ContactData,
+  expected: 'no_stream' | 'current',
+): Step => ({
+  stream: streams.contactData(data.id),
+  decider: contactDataRecordDecider,
+  command: {
+    type: 'RegisterContactData',
+    data: { dataId: data.id, contactId, channelId: plan.channelId, service: data.service },
+  },
+  expected,
+});
+
+const createContact = (
+  plan: ContactPlan,
+  contactId: string,
+  data: readonly ContactData[],
+  expected: 'no_stream' | 'current',
+): Step =>
+  onContact(
+    contactId,
+    {
+      type: 'CreateContact',
+      data: {
+        contactId,
+        channelId: plan.channelId,
+        name: plan.job === 'match' ? plan.name : '',
+        description: plan.job === 'match' ? (plan.description ?? null) : null,
+        data,
+        now: plan.now,
+      },
+    },
+    expected,
+  );
+
+const updateContact = (survivor: Known, data: UpdateContact['data']): Step =>
+  onContact(
+    survivor.contact.contactId,
+    { type: 'UpdateContact', data },
+    { state: survivor.contact, revision: survivor.revision },
+  );
+
+/** The contact as the step `command` on it left it, when that step was answered. */
+const answered = (
+  observed: Observed,
+  contactId: string,
+  command: ContactCommand['type'],
+): Known | null => {
+  const stream = streams.contact(contactId);
+  const answer = observed.find((a) => a.step.stream === stream && a.step.command.type === command);
+  return answer === undefined
+    ? null
+    : { contact: answer.state as LiveContact, revision: answer.revision as bigint };
+};
+
+const isOwned = (holder: Holder | null): holder is Holder =>
+  holder !== null && holder.resolved.kind !== 'deleted';
+
+/**
+ * A claim is a promise of a contact: a request that makes a contact claims each of its keys
+ * and registers each of its data ids first, and appends ContactCreated last, so that
+ * concurrent requests with the same data agree on one contact. A request that stops in
+ * between leaves a promise nobody kept. Whoever finds an unfulfilled claim fulfils it: it
+ * registers the data the claims name and creates that very contact, then goes on with its own
+ * request. A key held by a deleted contact is no promise: it is claimed over (`replacing`).
+ */
+export const fulfil = (plan: ContactPlan, contactId: string): Step[] => {
+  const data = plan.items.flatMap((item) =>
+    item.holder?.contactId === contactId
+      ? [toContactData(item.holder.dataId, item.input, item.key)]
+      : [],
+  );
+  return [
+    ...data.map((d) => registerData(plan, contactId, d, 'current')),
+    createContact(plan, contactId, data, 'current'),
+  ];
+};
+
+const olderFirst = (a: Known, b: Known): number =>
+  a.contact.createdAt === b.contact.createdAt
+    ? a.contact.contactId.localeCompare(b.contact.contactId)
+    : a.contact.createdAt.localeCompare(b.contact.createdAt);
+
+type Joined = Next | Readonly<{ kind: 'joined'; survivor: Known }>;
+
+/**
+ * The step both jobs share. The owners are one customer: unfulfilled ones are fulfilled, then
+ * all are merged into the oldest, which absorbs their data; each merged contact then names it.
+ */
+const joinOwners = (plan: ContactPlan, observed: Observed): Joined => {
+  const owners = [...plan.owners];
+  const unfulfilled = owners.filter(
+    ([id, owner]) => owner.kind === 'pending' && answered(observed, id, 'CreateContact') === null,
+  );
+  if (unfulfilled.length > 0) return run(unfulfilled.flatMap(([id]) => fulfil(plan, id)));
+  const live = owners.map(([id, owner]) =>
+    owner.kind === 'active' ? owner : (answered(observed, id, 'CreateContact') as Known),
+  );
+  const [oldest, ...others] = [
+    ...new Map(live.map((known) => [known.contact.contactId, known])).values(),
+  ].sort(olderFirst) as [Known, ...Known[]];
+  if (others.length === 0) return { kind: 'joined', survivor: oldest };
+  const survivorId = oldest.contact.contactId;
+  const absorbed = answered(observed, survivorId, 'AbsorbContacts');
+  if (absorbed !== null) return { kind: 'joined', survivor: absorbed };
+  return run([
+    onContact(
+      survivorId,
+      {
+        type: 'AbsorbContacts',
+        data: {
+          contacts: others.map((o) => ({ contactId: o.contact.contactId, data: o.contact.data })),
+          now: plan.now,
+        },
+      },
+      'current',
+    ),
+    ...others.map((o) =>
+      onContact(
+        o.contact.contactId,
+        { type: 'MergeInto', data: { survivorId, now: plan.now } },
+        'current',
+      ),
+    ),
+  ]);
+};
+
+/** Nobody owns the data: claim every key for a new contact, register its data, create it. */
+const newContact = (plan: MatchPlan, observed: Observed): Next => {
+  const contactId = plan.newContactId;
+  const created = answered(observed, contactId, 'CreateContact');
+  if (created !== null) return { kind: 'settled', contact: created.contact };
+  const data = plan.items.map((item) => toContactData(item.dataId, item.input, item.key));
+  return run([
+    ...plan.items.map((item) => claimKey(item, contactId, item.dataId)),
+    ...data.map((d) => registerData(plan, contactId, d, 'no_stream')),
+    createContact(plan, contactId, data, 'no_stream'),
+  ]);
+};
+
+/** The survivor takes the name, the description and the data it lacks; free keys are claimed. */
+const addData = (plan: MatchPlan, survivor: Known): Step[] => {
+  const contactId = survivor.contact.contactId;
+  const keys = new Set(survivor.contact.data.map((d) => d.key));
+  const claims: Step[] = [];
+  const data: ContactData[] = [];
+  for (const item of plan.items) {
+    if (keys.has(item.key)) continue;
+    // a key an owner holds keeps its id: the owner is the survivor now
+    const dataId = isOwned(item.holder) ? item.holder.dataId : item.dataId;
+    const wanted = toContactData(dataId, item.input, item.key);
+    if (!isOwned(item.holder))
+      claims.push(
+        claimKey(item, contactId, dataId),
+        registerData(plan, contactId, wanted, 'no_stream'),
+      );
+    data.push(wanted);
+    keys.add(item.key);
+  }
+  return [
+    ...claims,
+    updateContact(survivor, { name: plan.name, description: plan.description, data }),
+  ];
+};
+
+/** The survivor's items change in place: a new key is claimed first, the old one released last. */
+const editData = (plan: EditPlan, survivor: Known): Step[] => {
+  const contactId = survivor.contact.contactId;
+  const keys = new Set(survivor.contact.data.map((d) => d.key));
+  const claims: Step[] = [];
+  const data: ContactData[] = [];
+  for (const item of plan.items) {
+    if (keys.has(item.key)) continue;
+    if (!isOwned(item.holder)) claims.push(claimKey(item, contactId, item.dataId));
+    data.push(toContactData(item.dataId, item.input, item.key));
+    keys.add(item.key);
+  }
+  // a change that keeps its key (an origin, say) is matched by id
+  for (const item of plan.items) {
+    if (item.previous === null) data.push(toContactData(item.dataId, item.input, item.key));
+  }
+  // release the old key only once the item really holds the new one
+  const releases = plan.items.flatMap(({ previous, dataId, key }): Step[] =>
+    previous !== null && data.some((d) => d.id === dataId && d.key === key)
+      ? [
+          {
+            stream: streams.contactKey(previous.key),
+            decider: contactKeyDecider,
+            command: {
+              type: 'ReleaseContactKey',
+              data: { key: previous.key, contactId: previous.holderId },
+            },
+            expected: 'current',
+          },
+        ]
+      : [],
+  );
+  return [...claims, updateContact(survivor, { name: null, data }), ...releases];
+};
+
+/**
+ * What to append next. Two jobs, which share only the merge step (joinOwners):
+ * - match (`contact_object`): no owner → a new contact; owners → merged into the oldest,
+ *   which gains the data it lacks (addData);
+ * - edit (`contacts_id`): the contacts of the named data → merged into the oldest, whose
+ *   items then change in place (editData).
+ * The contact is settled once the survivor's last command (its creation or update) is answered.
+ */
+export const settle = (plan: ContactPlan, observed: Observed): Next => {
+  if (plan.job === 'match' && plan.owners.size === 0) return newContact(plan, observed);
+  const joined = joinOwners(plan, observed);
+  if (joined.kind !== 'joined') return joined;
+  const { survivor } = joined;
+  const updated = answered(observed, survivor.contact.contactId, 'UpdateContact');
+  if (updated !== null) return { kind: 'settled', contact: updated.contact };
+  return run(plan.job === 'match' ? addData(plan, survivor) : editData(plan, survivor));
+};
