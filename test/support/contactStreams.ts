@@ -1,12 +1,16 @@
 import type { ContactDataRecordEvent } from '../../src/domain/claims/contactDataRecord';
 import type { ContactKeyEvent } from '../../src/domain/claims/contactKey';
 import type { ContactData } from '../../src/domain/contact/contactData';
-import type { ContactEvent } from '../../src/domain/contact/events';
 import type { Event } from '../../src/domain/shared/decider';
 import { streams } from '../../src/application/streams';
 import { builderOf } from '../../src/domain/testing/builders/builder';
 import { CHANNEL, CONTACT, T0 } from '../../src/domain/testing/builders/ids';
-import { customId } from '../../src/domain/testing/builders/contact';
+import {
+  contactCreated,
+  contactDataAdded,
+  customId,
+} from '../../src/domain/testing/builders/contact';
+import { inStream, type InStream } from './useCase';
 
 const keyEvent = builderOf<ContactKeyEvent>();
 const dataEvent = builderOf<ContactDataRecordEvent>();
@@ -47,14 +51,32 @@ export const existingContact = (
   contactId: string,
   data: readonly ContactData[],
   createdAt = T0,
-  name = 'Vasya Pupkin',
 ): Record<string, Event[]> => ({
   ...claimsOf(contactId, data),
   [streams.contact(contactId)]: [
-    {
-      type: 'ContactCreated',
-      data: { contactId, channelId: CHANNEL, name, description: null, createdAt },
-    },
-    ...data.map((d): ContactEvent => ({ type: 'ContactDataAdded', data: { contactId, data: d } })),
+    contactCreated({ contactId, createdAt }),
+    ...data.map((d) => contactDataAdded({ contactId, data: d })),
   ],
 });
+
+/** What a request appends for a new contact with `data`: claims, registrations, then the contact. */
+export const newContactEvents = (
+  contactId: string,
+  data: readonly ContactData[],
+  createdAt: string,
+): InStream[] => [
+  ...data.flatMap((d) =>
+    inStream(streams.contactKey(d.key), contactKeyClaimed({ key: d.key, contactId, dataId: d.id })),
+  ),
+  ...data.flatMap((d) =>
+    inStream(
+      streams.contactData(d.id),
+      contactDataRegistered({ dataId: d.id, contactId, service: d.service }),
+    ),
+  ),
+  ...inStream(
+    streams.contact(contactId),
+    contactCreated({ contactId, createdAt }),
+    ...data.map((d) => contactDataAdded({ contactId, data: d })),
+  ),
+];

@@ -12,6 +12,7 @@ import {
   contactKeyReleased,
   contactDataRegistered,
   existingContact,
+  newContactEvents,
 } from '../../../test/support/contactStreams';
 import {
   contactCreated,
@@ -215,24 +216,7 @@ describe('contact settlement, on the in-memory store', () => {
       .then(({ contactId, contact }) => {
         const data = customId('abc', contact.data[0]?.id);
         expect(contactId).not.toBe(CONTACT);
-        return {
-          result: { created: true },
-          events: [
-            ...inStream(
-              streams.contactKey(ABC.key),
-              contactKeyClaimed({ key: ABC.key, contactId, dataId: data.id }),
-            ),
-            ...inStream(
-              streams.contactData(data.id),
-              contactDataRegistered({ dataId: data.id, contactId }),
-            ),
-            ...inStream(
-              streams.contact(contactId),
-              contactCreated({ contactId, createdAt: NOW }),
-              contactDataAdded({ contactId, data }),
-            ),
-          ],
-        };
+        return { result: { created: true }, events: newContactEvents(contactId, [data], NOW) };
       }));
 
   /** another request claims the key between this request's plan and its first append */

@@ -278,25 +278,28 @@ const newContact = (plan: MatchPlan, observed: Observed): Next => {
   ]);
 };
 
+/** The plan's items whose key the survivor does not have yet (items have one key each). */
+const lacking = <T extends Keyed>(items: readonly T[], survivor: Known): T[] => {
+  const keys = new Set(survivor.contact.data.map((d) => d.key));
+  return items.filter((item) => !keys.has(item.key));
+};
+
 /** The survivor takes the name, the description and the data it lacks; free keys are claimed. */
 const addData = (plan: MatchPlan, survivor: Known): Step[] => {
   const contactId = survivor.contact.contactId;
-  const keys = new Set(survivor.contact.data.map((d) => d.key));
-  const claims: Step[] = [];
-  const data: ContactData[] = [];
-  for (const item of plan.items) {
-    if (keys.has(item.key)) continue;
-    // a key an owner holds keeps its id: the owner is the survivor now
-    const dataId = isOwned(item.holder) ? item.holder.dataId : item.dataId;
-    const wanted = toContactData(dataId, item.input, item.key);
-    if (!isOwned(item.holder))
-      claims.push(
-        claimKey(item, contactId, dataId),
-        registerData(plan, contactId, wanted, 'no_stream'),
-      );
-    data.push(wanted);
-    keys.add(item.key);
-  }
+  const missing = lacking(plan.items, survivor);
+  // a key an owner holds keeps its id: the owner is the survivor now
+  const data = missing.map((item) =>
+    toContactData(isOwned(item.holder) ? item.holder.dataId : item.dataId, item.input, item.key),
+  );
+  const claims = missing.flatMap((item, i): Step[] =>
+    isOwned(item.holder)
+      ? []
+      : [
+          claimKey(item, contactId, item.dataId),
+          registerData(plan, contactId, data[i] as ContactData, 'no_stream'),
+        ],
+  );
   return [
     ...claims,
     updateContact(survivor, { name: plan.name, description: plan.description, data }),
@@ -306,19 +309,14 @@ const addData = (plan: MatchPlan, survivor: Known): Step[] => {
 /** The survivor's items change in place: a new key is claimed first, the old one released last. */
 const editData = (plan: EditPlan, survivor: Known): Step[] => {
   const contactId = survivor.contact.contactId;
-  const keys = new Set(survivor.contact.data.map((d) => d.key));
-  const claims: Step[] = [];
-  const data: ContactData[] = [];
-  for (const item of plan.items) {
-    if (keys.has(item.key)) continue;
-    if (!isOwned(item.holder)) claims.push(claimKey(item, contactId, item.dataId));
-    data.push(toContactData(item.dataId, item.input, item.key));
-    keys.add(item.key);
-  }
+  const missing = lacking(plan.items, survivor);
+  const claims = missing
+    .filter((item) => !isOwned(item.holder))
+    .map((item) => claimKey(item, contactId, item.dataId));
   // a change that keeps its key (an origin, say) is matched by id
-  for (const item of plan.items) {
-    if (item.previous === null) data.push(toContactData(item.dataId, item.input, item.key));
-  }
+  const data = [...missing, ...plan.items.filter((item) => item.previous === null)].map((item) =>
+    toContactData(item.dataId, item.input, item.key),
+  );
   // release the old key only once the item really holds the new one
   const releases = plan.items.flatMap(({ previous, dataId, key }): Step[] =>
     previous !== null && data.some((d) => d.id === dataId && d.key === key)

@@ -2,15 +2,10 @@ import { channelDecider } from '../../domain/channel/decide';
 import { fold } from '../../domain/shared/decider';
 import type { LiveChannel } from '../channels/integrationAccess';
 import { streams } from '../streams';
-import {
-  contactDataRegistered,
-  contactKeyClaimed,
-  existingContact,
-} from '../../../test/support/contactStreams';
+import { existingContact, newContactEvents } from '../../../test/support/contactStreams';
 import { channelCreated } from '../../domain/testing/builders/channel';
 import {
   contactCreated,
-  contactDataAdded,
   contactDeleted,
   contactMergedInto,
   contactsMerged,
@@ -87,19 +82,7 @@ describe('receiveMessage, on the in-memory store', () => {
             },
           },
           events: [
-            ...inStream(
-              streams.contactKey(data.key),
-              contactKeyClaimed({ key: data.key, contactId, dataId: data.id }),
-            ),
-            ...inStream(
-              streams.contactData(data.id),
-              contactDataRegistered({ dataId: data.id, contactId }),
-            ),
-            ...inStream(
-              streams.contact(contactId),
-              contactCreated({ contactId, createdAt: NOW }),
-              contactDataAdded({ contactId, data }),
-            ),
+            ...newContactEvents(contactId, [data], NOW),
             ...inStream(streams.dialogReference(CHANNEL, 'avito-42'), {
               type: 'DialogReferenceClaimed',
               data: { channelId: CHANNEL, reference: 'avito-42', dialogId: response.dialog_id },
