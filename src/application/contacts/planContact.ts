@@ -7,11 +7,61 @@ import {
   keyHolder,
   loadContact,
   resolveContact,
+  type LiveContact,
   type Resolved,
   type StreamReader,
 } from './contactDirectory';
 import { matchKey } from './normalize';
-import type { ContactPlan, EditedItem, EditPlan, Holder, MatchPlan, Owner } from './settlement';
+
+// The plan: what a request means for contacts, read before its first append; settlement.ts
+// decides on it without I/O.
+
+/** A contact as this request read it, or as its own last append left it. */
+export type Known = Readonly<{ contact: LiveContact; revision: bigint }>;
+
+/** A contact that is this customer: live, or promised by a claim and not created yet. */
+export type Owner = Exclude<Resolved, { kind: 'deleted' }>;
+
+/** Who holds a key now: an owner, or a deleted contact whose claim may be taken over. */
+export type Holder = Readonly<{ contactId: string; dataId: string; resolved: Resolved }>;
+
+export type Keyed = Readonly<{ input: ContactDataInput; key: string; holder: Holder | null }>;
+
+/** `contact_object`: data to match; `dataId` is the id it gets if this request claims its key. */
+export type MatchedItem = Keyed & Readonly<{ dataId: string }>;
+
+/** A `contacts_id` item that asks for a change: it keeps its id, and may get a new key. */
+export type EditedItem = Keyed &
+  Readonly<{
+    dataId: string;
+    /** the key it had, released once the item holds the new one; null: the key is unchanged */
+    previous: Readonly<{ key: string; holderId: string }> | null;
+  }>;
+
+type PlanOf<Job extends string, Item> = Readonly<{
+  job: Job;
+  channelId: string;
+  /** the request's time, for the events it decides */
+  now: string;
+  /** the contacts that are this customer: named by the request, or holding its keys */
+  owners: ReadonlyMap<string, Owner>;
+  /** one per key: the first item that carries a key wins */
+  items: readonly Item[];
+}>;
+
+/** `contact_object`: find the contact by its data (and `_id`), or create it. */
+export type MatchPlan = PlanOf<'match', MatchedItem> &
+  Readonly<{
+    name: string;
+    description: string | null | undefined;
+    /** the contact this request creates when nobody owns its data */
+    newContactId: string;
+  }>;
+
+/** `contacts_id`: known contact data names the contact, and may be edited. */
+export type EditPlan = PlanOf<'edit', EditedItem>;
+
+export type ContactPlan = MatchPlan | EditPlan;
 
 export type PlanInput = Readonly<{
   channelId: string;

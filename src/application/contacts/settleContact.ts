@@ -6,14 +6,8 @@ import type { CommandContext } from '../context';
 import { ContentionError } from '../contentionError';
 import type { Checkpoint } from '../ports/eventStore';
 import type { LiveContact } from './contactDirectory';
-import {
-  settle,
-  type Answer,
-  type ContactPlan,
-  type Expected,
-  type Step,
-  type StepOn,
-} from './settlement';
+import { settle, type Answer, type Expected, type Step, type StepOn } from './settlement';
+import type { ContactPlan } from './planContact';
 
 export type ContactSettlement = Readonly<{
   contactId: string;

@@ -12,68 +12,21 @@ import {
 } from '../../domain/claims/contactKey';
 import type { ContactCommand, UpdateContact } from '../../domain/contact/commands';
 import type { ContactData } from '../../domain/contact/contactData';
-import type { ContactDataInput } from '../../domain/contact/contactInfo';
 import { contactDecider } from '../../domain/contact/decide';
 import type { ContactEvent } from '../../domain/contact/events';
 import type { Contact } from '../../domain/contact/state';
 import type { Command, Decider, Event } from '../../domain/shared/decider';
 import type { Checkpoint } from '../ports/eventStore';
 import { streams } from '../streams';
-import type { LiveContact, Resolved } from './contactDirectory';
+import type { LiveContact } from './contactDirectory';
+import type { ContactPlan, EditPlan, Holder, Keyed, Known, MatchPlan } from './planContact';
 import { toContactData } from './normalize';
 
 /**
- * Contact settlement, decided without I/O: from a plan (what the request means, read from the
- * store before the first append) and what the store answered to the steps run so far, `settle`
+ * Contact settlement, decided without I/O: from a plan (planContact.ts: what the request means,
+ * read from the store before the first append) and what the store answered to the steps run so far, `settle`
  * says what to append next, or that the contact is settled. settleContact.ts runs the steps.
  */
-
-/** A contact as this request read it, or as its own last append left it. */
-export type Known = Readonly<{ contact: LiveContact; revision: bigint }>;
-
-/** A contact that is this customer: live, or promised by a claim and not created yet. */
-export type Owner = Exclude<Resolved, { kind: 'deleted' }>;
-
-/** Who holds a key now: an owner, or a deleted contact whose claim may be taken over. */
-export type Holder = Readonly<{ contactId: string; dataId: string; resolved: Resolved }>;
-
-type Keyed = Readonly<{ input: ContactDataInput; key: string; holder: Holder | null }>;
-
-/** `contact_object`: data to match; `dataId` is the id it gets if this request claims its key. */
-export type MatchedItem = Keyed & Readonly<{ dataId: string }>;
-
-/** A `contacts_id` item that asks for a change: it keeps its id, and may get a new key. */
-export type EditedItem = Keyed &
-  Readonly<{
-    dataId: string;
-    /** the key it had, released once the item holds the new one; null: the key is unchanged */
-    previous: Readonly<{ key: string; holderId: string }> | null;
-  }>;
-
-type PlanOf<Job extends string, Item> = Readonly<{
-  job: Job;
-  channelId: string;
-  /** the request's time, for the events it decides */
-  now: string;
-  /** the contacts that are this customer: named by the request, or holding its keys */
-  owners: ReadonlyMap<string, Owner>;
-  /** one per key: the first item that carries a key wins */
-  items: readonly Item[];
-}>;
-
-/** `contact_object`: find the contact by its data (and `_id`), or create it. */
-export type MatchPlan = PlanOf<'match', MatchedItem> &
-  Readonly<{
-    name: string;
-    description: string | null | undefined;
-    /** the contact this request creates when nobody owns its data */
-    newContactId: string;
-  }>;
-
-/** `contacts_id`: known contact data names the contact, and may be edited. */
-export type EditPlan = PlanOf<'edit', EditedItem>;
-
-export type ContactPlan = MatchPlan | EditPlan;
 
 /** Which revision a step's command is decided on, and appended against. */
 export type Expected<S> =

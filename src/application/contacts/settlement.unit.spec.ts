@@ -4,7 +4,8 @@ import { streams } from '../streams';
 import { contactCreated, contactDataAdded, customId } from '../../domain/testing/builders/contact';
 import { CHANNEL, CONTACT, OTHER_CONTACT, T0 } from '../../domain/testing/builders/ids';
 import type { LiveContact, Resolved } from './contactDirectory';
-import { settle, type Holder, type MatchPlan, type Observed, type Step } from './settlement';
+import type { Holder, MatchPlan } from './planContact';
+import { settle, type Observed, type Step } from './settlement';
 
 const NOW = '2026-01-05T08:00:00.000Z';
 const NEW_CONTACT = 'f0000000000000000000000a';
