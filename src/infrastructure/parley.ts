@@ -28,6 +28,9 @@ import { operatorRoutes } from './http/routes/operators';
 import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
 import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
+import { auditorTokenResolver } from '../application/audit/auditorTokenResolver';
+import { staffTokens } from './http/auth/staffTokens';
+import { auditReadingRoutes } from './http/routes/auditReading';
 import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
 import { deliveryWorker } from './webhooks/deliveryWorker';
 import { webhookMetrics } from './webhooks/webhookMetrics';
@@ -56,7 +59,7 @@ export type ParleyDeps = Readonly<{
   /** absent when AGGREGATE_CACHE_SIZE is 0 */
   cache?: AggregateCache;
   adminTokenHash: string;
-  /** resolves operator bearer tokens for staffAuth */
+  /** resolves operator and auditor bearer tokens for staffAuth */
   operatorTokens: OperatorTokens;
   /** where channel endpoints live, as integrators must call them */
   publicUrl: string;
@@ -126,6 +129,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   openApiRoutes(deps.publicUrl),
   meRoutes(deps),
   inboxRoutes(),
+  ...auditReadingRoutes(deps),
 ];
 
 /**
@@ -223,7 +227,7 @@ export const startParley = async (
         ? { cache: new AggregateCache(config.aggregateCacheSize) }
         : {}),
       adminTokenHash: hashToken(adminToken.token),
-      operatorTokens: operatorTokenResolver(store),
+      operatorTokens: staffTokens(operatorTokenResolver(store), auditorTokenResolver(store)),
       publicUrl: config.publicUrl ?? url,
       webhookSecrets: postgresWebhookSecrets(pool),
       webhookAddresses: addressGuardOf(config, options.resolve),

@@ -1,3 +1,4 @@
+import { auditReadingPaths, auditReadingSchemas } from './auditReading';
 import { channelPaths } from './channels';
 import { components } from './components';
 import { inboundPaths } from './inbound';
@@ -26,6 +27,7 @@ const paths = mergePaths(
   webhookPaths,
   operationPaths,
   readModelPaths,
+  auditReadingPaths,
 );
 
 export const openApiDocument = (serverUrl: string) => ({
@@ -46,6 +48,7 @@ export const openApiDocument = (serverUrl: string) => ({
       ...readModelSchemas,
       ...operatorSchemas,
       ...webhookSchemas,
+      ...auditReadingSchemas,
     },
   },
 });

@@ -1,0 +1,6 @@
+import type Router from '@koa/router';
+import type { ParleyDeps } from '../../parley';
+import { auditorRoutes } from './auditors';
+
+/** The reading half of the audit (SPEC §7): auditors, history, time travel, trace. */
+export const auditReadingRoutes = (deps: ParleyDeps): Router[] => [auditorRoutes(deps)];
