@@ -31,6 +31,7 @@ import { operatorTokenResolver } from '../application/operators/operatorTokenRes
 import { auditorTokenResolver } from '../application/audit/auditorTokenResolver';
 import { staffTokens } from './http/auth/staffTokens';
 import { auditReadingRoutes } from './http/routes/auditReading';
+import { timeTravelRoutes } from './http/routes/timeTravel';
 import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
 import { deliveryWorker } from './webhooks/deliveryWorker';
 import { webhookMetrics } from './webhooks/webhookMetrics';
@@ -118,6 +119,8 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
     () => modules.readModels.readiness(),
   ),
   metricsRoutes(modules.metrics),
+  // answers ?as_of / ?at_position on the live read routes, which answer the rest: first
+  timeTravelRoutes(deps),
   inboundRoutes(deps),
   channelRoutes(deps),
   contactCommandRoutes(deps),

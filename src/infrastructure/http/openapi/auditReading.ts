@@ -177,3 +177,45 @@ export const auditReadingPaths = {
     },
   },
 };
+
+const timeTravelParameters = [
+  {
+    name: 'as_of',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description:
+      'time travel: the answer as it was at this ISO 8601 instant, folded from the events recorded up to it (404 before the resource existed)',
+  },
+  {
+    name: 'at_position',
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+    description:
+      'time travel: the answer as it was at this log position (an X-Parley-Position or a history item’s position), inclusive',
+  },
+];
+
+/** The live read routes that answer `as_of` / `at_position` too (routes/timeTravel.ts). */
+const TIME_TRAVEL_PATHS = [
+  '/api/dialogs/{id}',
+  '/api/dialogs/{id}/messages',
+  '/api/contacts/{id}',
+  '/api/channels/{id}',
+];
+
+/** Adds the time-travel parameters to the GET of each path that answers them. */
+export const withTimeTravel = <P extends Record<string, Record<string, unknown>>>(paths: P): P => {
+  const out: Record<string, Record<string, unknown>> = { ...paths };
+  for (const path of TIME_TRAVEL_PATHS) {
+    const item = out[path];
+    const get = item?.get as { parameters?: unknown[] } | undefined;
+    if (item === undefined || get === undefined) throw new Error(`OpenAPI: no GET ${path}`);
+    out[path] = {
+      ...item,
+      get: { ...get, parameters: [...(get.parameters ?? []), ...timeTravelParameters] },
+    };
+  }
+  return out as P;
+};
