@@ -32,6 +32,7 @@ import { auditorTokenResolver } from '../application/audit/auditorTokenResolver'
 import { staffTokens } from './http/auth/staffTokens';
 import { auditReadingRoutes } from './http/routes/auditReading';
 import { timeTravelRoutes } from './http/routes/timeTravel';
+import { replayNotes } from './http/routes/trace';
 import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
 import { deliveryWorker } from './webhooks/deliveryWorker';
 import { webhookMetrics } from './webhooks/webhookMetrics';
@@ -121,6 +122,8 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   metricsRoutes(modules.metrics),
   // answers ?as_of / ?at_position on the live read routes, which answer the rest: first
   timeTravelRoutes(deps),
+  // notes idempotent replays of the inbound route for the audit trace: before it
+  replayNotes(deps),
   inboundRoutes(deps),
   channelRoutes(deps),
   contactCommandRoutes(deps),

@@ -55,6 +55,26 @@ const operatorNames = async (
   return (id) => names.get(id) ?? id;
 };
 
+/** Events as history items: secrets left out, a summary with operators named. */
+export const historyItemsOf = async (
+  store: EventStore,
+  events: readonly RecordedEvent[],
+): Promise<HistoryItem[]> => {
+  const names = await operatorNames(store, events);
+  return events.map((e) => ({
+    position: e.checkpoint,
+    stream: e.streamId,
+    revision: e.revision,
+    type: e.type,
+    recordedAt: e.metadata.recordedAt,
+    actor: e.metadata.actor,
+    correlationId: e.metadata.correlationId,
+    causationId: e.metadata.causationId,
+    data: withoutSecrets(e.data),
+    summary: summarize(e, e.metadata.actor, names),
+  }));
+};
+
 /**
  * A page of the history of one or more streams, in log order, read from the event store so that
  * it is right however far projections lag. Each stream is read from its own cursor revision, at
@@ -73,24 +93,12 @@ export const readHistory = async (
   );
   const merged = read.flat().sort((a, b) => store.compareCheckpoints(a.checkpoint, b.checkpoint));
   const page = merged.slice(0, limit);
-  const names = await operatorNames(store, page);
   const next: Record<string, bigint> = {};
   for (const streamId of streamIds)
     if (cursor[streamId] !== undefined) next[streamId] = cursor[streamId];
   for (const e of page) next[e.streamId] = e.revision + 1n;
   return {
-    items: page.map((e) => ({
-      position: e.checkpoint,
-      stream: e.streamId,
-      revision: e.revision,
-      type: e.type,
-      recordedAt: e.metadata.recordedAt,
-      actor: e.metadata.actor,
-      correlationId: e.metadata.correlationId,
-      causationId: e.metadata.causationId,
-      data: withoutSecrets(e.data),
-      summary: summarize(e, e.metadata.actor, names),
-    })),
+    items: await historyItemsOf(store, page),
     next: merged.length > limit ? next : null,
   };
 };

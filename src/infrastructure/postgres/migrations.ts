@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { traceMigrations } from '../trace/schema';
 import { webhookMigrations } from '../webhooks/schema';
 
 export type Migration = Readonly<{ version: number; name: string; sql: string }>;
@@ -68,6 +69,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   ...webhookMigrations,
+  ...traceMigrations,
 ];
 
 const MIGRATION_LOCK = 7_300_001;
