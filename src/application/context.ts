@@ -19,7 +19,7 @@ export const metadataFor = (context: CommandContext): EventMetadata => ({
   recordedAt: context.now.toISOString(),
   schemaVersion: SCHEMA_VERSION,
   ...(context.request === undefined ? {} : { route: context.request.route }),
-  ...(context.request?.idempotencyKey == null
+  ...(context.request === undefined || context.request.idempotencyKey === null
     ? {}
     : { idempotencyKey: context.request.idempotencyKey }),
 });
