@@ -3,7 +3,7 @@ import { routersFor } from '../src/infrastructure/parley';
 import { bodyOf } from './support/http';
 import { createChannel, customer, eventCount, postMessage } from './support/inbound';
 import { useTestParley } from './support/parley';
-import { createOperator, jsonRequest } from './support/webhooks';
+import { createOperator, eventually, jsonRequest } from './support/webhooks';
 
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -40,6 +40,11 @@ describe('auditors', () => {
       auditors: auditor.id,
       webhooks: 'f00000000000000000000001',
     };
+    // reads compare the auditor's answers with the admin's: wait for the read models first
+    for (const path of [`/api/dialogs/${ids.dialogs}`, `/api/contacts/${ids.contacts}`])
+      await eventually(async () => {
+        expect((await parley.request(path, { headers: parley.admin })).status).toBe(200);
+      });
     const routes: { method: string; path: string }[] = [];
     for (const router of routersFor(parley.deps))
       for (const layer of router.stack)
