@@ -6,6 +6,8 @@ export type CommandContext = Readonly<{
   causationId: string | null;
   actor: Actor;
   now: Date;
+  /** the HTTP request behind the command, when there is one: recorded for the audit trace */
+  request?: Readonly<{ route: string; idempotencyKey: string | null }>;
 }>;
 
 export const SCHEMA_VERSION = 1;
@@ -16,4 +18,8 @@ export const metadataFor = (context: CommandContext): EventMetadata => ({
   actor: context.actor,
   recordedAt: context.now.toISOString(),
   schemaVersion: SCHEMA_VERSION,
+  ...(context.request === undefined ? {} : { route: context.request.route }),
+  ...(context.request === undefined || context.request.idempotencyKey === null
+    ? {}
+    : { idempotencyKey: context.request.idempotencyKey }),
 });

@@ -10,6 +10,8 @@ export const streams = {
   contact: (contactId: string) => `contact-${contactId}`,
   operator: (operatorId: string) => `operator-${operatorId}`,
   webhook: (webhookId: string) => `webhook-${webhookId}`,
+  /** every auditor: they are few, so one stream lists them without a read model */
+  auditors: () => 'auditors',
   /** the one dialog a reference names within a channel */
   dialogReference: (channelId: string, reference: string) =>
     `dialog-reference-${sha256(channelId, reference)}`,

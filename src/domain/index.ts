@@ -2,6 +2,7 @@
 import type { DialogReferenceEvent } from './claims/dialogReference';
 import type { ContactKeyEvent } from './claims/contactKey';
 import type { ContactDataRecordEvent } from './claims/contactDataRecord';
+import type { AuditorEvent } from './auditor/events';
 import type { ChannelEvent } from './channel/events';
 import type { ContactEvent } from './contact/events';
 import type { DialogEvent } from './dialog/events';
@@ -16,4 +17,5 @@ export type ParleyEvent =
   | ContactKeyEvent
   | ContactDataRecordEvent
   | OperatorEvent
-  | WebhookSubscriptionEvent;
+  | WebhookSubscriptionEvent
+  | AuditorEvent;

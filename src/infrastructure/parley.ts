@@ -29,6 +29,11 @@ import { operatorRoutes } from './http/routes/operators';
 import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
 import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
+import { auditorTokenResolver } from '../application/audit/auditorTokenResolver';
+import { staffTokens } from './http/auth/staffTokens';
+import { auditReadingRoutes } from './http/routes/auditReading';
+import { timeTravelRoutes } from './http/routes/timeTravel';
+import { replayNotes } from './http/routes/trace';
 import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
 import { deliveryWorker } from './webhooks/deliveryWorker';
 import { webhookMetrics } from './webhooks/webhookMetrics';
@@ -56,7 +61,7 @@ export type ParleyDeps = Readonly<{
   /** the write side's one entry point: store, locks, aggregate cache and ids bound once */
   commands: CommandHandler;
   adminTokenHash: string;
-  /** resolves operator bearer tokens for staffAuth */
+  /** resolves operator and auditor bearer tokens for staffAuth */
   operatorTokens: OperatorTokens;
   /** where channel endpoints live, as integrators must call them */
   publicUrl: string;
@@ -115,6 +120,10 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
     () => modules.readModels.readiness(),
   ),
   metricsRoutes(modules.metrics),
+  // answers ?as_of / ?at_position on the live read routes, which answer the rest: first
+  timeTravelRoutes(deps),
+  // notes idempotent replays of the inbound route for the audit trace: before it
+  replayNotes(deps),
   inboundRoutes(deps),
   channelRoutes(deps),
   contactCommandRoutes(deps),
@@ -126,6 +135,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   openApiRoutes(deps.publicUrl),
   meRoutes(deps),
   inboxRoutes(),
+  ...auditReadingRoutes(deps),
 ];
 
 /**
@@ -227,7 +237,7 @@ export const startParley = async (
         cache: config.aggregateCacheSize > 0 ? new AggregateCache(config.aggregateCacheSize) : null,
       }),
       adminTokenHash: hashToken(adminToken.token),
-      operatorTokens: operatorTokenResolver(store),
+      operatorTokens: staffTokens(operatorTokenResolver(store), auditorTokenResolver(store)),
       publicUrl: config.publicUrl ?? url,
       webhookSecrets: postgresWebhookSecrets(pool),
       webhookAddresses: addressGuardOf(config, options.resolve),

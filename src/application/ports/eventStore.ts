@@ -27,6 +27,10 @@ export type EventMetadata = Readonly<{
   /** when the application decided it, ISO 8601 */
   recordedAt: string;
   schemaVersion: number;
+  /** the HTTP route that caused it (`POST /api/dialogs/:id/close`), for the audit trace */
+  route?: string;
+  /** the request's Idempotency-Key header, when it carried one */
+  idempotencyKey?: string;
 }>;
 
 export type EventToAppend = Readonly<{

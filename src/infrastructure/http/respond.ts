@@ -1,6 +1,7 @@
 import { isLeft, type Either } from 'fp-ts/Either';
 import type { Context } from 'koa';
 import type { CommandContext } from '../../application/context';
+import { IDEMPOTENCY_KEY } from '../../application/inbound/idempotency';
 import type { Actor, Checkpoint } from '../../application/ports/eventStore';
 import type { Clock } from '../../application/ports/clock';
 import type { DomainError } from '../../domain/errors';
@@ -12,13 +13,24 @@ export const orThrow = <A>(result: Either<DomainError, A>): A => {
   return result.right;
 };
 
-/** The request is the correlation of every event it causes. */
-export const commandContext = (ctx: Context, clock: Clock, actor: Actor): CommandContext => ({
-  correlationId: (ctx.state as { requestId: string }).requestId,
-  causationId: null,
-  actor,
-  now: clock.now(),
-});
+/**
+ * The request is the correlation of every event it causes; its route and Idempotency-Key go
+ * into the events' metadata too, so the audit trace can say what the request was.
+ */
+export const commandContext = (ctx: Context, clock: Clock, actor: Actor): CommandContext => {
+  const key = ctx.get('idempotency-key');
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return {
+    correlationId: (ctx.state as { requestId: string }).requestId,
+    causationId: null,
+    actor,
+    now: clock.now(),
+    request: {
+      route: `${ctx.method} ${typeof matched === 'string' ? matched : ctx.path}`,
+      idempotencyKey: IDEMPOTENCY_KEY.test(key) ? key : null,
+    },
+  };
+};
 
 /** Read-your-writes: a read with `min_position` set to this waits until projections caught up. */
 export const POSITION_HEADER = 'X-Parley-Position';

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
+import { traceMigrations } from '../trace/schema';
 
 export type Migration = Readonly<{ version: number; name: string; sql: string }>;
 
@@ -69,6 +70,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   outboxSchemaMigration,
+  ...traceMigrations,
 ];
 
 const MIGRATION_LOCK = 7_300_001;

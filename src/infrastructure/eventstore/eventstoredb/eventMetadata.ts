@@ -10,13 +10,16 @@ const actor = t.union([
   t.type({ type: t.literal('system') }),
 ]);
 
-const eventMetadata = t.type({
-  correlationId: t.string,
-  causationId: t.union([t.string, t.null]),
-  actor,
-  recordedAt: t.string,
-  schemaVersion: t.number,
-});
+const eventMetadata = t.intersection([
+  t.type({
+    correlationId: t.string,
+    causationId: t.union([t.string, t.null]),
+    actor,
+    recordedAt: t.string,
+    schemaVersion: t.number,
+  }),
+  t.partial({ route: t.string, idempotencyKey: t.string }),
+]);
 
 // the codec must describe the port's type exactly: a field added to one and not the other fails here
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -20,7 +20,7 @@ import { comparePositions, decodeCheckpoint, encodeCheckpoint } from './checkpoi
 import { AppendNotifications } from './appendNotifications';
 import { postgresSubscription } from './postgresSubscription';
 
-type EventRow = {
+export type EventRow = {
   global_position: string;
   transaction_id: string;
   stream_id: string;
@@ -32,10 +32,10 @@ type EventRow = {
   recorded_at: Date;
 };
 
-const EVENT_COLUMNS = `global_position, transaction_id, stream_id, stream_revision, event_id,
+export const EVENT_COLUMNS = `global_position, transaction_id, stream_id, stream_revision, event_id,
   event_type, data, metadata, recorded_at`;
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
+export const toRecorded = (row: EventRow): RecordedEvent => ({
   id: row.event_id,
   streamId: row.stream_id,
   revision: BigInt(row.stream_revision),

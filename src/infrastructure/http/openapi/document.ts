@@ -1,3 +1,4 @@
+import { auditReadingPaths, auditReadingSchemas, withTimeTravel } from './auditReading';
 import { channelPaths } from './channels';
 import { components } from './components';
 import { inboundPaths } from './inbound';
@@ -19,13 +20,16 @@ const mergePaths = (...all: readonly Paths[]): Paths => {
 };
 
 /** Paths from every module; a test checks that each route Parley serves is here. */
-const paths = mergePaths(
-  inboundPaths,
-  channelPaths,
-  operatorPaths,
-  webhookPaths,
-  operationPaths,
-  readModelPaths,
+const paths = withTimeTravel(
+  mergePaths(
+    inboundPaths,
+    channelPaths,
+    operatorPaths,
+    webhookPaths,
+    operationPaths,
+    readModelPaths,
+    auditReadingPaths,
+  ),
 );
 
 export const openApiDocument = (serverUrl: string) => ({
@@ -46,6 +50,7 @@ export const openApiDocument = (serverUrl: string) => ({
       ...readModelSchemas,
       ...operatorSchemas,
       ...webhookSchemas,
+      ...auditReadingSchemas,
     },
   },
 });

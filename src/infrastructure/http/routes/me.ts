@@ -6,12 +6,14 @@ import { staffAuth, type StaffState } from '../auth/staffAuth';
 export const meRoutes = (deps: ParleyDeps): Router => {
   const router = new Router<StaffState>();
   router.get('/api/me', staffAuth(deps.adminTokenHash, deps.operatorTokens), (ctx) => {
-    const { actor } = ctx.state;
+    const { staff } = ctx.state;
     ctx.body = {
       actor:
-        actor.type === 'operator'
-          ? { type: 'operator', operator_id: actor.operatorId }
-          : { type: actor.type },
+        staff.role === 'operator'
+          ? { type: 'operator', operator_id: staff.operatorId }
+          : staff.role === 'auditor'
+            ? { type: 'auditor', auditor_id: staff.auditorId }
+            : { type: 'admin' },
     };
   });
   return router;

@@ -1,0 +1,312 @@
+import {
+  adminOnly,
+  badRequest,
+  bearer,
+  errors,
+  idParam,
+  json,
+  jsonBody,
+  positionHeader,
+  ref,
+  type Schema,
+} from './schema';
+
+/** The reading half of the audit (SPEC §7): auditors, history, time travel, trace. */
+export const auditReadingSchemas: Record<string, Schema> = {
+  HistoryItem: {
+    type: 'object',
+    required: [
+      'position',
+      'stream',
+      'revision',
+      'type',
+      'recorded_at',
+      'actor',
+      'correlation_id',
+      'causation_id',
+      'data',
+      'summary',
+    ],
+    properties: {
+      position: {
+        type: 'string',
+        description: 'global log position (as X-Parley-Position); usable as at_position',
+      },
+      stream: { type: 'string' },
+      revision: {
+        type: 'string',
+        description: '0-based revision in the stream, a decimal 64-bit integer',
+      },
+      type: { type: 'string', description: 'the event type (docs/events.md)' },
+      recorded_at: { type: 'string', format: 'date-time' },
+      actor: {
+        type: 'object',
+        description: 'integration + channelId, operator + operatorId, admin or system',
+      },
+      correlation_id: {
+        type: 'string',
+        description: 'the X-Request-Id of the request that caused it',
+      },
+      causation_id: { type: ['string', 'null'] },
+      data: { type: 'object', description: 'the event data, without token hashes' },
+      summary: { type: 'string', description: 'one line in plain words' },
+    },
+  },
+  HistoryPage: {
+    type: 'object',
+    required: ['items', 'next_cursor'],
+    properties: {
+      items: { type: 'array', items: ref('HistoryItem') },
+      next_cursor: { type: ['string', 'null'] },
+    },
+  },
+  Auditor: {
+    type: 'object',
+    required: ['id', 'name', 'created_at', 'tokens'],
+    properties: {
+      id: { type: 'string', pattern: '^[0-9a-f]{24}$' },
+      name: { type: 'string' },
+      created_at: { type: 'string', format: 'date-time' },
+      tokens: { type: 'array', items: ref('TokenSummary') },
+    },
+  },
+};
+
+const history = (kind: string, notFound: string, who: string, extra: readonly Schema[] = []) => ({
+  parameters: [idParam('id', `${kind} id`)],
+  get: {
+    tags: ['audit'],
+    summary: `The ${kind}'s history (${who}): its events from the event store, in log order`,
+    security: bearer,
+    parameters: [
+      {
+        name: 'limit',
+        in: 'query',
+        schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+      },
+      {
+        name: 'cursor',
+        in: 'query',
+        schema: { type: 'string' },
+        description: 'next_cursor of the previous page',
+      },
+      ...extra,
+    ],
+    responses: {
+      '200': json(ref('HistoryPage'), 'a page of history'),
+      ...badRequest,
+      ...adminOnly,
+      ...errors(404, [notFound], `no such ${kind}`),
+    },
+  },
+});
+
+const includeMerged: Schema = {
+  name: 'include_merged',
+  in: 'query',
+  schema: { enum: ['true', 'false'], default: 'false' },
+  description: 'true: also the events of the contacts merged into this one (chains included)',
+};
+
+const auditOnly = {
+  ...errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token'),
+  ...errors(403, ['E_FORBIDDEN'], 'not the admin token nor an auditor’s'),
+};
+
+const trace: Schema = {
+  type: 'object',
+  required: ['correlation_id', 'request', 'replay_of', 'replays', 'events', 'deliveries'],
+  properties: {
+    correlation_id: { type: 'string' },
+    request: {
+      type: ['object', 'null'],
+      description: 'from the metadata of its first event (or its replay record)',
+      properties: {
+        actor: { type: 'object' },
+        channel_id: { type: ['string', 'null'] },
+        route: { type: ['string', 'null'], description: 'e.g. POST /api/dialogs/:id/close' },
+        idempotency_key: { type: ['string', 'null'] },
+        at: { type: 'string', format: 'date-time' },
+      },
+    },
+    replay_of: {
+      type: ['object', 'null'],
+      description: 'an idempotent replay: the original request and its trace',
+      properties: { correlation_id: { type: 'string' }, trace: { type: 'string' } },
+    },
+    replays: {
+      type: 'array',
+      description: 'idempotent replays of this request',
+      items: {
+        type: 'object',
+        properties: {
+          correlation_id: { type: 'string' },
+          at: { type: 'string', format: 'date-time' },
+          trace: { type: 'string' },
+        },
+      },
+    },
+    events: { type: 'array', items: ref('HistoryItem'), description: 'in commit order' },
+    deliveries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          webhook_id: { type: 'string' },
+          webhook_message_id: { type: 'string', description: 'the webhook-id header' },
+          event_type: { type: 'string' },
+          status: { enum: ['pending', 'delivered', 'failed', 'cancelled'] },
+          attempts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                attempt: { type: 'integer' },
+                started_at: { type: 'string', format: 'date-time' },
+                latency_ms: { type: 'integer' },
+                status_code: { type: ['integer', 'null'] },
+                error: { type: ['string', 'null'] },
+                outcome: { enum: ['delivered', 'retry', 'failed', 'gone'] },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+export const auditReadingPaths = {
+  '/api/audit/correlations/{correlationId}': {
+    parameters: [
+      {
+        name: 'correlationId',
+        in: 'path',
+        required: true,
+        description: 'the X-Request-Id of the request',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+      },
+    ],
+    get: {
+      tags: ['audit'],
+      summary:
+        'Trace a request (admin or auditor): the request, the events it appended, the webhook deliveries they caused with every attempt',
+      security: bearer,
+      responses: {
+        '200': json(trace, 'the trace'),
+        ...auditOnly,
+        ...errors(404, ['E_NOT_FOUND'], 'no request with this id appended anything'),
+      },
+    },
+  },
+  '/api/dialogs/{id}/history': history('dialog', 'E_DIALOG_NOT_FOUND', 'staff'),
+  '/api/contacts/{id}/history': history('contact', 'E_CONTACT_NOT_FOUND', 'staff', [includeMerged]),
+  '/api/channels/{id}/history': history('channel', 'E_CHANNEL_NOT_FOUND', 'admin or auditor'),
+  '/api/operators/{id}/history': history('operator', 'E_OPERATOR_NOT_FOUND', 'admin or auditor'),
+  '/api/webhooks/{id}/history': history('webhook', 'E_WEBHOOK_NOT_FOUND', 'admin or auditor'),
+  '/api/auditors': {
+    post: {
+      tags: ['audit'],
+      summary:
+        'Create an auditor (admin), with a token shown once: reads everything, changes nothing',
+      security: bearer,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string', maxLength: 200 } },
+      }),
+      responses: {
+        '201': json(
+          {
+            allOf: [
+              ref('Auditor'),
+              {
+                properties: {
+                  token: {
+                    type: 'object',
+                    properties: {
+                      id: { type: 'string' },
+                      token: { type: 'string', pattern: '^paud_[A-Za-z0-9_-]+$' },
+                    },
+                  },
+                },
+              },
+            ],
+          },
+          'created',
+          positionHeader,
+        ),
+        ...badRequest,
+        ...adminOnly,
+      },
+    },
+    get: {
+      tags: ['audit'],
+      summary: 'Every current auditor (admin or auditor), from the auditors stream',
+      security: bearer,
+      responses: {
+        '200': json(
+          { type: 'object', properties: { items: { type: 'array', items: ref('Auditor') } } },
+          'auditors, oldest first',
+        ),
+        ...adminOnly,
+      },
+    },
+  },
+  '/api/auditors/{id}': {
+    parameters: [idParam('id', 'auditor id')],
+    delete: {
+      tags: ['audit'],
+      summary: 'Remove an auditor (admin): their tokens stop working at the next request',
+      security: bearer,
+      responses: {
+        '204': { description: 'removed', headers: positionHeader },
+        ...adminOnly,
+        ...errors(404, ['E_NOT_FOUND'], 'no such auditor'),
+      },
+    },
+  },
+};
+
+const timeTravelParameters = [
+  {
+    name: 'as_of',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description:
+      'time travel: the answer as it was at this ISO 8601 instant, folded from the events recorded up to it (404 before the resource existed)',
+  },
+  {
+    name: 'at_position',
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+    description:
+      'time travel: the answer as it was at this log position (an X-Parley-Position or a history item’s position), inclusive',
+  },
+];
+
+/** The live read routes that answer `as_of` / `at_position` too (routes/timeTravel.ts). */
+const TIME_TRAVEL_PATHS = [
+  '/api/dialogs/{id}',
+  '/api/dialogs/{id}/messages',
+  '/api/contacts/{id}',
+  '/api/channels/{id}',
+];
+
+/** Adds the time-travel parameters to the GET of each path that answers them. */
+export const withTimeTravel = <P extends Record<string, Record<string, unknown>>>(paths: P): P => {
+  const out: Record<string, Record<string, unknown>> = { ...paths };
+  for (const path of TIME_TRAVEL_PATHS) {
+    const item = out[path];
+    const get = item?.get as { parameters?: unknown[] } | undefined;
+    if (item === undefined || get === undefined) throw new Error(`OpenAPI: no GET ${path}`);
+    out[path] = {
+      ...item,
+      get: { ...get, parameters: [...(get.parameters ?? []), ...timeTravelParameters] },
+    };
+  }
+  return out as P;
+};

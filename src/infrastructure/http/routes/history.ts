@@ -1,0 +1,102 @@
+import Router from '@koa/router';
+import * as t from 'io-ts';
+import {
+  contactStreamsWithMerged,
+  readHistory,
+  type HistoryItem,
+} from '../../../application/audit/history';
+import type { EventStore } from '../../../application/ports/eventStore';
+import { streams } from '../../../application/streams';
+import type { ErrorCode } from '../../../domain/errors';
+import type { ParleyDeps } from '../../parley';
+import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
+import { bigintString } from '../codecs';
+import { HttpError } from '../httpError';
+import { pathId } from '../pathId';
+import { cursorParam, decodeQuery, intParam } from '../queryParams';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './queryRouteDeps';
+
+const historyCursor = cursorParam(t.record(t.string, bigintString));
+
+const pageParams = { limit: intParam(1, MAX_LIMIT), cursor: historyCursor };
+const historyParams = t.partial(pageParams);
+const contactHistoryParams = t.partial({
+  ...pageParams,
+  include_merged: t.keyof({ true: null, false: null }),
+});
+
+export const historyItemJson = (item: HistoryItem) => ({
+  position: item.position,
+  stream: item.stream,
+  revision: item.revision.toString(),
+  type: item.type,
+  recorded_at: item.recordedAt,
+  actor: item.actor,
+  correlation_id: item.correlationId,
+  causation_id: item.causationId,
+  data: item.data,
+  summary: item.summary,
+});
+
+type Kind = Readonly<{
+  path: 'dialogs' | 'contacts' | 'channels' | 'operators' | 'webhooks';
+  stream: (id: string) => string;
+  notFound: ErrorCode;
+  what: string;
+}>;
+
+const KINDS: readonly Kind[] = [
+  { path: 'dialogs', stream: streams.dialog, notFound: 'E_DIALOG_NOT_FOUND', what: 'dialog' },
+  { path: 'contacts', stream: streams.contact, notFound: 'E_CONTACT_NOT_FOUND', what: 'contact' },
+  { path: 'channels', stream: streams.channel, notFound: 'E_CHANNEL_NOT_FOUND', what: 'channel' },
+  {
+    path: 'operators',
+    stream: streams.operator,
+    notFound: 'E_OPERATOR_NOT_FOUND',
+    what: 'operator',
+  },
+  { path: 'webhooks', stream: streams.webhook, notFound: 'E_WEBHOOK_NOT_FOUND', what: 'webhook' },
+];
+
+const exists = async (store: EventStore, streamId: string): Promise<boolean> =>
+  (await store.readStream(streamId, { maxCount: 1 })).length > 0;
+
+/**
+ * GET /api/{dialogs|contacts|channels|operators|webhooks}/{id}/history (SPEC §7): the aggregate's
+ * events from the event store, in log order, cursor-paged. Dialogs and contacts are the
+ * operators' surface (the inbox shows a dialog's timeline); the rest is management's, which
+ * auditors read.
+ */
+export const historyRoutes = (deps: ParleyDeps): Router => {
+  const router = new Router<StaffState>();
+  const auth = staffAuth(deps.adminTokenHash, deps.operatorTokens);
+  for (const kind of KINDS) {
+    const guards =
+      kind.path === 'dialogs' || kind.path === 'contacts' ? [auth] : [auth, requireAdmin()];
+    router.get(`/api/${kind.path}/:id/history`, ...guards, async (ctx) => {
+      const id = pathId(ctx.params.id, kind.notFound, `${kind.what} not found`);
+      const q = decodeQuery(
+        kind.path === 'contacts' ? contactHistoryParams : historyParams,
+        ctx.query,
+      );
+      const own = kind.stream(id);
+      if (!(await exists(deps.store, own)))
+        throw new HttpError(kind.notFound, `${kind.what} not found`);
+      const streamIds =
+        'include_merged' in q && q.include_merged === 'true'
+          ? await contactStreamsWithMerged(deps.store, id)
+          : [own];
+      const page = await readHistory(
+        deps.store,
+        streamIds,
+        q.cursor ?? {},
+        q.limit ?? DEFAULT_LIMIT,
+      );
+      ctx.body = {
+        items: page.items.map(historyItemJson),
+        next_cursor: page.next === null ? null : historyCursor.encode(page.next),
+      };
+    });
+  }
+  return router;
+};

@@ -1,0 +1,136 @@
+import Router from '@koa/router';
+import * as t from 'io-ts';
+import type { Context, Middleware, Next } from 'koa';
+import type { Cut } from '../../../application/audit/asOf';
+import { channelAsOf } from '../../../application/audit/asOf';
+import { contactAsOf } from '../../../application/audit/contactAsOf';
+import { dialogAsOf } from '../../../application/audit/dialogAsOf';
+import type { Checkpoint } from '../../../application/ports/eventStore';
+import { isObjectId } from '../../../domain/shared/ids';
+import { safeHtml } from '../../../projections/dialogs/safeHtml';
+import type { ParleyDeps } from '../../parley';
+import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
+import { bigintString, isoDate } from '../codecs';
+import { HttpError } from '../httpError';
+import { cursorParam, decodeQuery, intParam, timestampParam } from '../queryParams';
+import { channelView } from './channels';
+import { contactJson } from './contactQueries';
+import { dialogJson, messageJson } from './dialogQueries';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './queryRouteDeps';
+
+const cutParams = { as_of: timestampParam, at_position: t.string };
+const readParams = t.partial(cutParams);
+const messageCursor = cursorParam(t.type({ c: isoDate, r: bigintString }));
+const messageParams = t.partial({
+  ...cutParams,
+  limit: intParam(1, MAX_LIMIT),
+  cursor: messageCursor,
+});
+
+const isTimeTravel = (ctx: Context): boolean =>
+  ctx.query.as_of !== undefined || ctx.query.at_position !== undefined;
+
+const invalid = (path: string, message: string) =>
+  new HttpError('E_VALIDATION', 'the query parameters are not valid', [{ path, message }]);
+
+/**
+ * GET /api/{dialogs/{id}[/messages] | contacts/{id} | channels/{id}}?as_of= or ?at_position=
+ * (SPEC §7): the same answer as the live route, folded from the events up to that moment. Without
+ * either parameter the request goes on to the live route.
+ */
+export const timeTravelRoutes = (deps: ParleyDeps): Router => {
+  const router = new Router<StaffState>();
+  const auth = staffAuth(deps.adminTokenHash, deps.operatorTokens);
+  const admin = requireAdmin();
+
+  const cutOf = (q: { as_of?: Date; at_position?: string }): Cut => {
+    if (q.as_of !== undefined && q.at_position !== undefined)
+      throw invalid('at_position', 'give as_of or at_position, not both');
+    if (q.as_of !== undefined) return { kind: 'time', at: q.as_of };
+    const position = q.at_position as Checkpoint;
+    try {
+      deps.store.compareCheckpoints(position, null);
+    } catch {
+      throw invalid('at_position', 'expected a position from X-Parley-Position or a history item');
+    }
+    return { kind: 'position', at: position };
+  };
+
+  /** only time travel is answered here; guards run first, as on the live route */
+  const route = (
+    path: string,
+    guards: readonly Middleware<StaffState>[],
+    handler: (
+      ctx: Context & { state: StaffState; params: Record<string, string> },
+    ) => Promise<void>,
+  ) =>
+    router.get(path, async (ctx, next: Next) => {
+      // `search` is a route of its own, not a contact id
+      if (!isTimeTravel(ctx) || ctx.params.id === 'search') return next();
+      const run = (i: number): Promise<void> =>
+        i === guards.length
+          ? handler(ctx)
+          : Promise.resolve((guards[i] as Middleware<StaffState>)(ctx, () => run(i + 1)));
+      await run(0);
+    });
+
+  const dialogAt = async (id: string, cut: Cut) => {
+    const found = isObjectId(id) ? await dialogAsOf(deps.store, id, cut) : null;
+    if (found === null) throw new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');
+    return found;
+  };
+
+  route('/api/dialogs/:id', [auth], async (ctx) => {
+    const cut = cutOf(decodeQuery(readParams, ctx.query));
+    ctx.body = dialogJson((await dialogAt(ctx.params.id ?? '', cut)).dialog);
+  });
+
+  route('/api/dialogs/:id/messages', [auth], async (ctx) => {
+    const q = decodeQuery(messageParams, ctx.query);
+    const { messages } = await dialogAt(ctx.params.id ?? '', cutOf(q));
+    const after = q.cursor;
+    const rest =
+      after === undefined
+        ? messages
+        : messages.filter(
+            (m) =>
+              m.createdAt > after.c ||
+              (m.createdAt.getTime() === after.c.getTime() && m.revision > after.r),
+          );
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const page = rest.slice(0, limit);
+    const last = page[page.length - 1];
+    ctx.body = {
+      items: page.map((m) => messageJson({ ...m, html: safeHtml(m.html) })),
+      next_cursor:
+        rest.length > limit && last !== undefined
+          ? messageCursor.encode({ c: last.createdAt, r: last.revision })
+          : null,
+    };
+  });
+
+  route('/api/contacts/:id', [auth], async (ctx) => {
+    const cut = cutOf(decodeQuery(readParams, ctx.query));
+    const id = ctx.params.id ?? '';
+    const found = isObjectId(id)
+      ? await contactAsOf(deps.store, id, cut)
+      : { found: 'none' as const };
+    if (found.found === 'none') throw new HttpError('E_CONTACT_NOT_FOUND', 'contact not found');
+    const { contact } = found;
+    if (contact.status === 'deleted')
+      throw new HttpError('E_CONTACT_DELETED', 'contact was deleted');
+    if (contact.contactId !== id) ctx.set('Content-Location', `/api/contacts/${contact.contactId}`);
+    ctx.body = contactJson(contact);
+  });
+
+  route('/api/channels/:id', [auth, admin], async (ctx) => {
+    const cut = cutOf(decodeQuery(readParams, ctx.query));
+    const id = (ctx.params.id ?? '').toLowerCase();
+    const channel = isObjectId(id) ? await channelAsOf(deps.store, id, cut) : null;
+    if (channel === null || channel.status === 'absent')
+      throw new HttpError('E_CHANNEL_NOT_FOUND', 'channel not found');
+    ctx.body = channelView(channel, deps.publicUrl);
+  });
+
+  return router;
+};

@@ -1,0 +1,148 @@
+import Router from '@koa/router';
+import { historyItemsOf } from '../../../application/audit/history';
+import {
+  requestOf,
+  scanningCorrelatedEvents,
+  type CorrelatedEvents,
+} from '../../../application/audit/trace';
+import { streamCategories, streams } from '../../../application/streams';
+import { webhookMessageId } from '../../../projections/outbox/payload';
+import { postgresCorrelatedEvents } from '../../eventstore/postgres/correlatedEvents';
+import type { ParleyDeps } from '../../parley';
+import { deliveriesOfMessages, type TracedDelivery } from '../../trace/deliveryTrace';
+import { recordReplay, replayOf, replaysOf } from '../../trace/replays';
+import { requireAudit, staffAuth, type StaffState } from '../auth/staffAuth';
+import { HttpError } from '../httpError';
+import { historyItemJson } from './history';
+
+/** As requestContext accepts an X-Request-Id: anything else was never a correlation id. */
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const traceLink = (correlationId: string) =>
+  `/api/audit/correlations/${encodeURIComponent(correlationId)}`;
+
+const deliveryJson = (d: TracedDelivery) => ({
+  id: d.deliveryId,
+  webhook_id: d.webhookId,
+  webhook_message_id: d.webhookMessageId,
+  event_type: d.eventType,
+  status: d.status,
+  attempts: d.attempts.map((a) => ({
+    attempt: a.attempt,
+    started_at: a.startedAt.toISOString(),
+    latency_ms: a.latencyMs,
+    status_code: a.statusCode,
+    error: a.error,
+    outcome: a.outcome,
+  })),
+});
+
+/**
+ * GET /api/audit/correlations/{correlationId} (SPEC §7): the request, the events it appended in
+ * order, and the webhook deliveries those events caused with every attempt. Admin and auditors.
+ */
+export const traceRoutes = (deps: ParleyDeps): Router => {
+  const router = new Router<StaffState>();
+  const correlated: CorrelatedEvents =
+    deps.config.eventStoreUrl === null
+      ? postgresCorrelatedEvents(deps.pool)
+      : scanningCorrelatedEvents(deps.store);
+
+  router.get(
+    '/api/audit/correlations/:correlationId',
+    staffAuth(deps.adminTokenHash, deps.operatorTokens),
+    requireAudit(),
+    async (ctx) => {
+      const id = ctx.params.correlationId ?? '';
+      const notFound = new HttpError('E_NOT_FOUND', 'no request with this id appended anything');
+      if (!CORRELATION_ID.test(id)) throw notFound;
+      const [events, replay, replays] = await Promise.all([
+        correlated(id),
+        replayOf(deps.pool, id),
+        replaysOf(deps.pool, id),
+      ]);
+      if (events.length === 0 && replay === null) throw notFound;
+      // a dialog event's webhook message id is its stream and revision (outbox/payload.ts)
+      const messageIds = events
+        .filter((e) => e.streamId.startsWith(streamCategories.dialog))
+        .map((e) => webhookMessageId(e.streamId.slice(streamCategories.dialog.length), e.revision));
+      const [items, deliveries] = await Promise.all([
+        historyItemsOf(deps.store, events),
+        deliveriesOfMessages(deps.pool, messageIds),
+      ]);
+      const request = requestOf(events);
+      ctx.body = {
+        correlation_id: id,
+        request:
+          request !== null
+            ? {
+                actor: request.actor,
+                channel_id: request.channelId,
+                route: request.route,
+                idempotency_key: request.idempotencyKey,
+                at: request.at,
+              }
+            : replay === null
+              ? null
+              : {
+                  actor: { type: 'integration', channelId: replay.channelId },
+                  channel_id: replay.channelId,
+                  route: replay.route,
+                  idempotency_key: replay.idempotencyKey,
+                  at: replay.replayedAt.toISOString(),
+                },
+        replay_of:
+          replay === null
+            ? null
+            : {
+                correlation_id: replay.originalCorrelationId,
+                trace: traceLink(replay.originalCorrelationId),
+              },
+        replays: replays.map((r) => ({
+          correlation_id: r.correlationId,
+          at: r.replayedAt.toISOString(),
+          trace: traceLink(r.correlationId),
+        })),
+        events: items.map(historyItemJson),
+        deliveries: deliveries.map(deliveryJson),
+      };
+    },
+  );
+  return router;
+};
+
+/**
+ * Notes an idempotent replay of the inbound endpoint, which appends nothing to the log, so that
+ * its trace links to the original request. Runs around the inbound route and after its answer;
+ * a failure to note it is logged, never turned into an error for the integrator.
+ */
+export const replayNotes = (deps: ParleyDeps): Router => {
+  const router = new Router<StaffState>();
+  router.post('/api/custom-channel/message/:channelId', async (ctx, next) => {
+    await next();
+    const key = ctx.get('idempotency-key');
+    if (ctx.response.get('Idempotent-Replayed') !== 'true' || key === '') return;
+    const channelId = (ctx.params.channelId ?? '').toLowerCase();
+    try {
+      const [original] = await deps.store.readStream(streams.idempotency(channelId, key), {
+        maxCount: 1,
+      });
+      if (original === undefined) return;
+      await recordReplay(deps.pool, {
+        correlationId: ctx.state.requestId,
+        originalCorrelationId: original.metadata.correlationId,
+        route: 'POST /api/custom-channel/message/:channelId',
+        channelId,
+        idempotencyKey: key,
+        replayedAt: deps.clock.now(),
+      });
+      ctx.set('Link', `<${traceLink(original.metadata.correlationId)}>; rel="original-request"`);
+    } catch (error) {
+      ctx.state.log.error(
+        { err: error },
+        'could not note an idempotent replay for the audit trace',
+      );
+    }
+  });
+  return router;
+};
