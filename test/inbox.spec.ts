@@ -20,6 +20,15 @@ describe('the web inbox', () => {
     }
   });
 
+  it('sends a browser that opens Parley’s address to the inbox', async () => {
+    const response = await parley.request('/', {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/inbox');
+  });
+
   it('has no inline script or style the policy would block', async () => {
     const html = await (await parley.request('/inbox')).text();
     expect(html).toMatch(/<script src="\/inbox\/app.js" defer><\/script>/);

@@ -11,6 +11,18 @@ const page = (summary: string, type: string) => ({
 });
 
 export const operationPaths = {
+  '/': {
+    get: {
+      tags: ['inbox'],
+      summary: 'Sends a browser to the inbox',
+      responses: {
+        '302': {
+          description: 'to /inbox',
+          headers: { Location: { schema: { type: 'string', const: '/inbox' } } },
+        },
+      },
+    },
+  },
   '/inbox': page(
     'The operators’ web inbox (sign in with an operator or the admin token)',
     'text/html',
