@@ -21,6 +21,7 @@ import { healthRoutes } from './http/routes/health';
 import { inboundRoutes } from './http/routes/inbound';
 import { metricsRoutes } from './http/routes/metrics';
 import { inboxRoutes } from './http/routes/inbox';
+import { inboxDirectoryRoutes } from './http/routes/inboxDirectory';
 import { inboxEvents, type InboxEvents } from './http/routes/inboxEvents';
 import { meRoutes } from './http/routes/me';
 import { openApiRoutes } from './http/routes/openapi';
@@ -133,6 +134,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   meRoutes(deps),
   inboxRoutes(),
   modules.inboxEvents.router,
+  inboxDirectoryRoutes(deps),
 ];
 
 /**

@@ -71,6 +71,38 @@ export const operationPaths = {
       },
     },
   },
+  '/api/inbox/directory': {
+    get: {
+      tags: ['inbox'],
+      summary: 'Operators and active channels by name, for assigning and filtering',
+      security: bearer,
+      responses: {
+        '200': json(
+          {
+            type: 'object',
+            properties: {
+              operators: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { operator_id: { type: 'string' }, name: { type: 'string' } },
+                },
+              },
+              channels: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { channel_id: { type: 'string' }, name: { type: 'string' } },
+                },
+              },
+            },
+          },
+          'names only: no tokens, no settings',
+        ),
+        ...unauthorized,
+      },
+    },
+  },
   '/api/inbox/events': {
     get: {
       tags: ['inbox'],
