@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Checkpoint, RecordedEvent } from '../../../application/ports/eventStore';
 import { streamCategories } from '../../../application/streams';
+import { dialogEventTypes } from '../../../domain/dialog/events';
 import { readCheckpoint } from '../../../projections/checkpoints';
 import type { ParleyDeps } from '../../parley';
 import { staffAuth, type StaffState } from '../auth/staffAuth';
@@ -12,16 +13,8 @@ import { streamTickets, type StaffActor } from '../inbox/streamTicket';
 export const STREAM_COOKIE = 'parley_inbox_stream';
 const STREAM_PATH = '/api/inbox/events';
 
-/** The dialog events the inbox shows live: new dialogs and messages, assignment, status, title. */
-export const LIVE_EVENT_TYPES = [
-  'DialogOpened',
-  'DialogTitleChanged',
-  'DialogReopened',
-  'DialogStatusChanged',
-  'DialogAssigned',
-  'MessageReceived',
-  'MessageSent',
-] as const;
+/** The inbox shows every dialog event live: new dialogs and messages, assignment, status, title. */
+export const LIVE_EVENT_TYPES = dialogEventTypes;
 
 export type InboxEventOptions = Readonly<{
   /** how long a stream ticket (and so one connection) lasts; the inbox renews it at half */
