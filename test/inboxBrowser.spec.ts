@@ -381,7 +381,7 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     await page.selectOption('#lang', 'ru');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('ru');
     await expect(page.locator('#sign-out').textContent()).resolves.toBe('Выйти');
-    await expect(page.locator('#toggle-status').textContent()).resolves.toBe('Открыть снова');
+    await page.locator('#toggle-status', { hasText: 'Открыть снова' }).waitFor({ timeout: 2_000 });
     await expect(page.locator('#search').getAttribute('placeholder')).resolves.toContain('Поиск');
     await expect(page.locator('.message time').first().textContent()).resolves.toMatch(
       /\d{1,2} [а-я]+\.? \d{4}/,

@@ -263,6 +263,8 @@ const state = {
   nextCursor: null,
   selected: null,
   contact: null,
+  /** the open dialog's messages as last read, to re-render without a fetch */
+  messages: null,
   /** one key per draft, so a retried send appends the reply once */
   draftKey: crypto.randomUUID(),
   timers: [],
@@ -630,6 +632,7 @@ async function refreshDialog() {
   ]);
   if (!state.selected || state.selected.dialog_id !== id) return;
   state.selected = dialog;
+  state.messages = messages.items;
   renderDialog(dialog, messages.items);
   if (!state.contact || state.contact.contact_id !== dialog.contact_id) await refreshContact();
 }
@@ -902,7 +905,7 @@ document.addEventListener('DOMContentLoaded', () => {
     if (state.me) {
       renderChannelFilter();
       renderList();
-      if (state.selected) refreshDialog().catch(showDialogError);
+      if (state.selected && state.messages) renderDialog(state.selected, state.messages);
       if (state.contact) renderContact();
       if (state.events) showLive(state.events.readyState === EventSource.OPEN);
     }
