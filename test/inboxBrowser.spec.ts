@@ -340,9 +340,11 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     await page
       .locator(`#dialog-list button[aria-current="true"][data-dialog-id="${order[1]}"]`)
       .waitFor();
+    // an opened dialog puts the focus in its reply box
+    await until(async () => (await page.evaluate('document.activeElement?.id')) === 'reply-text');
     await item(page, dialogs.sofa as string).focus();
     await page.keyboard.press('Enter');
-    await page.locator('#dialog-title', { hasText: 'Vasya Pupkin' }).waitFor();
+    await page.locator('.message', { hasText: 'Where is my sofa?' }).waitFor();
 
     // the dialog: text and sanitized html, the photo as a thumbnail, the invoice as a link
     const message = page.locator('.message.incoming', { hasText: 'Where is my sofa?' });

@@ -265,6 +265,8 @@ const state = {
   contact: null,
   /** the open dialog's messages as last read, to re-render without a fetch */
   messages: null,
+  /** counts dialogs asked for: a slow answer for an earlier one is dropped */
+  opening: 0,
   /** one key per draft, so a retried send appends the reply once */
   draftKey: crypto.randomUUID(),
   timers: [],
@@ -613,11 +615,16 @@ function showPane(pane) {
 }
 
 async function openDialog(dialogId) {
+  // the last dialog asked for wins, whatever order the answers come in
+  const opening = ++state.opening;
   state.draftKey = crypto.randomUUID();
   $('reply-error').textContent = '';
-  state.selected = await api('GET', `/api/dialogs/${dialogId}`);
+  const dialog = await api('GET', `/api/dialogs/${dialogId}`);
+  if (opening !== state.opening) return;
+  state.selected = dialog;
+  state.messages = null;
   state.contact = null;
-  renderList(dialogId);
+  renderList();
   showPane('dialog');
   await refreshDialog();
   $('reply-text').focus();
