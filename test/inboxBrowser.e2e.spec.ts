@@ -1,87 +1,430 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { streams } from '../src/application/streams';
-import { createChannel, customer, postMessage } from './support/inbound';
+import { createChannel, postMessage, type TestChannel } from './support/inbound';
 import { useTestParley } from './support/parley';
+import { createOperator } from './support/webhooks';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
+/** where the screenshots go: INBOX_SCREENSHOTS=docs/screenshots refreshes the README's */
+const SHOTS = process.env.INBOX_SCREENSHOTS ?? path.join(tmpdir(), 'parley-inbox-screenshots');
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+/** the issue's bound for a new message to reach every open inbox */
+const LIVE_MS = 2_000;
+
+/** Attachments live elsewhere; the browser fetches them from this (routed) origin. */
+const FILES = 'https://files.parley.test';
+const PICTURE = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="120">
+  <rect width="160" height="120" fill="#c9d8f2"/><rect x="20" y="55" width="120" height="40" rx="8" fill="#5b7bb5"/>
+  <rect x="20" y="40" width="24" height="55" rx="6" fill="#4a6aa3"/><rect x="116" y="40" width="24" height="55" rx="6" fill="#4a6aa3"/>
+</svg>`;
+
+const contact = (name: string, id: string, more: Record<string, unknown>[] = []) => ({
+  contact_object: {
+    name,
+    contacts: [{ type: 'id', value: id, service: 'custom', origin: 'custom' }, ...more],
+  },
+});
 
 /**
- * The inbox in a real, headless Chromium (Debian's package; .ci/run installs it): an operator
- * signs in, reads the customer's message, replies, assigns the dialog to herself and closes it.
+ * The inbox in a real, headless Chromium (Debian's package; .ci/run installs it): two operators
+ * signed in at once, in separate browser contexts, working the same dialogs live.
  */
 (available ? describe : describe.skip)('the web inbox in a browser', () => {
   const parley = useTestParley();
   let browser: Browser;
-  let page: Page;
+  let channel: TestChannel;
+  let masha: Awaited<ReturnType<typeof createOperator>>;
+  let petya: Awaited<ReturnType<typeof createOperator>>;
+  const errors: string[] = [];
+  const dialogs: Record<string, string> = {};
+
+  const post = async (body: Record<string, unknown>) => {
+    const posted = await postMessage(parley, channel, body);
+    expect(posted.status).toBe(200);
+    return posted.body as { dialog_id: string; contact_id: string; message_id: string };
+  };
+
+  const signedIn = async (
+    token: string,
+    options: Readonly<{ locale?: string; viewport?: typeof DESKTOP }> = {},
+  ): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({
+      locale: options.locale ?? 'en-GB',
+      viewport: options.viewport ?? DESKTOP,
+    });
+    await context.route(`${FILES}/**`, (route) =>
+      route.fulfill({ contentType: 'image/svg+xml', body: PICTURE }),
+    );
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    // Parley's address sends a browser to the inbox
+    await page.goto(parley.url);
+    expect(new URL(page.url()).pathname).toBe('/inbox');
+    await page.fill('#token', token);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.locator('#live:not(.offline)').waitFor({ timeout: 15_000 });
+    return { context, page };
+  };
+
+  /** page.waitForFunction evaluates strings, which the inbox's CSP forbids: poll from here */
+  const until = async (check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const THUMB_WIDTH = `document.querySelector('img.thumb')?.naturalWidth`;
+
+  const item = (page: Page, dialogId: string) =>
+    page.locator(`#dialog-list button[data-dialog-id="${dialogId}"]`);
+
+  /** axe-core in the page (evaluated, so the page's CSP stays as served): serious and critical findings */
+  const axe = async (page: Page): Promise<string[]> => {
+    await page.evaluate(AXE);
+    const results = (await page.evaluate('axe.run()')) as {
+      passes: unknown[];
+      violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+    };
+    // it did look: the rules that passed
+    expect(results.passes.length).toBeGreaterThan(10);
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  };
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled' });
 
   beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
+      headless: true,
+      // a fresh temporary profile per launch is Playwright's own
       args: [
         '--no-sandbox',
         '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
         '--disable-background-networking',
         '--disable-component-update',
-        '--no-first-run',
+        '--disable-sync',
       ],
     });
-    page = await browser.newPage();
+    channel = await createChannel(parley, 'Avito');
+    masha = await createOperator(parley, 'Masha');
+    petya = await createOperator(parley, 'Petya');
+    const phone = { type: 'phone', value: '+7 987 654-32-10', service: 'whatsapp' };
+
+    // Vasya: an older, closed dialog about an order, and a new one with a photo and an invoice
+    const older = await post({
+      reference: 'order-7',
+      dialog_title: 'Order 7',
+      text: 'Can I change the colour?',
+      ...contact('Vasya Pupkin', 'vasya-1'),
+    });
+    dialogs.older = older.dialog_id;
+    await fetch(`${parley.url}/api/dialogs/${older.dialog_id}/close`, {
+      method: 'POST',
+      headers: masha.auth,
+    });
+    // another contact with Vasya's phone number: the next message names both, and they merge
+    const twin = await post({ text: 'hello?', ...contact('V. Pupkin', 'vasya-2') });
+    dialogs.twin = twin.dialog_id;
+    const sofa = await post({
+      reference: 'order-42',
+      dialog_title: 'Order 42',
+      text: 'Where is my sofa? Photo attached.',
+      html: '<p>Here is <b>the photo</b> of the <a href="https://example.test/sofa">sofa</a>.<script>alert(1)</script></p>',
+      attachments: [
+        { url: `${FILES}/sofa.jpg`, name: 'sofa.jpg', mimeType: 'image/jpeg', size: 48_213 },
+        {
+          url: `${FILES}/invoice.pdf`,
+          name: 'invoice.pdf',
+          mimeType: 'application/pdf',
+          size: 12_400,
+        },
+      ],
+      contact_object: {
+        name: 'Vasya Pupkin',
+        contacts: [
+          { type: 'id', value: 'vasya-1', service: 'custom', origin: 'custom' },
+          { type: 'id', value: 'vasya-2', service: 'custom', origin: 'custom' },
+          phone,
+        ],
+      },
+    });
+    dialogs.sofa = sofa.dialog_id;
+    dialogs.vasya = sofa.contact_id;
+    // Olga was answered: her dialog does not wait
+    const olga = await post({
+      text: 'Do you deliver on Sundays?',
+      ...contact('Olga Ivanova', 'olga-1'),
+    });
+    dialogs.olga = olga.dialog_id;
+    const answered = await fetch(`${parley.url}/api/dialogs/${olga.dialog_id}/messages`, {
+      method: 'POST',
+      headers: { ...petya.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Yes, every day from 9 to 21.' }),
+    });
+    expect(answered.status).toBe(201);
   }, 60_000);
   afterAll(async () => browser?.close());
 
-  it('lets an operator read, reply, assign and close', async () => {
-    const channel = await createChannel(parley);
-    const posted = await postMessage(parley, channel, {
-      reference: 'order-42',
-      dialog_title: 'Order 42',
-      text: 'Where is my sofa?',
-      ...customer('buyer-1'),
+  it('shows two operators the same live inbox: new messages, replies, waiting marks', async () => {
+    const a = await signedIn(masha.auth.authorization.slice('Bearer '.length));
+    const b = await signedIn(petya.auth.authorization.slice('Bearer '.length), {
+      locale: 'ru-RU',
     });
-    const created = await parley.request('/api/operators', {
-      method: 'POST',
-      headers: { ...parley.admin, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Masha' }),
-    });
-    const operator = (await created.json()) as { id: string; token: { token: string } };
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
 
-    await page.goto(`${parley.url}/inbox`);
-    await page.fill('#token', operator.token.token);
-    await page.click('#sign-in-form button[type=submit]');
-    await page.getByText('Order 42').first().click({ timeout: 15_000 });
-    await page.getByText('Where is my sofa?').waitFor({ timeout: 15_000 });
-
-    await page.fill('#reply-text', 'It leaves the warehouse today.');
-    await page.click('#reply-form button[type=submit]');
-    await page
-      .locator('.message.outgoing', { hasText: 'It leaves the warehouse today.' })
-      .waitFor({ timeout: 15_000 });
-
-    await page.click('#assign');
-    await page.getByText('assigned to you').waitFor({ timeout: 15_000 });
-    await page.click('#toggle-status');
-    await page.locator('#toggle-status', { hasText: 'Reopen' }).waitFor({ timeout: 15_000 });
-
-    const events = await parley.deps.store.readStream(
-      streams.dialog(posted.body.dialog_id as string),
+    // the list: customer, channel, preview with its author, time in words, status, assignee
+    const sofa = item(a.page, dialogs.sofa as string);
+    await sofa.waitFor({ timeout: 15_000 });
+    await expect(sofa.locator('.name').textContent()).resolves.toBe('Vasya Pupkin');
+    await expect(sofa.locator('.preview').textContent()).resolves.toBe(
+      'Vasya Pupkin: Where is my sofa? Photo attached.',
     );
-    const byOperator = events.filter((e) => e.metadata.actor.type === 'operator');
-    expect(byOperator.map((e) => e.type)).toEqual([
-      'MessageSent',
-      'DialogAssigned',
-      'DialogStatusChanged',
-    ]);
+    await expect(sofa.locator('.tag.channel').textContent()).resolves.toBe('Avito');
+    await expect(sofa.locator('.tag.assignee').textContent()).resolves.toBe('unassigned');
+    const time = sofa.locator('time');
+    await expect(time.textContent()).resolves.toMatch(/now|sec|min/);
+    await expect(time.getAttribute('title')).resolves.toMatch(/\d{2}:\d{2}/);
+    // waiting: the customer wrote last; Olga was answered
+    await expect(sofa.locator('.tag.waiting').textContent()).resolves.toMatch(
+      /^waiting (< )?\d+ mins?$/,
+    );
+    const olga = item(a.page, dialogs.olga as string);
+    await expect(olga.locator('.tag.waiting').count()).resolves.toBe(0);
+    await expect(olga.locator('.preview').textContent()).resolves.toBe(
+      'Petya: Yes, every day from 9 to 21.',
+    );
+    // Petya's browser speaks Russian, so does his inbox; his own reply is "Вы"
+    await expect(b.page.locator('html').getAttribute('lang')).resolves.toBe('ru');
+    await expect(
+      item(b.page, dialogs.olga as string)
+        .locator('.preview')
+        .textContent(),
+    ).resolves.toBe('Вы: Yes, every day from 9 to 21.');
+    await expect(
+      item(b.page, dialogs.sofa as string)
+        .locator('.tag.waiting')
+        .textContent(),
+    ).resolves.toMatch(/^ждёт (< )?\d+ мин/);
+    await shot(a.page, 'inbox-list-desktop');
+
+    // a message posted through the inbound endpoint reaches both lists without a reload
+    const lena = await post({ text: 'Is anyone there?', ...contact('Lena Live', 'lena-1') });
+    await Promise.all(
+      [a.page, b.page].map((page) => item(page, lena.dialog_id).waitFor({ timeout: LIVE_MS })),
+    );
+
+    // both open it; Masha replies; Petya sees the reply in his open dialog
+    await item(a.page, lena.dialog_id).click();
+    await item(b.page, lena.dialog_id).click();
+    await b.page.locator('.message.incoming', { hasText: 'Is anyone there?' }).waitFor();
+    await a.page.fill('#reply-text', 'Yes, Masha here. How can I help?');
+    await a.page.press('#reply-text', 'Control+Enter');
+    await b.page
+      .locator('.message.outgoing', { hasText: 'Yes, Masha here. How can I help?' })
+      .waitFor({ timeout: LIVE_MS });
+    await expect(b.page.locator('.message.outgoing .sender').last().textContent()).resolves.toBe(
+      'Masha',
+    );
+    // the customer answers: both see it in the open dialog, and the list's preview follows
+    await post({
+      dialog_id: lena.dialog_id,
+      text: 'My parcel is late.',
+      ...contact('Lena Live', 'lena-1'),
+    });
+    for (const page of [a.page, b.page]) {
+      await page.locator('.message.incoming', { hasText: 'My parcel is late.' }).waitFor({
+        timeout: LIVE_MS,
+      });
+      await item(page, lena.dialog_id)
+        .locator('.preview', { hasText: 'Lena Live: My parcel is late.' })
+        .waitFor({ timeout: LIVE_MS });
+    }
+
+    // assignment and status changes by one appear in the other's inbox
+    await a.page.click('#assign');
+    await b.page
+      .locator('#dialog-meta', { hasText: 'исполнитель: Masha' })
+      .waitFor({ timeout: LIVE_MS });
+    await b.page.selectOption('#assignee-select', petya.id);
+    await a.page.locator('#dialog-meta', { hasText: 'assigned to Petya' }).waitFor({
+      timeout: LIVE_MS,
+    });
+    await b.page.click('#toggle-status');
+    await a.page.locator('#toggle-status', { hasText: 'Reopen' }).waitFor({ timeout: LIVE_MS });
+    await a.page.click('#toggle-status');
+    await b.page.locator('#toggle-status', { hasText: 'Закрыть' }).waitFor({ timeout: LIVE_MS });
+
+    const events = await parley.deps.store.readStream(streams.dialog(lena.dialog_id));
     expect(
-      byOperator.every(
-        (e) => e.metadata.actor.type === 'operator' && e.metadata.actor.operatorId === operator.id,
-      ),
-    ).toBe(true);
+      events
+        .filter((e) => e.metadata.actor.type === 'operator')
+        .map((e) => [
+          e.type,
+          e.metadata.actor.type === 'operator' ? e.metadata.actor.operatorId : null,
+        ]),
+    ).toEqual([
+      ['MessageSent', masha.id],
+      ['DialogAssigned', masha.id],
+      ['DialogAssigned', petya.id],
+      ['DialogStatusChanged', petya.id],
+      ['DialogStatusChanged', masha.id],
+    ]);
+    expect(await axe(a.page)).toEqual([]);
+    expect(await axe(b.page)).toEqual([]);
+    await a.context.close();
+    await b.context.close();
     expect(errors).toEqual([]);
-  }, 90_000);
+  }, 120_000);
+
+  it('filters, searches, moves by keyboard, shows the contact and attachments, switches language', async () => {
+    const { context, page } = await signedIn(masha.auth.authorization.slice('Bearer '.length));
+    const listed = async () =>
+      page
+        .locator('#dialog-list button[data-dialog-id]')
+        .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-dialog-id')));
+    const settled = async (expected: readonly string[]) => {
+      const want = JSON.stringify([...expected].sort());
+      await until(async () => JSON.stringify([...(await listed())].sort()) === want);
+      expect([...(await listed())].sort()).toEqual([...expected].sort());
+    };
+    await item(page, dialogs.sofa as string).waitFor({ timeout: 15_000 });
+
+    // status: the closed order 7 only among the closed
+    await page.selectOption('#status-filter', 'closed');
+    await settled([dialogs.older as string]);
+    await page.selectOption('#status-filter', 'open');
+    // search over contacts: by name, by a part of the phone number, by title
+    await page.fill('#search', 'pupkin');
+    await settled([dialogs.sofa as string, dialogs.twin as string]);
+    await page.fill('#search', '654-32');
+    await settled([dialogs.sofa as string, dialogs.twin as string]);
+    await page.fill('#search', 'order 42');
+    await settled([dialogs.sofa as string]);
+    await page.fill('#search', '');
+    // assignee: mine, unassigned
+    await page.selectOption('#assignee-filter', 'mine');
+    await settled([]);
+    await expect(page.locator('#list-status').textContent()).resolves.toBe('No dialogs here.');
+    await page.selectOption('#assignee-filter', 'unassigned');
+    await until(async () => (await listed()).length > 2);
+    expect(await listed()).toEqual(
+      expect.arrayContaining([dialogs.sofa, dialogs.olga, dialogs.twin]),
+    );
+    await page.selectOption('#assignee-filter', '');
+
+    // keyboard: `/` searches, down moves through dialogs, Enter opens
+    await page.evaluate('document.activeElement?.blur()');
+    await page.keyboard.press('/');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('search');
+    await page.fill('#search', 'pupkin');
+    await settled([dialogs.sofa as string, dialogs.twin as string]);
+    const order = await listed();
+    await page.press('#search', 'ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate('document.activeElement?.dataset.dialogId')).toBe(order[1]);
+    await page.keyboard.press('Enter');
+    await page
+      .locator(`#dialog-list button[aria-current="true"][data-dialog-id="${order[1]}"]`)
+      .waitFor();
+    // an opened dialog puts the focus in its reply box
+    await until(async () => (await page.evaluate('document.activeElement?.id')) === 'reply-text');
+    await item(page, dialogs.sofa as string).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.message', { hasText: 'Where is my sofa?' }).waitFor();
+
+    // the dialog: text and sanitized html, the photo as a thumbnail, the invoice as a link
+    const message = page.locator('.message.incoming', { hasText: 'Where is my sofa?' });
+    await message.waitFor();
+    await expect(message.locator('.text').textContent()).resolves.toBe(
+      'Where is my sofa? Photo attached.',
+    );
+    await expect(message.locator('.html b').textContent()).resolves.toBe('the photo');
+    await expect(message.locator('.html script').count()).resolves.toBe(0);
+    const thumb = message.locator('img.thumb');
+    await expect(thumb.getAttribute('alt')).resolves.toBe('sofa.jpg');
+    await until(async () => (await page.evaluate(THUMB_WIDTH)) === 160);
+    const invoice = message.locator('.attachments .file');
+    await expect(invoice.locator('a').getAttribute('href')).resolves.toBe(`${FILES}/invoice.pdf`);
+    await expect(invoice.textContent()).resolves.toMatch(/^invoice\.pdf 12(\.1)? kB$/);
+    await expect(message.locator('.sender').textContent()).resolves.toBe('Vasya Pupkin');
+
+    // the contact panel: every item with its service, the merged twin, the other dialogs
+    const panel = page.locator('#contact-panel');
+    await panel.locator('#contact-name', { hasText: 'Vasya Pupkin' }).waitFor();
+    await panel.locator('dd', { hasText: '+7 987 654-32-10' }).waitFor();
+    const items = await panel.locator('dt').allTextContents();
+    expect(items).toEqual(expect.arrayContaining(['id · custom', 'phone · whatsapp']));
+    const merged = await panel.locator('#merged-ids li').allTextContents();
+    expect(merged.length).toBe(1);
+    expect(merged[0]).toMatch(/^[0-9a-f]{24}$/);
+    await panel.locator(`#other-dialogs button[data-dialog-id="${dialogs.older}"]`).waitFor();
+    await shot(page, 'inbox-dialog-desktop');
+    await panel.screenshot({ path: path.join(SHOTS, 'inbox-contact-desktop.png') });
+    expect(await axe(page)).toEqual([]);
+    await panel.locator(`#other-dialogs button[data-dialog-id="${dialogs.older}"]`).click();
+    await page.locator('#dialog-title', { hasText: 'Vasya Pupkin' }).waitFor();
+    await page.locator('.message', { hasText: 'Can I change the colour?' }).waitFor();
+
+    // the language switch: Russian words, Russian dates
+    await page.selectOption('#lang', 'ru');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('ru');
+    await expect(page.locator('#sign-out').textContent()).resolves.toBe('Выйти');
+    await page.locator('#toggle-status', { hasText: 'Открыть снова' }).waitFor({ timeout: 2_000 });
+    await expect(page.locator('#search').getAttribute('placeholder')).resolves.toContain('Поиск');
+    await expect(page.locator('.message time').first().textContent()).resolves.toMatch(
+      /\d{1,2} [а-я]+\.? \d{4}/,
+    );
+    // it sticks: a reload keeps Russian
+    await page.reload();
+    await page.locator('#live:not(.offline)').waitFor({ timeout: 15_000 });
+    await expect(page.locator('#sign-out').textContent()).resolves.toBe('Выйти');
+    await page.selectOption('#lang', 'en');
+    await context.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('fits a phone: one pane at a time, and stays accessible', async () => {
+    const { context, page } = await signedIn(petya.auth.authorization.slice('Bearer '.length), {
+      viewport: PHONE,
+    });
+    await item(page, dialogs.sofa as string).waitFor({ timeout: 15_000 });
+    expect(await axe(page)).toEqual([]);
+    await shot(page, 'inbox-list-phone');
+    await item(page, dialogs.sofa as string).click();
+    await page.locator('.message', { hasText: 'Where is my sofa?' }).waitFor();
+    expect(await page.locator('.dialogs').isVisible()).toBe(false);
+    await until(async () => (await page.evaluate(THUMB_WIDTH)) === 160);
+    expect(await axe(page)).toEqual([]);
+    await shot(page, 'inbox-dialog-phone');
+    await page.click('#show-contact');
+    await page.locator('#contact-panel dd', { hasText: '+7 987 654-32-10' }).waitFor();
+    expect(await page.locator('.conversation').isVisible()).toBe(false);
+    expect(await axe(page)).toEqual([]);
+    await shot(page, 'inbox-contact-phone');
+    // nothing is wider than the screen
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    await page.click('#hide-contact');
+    await page.click('#back');
+    await item(page, dialogs.sofa as string).waitFor();
+    await context.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
 
 if (!available) {

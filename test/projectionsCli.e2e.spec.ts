@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/infrastructure/postgres/embedded';
+import { allProjections } from '../src/projections/allProjections';
 import { readCheckpoint } from '../src/projections/checkpoints';
 import { ROOT, runParley, waitForOk } from './support/process';
 import { useReadModelWorld } from './support/readModel';
@@ -27,6 +28,9 @@ const projections = (args: readonly string[], env: Record<string, string>): Prom
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 
+const versionOf = (name: string): number | undefined =>
+  allProjections.find((p) => p.name === name)?.version;
+
 describe('npm run projections', () => {
   const world = useReadModelWorld();
 
@@ -42,7 +46,7 @@ describe('npm run projections', () => {
     for (const name of ['channels', 'dialogs', 'contacts']) {
       expect(lines.find((l) => l.startsWith(name))).toMatch(
         new RegExp(
-          `^${name}\\s+1\\s+\\d+:\\d+\\s+0 events, 0\\.0 s\\s+parley-test \\(backend \\d+`,
+          `^${name}\\s+${versionOf(name)}\\s+\\d+:\\d+\\s+0 events, 0\\.0 s\\s+parley-test \\(backend \\d+`,
         ),
       );
     }
@@ -85,7 +89,9 @@ describe('npm run projections', () => {
       const run = await projections(['status'], { DATA_DIR: dataDir });
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(/the embedded PostgreSQL of the Parley running on/);
-      expect(run.stdout).toMatch(/^dialogs\s+1\s.*parley \(backend \d+/m);
+      expect(run.stdout).toMatch(
+        new RegExp(`^dialogs\\s+${versionOf('dialogs')}\\s.*parley \\(backend \\d+`, 'm'),
+      );
     } finally {
       parley.child.kill('SIGINT');
       await parley.exited;

@@ -75,6 +75,16 @@ describe('the read-model query API', () => {
         integration_data: '{"chat":42}',
         messages_in: 2,
         messages_out: 0,
+        contact_name: 'Vasya Pupkin',
+        channel_name: expect.any(String),
+        assignee_name: null,
+        last_message: expect.objectContaining({
+          message_id: earlier.message_id,
+          direction: 'incoming',
+          preview: 'written first',
+          author_name: 'Vasya Pupkin',
+        }),
+        waiting_since: expect.any(String),
       }),
     ]);
 
@@ -184,6 +194,43 @@ describe('the read-model query API', () => {
     position = deleted.headers.get('x-parley-position') ?? '';
     const gone = await read(`/api/contacts/${older.contact_id}`);
     expect([gone.status, gone.body.code]).toEqual([404, 'E_CONTACT_DELETED']);
+  });
+
+  it('searches dialogs by contact and text, and filters unassigned and waiting ones', async () => {
+    const zina = {
+      contact_object: {
+        name: 'Zinaida Search',
+        contacts: [custom('zina-1'), phone('+7 900 111-22-33')],
+      },
+    };
+    const waiting = await post({ text: 'the kettle leaks', ...zina });
+    const answered = await post({ text: 'thanks', ...zina });
+    await w.run(streams.dialog(answered.dialog_id), dialogDecider, {
+      type: 'SendReply',
+      data: {
+        messageId: w.ids.objectId(),
+        operatorId: OPERATOR,
+        text: 'on its way',
+        html: null,
+        attachments: [],
+        now: w.now(),
+        requestHash: null,
+      },
+    });
+    position = w.lastPosition() as string;
+    const ids = async (query: string) =>
+      ((await read(`/api/dialogs?${query}`)).body as Page).items.map((d) => d.dialog_id).sort();
+    const both = [waiting.dialog_id, answered.dialog_id].sort();
+    expect(await ids('q=zinaida')).toEqual(both);
+    expect(await ids('q=111-22')).toEqual(both);
+    expect(await ids('q=KETTLE')).toEqual([waiting.dialog_id]);
+    expect(await ids('q=zinaida&waiting=true')).toEqual([waiting.dialog_id]);
+    expect(await ids('q=zinaida&assigned=false')).toEqual(both);
+    const bad = await get('/api/dialogs?assigned=maybe&waiting=1&q=');
+    expect([
+      bad.status,
+      (bad.body.details as Array<{ path: string }>).map((d) => d.path).sort(),
+    ]).toEqual([400, ['assigned', 'q', 'waiting']]);
   });
 
   it('refuses bad parameters with E_VALIDATION and the path of each', async () => {

@@ -22,6 +22,8 @@ import { healthRoutes } from './http/routes/health';
 import { inboundRoutes } from './http/routes/inbound';
 import { metricsRoutes } from './http/routes/metrics';
 import { inboxRoutes } from './http/routes/inbox';
+import { inboxDirectoryRoutes } from './http/routes/inboxDirectory';
+import { inboxEvents, type InboxEvents } from './http/routes/inboxEvents';
 import { meRoutes } from './http/routes/me';
 import { openApiRoutes } from './http/routes/openapi';
 import { dialogCommandRoutes } from './http/routes/dialogCommands';
@@ -101,13 +103,18 @@ const urlOf = (server: Server): string => {
 };
 
 /** The long-lived parts of each module, built once per process; routers and workers share them. */
-export type Modules = Readonly<{ metrics: MetricsRegistry; readModels: ReadModels }>;
+export type Modules = Readonly<{
+  metrics: MetricsRegistry;
+  readModels: ReadModels;
+  /** the inbox's live streams: ended before the server closes, which would wait for them */
+  inboxEvents: InboxEvents;
+}>;
 
 export const modulesFor = (deps: ParleyDeps): Modules => {
   const metrics = new MetricsRegistry();
   metrics.register(processMetrics);
   metrics.register(() => webhookMetrics(deps.pool));
-  return { metrics, readModels: readModelsFor(deps, metrics) };
+  return { metrics, readModels: readModelsFor(deps, metrics), inboxEvents: inboxEvents(deps) };
 };
 
 /** The HTTP routes of every module; each one is in the OpenAPI document (test/openapi.spec.ts). */
@@ -136,6 +143,8 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   meRoutes(deps),
   inboxRoutes(),
   ...auditReadingRoutes(deps),
+  modules.inboxEvents.router,
+  inboxDirectoryRoutes(deps),
 ];
 
 /**
@@ -267,6 +276,7 @@ export const startParley = async (
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
+        await modules.inboxEvents.closeAll();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

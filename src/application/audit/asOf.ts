@@ -4,6 +4,8 @@ import type { Channel } from '../../domain/channel/state';
 import { contactDecider } from '../../domain/contact/decide';
 import type { ContactEvent } from '../../domain/contact/events';
 import type { Contact } from '../../domain/contact/state';
+import { operatorDecider } from '../../domain/operator/decide';
+import type { OperatorEvent } from '../../domain/operator/events';
 import type { Event } from '../../domain/shared/decider';
 import { toDomainEvent } from '../commandHandler';
 import type { Checkpoint, EventStore, RecordedEvent } from '../ports/eventStore';
@@ -79,3 +81,23 @@ export const channelAsOf = async (
     channelDecider.evolve,
     channelDecider.initialState(),
   );
+
+/** A name as it stood at the cut: of a channel, a contact or an operator; null before it existed. */
+export const nameAsOf = async (
+  store: EventStore,
+  of: Readonly<{ channelId: string } | { contactId: string } | { operatorId: string }>,
+  cut: Cut,
+): Promise<string | null> => {
+  if ('channelId' in of) {
+    const channel = await channelAsOf(store, of.channelId, cut);
+    return channel.status === 'absent' ? null : channel.name;
+  }
+  if ('contactId' in of) {
+    const { state } = await contactAsOfCut(store, of.contactId, cut);
+    return state.status === 'absent' ? null : state.name;
+  }
+  const operator = domainEvents<OperatorEvent>(
+    await readStreamAsOf(store, streams.operator(of.operatorId), cut),
+  ).reduce(operatorDecider.evolve, operatorDecider.initialState());
+  return operator.status === 'absent' ? null : operator.name;
+};

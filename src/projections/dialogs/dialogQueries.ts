@@ -2,9 +2,30 @@ import type { Pool } from 'pg';
 
 export type DialogStatusFilter = 'open' | 'closed';
 
+/** The latest message by arrival, as a dialog list shows it. */
+export type LastMessageView = Readonly<{
+  messageId: string;
+  direction: 'incoming' | 'outgoing';
+  preview: string;
+  /** the sender of an incoming message, as recorded */
+  contactId: string | null;
+  /** the operator who wrote an outgoing message */
+  operatorId: string | null;
+  /** the sender's name today (contact or operator); null when that read model has none */
+  authorName: string | null;
+  at: Date;
+}>;
+
 export type DialogView = Readonly<{
   dialogId: string;
   channelId: string;
+  /** from the channels, contacts and operators read models, as they are now */
+  channelName: string | null;
+  contactName: string | null;
+  assigneeName: string | null;
+  lastMessage: LastMessageView | null;
+  /** open and the customer wrote last: since when they wait for an answer */
+  waitingSince: Date | null;
   reference: string | null;
   title: string | null;
   status: DialogStatusFilter;
@@ -29,6 +50,12 @@ export type DialogFilter = Readonly<{
   /** a merged contact's id finds its survivor's dialogs */
   contactId?: string;
   assigneeId?: string;
+  /** false: only unassigned dialogs; true: only assigned ones */
+  assigned?: boolean;
+  /** true: only open dialogs whose last message is the customer's */
+  waiting?: boolean;
+  /** text in the title, reference, last message, contact name or any contact data value */
+  search?: string;
   updatedSince?: Date;
 }>;
 
@@ -40,6 +67,15 @@ export type Slice<T> = Readonly<{ items: readonly T[]; more: boolean }>;
 type Row = {
   dialog_id: string;
   channel_id: string;
+  channel_name: string | null;
+  contact_name: string | null;
+  assignee_name: string | null;
+  last_message_id: string | null;
+  last_message_direction: 'incoming' | 'outgoing' | null;
+  last_message_preview: string | null;
+  last_message_contact_id: string | null;
+  last_message_operator_id: string | null;
+  last_message_author: string | null;
   reference: string | null;
   title: string | null;
   status: DialogStatusFilter;
@@ -60,11 +96,49 @@ type Row = {
 const COLUMNS = `d.dialog_id, d.channel_id, d.reference, d.title, d.status, d.assignee_id,
   d.contact_id, d.messages_in, d.messages_out, d.first_message_at, d.last_message_at,
   d.first_response_at, d.first_response_seconds, d.integration_data, d.opened_at, d.updated_at,
-  d.closed_at`;
+  d.closed_at, d.last_message_id, d.last_message_direction, d.last_message_preview,
+  d.last_message_contact_id, d.last_message_operator_id,
+  ch.name AS channel_name, c.name AS contact_name, a.name AS assignee_name,
+  CASE d.last_message_direction
+    WHEN 'incoming' THEN (SELECT s.name FROM read_model.contacts s
+                          WHERE s.contact_id = d.last_message_contact_id)
+    ELSE (SELECT o.name FROM read_model.operators o WHERE o.operator_id = d.last_message_operator_id)
+  END AS last_message_author`;
+
+/** The names a dialog list shows, joined from the other read models as they are now. */
+const FROM = `read_model.dialogs d
+  LEFT JOIN read_model.channels ch ON ch.channel_id = d.channel_id
+  LEFT JOIN read_model.contacts c ON c.contact_id = d.contact_id
+  LEFT JOIN read_model.operators a ON a.operator_id = d.assignee_id`;
+
+const lastMessageOf = (row: Row): LastMessageView | null =>
+  row.last_message_id === null ||
+  row.last_message_direction === null ||
+  row.last_message_at === null
+    ? null
+    : {
+        messageId: row.last_message_id,
+        direction: row.last_message_direction,
+        preview: row.last_message_preview ?? '',
+        contactId: row.last_message_contact_id,
+        operatorId: row.last_message_operator_id,
+        authorName: row.last_message_author,
+        at: row.last_message_at,
+      };
+
+/** `%text%` for LIKE over lower-cased columns, the text's own % and _ taken literally. */
+const containing = (text: string): string =>
+  `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const toView = (row: Row): DialogView => ({
   dialogId: row.dialog_id,
   channelId: row.channel_id,
+  channelName: row.channel_name,
+  contactName: row.contact_name,
+  assigneeName: row.assignee_name,
+  lastMessage: lastMessageOf(row),
+  waitingSince:
+    row.status === 'open' && row.last_message_direction === 'incoming' ? row.last_message_at : null,
   reference: row.reference,
   title: row.title,
   status: row.status,
@@ -83,10 +157,9 @@ const toView = (row: Row): DialogView => ({
 });
 
 export const getDialog = async (pool: Pool, dialogId: string): Promise<DialogView | null> => {
-  const result = await pool.query<Row>(
-    `SELECT ${COLUMNS} FROM read_model.dialogs d WHERE d.dialog_id = $1`,
-    [dialogId],
-  );
+  const result = await pool.query<Row>(`SELECT ${COLUMNS} FROM ${FROM} WHERE d.dialog_id = $1`, [
+    dialogId,
+  ]);
   const row = result.rows[0];
   return row === undefined ? null : toView(row);
 };
@@ -98,7 +171,7 @@ export const listDialogs = async (
   page: Readonly<{ limit: number; after: DialogPosition | null }>,
 ): Promise<Slice<DialogView>> => {
   const result = await pool.query<Row>(
-    `SELECT ${COLUMNS} FROM read_model.dialogs d
+    `SELECT ${COLUMNS} FROM ${FROM}
      WHERE ($1::text IS NULL OR d.channel_id = $1)
        AND ($2::text IS NULL OR d.status = $2)
        AND ($3::text IS NULL OR d.reference = $3)
@@ -108,6 +181,13 @@ export const listDialogs = async (
        AND ($5::text IS NULL OR d.assignee_id = $5)
        AND ($6::timestamptz IS NULL OR d.updated_at >= $6)
        AND ($7::timestamptz IS NULL OR (d.updated_at, d.dialog_id) < ($7, $8::text))
+       AND ($10::boolean IS NULL OR (d.assignee_id IS NOT NULL) = $10)
+       AND ($11::boolean IS NULL OR (d.status = 'open' AND d.last_message_direction = 'incoming') = $11)
+       AND ($12::text IS NULL
+            OR lower(concat_ws(' ', d.title, d.reference, d.last_message_preview)) LIKE $12
+            OR c.search_text LIKE $12
+            OR EXISTS (SELECT 1 FROM read_model.contact_data cd
+                       WHERE cd.contact_id = d.contact_id AND cd.value_search LIKE $12))
      ORDER BY d.updated_at DESC, d.dialog_id DESC
      LIMIT $9`,
     [
@@ -120,6 +200,9 @@ export const listDialogs = async (
       page.after?.updatedAt ?? null,
       page.after?.dialogId ?? null,
       page.limit + 1,
+      filter.assigned ?? null,
+      filter.waiting ?? null,
+      filter.search === undefined ? null : containing(filter.search),
     ],
   );
   return {

@@ -135,6 +135,89 @@ describe('the dialogs read model', () => {
     );
   });
 
+  it('keeps the last message by arrival, either direction, with its author and a preview', async () => {
+    const contactId = await newContact('Olga');
+    const { dialogId, messageId } = await receiveMessage(world.w, {
+      channelId,
+      contactId,
+      text: 'Where is my sofa?',
+    });
+    await caughtUp();
+    const waiting = await getDialog(world.pool, dialogId);
+    expect(waiting).toMatchObject({
+      contactName: 'Olga',
+      channelName: 'Avito',
+      lastMessage: { messageId, direction: 'incoming', preview: 'Where is my sofa?', contactId },
+    });
+    expect(waiting?.waitingSince?.toISOString()).toBe(world.w.now());
+    expect(waiting?.lastMessage?.authorName).toBe('Olga');
+
+    world.w.advance(1_000);
+    const answer = await reply(world.w, dialogId, OPERATOR, 'It leaves today.');
+    // a message stamped earlier by its sender but arriving later is still the last one
+    world.w.advance(1_000);
+    const late = await receiveMessage(world.w, {
+      dialogId,
+      channelId,
+      contactId,
+      text: 'Thanks, bye',
+      createdAt: '2020-01-01T00:00:00.000Z',
+    });
+    await caughtUp();
+    expect((await getDialog(world.pool, dialogId))?.lastMessage).toMatchObject({
+      messageId: late.messageId,
+      preview: 'Thanks, bye',
+    });
+    world.w.advance(1_000);
+    await reply(world.w, dialogId, OPERATOR, 'You are welcome.');
+    await caughtUp();
+    const answered = await getDialog(world.pool, dialogId);
+    expect(answered?.lastMessage).toMatchObject({
+      direction: 'outgoing',
+      operatorId: OPERATOR,
+      contactId: null,
+      preview: 'You are welcome.',
+    });
+    expect(answered?.lastMessage?.messageId).not.toBe(answer);
+    expect(answered?.waitingSince).toBeNull();
+  });
+
+  it('filters by assignment, waiting and a search over dialogs and contacts', async () => {
+    const unique = world.w.ids.objectId();
+    const contactId = await createContact(world.w, channelId, `Zoya ${unique}`, [
+      customItem(world.w, channelId, `zoya-${unique}@example.com`),
+    ]);
+    const titled = await receiveMessage(world.w, {
+      channelId,
+      contactId,
+      title: `Refund 100%_${unique}`,
+    });
+    const assigned = await receiveMessage(world.w, { channelId, contactId });
+    await world.w.run(streams.dialog(assigned.dialogId), dialogDecider, {
+      type: 'AssignDialog',
+      data: { assigneeId: OPERATOR },
+    });
+    await reply(world.w, assigned.dialogId, OPERATOR);
+    await caughtUp();
+    const ids = async (filter: Parameters<typeof listDialogs>[1]) =>
+      (await listDialogs(world.pool, { contactId, ...filter }, { limit: 10, after: null })).items
+        .map((d) => d.dialogId)
+        .sort();
+
+    expect(await ids({ assigned: false })).toEqual([titled.dialogId]);
+    expect(await ids({ assigned: true })).toEqual([assigned.dialogId]);
+    expect(await ids({ waiting: true })).toEqual([titled.dialogId]);
+    expect(await ids({ waiting: false })).toEqual([assigned.dialogId]);
+    const both = [titled.dialogId, assigned.dialogId].sort();
+    // by the contact's name, any contact data value, case-insensitively
+    expect(await ids({ search: `zoya ${unique.toUpperCase()}` })).toEqual(both);
+    expect(await ids({ search: `-${unique}@example` })).toEqual(both);
+    // by the title; % and _ are taken literally
+    expect(await ids({ search: `100%_${unique}` })).toEqual([titled.dialogId]);
+    expect(await ids({ search: `100__${unique}` })).toEqual([]);
+    expect(await ids({ search: 'no such text anywhere' })).toEqual([]);
+  });
+
   it('pages dialogs with a keyset, most recently updated first', async () => {
     const contactId = await newContact('Pager');
     const opened: string[] = [];

@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { Projection } from '../projection';
+import { messagePreview } from './messagePreview';
 import { safeHtml } from './safeHtml';
 
 const DDL = `
@@ -16,6 +17,12 @@ const DDL = `
     messages_out integer NOT NULL DEFAULT 0,
     first_message_at timestamptz,
     last_message_at timestamptz,
+    -- the latest message by arrival (the one last_message_at is the time of), for the inbox list
+    last_message_id text,
+    last_message_direction text CHECK (last_message_direction IN ('incoming', 'outgoing')),
+    last_message_preview text,
+    last_message_contact_id text,
+    last_message_operator_id text,
     first_response_at timestamptz,
     first_response_seconds double precision,
     integration_data text,
@@ -61,11 +68,25 @@ const QUERY_INDEXES: readonly string[] = [
   `CREATE INDEX dialogs_updated ON dialogs (updated_at DESC, dialog_id DESC)`,
   `CREATE INDEX dialogs_channel_updated ON dialogs (channel_id, updated_at DESC, dialog_id DESC)`,
   `CREATE INDEX dialogs_status_updated ON dialogs (status, updated_at DESC, dialog_id DESC)`,
+  `CREATE INDEX dialogs_unassigned_updated ON dialogs (updated_at DESC, dialog_id DESC) WHERE assignee_id IS NULL`,
   `CREATE INDEX dialogs_assignee_updated ON dialogs (assignee_id, updated_at DESC, dialog_id DESC) WHERE assignee_id IS NOT NULL`,
   `CREATE INDEX dialogs_opened ON dialogs (opened_at)`,
   `CREATE INDEX messages_dialog_order ON messages (dialog_id, created_at, revision)`,
   `CREATE INDEX messages_received ON messages (received_at)`,
 ];
+
+/**
+ * SET clauses that make a message the dialog's last one unless a later one arrived before it
+ * (`$at` is its arrival time; right-hand sides see the row as it was before the UPDATE).
+ */
+const lastMessage = (at: string, values: Readonly<Record<string, string>>): string =>
+  Object.entries(values)
+    .map(
+      ([column, value]) =>
+        `last_message_${column} = CASE WHEN last_message_at IS NULL OR ${at} >= last_message_at
+                                  THEN ${value} ELSE last_message_${column} END`,
+    )
+    .join(',\n');
 
 /** The contact a (possibly merged) contact id stands for now. */
 const survivorOf = async (db: ClientBase, contactId: string): Promise<string> => {
@@ -79,7 +100,8 @@ const survivorOf = async (db: ClientBase, contactId: string): Promise<string> =>
 /** Dialogs with their reference, status, assignee and message statistics; every message. */
 export const dialogsProjection: Projection = {
   name: 'dialogs',
-  version: 1,
+  // 2: the last message's id, direction, preview and author, for the inbox list
+  version: 2,
   tables: ['dialogs', 'messages', 'dialog_contact_aliases'],
   createTables: async (db) => {
     await db.query(DDL);
@@ -144,7 +166,14 @@ export const dialogsProjection: Projection = {
                first_message_at = coalesce(first_message_at, $9),
                last_message_at = greatest(last_message_at, $9),
                integration_data = coalesce($7, integration_data),
-               updated_at = $11
+               updated_at = $11,
+               ${lastMessage('$9::timestamptz', {
+                 id: '$2',
+                 direction: `'incoming'`,
+                 preview: '$12',
+                 contact_id: '$3',
+                 operator_id: 'NULL',
+               })}
            WHERE dialog_id = $1
            RETURNING channel_id
          )
@@ -163,6 +192,7 @@ export const dialogsProjection: Projection = {
           data.receivedAt,
           revision.toString(),
           recordedAt,
+          messagePreview(data.text, data.html, data.attachments),
         ],
       );
     },
@@ -175,7 +205,14 @@ export const dialogsProjection: Projection = {
                first_response_at = coalesce(first_response_at, $7),
                first_response_seconds = coalesce(
                  first_response_seconds, extract(epoch FROM $7::timestamptz - first_message_at)),
-               updated_at = $9
+               updated_at = $9,
+               ${lastMessage('$7::timestamptz', {
+                 id: '$2',
+                 direction: `'outgoing'`,
+                 preview: '$10',
+                 contact_id: 'NULL',
+                 operator_id: '$3',
+               })}
            WHERE dialog_id = $1
            RETURNING channel_id
          )
@@ -192,6 +229,7 @@ export const dialogsProjection: Projection = {
           data.sentAt,
           revision.toString(),
           recordedAt,
+          messagePreview(data.text, data.html, data.attachments),
         ],
       );
     },

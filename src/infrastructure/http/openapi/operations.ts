@@ -1,4 +1,4 @@
-import { bearer, errors, idParam, json, positionHeader } from './schema';
+import { bearer, errors, idParam, json, positionHeader, unauthorized } from './schema';
 
 const page = (summary: string, type: string) => ({
   get: {
@@ -11,6 +11,18 @@ const page = (summary: string, type: string) => ({
 });
 
 export const operationPaths = {
+  '/': {
+    get: {
+      tags: ['inbox'],
+      summary: 'Sends a browser to the inbox',
+      responses: {
+        '302': {
+          description: 'to /inbox',
+          headers: { Location: { schema: { type: 'string', const: '/inbox' } } },
+        },
+      },
+    },
+  },
   '/inbox': page(
     'The operators’ web inbox (sign in with an operator or the admin token)',
     'text/html',
@@ -39,6 +51,80 @@ export const operationPaths = {
           'the admin, or an operator with their id',
         ),
         ...errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token'),
+      },
+    },
+  },
+  '/api/inbox/stream-ticket': {
+    post: {
+      tags: ['inbox'],
+      summary: 'A short-lived ticket to GET /api/inbox/events, set as an HttpOnly cookie',
+      description:
+        'EventSource cannot send Authorization: the inbox trades its bearer token for a ticket in the cookie `parley_inbox_stream` (HttpOnly, SameSite=Strict, Path=/api/inbox/events, 2 minutes) and renews it every minute.',
+      security: bearer,
+      responses: {
+        '200': json(
+          { type: 'object', properties: { expires_at: { type: 'string', format: 'date-time' } } },
+          'the ticket is in Set-Cookie',
+          { 'Set-Cookie': { schema: { type: 'string' } } },
+        ),
+        ...unauthorized,
+      },
+    },
+  },
+  '/api/inbox/directory': {
+    get: {
+      tags: ['inbox'],
+      summary: 'Operators and active channels by name, for assigning and filtering',
+      security: bearer,
+      responses: {
+        '200': json(
+          {
+            type: 'object',
+            properties: {
+              operators: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { operator_id: { type: 'string' }, name: { type: 'string' } },
+                },
+              },
+              channels: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { channel_id: { type: 'string' }, name: { type: 'string' } },
+                },
+              },
+            },
+          },
+          'names only: no tokens, no settings',
+        ),
+        ...unauthorized,
+      },
+    },
+  },
+  '/api/inbox/events': {
+    get: {
+      tags: ['inbox'],
+      summary: 'Server-Sent Events of dialog changes, from the event log',
+      description:
+        "Authenticated by the `parley_inbox_stream` cookie. First `event: ready` with `{position}` (read the dialog list with `min_position` = it), then `event: dialog` with `{type, dialog_id, message_id?, position}` for DialogOpened, DialogTitleChanged, DialogReopened, DialogStatusChanged, DialogAssigned, MessageReceived and MessageSent. Each event's `id` is its position: a reconnect with `Last-Event-ID` (or `last_event_id`) resumes after it. A connection ends when its ticket expires; EventSource reconnects.",
+      parameters: [
+        {
+          name: 'last_event_id',
+          in: 'query',
+          required: false,
+          description: 'resume after this event id (the Last-Event-ID header does the same)',
+          schema: { type: 'string' },
+        },
+      ],
+      responses: {
+        '200': {
+          description: 'the stream',
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
+        ...errors(400, ['E_VALIDATION'], 'an unknown parameter or a bad last event id'),
+        ...errors(401, ['E_UNAUTHORIZED'], 'no valid stream ticket'),
       },
     },
   },

@@ -22,12 +22,19 @@ import { DEFAULT_LIMIT, MAX_LIMIT, type QueryRouteDeps } from './queryRouteDeps'
 const dialogCursor = cursorParam(t.type({ u: isoDate, id: t.string }));
 const messageCursor = cursorParam(t.type({ c: isoDate, r: bigintString }));
 
+const flag = t.keyof({ true: null, false: null });
+const flagValue = (value: 'true' | 'false' | undefined): boolean | undefined =>
+  value === undefined ? undefined : value === 'true';
+
 const listParams = t.partial({
   channel_id: objectIdParam,
   status: t.keyof({ open: null, closed: null }),
   reference: textParam(512),
   contact_id: objectIdParam,
   assignee_id: objectIdParam,
+  assigned: flag,
+  waiting: flag,
+  q: textParam(200),
   updated_since: timestampParam,
   limit: intParam(1, MAX_LIMIT),
   cursor: dialogCursor,
@@ -45,11 +52,27 @@ const readParams = t.partial({ min_position: t.string });
 export const dialogJson = (d: DialogView) => ({
   dialog_id: d.dialogId,
   channel_id: d.channelId,
+  channel_name: d.channelName,
   reference: d.reference,
   title: d.title,
   status: d.status,
   assignee_id: d.assigneeId,
+  assignee_name: d.assigneeName,
   contact_id: d.contactId,
+  contact_name: d.contactName,
+  last_message:
+    d.lastMessage === null
+      ? null
+      : {
+          message_id: d.lastMessage.messageId,
+          direction: d.lastMessage.direction,
+          preview: d.lastMessage.preview,
+          contact_id: d.lastMessage.contactId,
+          operator_id: d.lastMessage.operatorId,
+          author_name: d.lastMessage.authorName,
+          at: iso(d.lastMessage.at),
+        },
+  waiting_since: iso(d.waitingSince),
   integration_data: d.integrationData,
   messages_in: d.messagesIn,
   messages_out: d.messagesOut,
@@ -82,7 +105,8 @@ const dialogNotFound = (): HttpError => new HttpError('E_DIALOG_NOT_FOUND', 'dia
 /** GET /api/dialogs, /api/dialogs/{id}, /api/dialogs/{id}/messages from the dialogs read model. */
 export const dialogQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDeps): Router => {
   const router = new Router();
-  router.use(auth, readYourWrites(['dialogs']));
+  // the names a dialog shows come from the contacts read model
+  router.use(auth, readYourWrites(['dialogs', 'contacts']));
 
   router.get('/api/dialogs', async (ctx) => {
     const q = decodeQuery(listParams, ctx.query);
@@ -95,6 +119,9 @@ export const dialogQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDeps
         reference: q.reference,
         contactId: q.contact_id,
         assigneeId: q.assignee_id,
+        assigned: flagValue(q.assigned),
+        waiting: flagValue(q.waiting),
+        search: q.q?.trim(),
         updatedSince: q.updated_since,
       },
       {

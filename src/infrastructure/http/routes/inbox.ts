@@ -27,6 +27,8 @@ const asset = (name: string, type: string) => ({
 /** The operators' web inbox: a static page over the HTTP API (GET /inbox). */
 export const inboxRoutes = (): Router => {
   const router = new Router();
+  // a person who opens Parley's address lands in the inbox rather than on a JSON 404
+  router.get('/', (ctx) => ctx.redirect('/inbox'));
   const files = {
     '/inbox': asset('index.html', 'text/html; charset=utf-8'),
     '/inbox/app.js': asset('app.js', 'text/javascript; charset=utf-8'),

@@ -2,11 +2,13 @@ import Router from '@koa/router';
 import * as t from 'io-ts';
 import type { Context, Middleware, Next } from 'koa';
 import type { Cut } from '../../../application/audit/asOf';
-import { channelAsOf } from '../../../application/audit/asOf';
+import { channelAsOf, nameAsOf } from '../../../application/audit/asOf';
 import { contactAsOf } from '../../../application/audit/contactAsOf';
 import { dialogAsOf } from '../../../application/audit/dialogAsOf';
 import type { Checkpoint } from '../../../application/ports/eventStore';
 import { isObjectId } from '../../../domain/shared/ids';
+import type { DialogView } from '../../../projections/dialogs/dialogQueries';
+import { messagePreview } from '../../../projections/dialogs/messagePreview';
 import { safeHtml } from '../../../projections/dialogs/safeHtml';
 import type { ParleyDeps } from '../../parley';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
@@ -80,9 +82,54 @@ export const timeTravelRoutes = (deps: ParleyDeps): Router => {
     return found;
   };
 
+  /** the snapshot in the live answer's shape: its last message by arrival, names as they stood at the cut */
+  const asLive = async (
+    { dialog, messages }: Awaited<ReturnType<typeof dialogAt>>,
+    cut: Cut,
+  ): Promise<DialogView> => {
+    const last = messages.reduce<(typeof messages)[number] | null>(
+      (latest, m) => (latest === null || m.revision > latest.revision ? m : latest),
+      null,
+    );
+    const name = (of: Parameters<typeof nameAsOf>[1]) => nameAsOf(deps.store, of, cut);
+    const [channelName, contactName, assigneeName, authorName] = await Promise.all([
+      name({ channelId: dialog.channelId }),
+      name({ contactId: dialog.contactId }),
+      dialog.assigneeId === null ? null : name({ operatorId: dialog.assigneeId }),
+      last === null
+        ? null
+        : last.contactId !== null
+          ? name({ contactId: last.contactId })
+          : last.operatorId !== null
+            ? name({ operatorId: last.operatorId })
+            : null,
+    ]);
+    const lastMessage =
+      last === null || dialog.lastMessageAt === null
+        ? null
+        : {
+            messageId: last.messageId,
+            direction: last.direction,
+            preview: messagePreview(last.text, last.html, last.attachments),
+            contactId: last.contactId,
+            operatorId: last.operatorId,
+            authorName,
+            at: dialog.lastMessageAt,
+          };
+    return {
+      ...dialog,
+      channelName,
+      contactName,
+      assigneeName,
+      lastMessage,
+      waitingSince:
+        dialog.status === 'open' && lastMessage?.direction === 'incoming' ? lastMessage.at : null,
+    };
+  };
+
   route('/api/dialogs/:id', [auth], async (ctx) => {
     const cut = cutOf(decodeQuery(readParams, ctx.query));
-    ctx.body = dialogJson((await dialogAt(ctx.params.id ?? '', cut)).dialog);
+    ctx.body = dialogJson(await asLive(await dialogAt(ctx.params.id ?? '', cut), cut));
   });
 
   route('/api/dialogs/:id/messages', [auth], async (ctx) => {
