@@ -20,9 +20,13 @@ export type AllPage = Readonly<{
   last: Position | null;
 }>;
 
+/** The first batch of a page reads at least this many records, and each next one twice as many. */
+const MIN_BATCH = 256;
+const MAX_BATCH = 4096;
+
 /**
  * A page of $all after `after` (exclusive, as the port wants, while EventStoreDB's reads are
- * inclusive), without system events or unwanted types. A page comes back short or empty only at the end of the
+ * inclusive), without system events or unwanted records. A page comes back short or empty only at the end of the
  * log: stretches of system events are read through, so an empty page always means caught up.
  */
 export const readAllPage = async (
@@ -30,14 +34,17 @@ export const readAllPage = async (
   after: Position | null,
   maxCount: number,
   /** the records to return; system events never are */
-  wanted: (type: string) => boolean = () => true,
+  wanted: (record: AllStreamRecordedEvent) => boolean = () => true,
 ): Promise<AllPage> => {
   const records: AllStreamRecordedEvent[] = [];
   let cursor = after;
   let last: Position | null = null;
+  // a small page must not step through a stretch of skipped records a few at a time
+  let batchSize = MIN_BATCH;
   while (records.length < maxCount) {
     // one more than needed: the record at the cursor itself comes back first
-    const requested = maxCount - records.length + 1;
+    const requested = Math.max(maxCount - records.length + 1, batchSize);
+    batchSize = Math.min(batchSize * 2, MAX_BATCH);
     const batch = await read(cursor ?? START, requested);
     let progressed = false;
     for (const { event } of batch) {
@@ -45,7 +52,7 @@ export const readAllPage = async (
       if (cursor !== null && comparePositions(event.position, cursor) <= 0) continue;
       progressed = true;
       cursor = last = event.position;
-      if (isSystemEvent(event.type) || !wanted(event.type)) continue;
+      if (isSystemEvent(event.type) || !wanted(event)) continue;
       records.push(event);
       if (records.length === maxCount) break;
     }

@@ -73,7 +73,17 @@ describe('a page of $all', () => {
     const page = await readAllPage(read, positionOf(log, 0), 1);
     expect(page.records.map((r) => r.type)).toEqual(['B']);
     expect(page.last).toEqual(positionOf(log, 7));
-    expect(calls.length).toBeGreaterThan(1);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('reads long stretches in batches that grow, not one record per round trip', async () => {
+    const log = logOf(['A', ...Array.from({ length: 3000 }, () => '$s'), 'B']);
+    const { read, calls } = readerOf(log);
+    const page = await readAllPage(read, positionOf(log, 0), 1);
+    expect(page.records.map((r) => r.type)).toEqual(['B']);
+    expect(page.last).toEqual(positionOf(log, 3001));
+    // 256, 512, 1024, 2048: four round trips for three thousand records
+    expect(calls.map((c) => c.maxCount)).toEqual([256, 512, 1024, 2048]);
   });
 
   it('moves past trailing system events, so the next read does not look at them again', async () => {
@@ -97,7 +107,10 @@ describe('a page of $all', () => {
   it('asks for one record more than it needs, for the start position itself', async () => {
     const log = logOf(['A', 'B', 'C', 'D']);
     const { read, calls } = readerOf(log);
+    await readAllPage(read, positionOf(log, 1), 1000);
+    expect(calls[0]).toEqual({ from: positionOf(log, 1), maxCount: 1001 });
+    // a small page reads a batch of the minimum size
     await readAllPage(read, positionOf(log, 1), 2);
-    expect(calls[0]).toEqual({ from: positionOf(log, 1), maxCount: 3 });
+    expect(calls[1]).toEqual({ from: positionOf(log, 1), maxCount: 256 });
   });
 });

@@ -26,3 +26,23 @@ export const subscriptionFilter = (
     ? streamNameFilter({ prefixes: [...streamPrefixes], checkpointInterval, checkpointReached })
     : excludeSystemEvents({ checkpointInterval, checkpointReached });
 };
+
+/**
+ * Parley's own records: JSON with Parley's metadata (an actor and a schema version). On a
+ * server shared with other applications the others' events go by on $all; they are skipped
+ * there like system events. A record that claims to be Parley's and is malformed is not
+ * skipped: reading it fails loudly (toRecordedEvent).
+ */
+export const isParleyRecord = (
+  record: Readonly<{ isJson: boolean; metadata: unknown }>,
+): boolean => {
+  const { metadata } = record;
+  return (
+    record.isJson &&
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    !(metadata instanceof Uint8Array) &&
+    'actor' in metadata &&
+    'schemaVersion' in metadata
+  );
+};
