@@ -154,6 +154,7 @@ export const allSubscription = ({
               : { type: '$checkpoint', checkpoint: encodeCheckpoint(record.position) };
           }
           if (!closed) throw new EventStoreUnavailableError('EventStoreDB ended the subscription');
+          return;
         } catch (error) {
           if (!(error instanceof Stalled) || closed) throw error;
           await close(subscription);

@@ -1,4 +1,3 @@
-import { status } from '@grpc/grpc-js';
 import {
   convertToCommandError,
   ErrorType,
@@ -41,6 +40,9 @@ const DISCOVERY_FAILED = /^Failed to discover after \d+ attempts/;
 const NOT_READY = /Server Is Not Ready|No leader info available in response/;
 const BUSY = /Server Is (Too )?Busy/;
 
+/** gRPC's INTERNAL status: what a reset HTTP/2 stream arrives as (@grpc/grpc-js is not ours to import). */
+const GRPC_INTERNAL = 13;
+
 /**
  * How the client failed, in the adapter's terms:
  * - `renew`: the client will not recover by itself (a failed discovery, whose failure it keeps
@@ -62,7 +64,7 @@ export const classifyFailure = (error: unknown): Failure => {
   if (NOT_READY.test(command.message)) return 'renew';
   if (BUSY.test(command.message)) return 'retry-later';
   // a transport failure: a reset stream or a connection that broke mid-call
-  return command.code === status.INTERNAL ? 'renew' : 'other';
+  return command.code === GRPC_INTERNAL ? 'renew' : 'other';
 };
 
 /**

@@ -59,6 +59,23 @@ const DEFAULTS: Required<EventStoreDbOptions> = {
 type Current = Readonly<{ client: EventStoreDBClient; generation: number }>;
 
 /**
+ * A client whose reconnection handler cannot reject unheard. The client calls it without
+ * waiting for it, and it awaits the channel being created, which rejects when a discovery
+ * fails: during an outage, every failed call would leave an unhandled rejection. The failure
+ * reaches the call itself all the same.
+ */
+const newClient = (url: string): EventStoreDBClient => {
+  const client = EventStoreDBClient.connectionString(url);
+  const internals = client as unknown as {
+    handleError: (grpcClient: unknown, error: Error) => Promise<void>;
+  };
+  const handleError = internals.handleError;
+  internals.handleError = (grpcClient, error) =>
+    handleError(grpcClient, error).catch(() => undefined);
+  return client;
+};
+
+/**
  * The client in use, replaced by a new one from the same connection string when it cannot
  * recover by itself (classifyFailure's `renew`): @eventstore/db-client 6.2.1 keeps a failed
  * server-features probe for every later append, and does not reconnect after a reset stream or
@@ -72,7 +89,7 @@ class Connection {
     private readonly url: string,
     private readonly graceMs: number,
   ) {
-    this.current = { client: EventStoreDBClient.connectionString(url), generation: 0 };
+    this.current = { client: newClient(url), generation: 0 };
   }
 
   get(): Current {
@@ -84,7 +101,7 @@ class Connection {
     if (generation !== this.current.generation) return;
     const old = this.current.client;
     this.current = {
-      client: EventStoreDBClient.connectionString(this.url),
+      client: newClient(this.url),
       generation: generation + 1,
     };
     const timer = setTimeout(() => {
