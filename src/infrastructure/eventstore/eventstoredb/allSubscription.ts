@@ -8,10 +8,14 @@ import {
   type AllSubscription,
   type SubscriptionItem,
 } from '../../../application/ports/eventStore';
-import { comparePositions, encodeCheckpoint } from './checkpoint';
 import { toPortError } from './errorMapping';
-import { toRecordedEvent } from './recordedEvent';
-import { isParleyRecord, isSystemEvent } from './systemEvents';
+import {
+  comparePositions,
+  encodeCheckpoint,
+  isParleyRecord,
+  isSystemEvent,
+  toRecordedEvent,
+} from './mapping';
 
 /**
  * A checkpoint the server reported. It is pushed into the client's own stream from inside

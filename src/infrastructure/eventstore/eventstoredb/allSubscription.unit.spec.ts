@@ -9,7 +9,7 @@ import {
   type SubscriptionItem,
 } from '../../../application/ports/eventStore';
 import { allSubscription } from './allSubscription';
-import { serialiseMetadata } from './eventMetadata';
+import { serialiseMetadata } from './mapping';
 
 type Response = Readonly<{ event: AllStreamRecordedEvent }> | Readonly<{ checkpoint: Position }>;
 

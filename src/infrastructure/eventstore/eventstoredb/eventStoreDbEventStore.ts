@@ -21,9 +21,6 @@ import {
   type SubscribeToAllOptions,
 } from '../../../application/ports/eventStore';
 import { allSubscription } from './allSubscription';
-import { collectRead } from './collectRead';
-import { withDeadline } from './deadline';
-import { compareCheckpoints, decodeCheckpoint, encodeCheckpoint } from './checkpoint';
 import {
   classifyFailure,
   isNotLeader,
@@ -31,11 +28,19 @@ import {
   toPortError,
   type AppendContext,
 } from './errorMapping';
-import { toEventData } from './eventData';
-import { satisfiesExpectedRevision, toClientExpectedRevision } from './expectedRevision';
-import { readAllPage } from './readAllPage';
-import { toRecordedEvent } from './recordedEvent';
-import { isParleyRecord, isSystemEvent, subscriptionFilter } from './systemEvents';
+import {
+  compareCheckpoints,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  isParleyRecord,
+  isSystemEvent,
+  satisfiesExpectedRevision,
+  subscriptionFilter,
+  toClientExpectedRevision,
+  toEventData,
+  toRecordedEvent,
+} from './mapping';
+import { collectRead, readAllPage, withDeadline } from './reads';
 import { matchesTypes } from '../streamFilter';
 
 export type EventStoreDbOptions = Readonly<{

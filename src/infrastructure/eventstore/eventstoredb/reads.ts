@@ -1,12 +1,70 @@
+import { EventStoreUnavailableError } from '../../../application/ports/eventStore';
 import {
-  START,
   type AllStreamRecordedEvent,
   type AllStreamResolvedEvent,
   type Position,
   type ReadPosition,
+  START,
+  type StreamingRead,
 } from '@eventstore/db-client';
-import { comparePositions } from './checkpoint';
-import { isSystemEvent } from './systemEvents';
+import { comparePositions, isSystemEvent } from './mapping';
+
+// Reads that cannot hang and pages of $all: a deadline for calls the client sends without one,
+// an idle limit on streaming reads, and paging through records the port does not return.
+
+/**
+ * The work, or EventStoreUnavailableError once `ms` have passed. The client sends some calls
+ * (the server-features probe before the first append, the append stream itself) with no
+ * deadline, so a server that accepts connections and never answers would hang a request.
+ * The work is not cancelled: a late append may still land, which the caller's expected
+ * revision makes safe to retry.
+ */
+export const withDeadline = <T>(work: Promise<T>, ms: number, what: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new EventStoreUnavailableError(`EventStoreDB did not answer ${what} within ${ms} ms`, 2),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+};
+
+/**
+ * Every record of a finite read. The client reads with no deadline, so a server that stops
+ * answering would hang the caller: a read that receives nothing for `idleTimeoutMs` fails as
+ * unavailable instead.
+ */
+export const collectRead = async <E>(
+  read: StreamingRead<E>,
+  idleTimeoutMs: number,
+): Promise<E[]> => {
+  const items: E[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      void read.cancel().catch(() => undefined);
+      // the client ignores its own cancellation, so the read must be ended here
+      read.destroy(
+        new EventStoreUnavailableError(`EventStoreDB sent nothing for ${idleTimeoutMs} ms`, 2),
+      );
+    }, idleTimeoutMs);
+  };
+  arm();
+  try {
+    for await (const item of read) {
+      items.push(item);
+      arm();
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return items;
+};
 
 /** Reads up to `maxCount` records of $all forwards from a position, that position included. */
 export type ReadAllBatch = (
