@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import {
   EventStoreUnavailableError,
   StreamDeletedError,
-  type EventToAppend,
   type SubscriptionItem,
 } from '../../../application/ports/eventStore';
+import { anEvent } from '../../../../test/support/fakeEventStoreDb/anEvent';
 import {
   startFakeEventStoreDb,
   type FakeEventStoreDb,
@@ -17,19 +16,6 @@ import { EventStoreDbEventStore, type EventStoreDbOptions } from './eventStoreDb
  * per defect of issue 12, against the fake cluster (test/support/fakeEventStoreDb; not
  * EventStoreDB itself) with the real @eventstore/db-client 6.2.1 in between.
  */
-
-const anEvent = (type = 'Happened'): EventToAppend => ({
-  id: randomUUID(),
-  type,
-  data: { at: type },
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { type: 'admin' },
-    recordedAt: '2026-01-01T10:00:00.000Z',
-    schemaVersion: 1,
-  },
-});
 
 // a variable, not a literal: the options the adapter grew for these faults
 const options: EventStoreDbOptions = { checkpointInterval: 1, subscriptionIdleMs: 300 };
