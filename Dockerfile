@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 
+# Node 24, an LTS line supported until April 2028 (node:20 reached its end of life on
+# 2026-04-30); the tests run on Node 20 as well, the oldest that package.json allows.
 # Build: every dependency, the TypeScript compiled to dist/.
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -9,7 +11,7 @@ COPY . .
 RUN npm run build
 
 # Runtime: production dependencies and the compiled code, run as the unprivileged node user.
-FROM node:20-slim AS runtime
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -2,7 +2,7 @@ import { metadataFor } from '../src/application/context';
 import {
   parseMetadata,
   serialiseMetadata,
-} from '../src/infrastructure/eventstore/eventstoredb/eventMetadata';
+} from '../src/infrastructure/eventstore/eventstoredb/mapping';
 
 /** The request's route and Idempotency-Key: additive metadata, kept by every store. */
 describe('request metadata for the audit trace', () => {

@@ -144,5 +144,19 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
+/**
+ * The stream was deleted for good in the store (an EventStoreDB tombstone, set by an operator:
+ * Parley never deletes a stream): it can be neither read nor written again.
+ */
+export class StreamDeletedError extends Error {
+  override readonly name = 'StreamDeletedError';
+  constructor(
+    readonly streamId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`stream ${streamId} was deleted from the event store and cannot be used again`, options);
+  }
+}
+
 export const isWrongExpectedVersion = (error: unknown): error is WrongExpectedVersionError =>
   error instanceof WrongExpectedVersionError;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import {
   AllStreamPosition,
   StreamIdentifier,
@@ -57,3 +58,17 @@ export const confirmationResponse = (): ReadResp =>
   new ReadResp().setConfirmation(
     new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID()),
   );
+
+export const caughtUpResponse = (): ReadResp => new ReadResp().setCaughtUp(new ReadResp.CaughtUp());
+
+/** What a read of a hard-deleted stream fails with. */
+export const streamDeletedError = (streamId: string): grpc.ServerErrorResponse => {
+  const metadata = new grpc.Metadata();
+  metadata.set('exception', 'stream-deleted');
+  metadata.set('stream-name', streamId);
+  return Object.assign(new Error(`Event stream '${streamId}' is deleted.`), {
+    code: grpc.status.FAILED_PRECONDITION,
+    details: `Event stream '${streamId}' is deleted.`,
+    metadata,
+  });
+};

@@ -2,9 +2,11 @@ import * as grpc from '@grpc/grpc-js';
 import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { comparePositions, type FakeLog, type LogPosition, type StoredEvent } from './log';
 import {
+  caughtUpResponse,
   checkpointResponse,
   confirmationResponse,
   eventResponse,
+  streamDeletedError,
   streamNameOf,
   streamNotFoundResponse,
 } from './messages';
@@ -19,6 +21,7 @@ export const readStream = (
 ): void => {
   const stream = options.getStream();
   const streamId = streamNameOf(stream?.getStreamIdentifier());
+  if (log.tombstoned.has(streamId)) return void call.emit('error', streamDeletedError(streamId));
   const events = log.streams.get(streamId);
   if (events === undefined) {
     call.write(streamNotFoundResponse(streamId));
@@ -68,12 +71,23 @@ export const readAll = (
   call.end();
 };
 
-/** Subscriptions start after their position; filters report a checkpoint every interval. */
+export type SubscriptionCall = Readonly<{
+  /** the call stops sending, as over a connection to a hung node; the client is not told */
+  stall(): void;
+}>;
+
+/**
+ * Subscriptions start after their position. Catching up, a filtered subscription reads the log
+ * in pages of multiplier × 32 records and reports a checkpoint at each page's start (the
+ * page's first commit position, prepare position 0, as EventStoreDB does), then one at the
+ * end of the catch-up, then `caught up`; live, it reports one every multiplier × 32 records
+ * considered.
+ */
 export const subscribe = (
   log: FakeLog,
   call: grpc.ServerWritableStream<ReadReq, ReadResp>,
   options: ReadReq.Options,
-): void => {
+): SubscriptionCall => {
   const all = options.getAll();
   const filter = options.hasFilter() ? options.getFilter() : undefined;
   const expression = filter?.hasEventType() ? filter.getEventType() : filter?.getStreamIdentifier();
@@ -87,27 +101,44 @@ export const subscribe = (
   };
   const interval =
     filter === undefined
-      ? Infinity
+      ? SEARCH_WINDOW
       : filter.getCheckpointintervalmultiplier() *
         (filter.hasMax() ? filter.getMax() : SEARCH_WINDOW);
   const at = all?.getPosition();
-  let last: LogPosition | null =
+  const from: LogPosition | null =
     at === undefined
       ? null
       : { commit: BigInt(at.getCommitPosition()), prepare: BigInt(at.getPreparePosition()) };
-  let considered = 0;
-  const deliver = (event: StoredEvent): void => {
-    if (last !== null && comparePositions(event.position, last) <= 0) return;
-    last = event.position;
-    if (matches(event)) call.write(eventResponse(event));
-    if (++considered >= interval) {
-      considered = 0;
-      call.write(checkpointResponse(event.position));
-    }
+  let stalled = false;
+  const write = (response: ReadResp): void => {
+    if (!stalled) call.write(response);
   };
-  call.write(confirmationResponse());
-  if (!all?.hasEnd()) for (const event of log.all) deliver(event);
-  const stopListening = log.onAppended(deliver);
+
+  write(confirmationResponse());
+  const history = all?.hasEnd()
+    ? []
+    : log.all.filter((e) => from === null || comparePositions(e.position, from) > 0);
+  for (let page = 0; page < history.length; page += interval) {
+    const first = history[page] as StoredEvent;
+    if (filter !== undefined)
+      write(checkpointResponse({ commit: first.position.commit, prepare: 0n }));
+    for (const event of history.slice(page, page + interval)) {
+      if (matches(event)) write(eventResponse(event));
+    }
+  }
+  const head = log.all[log.all.length - 1];
+  if (filter !== undefined && head !== undefined) write(checkpointResponse(head.position));
+  write(caughtUpResponse());
+
+  let considered = 0;
+  const stopListening = log.onAppended((event) => {
+    if (matches(event)) write(eventResponse(event));
+    if (filter !== undefined && ++considered >= interval) {
+      considered = 0;
+      write(checkpointResponse(event.position));
+    }
+  });
   call.on('cancelled', stopListening);
   call.on('close', stopListening);
+  return { stall: () => void (stalled = true) };
 };

@@ -9,7 +9,7 @@ import {
   type SubscriptionItem,
 } from '../../../application/ports/eventStore';
 import { allSubscription } from './allSubscription';
-import { serialiseMetadata } from './eventMetadata';
+import { serialiseMetadata } from './mapping';
 
 type Response = Readonly<{ event: AllStreamRecordedEvent }> | Readonly<{ checkpoint: Position }>;
 
@@ -71,13 +71,19 @@ const fakeClient = () => {
   };
 };
 
+const sourceOf = (client: ReturnType<typeof fakeClient>) => ({
+  open: (_from: Position | null, onCheckpoint: (position: Position) => void) =>
+    client.open(onCheckpoint),
+  from: null,
+});
+
 const summary = (item: SubscriptionItem): string =>
   item.type === 'event' ? `event ${item.event.revision}` : `checkpoint ${item.checkpoint}`;
 
 describe('the port subscription over the client one', () => {
   it('yields events and server checkpoints in the order the server sent them', async () => {
     const client = fakeClient();
-    const subscription = allSubscription(client.open);
+    const subscription = allSubscription(sourceOf(client));
     const server = client.server();
     server.write({ event: recorded(1) });
     server.write({ event: recorded(2) });
@@ -100,7 +106,7 @@ describe('the port subscription over the client one', () => {
 
   it('turns a system event into a checkpoint past it', async () => {
     const client = fakeClient();
-    const subscription = allSubscription(client.open);
+    const subscription = allSubscription(sourceOf(client));
     client.server().write({ event: recorded(3, '$metadata') });
     const { value } = await subscription[Symbol.asyncIterator]().next();
     expect(value).toEqual({
@@ -112,7 +118,7 @@ describe('the port subscription over the client one', () => {
 
   it('ends quietly when unsubscribed while waiting for the server', async () => {
     const client = fakeClient();
-    const subscription = allSubscription(client.open);
+    const subscription = allSubscription(sourceOf(client));
     const outcome = (async () => {
       const items: SubscriptionItem[] = [];
       for await (const item of subscription) items.push(item);
@@ -126,7 +132,7 @@ describe('the port subscription over the client one', () => {
 
   it('ends with EventStoreUnavailableError when the connection drops', async () => {
     const client = fakeClient();
-    const subscription = allSubscription(client.open);
+    const subscription = allSubscription(sourceOf(client));
     client.server().destroy(new UnavailableError(undefined, 'connection reset'));
     await expect(subscription[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(
       EventStoreUnavailableError,
@@ -135,7 +141,7 @@ describe('the port subscription over the client one', () => {
 
   it('ends with EventStoreUnavailableError when the server ends it', async () => {
     const client = fakeClient();
-    const subscription = allSubscription(client.open);
+    const subscription = allSubscription(sourceOf(client));
     client.server().end();
     await expect(subscription[Symbol.asyncIterator]().next()).rejects.toThrow(
       'EventStoreDB ended the subscription',
@@ -144,9 +150,56 @@ describe('the port subscription over the client one', () => {
 
   it('tells its owner when it stops', async () => {
     let stopped = 0;
-    const subscription = allSubscription(fakeClient().open, () => stopped++);
+    const subscription = allSubscription({ ...sourceOf(fakeClient()), onStop: () => stopped++ });
     await subscription.unsubscribe();
     await subscription.unsubscribe();
     expect(stopped).toBe(1);
+  });
+
+  it('reopens a stalled subscription after the last item it handed on', async () => {
+    const opened: (Position | null)[] = [];
+    const clients: ReturnType<typeof fakeClient>[] = [];
+    const subscription = allSubscription({
+      open: (from, onCheckpoint) => {
+        opened.push(from);
+        const client = fakeClient();
+        clients.push(client);
+        return client.open(onCheckpoint);
+      },
+      from: null,
+      // the log is ahead of anything this subscription has handed on
+      idle: { ms: 20, head: async () => at(99) },
+    });
+    const iterator = subscription[Symbol.asyncIterator]();
+    clients[0]?.server().write({ event: recorded(1) });
+    expect(summary((await iterator.next()).value as SubscriptionItem)).toBe('event 1');
+    // the first subscription goes silent; the second one is opened after event 1
+    const next = iterator.next();
+    await new Promise((r) => setTimeout(r, 60));
+    // reopened, each time after event 1, for as long as it stays silent
+    expect(opened.length).toBeGreaterThanOrEqual(2);
+    expect(opened).toEqual([null, ...opened.slice(1).map(() => at(1))]);
+    clients[clients.length - 1]?.server().write({ event: recorded(2) });
+    expect(summary((await next).value as SubscriptionItem)).toBe('event 2');
+    await subscription.unsubscribe();
+  });
+
+  it('keeps a quiet subscription when the log has nothing after it', async () => {
+    let opens = 0;
+    const client = fakeClient();
+    const subscription = allSubscription({
+      open: (_from, onCheckpoint) => {
+        opens++;
+        return client.open(onCheckpoint);
+      },
+      from: at(5),
+      idle: { ms: 10, head: async () => at(5) },
+    });
+    const next = subscription[Symbol.asyncIterator]().next();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(opens).toBe(1);
+    client.server().write({ event: recorded(6) });
+    expect(summary((await next).value as SubscriptionItem)).toBe('event 6');
+    await subscription.unsubscribe();
   });
 });

@@ -1,14 +1,18 @@
 import {
   AccessDeniedError,
+  MaxAppendSizeExceededError,
+  StreamDeletedError as ClientStreamDeletedError,
   StreamNotFoundError,
+  UnknownError,
   UnavailableError,
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import {
   EventStoreUnavailableError,
+  StreamDeletedError,
   WrongExpectedVersionError,
 } from '../../../application/ports/eventStore';
-import { isNotLeader, isStreamNotFound, toPortError } from './errorMapping';
+import { classifyFailure, isNotLeader, isStreamNotFound, toPortError } from './errorMapping';
 
 /** A gRPC error as @grpc/grpc-js hands it over: status code, details, trailing metadata. */
 const grpcError = (code: number, details: string, trailers: Record<string, string> = {}) =>
@@ -18,6 +22,8 @@ const grpcError = (code: number, details: string, trailers: Record<string, strin
     metadata: { getMap: () => trailers },
   });
 
+const UNKNOWN = 2;
+const INTERNAL = 13;
 const UNAVAILABLE = 14;
 const DEADLINE_EXCEEDED = 4;
 const NOT_FOUND = 5;
@@ -99,5 +105,49 @@ describe('EventStoreDB errors in the port words', () => {
     expect(toPortError(bug)).toBe(bug);
     expect(toPortError(new AccessDeniedError(undefined, 'no'))).toBeInstanceOf(AccessDeniedError);
     expect(toPortError('a string')).toBe('a string');
+  });
+
+  it.each([
+    ['Server Is Not Ready', 'renew'],
+    ['Server Is Busy', 'retry-later'],
+    ['No leader info available in response', 'renew'],
+  ])('turns a batch append refused with "%s" into EventStoreUnavailableError', (reply, failure) => {
+    // what the client makes of a reply it does not recognise
+    const error = new UnknownError(undefined, `Could not recognize ${reply}`);
+    expect(toPortError(error)).toBeInstanceOf(EventStoreUnavailableError);
+    expect(classifyFailure(error)).toBe(failure);
+  });
+
+  it('turns a read refused for want of a leader (gRPC UNKNOWN) into EventStoreUnavailableError', () => {
+    const error = grpcError(UNKNOWN, 'No leader info available in response');
+    expect(toPortError(error)).toBeInstanceOf(EventStoreUnavailableError);
+    expect(classifyFailure(error)).toBe('renew');
+  });
+
+  it('turns a reset stream (gRPC INTERNAL) into EventStoreUnavailableError and a new client', () => {
+    const error = grpcError(INTERNAL, 'Received RST_STREAM with code 2');
+    expect(toPortError(error)).toBeInstanceOf(EventStoreUnavailableError);
+    expect(classifyFailure(error)).toBe('renew');
+  });
+
+  it('asks for a new client after a failed discovery, and only then', () => {
+    expect(classifyFailure(new Error('Failed to discover after 10 attempts.'))).toBe('renew');
+    expect(classifyFailure(grpcError(UNAVAILABLE, 'down'))).toBe('retry-later');
+    expect(classifyFailure(grpcError(UNKNOWN, 'an exception on the server'))).toBe('other');
+    expect(classifyFailure(new TypeError('boom'))).toBe('other');
+  });
+
+  it('turns a deleted stream into the port StreamDeletedError, with its name', () => {
+    const error = toPortError(ClientStreamDeletedError.fromStreamName('dialog-9'));
+    expect(error).toBeInstanceOf(StreamDeletedError);
+    expect(error).toMatchObject({ streamId: 'dialog-9' });
+  });
+
+  it('says which limit an append over MaxAppendSize broke', () => {
+    const error = toPortError(MaxAppendSizeExceededError.fromMaxAppendSize(1024), {
+      streamId: 'dialog-8',
+      expectedRevision: 'any',
+    });
+    expect((error as Error).message).toMatch(/dialog-8.*MaxAppendSize of 1024 bytes/);
   });
 });

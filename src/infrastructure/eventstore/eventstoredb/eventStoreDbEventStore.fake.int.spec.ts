@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import {
   EventStoreUnavailableError,
-  type EventToAppend,
   type SubscriptionItem,
 } from '../../../application/ports/eventStore';
+import { anEvent } from '../../../../test/support/fakeEventStoreDb/anEvent';
 import {
   startFakeEventStoreDb,
   type FakeEventStoreDb,
@@ -31,19 +30,6 @@ describeEventStoreContract(
     };
   },
 );
-
-const anEvent = (type = 'Happened'): EventToAppend => ({
-  id: randomUUID(),
-  type,
-  data: { at: type },
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { type: 'admin' },
-    recordedAt: '2026-01-01T10:00:00.000Z',
-    schemaVersion: 1,
-  },
-});
 
 describe('EventStoreDB adapter against the fake server', () => {
   let server: FakeEventStoreDb;

@@ -21,15 +21,26 @@ import {
   type SubscribeToAllOptions,
 } from '../../../application/ports/eventStore';
 import { allSubscription } from './allSubscription';
-import { collectRead } from './collectRead';
-import { withDeadline } from './deadline';
-import { compareCheckpoints, decodeCheckpoint, encodeCheckpoint } from './checkpoint';
-import { isNotLeader, isStreamNotFound, toPortError, type AppendContext } from './errorMapping';
-import { toEventData } from './eventData';
-import { satisfiesExpectedRevision, toClientExpectedRevision } from './expectedRevision';
-import { readAllPage } from './readAllPage';
-import { toRecordedEvent } from './recordedEvent';
-import { isSystemEvent, subscriptionFilter } from './systemEvents';
+import {
+  classifyFailure,
+  isNotLeader,
+  isStreamNotFound,
+  toPortError,
+  type AppendContext,
+} from './errorMapping';
+import {
+  compareCheckpoints,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  isParleyRecord,
+  isSystemEvent,
+  satisfiesExpectedRevision,
+  subscriptionFilter,
+  toClientExpectedRevision,
+  toEventData,
+  toRecordedEvent,
+} from './mapping';
+import { collectRead, readAllPage, withDeadline } from './reads';
 import { matchesTypes } from '../streamFilter';
 
 export type EventStoreDbOptions = Readonly<{
@@ -39,13 +50,80 @@ export type EventStoreDbOptions = Readonly<{
   readIdleTimeoutMs?: number;
   /** an append not answered within this long fails as unavailable, in ms (the server's own is 10 s) */
   appendTimeoutMs?: number;
+  /** a subscription silent this long is checked for a stall (see allSubscription), in ms */
+  subscriptionIdleMs?: number;
 }>;
 
 const DEFAULTS: Required<EventStoreDbOptions> = {
   checkpointInterval: 16,
   readIdleTimeoutMs: 10_000,
   appendTimeoutMs: 15_000,
+  subscriptionIdleMs: 10_000,
 };
+
+type Current = Readonly<{ client: EventStoreDBClient; generation: number }>;
+
+/**
+ * A client whose reconnection handler cannot reject unheard. The client calls it without
+ * waiting for it, and it awaits the channel being created, which rejects when a discovery
+ * fails: during an outage, every failed call would leave an unhandled rejection. The failure
+ * reaches the call itself all the same.
+ */
+const newClient = (url: string): EventStoreDBClient => {
+  const client = EventStoreDBClient.connectionString(url);
+  const internals = client as unknown as {
+    handleError: (grpcClient: unknown, error: Error) => Promise<void>;
+  };
+  const handleError = internals.handleError;
+  internals.handleError = (grpcClient, error) =>
+    handleError(grpcClient, error).catch(() => undefined);
+  return client;
+};
+
+/**
+ * The client in use, replaced by a new one from the same connection string when it cannot
+ * recover by itself (classifyFailure's `renew`): @eventstore/db-client 6.2.1 keeps a failed
+ * server-features probe for every later append, and does not reconnect after a reset stream or
+ * on a node without a leader. Calls in flight on the old client may finish before it is disposed.
+ */
+class Connection {
+  private current: Current;
+  private readonly retiring = new Map<EventStoreDBClient, NodeJS.Timeout>();
+
+  constructor(
+    private readonly url: string,
+    private readonly graceMs: number,
+  ) {
+    this.current = { client: newClient(url), generation: 0 };
+  }
+
+  get(): Current {
+    return this.current;
+  }
+
+  /** Replaces the client, once per failed generation however many calls saw it fail. */
+  renew(generation: number): void {
+    if (generation !== this.current.generation) return;
+    const old = this.current.client;
+    this.current = {
+      client: newClient(this.url),
+      generation: generation + 1,
+    };
+    const timer = setTimeout(() => {
+      this.retiring.delete(old);
+      void old.dispose().catch(() => undefined);
+    }, this.graceMs);
+    timer.unref();
+    this.retiring.set(old, timer);
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.retiring.values()) clearTimeout(timer);
+    const clients = [this.current.client, ...this.retiring.keys()];
+    this.retiring.clear();
+    await Promise.all(clients.map((client) => client.dispose()));
+  }
+}
 
 /**
  * The production store: EventStoreDB through @eventstore/db-client, one to one with the port.
@@ -56,7 +134,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly subscriptions = new Set<AllSubscription>();
 
   private constructor(
-    private readonly client: EventStoreDBClient,
+    private readonly connection: Connection,
     private readonly options: Required<EventStoreDbOptions>,
   ) {}
 
@@ -65,16 +143,17 @@ export class EventStoreDbEventStore implements EventStore {
     url: string,
     options: EventStoreDbOptions = {},
   ): Promise<EventStoreDbEventStore> {
-    let client: EventStoreDBClient;
+    const settings = { ...DEFAULTS, ...options };
+    let connection: Connection;
     try {
-      client = EventStoreDBClient.connectionString(url);
+      connection = new Connection(url, settings.appendTimeoutMs);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`EVENTSTORE_URL is not an EventStoreDB connection string: ${reason}`, {
         cause: error,
       });
     }
-    return new EventStoreDbEventStore(client, { ...DEFAULTS, ...options });
+    return new EventStoreDbEventStore(connection, settings);
   }
 
   async appendToStream(
@@ -86,8 +165,8 @@ export class EventStoreDbEventStore implements EventStore {
     const eventData = events.map(toEventData);
     const result = await withDeadline(
       this.call(
-        () =>
-          this.client.appendToStream(streamId, eventData, {
+        (client) =>
+          client.appendToStream(streamId, eventData, {
             expectedRevision: toClientExpectedRevision(expectedRevision),
             requiresLeader: true,
           }),
@@ -116,9 +195,9 @@ export class EventStoreDbEventStore implements EventStore {
   ): Promise<readonly RecordedEvent[]> {
     if (options.maxCount === 0) return [];
     try {
-      const resolved = await this.call(() =>
+      const resolved = await this.call((client) =>
         collectRead(
-          this.client.readStream(streamId, {
+          client.readStream(streamId, {
             fromRevision: options.fromRevision ?? START,
             maxCount: options.maxCount,
             direction: FORWARDS,
@@ -135,17 +214,17 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
-    const page = await this.call(() =>
+    const page = await this.call((client) =>
       readAllPage(
         (fromPosition, maxCount) =>
           collectRead(
-            this.client.readAll({ fromPosition, maxCount, direction: FORWARDS }),
+            client.readAll({ fromPosition, maxCount, direction: FORWARDS }),
             this.options.readIdleTimeoutMs,
           ),
         decodeCheckpoint(options.from),
         options.maxCount ?? 1000,
         // $all reads take no filter: the records left out are read through
-        (type) => matchesTypes(type, options.eventTypes),
+        (record) => isParleyRecord(record) && matchesTypes(record.type, options.eventTypes),
       ),
     );
     return {
@@ -155,10 +234,10 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
-    const from = decodeCheckpoint(options.from);
-    const subscription = allSubscription(
-      (onCheckpoint) =>
-        this.client.subscribeToAll({
+    const subscription = allSubscription({
+      open: (from, onCheckpoint) => {
+        const { client, generation } = this.connection.get();
+        const opened = client.subscribeToAll({
           // exclusive: the subscription starts after this position
           fromPosition: from ?? START,
           filter: subscriptionFilter(
@@ -166,13 +245,21 @@ export class EventStoreDbEventStore implements EventStore {
             this.options.checkpointInterval,
             onCheckpoint,
           ),
-        }),
-      () => this.subscriptions.delete(subscription),
+        });
+        opened.on('error', (error: unknown) => this.renewIfNeeded(error, generation));
+        return opened;
+      },
+      from: decodeCheckpoint(options.from),
+      onStop: () => this.subscriptions.delete(subscription),
       // Types are filtered here, not by the server: its filtered subscriptions report progress
       // only every checkpointInterval x 32 records, so a projection that handles few types
       // would lag behind positions that reads wait for (min_position).
-      (type) => !isSystemEvent(type) && matchesTypes(type, options.eventTypes),
-    );
+      wanted: (record) =>
+        !isSystemEvent(record.type) &&
+        isParleyRecord(record) &&
+        matchesTypes(record.type, options.eventTypes),
+      idle: { ms: this.options.subscriptionIdleMs, head: () => this.lastPosition() },
+    });
     this.subscriptions.add(subscription);
     return subscription;
   }
@@ -188,24 +275,30 @@ export class EventStoreDbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
-    await this.client.dispose();
+    await this.connection.close();
   }
 
   /**
-   * Runs a call; a NotLeader refusal wrote nothing and the client has already reconnected to
-   * the leader it named, so the call is made once more before giving up.
+   * Runs a call on the current client; a NotLeader refusal wrote nothing and the client has
+   * already reconnected to the leader it named, so the call is made once more before giving up.
    */
-  private async call<T>(operation: () => Promise<T>, append?: AppendContext): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (!isNotLeader(error)) throw toPortError(error, append);
+  private async call<T>(
+    operation: (client: EventStoreDBClient) => Promise<T>,
+    append?: AppendContext,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const { client, generation } = this.connection.get();
+      try {
+        return await operation(client);
+      } catch (error) {
+        this.renewIfNeeded(error, generation);
+        if (attempt > 1 || !isNotLeader(error)) throw toPortError(error, append);
+      }
     }
-    try {
-      return await operation();
-    } catch (error) {
-      throw toPortError(error, append);
-    }
+  }
+
+  private renewIfNeeded(error: unknown, generation: number): void {
+    if (classifyFailure(error) === 'renew') this.connection.renew(generation);
   }
 
   private async appendNothing(
@@ -224,9 +317,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
     try {
-      const [last] = await this.call(() =>
+      const [last] = await this.call((client) =>
         collectRead(
-          this.client.readStream(streamId, {
+          client.readStream(streamId, {
             fromRevision: END,
             maxCount: 1,
             direction: BACKWARDS,
@@ -243,9 +336,9 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private async lastPosition(): Promise<Position | null> {
-    const [last] = await this.call(() =>
+    const [last] = await this.call((client) =>
       collectRead(
-        this.client.readAll({ fromPosition: END, maxCount: 1, direction: BACKWARDS }),
+        client.readAll({ fromPosition: END, maxCount: 1, direction: BACKWARDS }),
         this.options.readIdleTimeoutMs,
       ),
     );

@@ -1,10 +1,64 @@
+import { EventStoreUnavailableError } from '../../../application/ports/eventStore';
+import { collectRead, type ReadAllBatch, readAllPage, withDeadline } from './reads';
+import { Readable } from 'node:stream';
 import type {
   AllStreamRecordedEvent,
   AllStreamResolvedEvent,
   Position,
+  StreamingRead,
 } from '@eventstore/db-client';
-import { comparePositions } from './checkpoint';
-import { readAllPage, type ReadAllBatch } from './readAllPage';
+import { comparePositions } from './mapping';
+
+describe('a deadline on a call', () => {
+  it('passes the answer through when it comes in time', async () => {
+    await expect(withDeadline(Promise.resolve(7), 1_000, 'a test')).resolves.toBe(7);
+  });
+
+  it('passes the failure through when it comes in time', async () => {
+    const failure = new Error('refused');
+    await expect(withDeadline(Promise.reject(failure), 1_000, 'a test')).rejects.toBe(failure);
+  });
+
+  it('fails as unavailable when no answer comes', async () => {
+    const never = new Promise<number>(() => undefined);
+    await expect(withDeadline(never, 20, 'an append to s')).rejects.toThrow(
+      new EventStoreUnavailableError('EventStoreDB did not answer an append to s within 20 ms'),
+    );
+  });
+});
+
+/** A read shaped like the client's: a Readable with cancel(); it may stall after its items. */
+const readOf = (items: readonly number[], thenStall = false) => {
+  const queue = [...items];
+  let cancelled = false;
+  const read: StreamingRead<number> = Object.assign(
+    new Readable({
+      objectMode: true,
+      read() {
+        if (queue.length > 0) this.push(queue.shift());
+        else if (!thenStall) this.push(null);
+      },
+    }),
+    {
+      cancel: async () => {
+        cancelled = true;
+      },
+    },
+  );
+  return { read, wasCancelled: () => cancelled };
+};
+
+describe('collecting a read', () => {
+  it('returns every record of a read that ends', async () => {
+    expect(await collectRead(readOf([1, 2, 3]).read, 1_000)).toEqual([1, 2, 3]);
+  });
+
+  it('fails as unavailable, and cancels the call, when the server goes quiet', async () => {
+    const { read, wasCancelled } = readOf([1], true);
+    await expect(collectRead(read, 50)).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    expect(wasCancelled()).toBe(true);
+  });
+});
 
 const BASE = 2n ** 53n;
 
@@ -73,7 +127,17 @@ describe('a page of $all', () => {
     const page = await readAllPage(read, positionOf(log, 0), 1);
     expect(page.records.map((r) => r.type)).toEqual(['B']);
     expect(page.last).toEqual(positionOf(log, 7));
-    expect(calls.length).toBeGreaterThan(1);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('reads long stretches in batches that grow, not one record per round trip', async () => {
+    const log = logOf(['A', ...Array.from({ length: 3000 }, () => '$s'), 'B']);
+    const { read, calls } = readerOf(log);
+    const page = await readAllPage(read, positionOf(log, 0), 1);
+    expect(page.records.map((r) => r.type)).toEqual(['B']);
+    expect(page.last).toEqual(positionOf(log, 3001));
+    // 256, 512, 1024, 2048: four round trips for three thousand records
+    expect(calls.map((c) => c.maxCount)).toEqual([256, 512, 1024, 2048]);
   });
 
   it('moves past trailing system events, so the next read does not look at them again', async () => {
@@ -97,7 +161,10 @@ describe('a page of $all', () => {
   it('asks for one record more than it needs, for the start position itself', async () => {
     const log = logOf(['A', 'B', 'C', 'D']);
     const { read, calls } = readerOf(log);
+    await readAllPage(read, positionOf(log, 1), 1000);
+    expect(calls[0]).toEqual({ from: positionOf(log, 1), maxCount: 1001 });
+    // a small page reads a batch of the minimum size
     await readAllPage(read, positionOf(log, 1), 2);
-    expect(calls[0]).toEqual({ from: positionOf(log, 1), maxCount: 3 });
+    expect(calls[1]).toEqual({ from: positionOf(log, 1), maxCount: 256 });
   });
 });
