@@ -27,6 +27,9 @@ import { dialogCommandRoutes } from './http/routes/dialogCommands';
 import { operatorRoutes } from './http/routes/operators';
 import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
+import { auditRoutes } from './http/routes/audit';
+import { auditWorkers } from './audit/auditWorkers';
+import { resolveSigningKey, type SigningKey } from './audit/signingKey';
 import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
 import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
 import { deliveryWorker } from './webhooks/deliveryWorker';
@@ -64,6 +67,8 @@ export type ParleyDeps = Readonly<{
   webhookSecrets: WebhookSecrets;
   /** where webhooks may go: checked at subscribe time and at every connection */
   webhookAddresses: AddressGuard;
+  /** signs the audit notary's checkpoints; never in the event log or the database */
+  auditKey: SigningKey;
 }>;
 
 /** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
@@ -126,6 +131,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   openApiRoutes(deps.publicUrl),
   meRoutes(deps),
   inboxRoutes(),
+  auditRoutes(deps),
 ];
 
 /**
@@ -150,6 +156,7 @@ const outboxRunner = (deps: ParleyDeps): Worker => {
 const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   ...modules.readModels.workers,
   outboxRunner(deps),
+  ...auditWorkers(deps),
   deliveryWorker({
     pool: deps.pool,
     logger: deps.logger,
@@ -206,6 +213,7 @@ export const startParley = async (
     const created = await createEventStore(config, pool);
     const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
+    const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;
@@ -227,6 +235,7 @@ export const startParley = async (
       publicUrl: config.publicUrl ?? url,
       webhookSecrets: postgresWebhookSecrets(pool),
       webhookAddresses: addressGuardOf(config, options.resolve),
+      auditKey,
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({

@@ -1,3 +1,4 @@
+import { auditPaths } from './audit';
 import { channelPaths } from './channels';
 import { components } from './components';
 import { inboundPaths } from './inbound';
@@ -26,6 +27,7 @@ const paths = mergePaths(
   webhookPaths,
   operationPaths,
   readModelPaths,
+  auditPaths,
 );
 
 export const openApiDocument = (serverUrl: string) => ({
