@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { digestOfJson } from '../../src/infrastructure/audit/eventDigest';
 import { verifyLive } from '../../src/infrastructure/audit/verifyLog';
 import type { Finding } from '../../src/infrastructure/audit/verification';
 import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
@@ -37,7 +38,9 @@ describe('tamper evidence on a live PostgreSQL store', () => {
     ]);
   };
 
-  const tampered = async (edit: (db: PoolClient) => Promise<unknown>): Promise<readonly Finding[]> => {
+  const tampered = async (
+    edit: (db: PoolClient) => Promise<unknown>,
+  ): Promise<readonly Finding[]> => {
     const client = await pool.connect();
     try {
       await client.query('ALTER TABLE event_store.events DISABLE TRIGGER events_immutable');
@@ -47,6 +50,8 @@ describe('tamper evidence on a live PostgreSQL store', () => {
       await client.query('DELETE FROM event_store.events');
       await client.query('INSERT INTO event_store.events SELECT * FROM public.events_copy');
       await client.query('ALTER TABLE event_store.events ENABLE TRIGGER events_immutable');
+      await client.query('DELETE FROM audit.event_digests');
+      await client.query('INSERT INTO audit.event_digests SELECT * FROM public.digests_copy');
       client.release();
     }
   };
@@ -58,6 +63,7 @@ describe('tamper evidence on a live PostgreSQL store', () => {
     await mixedScenario(store, { seed: 13, steps: 150 });
     await notarizeAll(pool, store, key);
     await pool.query('CREATE TABLE public.events_copy AS SELECT * FROM event_store.events');
+    await pool.query('CREATE TABLE public.digests_copy AS SELECT * FROM audit.event_digests');
   });
   afterAll(async () => {
     await store?.close();
@@ -184,5 +190,49 @@ describe('tamper evidence on a live PostgreSQL store', () => {
         with: expect.objectContaining({ stream: b?.stream_id, revision: '2' }),
       }),
     ]);
+  });
+
+  it('catches the notary’s table edited to cover an edited event', async () => {
+    const [, target] = await streamWith(3);
+    const findings = await tampered(async (c) => {
+      await c.query(
+        `UPDATE event_store.events SET data = jsonb_set(data, '{forged}', 'true') WHERE global_position = $1`,
+        [target?.global_position],
+      );
+      const { rows: edited } = await c.query<{ data: unknown }>(
+        'SELECT data FROM event_store.events WHERE global_position = $1',
+        [target?.global_position],
+      );
+      // the record now matches the edited event; its leaf and chains cannot, without the key
+      await c.query(
+        `UPDATE audit.event_digests SET data_digest = $2 WHERE position LIKE '%:' || $1`,
+        [target?.global_position, digestOfJson(edited[0]?.data)],
+      );
+    });
+    expect(findings).toEqual([
+      expect.objectContaining({ kind: 'digest_altered', stream: target?.stream_id, revision: '1' }),
+    ]);
+  });
+
+  it('names the end of a stream deleted together with the notary’s records of it', async () => {
+    const events = await streamWith(2, 'contact-');
+    const last = events[events.length - 1];
+    const findings = await tampered(async (c) => {
+      await c.query('DELETE FROM event_store.events WHERE global_position = $1', [
+        last?.global_position,
+      ]);
+      await c.query(`DELETE FROM audit.event_digests WHERE position LIKE '%:' || $1`, [
+        last?.global_position,
+      ]);
+    });
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        kind: 'deleted',
+        where: 'end',
+        stream: last?.stream_id,
+        revision: last?.stream_revision,
+      }),
+    );
+    expect(findings.filter((f) => f.kind !== 'deleted')).toEqual([]);
   });
 });

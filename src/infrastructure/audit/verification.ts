@@ -250,7 +250,16 @@ export class Verifier {
     // first checkpoint is compared on its head only
     const comparable = previous !== null || this.start.seq === 0n;
     this.lastCheckpoint = payload;
-    if (this.lastSeq !== seq || this.globalHead !== payload.global_head)
+    if (this.lastSeq < seq)
+      // the last records it covers are gone with their events: the streams are named below
+      this.report({
+        kind: 'deleted',
+        stream: null,
+        revision: null,
+        position: payload.position,
+        detail: `records ${this.lastSeq + 1n} to ${seq} are gone, with their events, though checkpoint ${seq} signed them`,
+      });
+    else if (this.lastSeq !== seq || this.globalHead !== payload.global_head)
       mismatch(
         `checkpoint ${seq} signed head ${payload.global_head.slice(0, 12)}… at position ${payload.position}; the records give ${this.globalHead.slice(0, 12)}… at record ${this.lastSeq}`,
         { position: payload.position },
