@@ -24,14 +24,17 @@ export const KEY_FILE = 'audit-signing-key';
 /** A key as AUDIT_SIGNING_KEY may give it: base64 PKCS#8 DER, or a 32-byte seed in base64 or hex. */
 export const parsePrivateKey = (text: string): KeyObject => {
   const trimmed = text.trim();
-  if (trimmed.startsWith('-----BEGIN')) return createPrivateKey(trimmed);
+  const key = trimmed.startsWith('-----BEGIN') ? createPrivateKey(trimmed) : fromDer(trimmed);
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error('the audit signing key is not Ed25519');
+  return key;
+};
+
+const fromDer = (trimmed: string): KeyObject => {
   const bytes = /^[0-9a-f]{64}$/i.test(trimmed)
     ? Buffer.from(trimmed, 'hex')
     : Buffer.from(trimmed, 'base64');
   const der = bytes.length === 32 ? Buffer.concat([PKCS8_SEED_PREFIX, bytes]) : bytes;
-  const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('the audit signing key is not Ed25519');
-  return key;
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
 };
 
 /** A public key as --public-key takes it: base64 SPKI DER, or PEM. */
