@@ -28,7 +28,7 @@ import { operatorRoutes } from './http/routes/operators';
 import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
 import { auditRoutes } from './http/routes/audit';
-import { auditWorkers } from './audit/auditWorkers';
+import { auditModuleFor, type AuditModule } from './audit/auditModule';
 import { resolveSigningKey, type SigningKey } from './audit/signingKey';
 import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
 import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
@@ -101,13 +101,17 @@ const urlOf = (server: Server): string => {
 };
 
 /** The long-lived parts of each module, built once per process; routers and workers share them. */
-export type Modules = Readonly<{ metrics: MetricsRegistry; readModels: ReadModels }>;
+export type Modules = Readonly<{
+  metrics: MetricsRegistry;
+  readModels: ReadModels;
+  audit: AuditModule;
+}>;
 
 export const modulesFor = (deps: ParleyDeps): Modules => {
   const metrics = new MetricsRegistry();
   metrics.register(processMetrics);
   metrics.register(() => webhookMetrics(deps.pool));
-  return { metrics, readModels: readModelsFor(deps, metrics) };
+  return { metrics, readModels: readModelsFor(deps, metrics), audit: auditModuleFor(deps) };
 };
 
 /** The HTTP routes of every module; each one is in the OpenAPI document (test/openapi.spec.ts). */
@@ -117,7 +121,10 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
       { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
       { name: 'event_store', check: () => deps.store.ping() },
     ],
-    () => modules.readModels.readiness(),
+    async () => ({
+      ...(await modules.readModels.readiness()),
+      ...(await modules.audit.readiness()),
+    }),
   ),
   metricsRoutes(modules.metrics),
   inboundRoutes(deps),
@@ -156,7 +163,7 @@ const outboxRunner = (deps: ParleyDeps): Worker => {
 const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   ...modules.readModels.workers,
   outboxRunner(deps),
-  ...auditWorkers(deps),
+  ...modules.audit.workers,
   deliveryWorker({
     pool: deps.pool,
     logger: deps.logger,

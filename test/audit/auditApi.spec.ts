@@ -81,6 +81,13 @@ describe('the audit endpoints and npm run audit', () => {
     });
   });
 
+  it('shows the notary in /readyz', async () => {
+    const ready = await get('/readyz', {});
+    expect(JSON.parse(ready.text)).toMatchObject({
+      audit: { notary_here: true, active_here: true, events_behind: 0, last_error: null },
+    });
+  });
+
   it('pages the log in commit order, resumably, each event with its record', async () => {
     const all = await allPages('limit=1000');
     const paged = await allPages('limit=7');

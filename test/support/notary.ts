@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { EventStore } from '../../src/application/ports/eventStore';
 import { notaryHead } from '../../src/infrastructure/audit/auditTables';
 import { signPendingCheckpoint } from '../../src/infrastructure/audit/checkpointSigner';
-import { notaryProjection } from '../../src/infrastructure/audit/notary';
+import { NOTARY, notaryProjection } from '../../src/infrastructure/audit/notary';
 import { publicKeyBase64, type SigningKey } from '../../src/infrastructure/audit/signingKey';
 import { systemClock } from '../../src/infrastructure/clock';
 import { startRunners, waitForPosition, headOf } from './readModel';
@@ -25,9 +25,9 @@ export const notarizeAll = async (
   store: EventStore,
   key: SigningKey,
 ): Promise<bigint> => {
-  const running = await startRunners(pool, store, { projections: [notaryProjection] });
+  const running = await startRunners(pool, store, { projections: [notaryProjection(store)] });
   try {
-    await waitForPosition(pool, store, await headOf(store), [notaryProjection.name]);
+    await waitForPosition(pool, store, await headOf(store), [NOTARY]);
   } finally {
     await running.stop();
   }

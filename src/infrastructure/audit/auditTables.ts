@@ -117,15 +117,6 @@ export const insertDigests = async (
   );
 };
 
-/** The event ids among `ids` the notary has already recorded (a replay after a crash). */
-export const digestedIds = async (db: ClientBase, ids: readonly string[]): Promise<Set<string>> => {
-  const { rows } = await db.query<{ event_id: string }>(
-    'SELECT event_id FROM audit.event_digests WHERE event_id = ANY($1::text[])',
-    [[...ids]],
-  );
-  return new Set(rows.map((r) => r.event_id));
-};
-
 export const streamHeadsOf = async (
   db: ClientBase,
   streams: readonly string[],
