@@ -260,6 +260,12 @@ describe('export, offline verification and import', () => {
       await readModelsOf(source.pool, sourceStore),
     );
     await expect(importLog(store, from(exported))).rejects.toBeInstanceOf(StoreNotEmptyError);
+    // the new store gets a notary chain of its own, over EventStoreDB's positions
+    await notarizeAll(target.pool, store, key);
+    expect(await verifyLive(target.pool, store, key.publicKey)).toMatchObject({
+      ok: true,
+      events_notarized: events().length,
+    });
   });
 
   it('still verifies the source after its read models were rebuilt', async () => {
