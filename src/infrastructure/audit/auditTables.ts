@@ -1,5 +1,6 @@
 import type { ClientBase, Pool } from 'pg';
 import { GENESIS, type EventDigest } from './eventDigest';
+import { digestOfJson, type DigestJson } from './exportFormat';
 import type { SignedCheckpoint, StreamHead } from './signedCheckpoint';
 
 /**
@@ -59,36 +60,13 @@ export const lockNotaryState = async (db: ClientBase): Promise<NotaryState> => {
   return { seq: BigInt(row.seq), position: row.position, globalHead: row.global_head };
 };
 
-type DigestRow = {
-  seq: string;
-  position: string;
-  stream: string;
-  revision: string;
-  event_id: string;
-  type: string;
-  data_digest: string;
-  metadata_digest: string;
-  leaf: string;
-  stream_head: string;
-  global_head: string;
-};
+// a row reads back as the export writes a record: bigints as decimal strings
+type DigestRow = DigestJson;
 
 const DIGEST_COLUMNS =
   'seq, position, stream, revision, event_id, type, data_digest, metadata_digest, leaf, stream_head, global_head';
 
-const toDigest = (row: DigestRow): EventDigest => ({
-  seq: BigInt(row.seq),
-  position: row.position,
-  stream: row.stream,
-  revision: BigInt(row.revision),
-  eventId: row.event_id,
-  type: row.type,
-  dataDigest: row.data_digest,
-  metadataDigest: row.metadata_digest,
-  leaf: row.leaf,
-  streamHead: row.stream_head,
-  globalHead: row.global_head,
-});
+const toDigest = digestOfJson;
 
 /** One statement for a whole batch: the notary's cost per event is one array element. */
 export const insertDigests = async (
