@@ -9,6 +9,7 @@ import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres
 import { createTestDatabase } from '../support/database';
 import { notarizeAll, testSigningKey } from '../support/notary';
 import { mixedScenario } from '../support/scenario';
+import { writer } from '../support/writer';
 
 const run = promisify(execFile);
 
@@ -48,8 +49,9 @@ describe('the export check of docs/audit.md', () => {
     await writeFile(path.join(dir, 'check-export.mjs'), await documentedScript());
     db = await createTestDatabase();
     store = new PostgresEventStore(db.pool);
-    await mixedScenario(store, { seed: 5, steps: 40 });
-    await notarizeAll(db.pool, store, key);
+    const w = writer(store);
+    await mixedScenario(store, { seed: 5, steps: 40, writer: w });
+    await notarizeAll(db.pool, store, key, w.lastPosition());
     lines = [];
     const exported = exportLines(
       { pool: db.pool, store, clock: systemClock, publicKey: key.publicKeyBase64 },

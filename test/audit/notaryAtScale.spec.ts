@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventToAppend } from '../../src/application/ports/eventStore';
+import type { Checkpoint, EventToAppend } from '../../src/application/ports/eventStore';
 import { verifyLive } from '../../src/infrastructure/audit/verifyLog';
 import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
 import { createTestDatabase } from '../support/database';
@@ -36,15 +36,19 @@ describe('the notary on a long log', () => {
   });
 
   it('verifies a clean log of 10,000 events, and the events after them', async () => {
+    let last: Checkpoint | null = null;
     for (let stream = 0; stream < 100; stream++) {
-      const events = Array.from({ length: 100 }, (_, i) => probe(stream * 100 + i));
-      await store.appendToStream(`probe-${stream}`, events, { expectedRevision: 'no_stream' });
+      const events = Array.from({ length: 100 }, (_, k) => probe(stream * 100 + k));
+      const appended = await store.appendToStream(`probe-${stream}`, events, {
+        expectedRevision: 'no_stream',
+      });
+      last = appended.checkpoint;
     }
-    expect(await notarizeAll(db.pool, store, key)).toBe(10_000n);
-    await store.appendToStream('probe-0', [probe(10_000), probe(10_001)], {
+    expect(await notarizeAll(db.pool, store, key, last)).toBe(10_000n);
+    const more = await store.appendToStream('probe-0', [probe(10_000), probe(10_001)], {
       expectedRevision: 99n,
     });
-    expect(await notarizeAll(db.pool, store, key)).toBe(10_002n);
+    expect(await notarizeAll(db.pool, store, key, more.checkpoint)).toBe(10_002n);
 
     const report = await verifyLive(db.pool, store, key.publicKey);
     expect(report).toMatchObject({

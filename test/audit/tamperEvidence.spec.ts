@@ -6,6 +6,7 @@ import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres
 import { createTestDatabase } from '../support/database';
 import { notarizeAll, testSigningKey } from '../support/notary';
 import { mixedScenario } from '../support/scenario';
+import { writer } from '../support/writer';
 
 /*
  * Someone with the database's owner rights disables the append-only trigger and edits the log.
@@ -60,8 +61,9 @@ describe('tamper evidence on a live PostgreSQL store', () => {
     db = await createTestDatabase();
     pool = db.pool;
     store = new PostgresEventStore(pool, { pollIntervalMs: 50 });
-    await mixedScenario(store, { seed: 13, steps: 150 });
-    await notarizeAll(pool, store, key);
+    const w = writer(store);
+    await mixedScenario(store, { seed: 13, steps: 150, writer: w });
+    await notarizeAll(pool, store, key, w.lastPosition());
     await pool.query('CREATE TABLE public.events_copy AS SELECT * FROM event_store.events');
     await pool.query('CREATE TABLE public.digests_copy AS SELECT * FROM audit.event_digests');
   });

@@ -1,4 +1,9 @@
-import type { EventStore, EventMetadata, EventToAppend } from '../../application/ports/eventStore';
+import type {
+  Checkpoint,
+  EventStore,
+  EventMetadata,
+  EventToAppend,
+} from '../../application/ports/eventStore';
 import type { ExportLine } from './exportFormat';
 import { ExportFormatError, exportLinesOf } from './verifyLog';
 
@@ -21,7 +26,7 @@ export const importLog = async (
   store: EventStore,
   lines: AsyncIterable<string>,
   onProgress: (events: number) => void = () => undefined,
-): Promise<Readonly<{ events: number; streams: number }>> => {
+): Promise<Readonly<{ events: number; streams: number; checkpoint: Checkpoint | null }>> => {
   const parsed = exportLinesOf(lines);
   const header = (await parsed.next()).value as Extract<ExportLine, { kind: 'header' }>;
   if (header.after !== null || header.types !== null || header.stream_prefix !== null)
@@ -35,12 +40,13 @@ export const importLog = async (
   const streams = new Set<string>();
   let events = 0;
   let pending: Pending | null = null;
+  let checkpoint: Checkpoint | null = null;
   const flush = async (): Promise<void> => {
     if (pending === null) return;
     const { stream, first } = pending;
-    await store.appendToStream(stream, pending.events, {
+    ({ checkpoint } = await store.appendToStream(stream, pending.events, {
       expectedRevision: first === 0n ? 'no_stream' : first - 1n,
-    });
+    }));
     events += pending.events.length;
     onProgress(events);
     pending = null;
@@ -69,5 +75,5 @@ export const importLog = async (
     streams.add(line.stream);
   }
   await flush();
-  return { events, streams: streams.size };
+  return { events, streams: streams.size, checkpoint };
 };
