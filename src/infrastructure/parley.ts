@@ -221,6 +221,11 @@ export const startParley = async (
     const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
     const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
+    if (config.databaseUrl !== null && auditKey.source !== 'environment')
+      logger.warn(
+        { keyFile: 'DATA_DIR/audit-signing-key' },
+        'the audit checkpoints are signed with a key of this process alone; set AUDIT_SIGNING_KEY so that every process signs with the same key (docs/audit.md)',
+      );
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;
