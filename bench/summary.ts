@@ -170,6 +170,14 @@ export const rowsOf = (r: Results): Row[] => {
       },
       {
         section: 'inbound',
+        metric: 'CPU ms per message, Parley + PostgreSQL: notary on / off',
+        value:
+          inbound.notary?.cpuMsPerMessage === undefined
+            ? 'n/a'
+            : cpuTriple(inbound.notary.cpuMsPerMessage.on, inbound.notary.cpuMsPerMessage.off),
+      },
+      {
+        section: 'inbound',
         metric: 'non-2xx answers (full + half)',
         value: String(non2xx(full) + non2xx(half)),
       },

@@ -92,10 +92,16 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     const halfCpuMs = halfCpu.stop();
     const lagAtHalfLoad = await halfProbe.stop();
 
-    const notary = await measureNotaryCost(bench, databaseUrl, phase, async (start) => {
-      await parley.stop();
-      parley = await start();
-    });
+    const notary = await measureNotaryCost(
+      bench,
+      databaseUrl,
+      phase,
+      async (start) => {
+        await parley.stop();
+        parley = await start();
+      },
+      meter,
+    );
 
     bench.log(
       `baseline: ${options.durationS} s of single-row INSERTs, ${options.connections} callers`,
