@@ -76,6 +76,12 @@ export const targetsOf = (r: Results): Target[] => {
       (v) => v <= 30,
     ),
     target(
+      'audit notary cost to the inbound rate',
+      '< 10 %',
+      ok(inbound) && inbound.notary !== undefined ? inbound.notary.cost : null,
+      (v) => v < 0.1,
+    ),
+    target(
       'projection lag at half load p99 (ms)',
       '≤ 1,000',
       ok(inbound) ? inbound.lagAtHalfLoad.lagMs.p99 : null,
@@ -149,6 +155,26 @@ export const rowsOf = (r: Results): Row[] => {
         metric: 'inbound / baseline',
         value: fmt(inbound.ratio, 3),
         ...met(r, 'inbound / INSERT baseline'),
+      },
+      {
+        section: 'inbound',
+        metric: 'audit notary off, on, …: full-load messages/s (cost)',
+        value:
+          inbound.notary === undefined
+            ? 'n/a'
+            : `${inbound.notary.off
+                .flatMap((off, i) => [off, inbound.notary.on[i] ?? 0])
+                .map((v) => fmt(v, 1))
+                .join(', ')} (${fmt(inbound.notary.cost * 100, 1)} %)`,
+        ...met(r, 'audit notary cost to the inbound rate'),
+      },
+      {
+        section: 'inbound',
+        metric: 'CPU ms per message, Parley + PostgreSQL: notary on / off',
+        value:
+          inbound.notary?.cpuMsPerMessage === undefined
+            ? 'n/a'
+            : cpuTriple(inbound.notary.cpuMsPerMessage.on, inbound.notary.cpuMsPerMessage.off),
       },
       {
         section: 'inbound',

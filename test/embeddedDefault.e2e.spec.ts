@@ -42,6 +42,9 @@ describe('the embedded default', () => {
     const endpoint = /endpoint: +(http:\/\/\S+)/.exec(parley.output())?.[1];
     expect(endpoint).toMatch(/\/api\/custom-channel\/message\/[0-9a-f]{24}\?token=pct_/);
     expect(parley.output()).toMatch(/admin token: +padm_/);
+    // and the audit key's public half, the private one kept in DATA_DIR for its owner only
+    expect(parley.output()).toMatch(/audit key: +MCowBQYDK2VwAyEA/);
+    expect(statSync(path.join(dataDir, 'audit-signing-key')).mode & 0o777).toBe(0o600);
     const posted = await fetch(endpoint as string, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -76,6 +79,7 @@ describe('the embedded default', () => {
     expect(parley.output()).not.toMatch(/database migrated/);
     expect(parley.output()).not.toMatch(/endpoint:/);
     expect(parley.output()).toMatch(/admin token: +in /);
+    expect(parley.output()).not.toMatch(/audit key:/);
     parley.child.kill('SIGTERM');
     expect(await parley.exited).toBe(0);
   });

@@ -11,6 +11,7 @@ import { round } from '../lib/stats';
 import { seedPopulation } from '../seed/population';
 import { createBenchChannel } from './benchChannel';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
+import { measureNotaryCost, type NotaryCost } from './notaryCost';
 import { topStatements, type StatementStat } from './statements';
 
 export type InboundSection = Readonly<{
@@ -26,12 +27,14 @@ export type InboundSection = Readonly<{
   lag: LagSummary;
   lagAtHalfLoad: LagSummary;
   statements: readonly StatementStat[] | null;
+  /** full-load rate with the audit notary on and off */
+  notary: NotaryCost;
 }>;
 
 export const runInbound = async (bench: BenchContext): Promise<InboundSection> => {
   const { options } = bench;
   const databaseUrl = await bench.server.createDatabase('inbound');
-  const parley = await startParleyProcess({
+  let parley = await startParleyProcess({
     databaseUrl,
     poolSize: options.poolSize,
   });
@@ -89,6 +92,17 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     const halfCpuMs = halfCpu.stop();
     const lagAtHalfLoad = await halfProbe.stop();
 
+    const notary = await measureNotaryCost(
+      bench,
+      databaseUrl,
+      phase,
+      async (start) => {
+        await parley.stop();
+        parley = await start();
+      },
+      meter,
+    );
+
     bench.log(
       `baseline: ${options.durationS} s of single-row INSERTs, ${options.connections} callers`,
     );
@@ -124,6 +138,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       lag,
       lagAtHalfLoad,
       statements,
+      notary,
     };
   } finally {
     await load.stop();

@@ -16,6 +16,12 @@ export const banner = (parley: Parley): string => {
   } else {
     lines.push('  admin token:  ADMIN_TOKEN from the environment');
   }
+  if (deps.auditKey.source === 'generated') {
+    lines.push(
+      `  audit key:    ${deps.auditKey.publicKeyBase64}`,
+      `                (Ed25519 public key, also at GET /api/audit/public-key; keep a copy elsewhere)`,
+    );
+  }
   if (firstChannel !== null) {
     const endpoint = `${endpointUrl(deps.publicUrl, firstChannel.channelId)}?token=${firstChannel.token.token}`;
     lines.push(

@@ -99,6 +99,8 @@ const variables = {
     'an ISO 3166 country code known to libphonenumber, like RU or US',
   ),
   MIN_POSITION_TIMEOUT_MS: intFromEnv(0, 60_000),
+  AUDIT_SIGNING_KEY: secret,
+  AUDIT_NOTARY: booleanFromEnv,
 } as const;
 
 type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
@@ -142,6 +144,12 @@ export type Config = Readonly<{
   aggregateCacheSize: number;
   /** how long a read with `min_position` waits for the read models to catch up */
   minPositionTimeoutMs: number;
+  audit: Readonly<{
+    /** Ed25519 private key (docs/audit.md); absent: DATA_DIR/audit-signing-key */
+    signingKey: string | null;
+    /** false: no notary here (the bench's baseline); the log is then not notarised */
+    notary: boolean;
+  }>;
 }>;
 
 export class ConfigError extends Error {
@@ -164,7 +172,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     const decoded = codec.decode(raw);
     if (isLeft(decoded)) {
       const shown =
-        name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' ? '(hidden)' : `"${describeValue(raw)}"`;
+        name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' || name === 'AUDIT_SIGNING_KEY'
+          ? '(hidden)'
+          : `"${describeValue(raw)}"`;
       problems.push(`${name} must be ${codec.name}, got ${shown}`);
     } else {
       (values as Record<string, unknown>)[name] = decoded.right;
@@ -207,6 +217,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     },
     aggregateCacheSize: values.AGGREGATE_CACHE_SIZE ?? 20_000,
     minPositionTimeoutMs: values.MIN_POSITION_TIMEOUT_MS ?? 5_000,
+    audit: { signingKey: values.AUDIT_SIGNING_KEY ?? null, notary: values.AUDIT_NOTARY ?? true },
   };
 };
 

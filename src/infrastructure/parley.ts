@@ -30,6 +30,9 @@ import { dialogCommandRoutes } from './http/routes/dialogCommands';
 import { operatorRoutes } from './http/routes/operators';
 import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
+import { auditRoutes } from './http/routes/audit';
+import { auditModuleFor, type AuditModule } from './audit/auditModule';
+import { resolveSigningKey, type SigningKey } from './audit/signingKey';
 import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
 import { auditorTokenResolver } from '../application/audit/auditorTokenResolver';
 import { staffTokens } from './http/auth/staffTokens';
@@ -71,6 +74,8 @@ export type ParleyDeps = Readonly<{
   webhookSecrets: WebhookSecrets;
   /** where webhooks may go: checked at subscribe time and at every connection */
   webhookAddresses: AddressGuard;
+  /** signs the audit notary's checkpoints; never in the event log or the database */
+  auditKey: SigningKey;
 }>;
 
 /** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
@@ -108,13 +113,19 @@ export type Modules = Readonly<{
   readModels: ReadModels;
   /** the inbox's live streams: ended before the server closes, which would wait for them */
   inboxEvents: InboxEvents;
+  audit: AuditModule;
 }>;
 
 export const modulesFor = (deps: ParleyDeps): Modules => {
   const metrics = new MetricsRegistry();
   metrics.register(processMetrics);
   metrics.register(() => webhookMetrics(deps.pool));
-  return { metrics, readModels: readModelsFor(deps, metrics), inboxEvents: inboxEvents(deps) };
+  return {
+    metrics,
+    readModels: readModelsFor(deps, metrics),
+    inboxEvents: inboxEvents(deps),
+    audit: auditModuleFor(deps),
+  };
 };
 
 /** The HTTP routes of every module; each one is in the OpenAPI document (test/openapi.spec.ts). */
@@ -124,7 +135,10 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
       { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
       { name: 'event_store', check: () => deps.store.ping() },
     ],
-    () => modules.readModels.readiness(),
+    async () => ({
+      ...(await modules.readModels.readiness()),
+      ...(await modules.audit.readiness()),
+    }),
   ),
   metricsRoutes(modules.metrics),
   // answers ?as_of / ?at_position on the live read routes, which answer the rest: first
@@ -145,6 +159,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   ...auditReadingRoutes(deps),
   modules.inboxEvents.router,
   inboxDirectoryRoutes(deps),
+  auditRoutes(deps),
 ];
 
 /**
@@ -169,6 +184,7 @@ const outboxRunner = (deps: ParleyDeps): Worker => {
 const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   ...modules.readModels.workers,
   outboxRunner(deps),
+  ...modules.audit.workers,
   deliveryWorker({
     pool: deps.pool,
     logger: deps.logger,
@@ -225,6 +241,12 @@ export const startParley = async (
     const created = await createEventStore(config, pool);
     const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
+    const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
+    if (config.databaseUrl !== null && auditKey.source !== 'environment')
+      logger.warn(
+        { keyFile: 'DATA_DIR/audit-signing-key' },
+        'the audit checkpoints are signed with a key of this process alone; set AUDIT_SIGNING_KEY so that every process signs with the same key (docs/audit.md)',
+      );
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;
@@ -250,6 +272,7 @@ export const startParley = async (
       publicUrl: config.publicUrl ?? url,
       webhookSecrets: postgresWebhookSecrets(pool),
       webhookAddresses: addressGuardOf(config, options.resolve),
+      auditKey,
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({

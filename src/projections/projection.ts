@@ -45,6 +45,11 @@ export type Projection = Readonly<{
    * together, a batch at a time (StatementBatch).
    */
   batchedWrites?: boolean;
+  /**
+   * Takes every event of the log, of any type, as recorded (ids, metadata, checkpoints)
+   * instead of `handlers`: the audit notary, which must see what the domain does not know.
+   */
+  applyRecorded?: (db: ClientBase, events: readonly RecordedEvent[]) => Promise<void>;
 }>;
 
 const statementNames = new Map<string, string>();
@@ -78,9 +83,12 @@ export const createQueryIndexes = async (db: ClientBase, projection: Projection)
   for (const statement of projection.queryIndexes ?? []) await db.query(statement);
 };
 
-/** The event types a projection handles: it reads only these from the log (filtered by the store). */
-export const handledTypes = (projection: Projection): readonly string[] =>
-  Object.keys(projection.handlers);
+/**
+ * The event types a projection handles: it reads only these from the log (filtered by the
+ * store); undefined (every type) for one that takes recorded events.
+ */
+export const handledTypes = (projection: Projection): readonly string[] | undefined =>
+  projection.applyRecorded === undefined ? Object.keys(projection.handlers) : undefined;
 
 /** Applies one recorded event; events the projection has no handler for change nothing. */
 export const applyEvent = (
@@ -95,6 +103,7 @@ export const applyEvents = async (
   projection: Projection,
   events: readonly RecordedEvent[],
 ): Promise<void> => {
+  if (projection.applyRecorded !== undefined) return projection.applyRecorded(db, events);
   if (projection.batchedWrites !== true) {
     for (const event of events) await applyEvent(db, projection, event);
     return;

@@ -1,4 +1,5 @@
 import { auditReadingPaths, auditReadingSchemas, withTimeTravel } from './auditReading';
+import { auditPaths } from './audit';
 import { channelPaths } from './channels';
 import { components } from './components';
 import { inboundPaths } from './inbound';
@@ -29,6 +30,7 @@ const paths = withTimeTravel(
     operationPaths,
     readModelPaths,
     auditReadingPaths,
+    auditPaths,
   ),
 );
 

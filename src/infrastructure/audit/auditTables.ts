@@ -1,0 +1,275 @@
+import type { ClientBase, Pool } from 'pg';
+import { GENESIS, type EventDigest } from './eventDigest';
+import { digestOfJson, type DigestJson } from './exportFormat';
+import type { SignedCheckpoint, StreamHead } from './signedCheckpoint';
+
+/**
+ * The notary's own tables, in schema `audit`: outside the event log and outside read_model,
+ * so no rebuild touches them. Created by the notary's first run; idempotent.
+ */
+export const createAuditTables = async (db: ClientBase): Promise<void> => {
+  await db.query(`
+    CREATE SCHEMA IF NOT EXISTS audit;
+    CREATE TABLE IF NOT EXISTS audit.event_digests (
+      seq bigint PRIMARY KEY,
+      position text NOT NULL,
+      stream text NOT NULL,
+      revision bigint NOT NULL,
+      event_id text NOT NULL UNIQUE,
+      type text NOT NULL,
+      data_digest text NOT NULL,
+      metadata_digest text NOT NULL,
+      leaf text NOT NULL,
+      stream_head text NOT NULL,
+      global_head text NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS audit.stream_heads (
+      stream text PRIMARY KEY,
+      revision bigint NOT NULL,
+      head text NOT NULL,
+      -- the seq of the stream's last event: a checkpoint lists the streams changed since the last
+      last_seq bigint NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS stream_heads_last_seq ON audit.stream_heads (last_seq);
+    -- one row: where the notary's chain stands; locked by each batch and each signing
+    CREATE TABLE IF NOT EXISTS audit.notary_state (
+      id boolean PRIMARY KEY DEFAULT true CHECK (id),
+      seq bigint NOT NULL,
+      position text,
+      global_head text NOT NULL
+    );
+    INSERT INTO audit.notary_state (seq, position, global_head)
+      VALUES (0, NULL, '${GENESIS}') ON CONFLICT DO NOTHING;
+    CREATE TABLE IF NOT EXISTS audit.checkpoints (
+      seq bigint PRIMARY KEY,
+      payload text NOT NULL,
+      signature text NOT NULL
+    );
+  `);
+};
+
+export type NotaryState = Readonly<{ seq: bigint; position: string | null; globalHead: string }>;
+
+export const lockNotaryState = async (db: ClientBase): Promise<NotaryState> => {
+  const { rows } = await db.query<{ seq: string; position: string | null; global_head: string }>(
+    'SELECT seq, position, global_head FROM audit.notary_state FOR UPDATE',
+  );
+  const row = rows[0];
+  if (row === undefined)
+    throw new Error('audit.notary_state has no row: the audit tables were altered');
+  return { seq: BigInt(row.seq), position: row.position, globalHead: row.global_head };
+};
+
+// a row reads back as the export writes a record: bigints as decimal strings
+type DigestRow = DigestJson;
+
+const DIGEST_COLUMNS =
+  'seq, position, stream, revision, event_id, type, data_digest, metadata_digest, leaf, stream_head, global_head';
+
+const toDigest = digestOfJson;
+
+/** One statement for a whole batch: the notary's cost per event is one array element. */
+export const insertDigests = async (
+  db: ClientBase,
+  digests: readonly EventDigest[],
+): Promise<void> => {
+  if (digests.length === 0) return;
+  const column = <T>(f: (d: EventDigest) => T): T[] => digests.map(f);
+  await db.query(
+    `INSERT INTO audit.event_digests (${DIGEST_COLUMNS})
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],
+       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
+    [
+      column((d) => d.seq.toString()),
+      column((d) => d.position),
+      column((d) => d.stream),
+      column((d) => d.revision.toString()),
+      column((d) => d.eventId),
+      column((d) => d.type),
+      column((d) => d.dataDigest),
+      column((d) => d.metadataDigest),
+      column((d) => d.leaf),
+      column((d) => d.streamHead),
+      column((d) => d.globalHead),
+    ],
+  );
+};
+
+export const streamHeadsOf = async (
+  db: ClientBase,
+  streams: readonly string[],
+): Promise<Map<string, string>> => {
+  const { rows } = await db.query<{ stream: string; head: string }>(
+    'SELECT stream, head FROM audit.stream_heads WHERE stream = ANY($1::text[])',
+    [[...streams]],
+  );
+  return new Map(rows.map((r) => [r.stream, r.head]));
+};
+
+/** The last digest of each stream in the batch becomes its head. */
+export const saveStreamHeads = async (
+  db: ClientBase,
+  lasts: readonly EventDigest[],
+): Promise<void> => {
+  if (lasts.length === 0) return;
+  await db.query(
+    `INSERT INTO audit.stream_heads (stream, revision, head, last_seq)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[])
+     ON CONFLICT (stream) DO UPDATE SET
+       revision = EXCLUDED.revision, head = EXCLUDED.head, last_seq = EXCLUDED.last_seq`,
+    [
+      lasts.map((d) => d.stream),
+      lasts.map((d) => d.revision.toString()),
+      lasts.map((d) => d.streamHead),
+      lasts.map((d) => d.seq.toString()),
+    ],
+  );
+};
+
+export const saveNotaryState = async (db: ClientBase, state: NotaryState): Promise<void> => {
+  await db.query('UPDATE audit.notary_state SET seq = $1, position = $2, global_head = $3', [
+    state.seq.toString(),
+    state.position,
+    state.globalHead,
+  ]);
+};
+
+export const streamsChangedSince = async (db: ClientBase, seq: bigint): Promise<StreamHead[]> => {
+  const { rows } = await db.query<{ stream: string; revision: string; head: string }>(
+    `SELECT stream, revision::text AS revision, head FROM audit.stream_heads
+     WHERE last_seq > $1 ORDER BY stream COLLATE "C"`,
+    [seq.toString()],
+  );
+  return rows;
+};
+
+export const lastCheckpointSeq = async (db: ClientBase): Promise<bigint> => {
+  const { rows } = await db.query<{ seq: string | null }>(
+    'SELECT max(seq)::text AS seq FROM audit.checkpoints',
+  );
+  return BigInt(rows[0]?.seq ?? 0);
+};
+
+export const insertCheckpoint = async (
+  db: ClientBase,
+  seq: bigint,
+  checkpoint: SignedCheckpoint,
+): Promise<void> => {
+  await db.query('INSERT INTO audit.checkpoints (seq, payload, signature) VALUES ($1, $2, $3)', [
+    seq.toString(),
+    checkpoint.payload,
+    checkpoint.signature,
+  ]);
+};
+
+const UNDEFINED_TABLE = '42P01';
+const UNDEFINED_SCHEMA = '3F000';
+const missing = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === UNDEFINED_TABLE || code === UNDEFINED_SCHEMA;
+};
+
+/** Keyset pages of a table in seq order; nothing when the notary never ran. */
+async function* pages<R, T>(
+  pool: Pool,
+  sql: string,
+  after: bigint,
+  upTo: bigint,
+  toItem: (row: R) => T,
+  seqOf: (item: T) => bigint,
+  pageSize = 1_000,
+): AsyncGenerator<T> {
+  let from = after;
+  for (;;) {
+    let rows: R[];
+    try {
+      rows = (await pool.query<R & object>(sql, [from.toString(), pageSize, upTo.toString()])).rows;
+    } catch (error) {
+      if (missing(error)) return;
+      throw error;
+    }
+    for (const row of rows) {
+      const item = toItem(row);
+      from = seqOf(item);
+      yield item;
+    }
+    if (rows.length < pageSize) return;
+  }
+}
+
+const NO_LIMIT = 2n ** 63n - 1n;
+
+/** Every digest after `after` (up to `upTo`) in seq order: the notary's commit order. */
+export const digestsAfter = (
+  pool: Pool,
+  after = 0n,
+  upTo = NO_LIMIT,
+): AsyncGenerator<EventDigest> =>
+  pages<DigestRow, EventDigest>(
+    pool,
+    `SELECT ${DIGEST_COLUMNS} FROM audit.event_digests WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2`,
+    after,
+    upTo,
+    toDigest,
+    (d) => d.seq,
+  );
+
+export type StoredCheckpoint = SignedCheckpoint & Readonly<{ seq: bigint }>;
+
+/** Signed checkpoints after `after` (up to `upTo`), in seq order. */
+export const checkpointsAfter = (
+  pool: Pool,
+  after = 0n,
+  upTo = NO_LIMIT,
+): AsyncGenerator<StoredCheckpoint> =>
+  pages<{ seq: string; payload: string; signature: string }, StoredCheckpoint>(
+    pool,
+    'SELECT seq, payload, signature FROM audit.checkpoints WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2',
+    after,
+    upTo,
+    (row) => ({ seq: BigInt(row.seq), payload: row.payload, signature: row.signature }),
+    (c) => c.seq,
+  );
+
+/** The digests of the events at these positions (an export's page). */
+export const digestsAt = async (
+  pool: Pool,
+  eventIds: readonly string[],
+): Promise<Map<string, EventDigest>> => {
+  try {
+    const { rows } = await pool.query<DigestRow>(
+      `SELECT ${DIGEST_COLUMNS} FROM audit.event_digests WHERE event_id = ANY($1::text[])`,
+      [[...eventIds]],
+    );
+    return new Map(rows.map((row) => [row.event_id, toDigest(row)]));
+  } catch (error) {
+    if (missing(error)) return new Map();
+    throw error;
+  }
+};
+
+/** Where the notary stands, without locking: a verification's or an export's snapshot. */
+export const notaryHead = async (pool: Pool): Promise<NotaryState> => {
+  try {
+    const { rows } = await pool.query<{
+      seq: string;
+      position: string | null;
+      global_head: string;
+    }>('SELECT seq, position, global_head FROM audit.notary_state');
+    const row = rows[0];
+    if (row !== undefined)
+      return { seq: BigInt(row.seq), position: row.position, globalHead: row.global_head };
+  } catch (error) {
+    if (!missing(error)) throw error;
+  }
+  return { seq: 0n, position: null, globalHead: GENESIS };
+};
+
+/** The digest just before `seq`: where a partial export's chains start. */
+export const digestBefore = async (pool: Pool, seq: bigint): Promise<EventDigest | null> => {
+  const { rows } = await pool.query<DigestRow>(
+    `SELECT ${DIGEST_COLUMNS} FROM audit.event_digests WHERE seq < $1 ORDER BY seq DESC LIMIT 1`,
+    [seq.toString()],
+  );
+  return rows[0] === undefined ? null : toDigest(rows[0]);
+};

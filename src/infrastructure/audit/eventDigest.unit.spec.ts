@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { canonicalJson } from './canonicalJson';
+import { chained, digestEvent, GENESIS, leafOf, sha256, type AuditedEvent } from './eventDigest';
+
+const event: AuditedEvent = {
+  position: '7:42',
+  stream: 'dialog-1',
+  revision: 3n,
+  id: '4b0c6f8e-2f8e-4a51-9d1f-0c1b2d3e4f50',
+  type: 'MessageReceived',
+  data: { text: 'hello', n: 1 },
+  metadata: { correlationId: 'r-1', actor: { type: 'system' } },
+};
+
+describe('the audit digests', () => {
+  it('encode JSON canonically: the same value whatever its key order, and JSON it stays', () =>
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const shuffled = JSON.parse(
+          JSON.stringify(value, (_k, v: unknown) =>
+            v !== null && typeof v === 'object' && !Array.isArray(v)
+              ? Object.fromEntries(Object.entries(v).reverse())
+              : v,
+          ),
+        ) as unknown;
+        expect(canonicalJson(shuffled)).toBe(canonicalJson(value));
+        expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+    ));
+
+  it('chain a leaf onto the heads before it, as docs/audit.md writes it', () => {
+    const digest = digestEvent(event, 5n, 'a'.repeat(64), GENESIS);
+    const leaf = sha256(
+      '{"data_digest":"' +
+        sha256('{"n":1,"text":"hello"}') +
+        '","id":"4b0c6f8e-2f8e-4a51-9d1f-0c1b2d3e4f50","metadata_digest":"' +
+        sha256('{"actor":{"type":"system"},"correlationId":"r-1"}') +
+        '","position":"7:42","revision":"3","stream":"dialog-1","type":"MessageReceived"}',
+    );
+    expect(digest).toMatchObject({
+      seq: 5n,
+      leaf,
+      streamHead: sha256('a'.repeat(64) + leaf),
+      globalHead: sha256(GENESIS + leaf),
+    });
+    expect(leafOf({ ...digest, id: digest.eventId })).toBe(leaf);
+    expect(chained(GENESIS, leaf)).toBe(digest.globalHead);
+  });
+
+  it('change with any part of the event', () => {
+    const base = digestEvent(event, 1n, GENESIS, GENESIS).leaf;
+    const variants: Partial<AuditedEvent>[] = [
+      { position: '7:43' },
+      { stream: 'dialog-2' },
+      { revision: 4n },
+      { id: '00000000-0000-0000-0000-000000000000' },
+      { type: 'MessageSent' },
+      { data: { text: 'hello!', n: 1 } },
+      { metadata: { correlationId: 'r-2', actor: { type: 'system' } } },
+    ];
+    for (const change of variants)
+      expect(digestEvent({ ...event, ...change }, 1n, GENESIS, GENESIS).leaf).not.toBe(base);
+  });
+});

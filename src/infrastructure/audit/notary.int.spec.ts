@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { EventToAppend, RecordedEvent } from '../../application/ports/eventStore';
+import { applyEvents } from '../../projections/projection';
+import { inTransaction } from '../../projections/transaction';
+import { createTestDatabase } from '../../../test/support/database';
+import { eventually } from '../../../test/support/eventually';
+import { testSigningKey } from '../../../test/support/notary';
+import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore';
+import { systemClock } from '../clock';
+import { createAuditTables, notaryHead } from './auditTables';
+import { signPendingCheckpoint } from './checkpointSigner';
+import { notaryProjection } from './notary';
+import { verifyLive } from './verifyLog';
+
+const event = (n: number): EventToAppend => ({
+  id: randomUUID(),
+  type: 'AuditProbeRecorded',
+  data: { n },
+  metadata: {
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { type: 'system' },
+    recordedAt: '2026-01-01T00:00:00.000Z',
+    schemaVersion: 1,
+  },
+});
+
+describe('the notary', () => {
+  const key = testSigningKey();
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let store: PostgresEventStore;
+  let log: readonly RecordedEvent[];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool);
+    for (const stream of ['probe-a', 'probe-b'])
+      await store.appendToStream(stream, [event(1), event(2), event(3)], {
+        expectedRevision: 'no_stream',
+      });
+    // the gap-safe log shows a commit once every older transaction of the server has ended
+    log = await eventually(
+      async () => (await store.readAll()).events,
+      (events) => events.length === 6,
+    );
+    await inTransaction(db.pool, createAuditTables);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  const apply = (events: readonly RecordedEvent[]) =>
+    inTransaction(db.pool, (client) => applyEvents(client, notaryProjection(store), events));
+
+  it('signs nothing before it has notarised anything', async () => {
+    expect(await signPendingCheckpoint(db.pool, key, systemClock)).toBeNull();
+  });
+
+  it('given a batch replayed in part after a crash, when applied, then records each event once', async () => {
+    await apply(log.slice(0, 4));
+    await apply(log.slice(2));
+    expect((await notaryHead(db.pool)).seq).toBe(6n);
+    const signed = await signPendingCheckpoint(db.pool, key, systemClock);
+    expect(signed).toMatchObject({
+      seq: '6',
+      position: log[5]?.checkpoint,
+      streams: [
+        expect.objectContaining({ stream: 'probe-a', revision: '2' }),
+        expect.objectContaining({ stream: 'probe-b', revision: '2' }),
+      ],
+    });
+    // nothing new: no second checkpoint
+    expect(await signPendingCheckpoint(db.pool, key, systemClock)).toBeNull();
+    expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({
+      ok: true,
+      events_notarized: 6,
+      checkpoints_checked: 1,
+    });
+  });
+});
