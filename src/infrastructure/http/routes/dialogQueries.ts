@@ -105,8 +105,8 @@ const dialogNotFound = (): HttpError => new HttpError('E_DIALOG_NOT_FOUND', 'dia
 /** GET /api/dialogs, /api/dialogs/{id}, /api/dialogs/{id}/messages from the dialogs read model. */
 export const dialogQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDeps): Router => {
   const router = new Router();
-  // the names a dialog shows come from the contacts read model
-  router.use(auth, readYourWrites(['dialogs', 'contacts']));
+  // the names a dialog shows come from the contacts, channels and operators read models
+  router.use(auth, readYourWrites(['dialogs', 'contacts', 'channels', 'operators']));
 
   router.get('/api/dialogs', async (ctx) => {
     const q = decodeQuery(listParams, ctx.query);
