@@ -1,5 +1,6 @@
 import { escapeIdentifier, type ClientBase } from 'pg';
 import { LOCKS } from './runner/lockKeys';
+import { createStuckEventsTable } from './runner/stuckEvents';
 
 /** Where the live read models live; analysts query this schema. */
 export const READ_MODEL = 'read_model';
@@ -49,4 +50,5 @@ export const ensureReadModelSchema = async (db: ClientBase): Promise<void> => {
       updated_at timestamptz NOT NULL DEFAULT now(),
       rebuilt_at timestamptz
     )`);
+  await createStuckEventsTable(db);
 };

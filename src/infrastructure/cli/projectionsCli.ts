@@ -6,6 +6,7 @@ import { projectionStates } from '../../projections/projectionStates';
 import { rebuildProjection } from '../../projections/rebuild';
 import { keyOf, LOCKS } from '../../projections/runner/lockKeys';
 import { lockHolder } from '../../projections/runner/lockSession';
+import { stuckInWords } from '../../projections/runner/stuckEvents';
 import { ConfigError, loadConfig } from '../config';
 import { createEventStore } from '../eventstore/createEventStore';
 import { migrate } from '../postgres/migrations';
@@ -20,7 +21,8 @@ export type CliIo = Readonly<{
 
 const USAGE = `usage: npm run projections -- <command> [projection]
 
-  status             each projection: version, checkpoint, lag, the process running it
+  status             each projection: version, checkpoint, lag, the process running it, and
+                     the event it cannot apply, if any (docs/operations.md, "A poison event")
   rebuild [name]     rebuild one projection (or every one) from position 0, without downtime:
                      fresh tables are filled while the live ones keep answering, then the
                      live runner pauses for the swap
@@ -107,6 +109,9 @@ const printStatus = async (
         .join('  ')
         .trimEnd()}\n`,
     );
+  }
+  for (const stuck of states.flatMap((s) => (s.stuck === null ? [] : [s.stuck]))) {
+    io.out(`\nSTUCK: ${stuckInWords(stuck)}\n`);
   }
 };
 
