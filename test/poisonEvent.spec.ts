@@ -115,13 +115,20 @@ describe('a projection that cannot apply an event', () => {
     expect(sample('parley_projection_stuck_seconds\\{projection="channels"\\}')).toBe(0);
   });
 
-  it('`npm run projections -- status` shows the stuck event', async () => {
+  /** `npm run projections -- …`, in this process */
+  const cli = async (...args: string[]) => {
     let out = '';
-    const code = await projectionsCli(['status'], {
+    let err = '';
+    const code = await projectionsCli(args, {
       env: { DATABASE_URL: parley.deps.config.databaseUrl as string, LOG_LEVEL: 'silent' },
       out: (text) => void (out += text),
-      err: { write: () => undefined, isTTY: false },
+      err: { write: (text) => void (err += text), isTTY: false },
     });
+    return { code, out, err };
+  };
+
+  it('`npm run projections -- status` shows the stuck event', async () => {
+    const { code, out } = await cli('status');
     expect(code).toBe(0);
     expect(out).toContain(
       `STUCK: dialogs cannot apply DialogOpened ${streams.dialog(dialogId)}@0 at position ${position}`,
@@ -141,5 +148,28 @@ describe('a projection that cannot apply an event', () => {
       },
       (ids) => ids.includes(channel.channelId),
     );
+  });
+
+  it('the way out: skip refuses any other event, skips the stuck one, and a rebuild leaves it out too', async () => {
+    const other = await cli('skip', 'dialogs', '1:1');
+    expect(other.code).toBe(1);
+    expect(other.err).toMatch(/stuck at position .*, not 1:1/);
+
+    const skipped = await cli('skip', 'dialogs', position);
+    expect(skipped).toEqual(
+      expect.objectContaining({ code: 0, out: expect.stringContaining('leaves out DialogOpened') }),
+    );
+    // the webhook outbox runs on a projection runner too, and is stuck on the same event
+    expect((await cli('skip', 'webhook_outbox', position)).code).toBe(0);
+    await eventually(
+      async () => (await parley.request('/readyz')).status,
+      (status) => status === 200,
+      40_000,
+    );
+    const text = await (await parley.request('/metrics')).text();
+    expect(text).toMatch(/^parley_projections_stuck 0$/m);
+    const rebuilt = await cli('rebuild', 'dialogs');
+    expect(rebuilt.code).toBe(0);
+    expect((await cli('status')).out).not.toMatch(/STUCK: dialogs/);
   });
 });

@@ -4,7 +4,7 @@ import { allProjections } from '../projections/allProjections';
 import { ProjectionMonitor, type ProjectionReport } from '../projections/projectionMonitor';
 import { ReadYourWrites } from '../projections/readYourWrites';
 import { ProjectionRunner, type RunnerOptions } from '../projections/runner/projectionRunner';
-import { stuckInWords } from '../projections/runner/stuckEvents';
+import { readStuckEvents, stuckInWords, type StuckEvent } from '../projections/runner/stuckEvents';
 import { readYourWrites } from './http/middleware/readYourWrites';
 import type { ReadinessCheck } from './http/routes/health';
 import { channelQueryRoutes } from './http/routes/channelQueries';
@@ -43,7 +43,10 @@ export const readModelsFor = (
   const monitor = new ProjectionMonitor({ pool, store, clock }, allProjections, () =>
     runners.map((r) => r.status()),
   );
-  metrics.register(async () => projectionMetrics(await monitor.reports()));
+  // stuck events are read from the shared table: the webhook outbox runs on a runner too
+  metrics.register(async () =>
+    projectionMetrics(await monitor.reports(), await readStuckEvents(pool)),
+  );
   const positions = new ReadYourWrites(pool, store);
 
   const routers = (auth: Middleware): Router[] => {
@@ -72,7 +75,7 @@ export const readModelsFor = (
     {
       name: 'projections',
       check: async () => {
-        const stuck = (await monitor.reports()).flatMap((r) => (r.stuck === null ? [] : [r.stuck]));
+        const stuck = await readStuckEvents(pool);
         if (stuck.length > 0) throw new Error(stuck.map(stuckInWords).join('; '));
       },
     },
@@ -113,7 +116,10 @@ const readinessJson = (report: ProjectionReport) => ({
         },
 });
 
-const projectionMetrics = (reports: readonly ProjectionReport[]): MetricFamily[] => {
+const projectionMetrics = (
+  reports: readonly ProjectionReport[],
+  stuck: readonly StuckEvent[],
+): MetricFamily[] => {
   const family = (
     name: string,
     help: string,
@@ -130,14 +136,22 @@ const projectionMetrics = (reports: readonly ProjectionReport[]): MetricFamily[]
       name: 'parley_projections_stuck',
       help: 'Projections that cannot apply an event (a poison event): see /readyz and docs/operations.md.',
       type: 'gauge',
-      samples: [{ labels: {}, value: reports.filter((r) => r.stuck !== null).length }],
+      samples: [{ labels: {}, value: stuck.length }],
     },
-    family(
-      'parley_projection_stuck_seconds',
-      'How long the projection has been failing on the same event; 0 when it moves.',
-      'gauge',
-      (r) => (r.stuck === null ? 0 : Math.max(0, (Date.now() - r.stuck.since.getTime()) / 1000)),
-    ),
+    {
+      name: 'parley_projection_stuck_seconds',
+      help: 'How long the projection has been failing on the same event; 0 when it moves.',
+      type: 'gauge',
+      samples: [
+        ...new Set([...reports.map((r) => r.projection), ...stuck.map((s) => s.projection)]),
+      ].map((projection) => {
+        const since = stuck.find((s) => s.projection === projection)?.since;
+        return {
+          labels: { projection },
+          value: since === undefined ? 0 : Math.max(0, (Date.now() - since.getTime()) / 1000),
+        };
+      }),
+    },
     family(
       'parley_projection_events_behind',
       'Events in the log not yet applied by the projection (counted up to 1000).',

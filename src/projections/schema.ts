@@ -1,6 +1,6 @@
 import { escapeIdentifier, type ClientBase } from 'pg';
 import { LOCKS } from './runner/lockKeys';
-import { createStuckEventsTable } from './runner/stuckEvents';
+import { createSkippedEventsTable, createStuckEventsTable } from './runner/stuckEvents';
 
 /** Where the live read models live; analysts query this schema. */
 export const READ_MODEL = 'read_model';
@@ -51,4 +51,5 @@ export const ensureReadModelSchema = async (db: ClientBase): Promise<void> => {
       rebuilt_at timestamptz
     )`);
   await createStuckEventsTable(db);
+  await createSkippedEventsTable(db);
 };

@@ -20,6 +20,7 @@ import {
   clearStuckEvent,
   describeError,
   recordStuckEvent,
+  skippedPositions,
   UnappliableEvent,
   type StuckEvent,
 } from './stuckEvents';
@@ -89,6 +90,8 @@ export class ProjectionRunner {
   private stuck: StuckEvent | null = null;
   /** a stuck-event row may be left by this runner or an earlier holder: the next commit clears it */
   private clearStuck = true;
+  /** events an operator told this projection to leave out (`npm run projections -- skip`) */
+  private skipped: ReadonlySet<string> = new Set();
 
   constructor(private readonly options: RunnerOptions) {
     this.key = keyOf(options.projection.name);
@@ -202,6 +205,7 @@ export class ProjectionRunner {
       this.log.info({ projection: this.name, events: result.events }, 'read model rebuilt');
     }
     this.clearStuck = true;
+    this.skipped = await skippedPositions(pool, this.name);
     let expected = (await readCheckpoint(pool, this.name))?.checkpoint ?? null;
     const subscription = store.subscribeToAll({
       from: expected,
@@ -305,7 +309,15 @@ export class ProjectionRunner {
     items: readonly SubscriptionItem[],
   ): Promise<Checkpoint> {
     const { projection, pool } = this.options;
-    const events = items.flatMap((item) => (item.type === 'event' ? [item.event] : []));
+    const events = items.flatMap((item) => {
+      if (item.type !== 'event') return [];
+      if (!this.skipped.has(item.event.checkpoint)) return [item.event];
+      this.log.warn(
+        { projection: this.name, stream: item.event.streamId, position: item.event.checkpoint },
+        'leaving out an event an operator skipped',
+      );
+      return [];
+    });
     const last = items[items.length - 1] as SubscriptionItem;
     const checkpoint = last.type === 'event' ? last.event.checkpoint : last.checkpoint;
     await inTransaction(pool, async (db) => {

@@ -135,3 +135,55 @@ export const readStuckEvents = async (db: Pool | ClientBase): Promise<StuckEvent
     throw error;
   }
 };
+
+/**
+ * The operator's last resort (docs/operations.md, "A poison event"): events a projection
+ * leaves out, by position, kept so that a rebuild leaves them out too.
+ */
+export const createSkippedEventsTable = async (db: ClientBase): Promise<void> => {
+  await db.query(`
+    CREATE TABLE IF NOT EXISTS read_model.projection_skipped_events (
+      projection text NOT NULL,
+      position text NOT NULL,
+      stream_id text NOT NULL,
+      revision bigint NOT NULL,
+      event_type text NOT NULL,
+      error text NOT NULL,
+      skipped_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (projection, position)
+    )`);
+};
+
+/** Skips the event the projection is stuck on; false when it is not stuck at `position`. */
+export const skipStuckEvent = async (
+  db: Pool | ClientBase,
+  projection: string,
+  position: string,
+): Promise<boolean> => {
+  const { rowCount } = await db.query(
+    `INSERT INTO read_model.projection_skipped_events
+       (projection, position, stream_id, revision, event_type, error)
+     SELECT projection, position, stream_id, revision, event_type, error
+     FROM read_model.projection_stuck_events WHERE projection = $1 AND position = $2
+     ON CONFLICT DO NOTHING`,
+    [projection, position],
+  );
+  return (rowCount ?? 0) > 0;
+};
+
+/** The positions of the events an operator told this projection to leave out. */
+export const skippedPositions = async (
+  db: Pool | ClientBase,
+  projection: string,
+): Promise<ReadonlySet<string>> => {
+  try {
+    const { rows } = await db.query<{ position: string }>(
+      'SELECT position FROM read_model.projection_skipped_events WHERE projection = $1',
+      [projection],
+    );
+    return new Set(rows.map((r) => r.position));
+  } catch (error) {
+    if (isMissingReadModel(error)) return new Set();
+    throw error;
+  }
+};
