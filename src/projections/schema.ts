@@ -5,6 +5,13 @@ import { createSkippedEventsTable, createStuckEventsTable } from './runner/stuck
 /** Where the live read models live; analysts query this schema. */
 export const READ_MODEL = 'read_model';
 
+/** The tables of READ_MODEL that belong to the runners, not to one projection. */
+export const RUNNER_TABLES = [
+  'projection_checkpoints',
+  'projection_stuck_events',
+  'projection_skipped_events',
+] as const;
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
