@@ -1,16 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { errorCodes } from '../src/domain/errors';
 import { useTestParley } from './support/parley';
+import { sources } from './support/sources';
 
 const ROOT = path.join(__dirname, '..');
-
-const sources = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return sources(full);
-    return name.endsWith('.ts') && !name.includes('.spec.') ? [full] : [];
-  });
 
 /** every 'E_…' literal in src: a code the code base can produce, whatever its type says */
 const codesInSource = (): string[] => {
