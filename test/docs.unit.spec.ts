@@ -1,14 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { sources } from './support/sources';
 
 const ROOT = path.join(__dirname, '..');
-
-const sources = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return sources(full);
-    return name.endsWith('.ts') && !name.includes('.spec.') ? [full] : [];
-  });
 
 /** every `Event<'Type', …>` declared in src */
 const declaredEventTypes = (): string[] => {

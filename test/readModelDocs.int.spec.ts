@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { allProjections } from '../src/projections/allProjections';
+import { RUNNER_TABLES } from '../src/projections/schema';
 import { ROOT } from './support/process';
 import { useReadModelWorld } from './support/readModel';
 import { mixedScenario } from './support/scenario';
@@ -39,7 +40,7 @@ describe('docs/read-models.md', () => {
     for (const row of actual.rows) {
       tables.set(row.table_name, [...(tables.get(row.table_name) ?? []), row.column_name]);
     }
-    const owned = allProjections.flatMap((p) => p.tables).concat('projection_checkpoints');
+    const owned = allProjections.flatMap((p) => p.tables).concat(RUNNER_TABLES);
     expect([...tables.keys()].sort()).toEqual([...owned].sort());
     expect(documentedColumns()).toEqual(tables);
   });

@@ -134,6 +134,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
     [
       { name: 'database', check: async () => void (await deps.pool.query('SELECT 1')) },
       { name: 'event_store', check: () => deps.store.ping() },
+      ...modules.readModels.checks,
     ],
     async () => ({
       ...(await modules.readModels.readiness()),

@@ -4,7 +4,9 @@ import { allProjections } from '../projections/allProjections';
 import { ProjectionMonitor, type ProjectionReport } from '../projections/projectionMonitor';
 import { ReadYourWrites } from '../projections/readYourWrites';
 import { ProjectionRunner, type RunnerOptions } from '../projections/runner/projectionRunner';
+import { readStuckEvents, stuckInWords, type StuckEvent } from '../projections/runner/stuckEvents';
 import { readYourWrites } from './http/middleware/readYourWrites';
+import type { ReadinessCheck } from './http/routes/health';
 import { channelQueryRoutes } from './http/routes/channelQueries';
 import { contactQueryRoutes } from './http/routes/contactQueries';
 import { dialogQueryRoutes } from './http/routes/dialogQueries';
@@ -18,6 +20,8 @@ export type ReadModels = Readonly<{
   routers: (auth: Middleware) => Router[];
   /** for /readyz: where each projection stands */
   readiness: () => Promise<Record<string, unknown>>;
+  /** for /readyz: fails while a projection cannot apply an event */
+  checks: readonly ReadinessCheck[];
 }>;
 
 export const readModelsFor = (
@@ -39,7 +43,10 @@ export const readModelsFor = (
   const monitor = new ProjectionMonitor({ pool, store, clock }, allProjections, () =>
     runners.map((r) => r.status()),
   );
-  metrics.register(async () => projectionMetrics(await monitor.reports()));
+  // stuck events are read from the shared table: the webhook outbox runs on a runner too
+  metrics.register(async () =>
+    projectionMetrics(await monitor.reports(), await readStuckEvents(pool)),
+  );
   const positions = new ReadYourWrites(pool, store);
 
   const routers = (auth: Middleware): Router[] => {
@@ -64,7 +71,18 @@ export const readModelsFor = (
     }
   };
 
+  const checks: ReadinessCheck[] = [
+    {
+      name: 'projections',
+      check: async () => {
+        const stuck = await readStuckEvents(pool);
+        if (stuck.length > 0) throw new Error(stuck.map(stuckInWords).join('; '));
+      },
+    },
+  ];
+
   return {
+    checks,
     workers: runners.map((runner) => ({
       name: `projection:${runner.name}`,
       start: () => runner.start(),
@@ -84,9 +102,24 @@ const readinessJson = (report: ProjectionReport) => ({
   events_behind_capped: report.lag.capped,
   seconds_behind: Math.round(report.lag.secondsBehind * 1000) / 1000,
   last_error: report.here?.lastError ?? null,
+  stuck:
+    report.stuck === null
+      ? null
+      : {
+          stream: report.stuck.streamId,
+          revision: report.stuck.revision.toString(),
+          position: report.stuck.position,
+          event_type: report.stuck.eventType,
+          error: report.stuck.error,
+          since: report.stuck.since.toISOString(),
+          attempts: report.stuck.attempts,
+        },
 });
 
-const projectionMetrics = (reports: readonly ProjectionReport[]): MetricFamily[] => {
+const projectionMetrics = (
+  reports: readonly ProjectionReport[],
+  stuck: readonly StuckEvent[],
+): MetricFamily[] => {
   const family = (
     name: string,
     help: string,
@@ -99,6 +132,26 @@ const projectionMetrics = (reports: readonly ProjectionReport[]): MetricFamily[]
     samples: reports.map((r) => ({ labels: { projection: r.projection }, value: value(r) })),
   });
   return [
+    {
+      name: 'parley_projections_stuck',
+      help: 'Projections that cannot apply an event (a poison event): see /readyz and docs/operations.md.',
+      type: 'gauge',
+      samples: [{ labels: {}, value: stuck.length }],
+    },
+    {
+      name: 'parley_projection_stuck_seconds',
+      help: 'How long the projection has been failing on the same event; 0 when it moves.',
+      type: 'gauge',
+      samples: [
+        ...new Set([...reports.map((r) => r.projection), ...stuck.map((s) => s.projection)]),
+      ].map((projection) => {
+        const since = stuck.find((s) => s.projection === projection)?.since;
+        return {
+          labels: { projection },
+          value: since === undefined ? 0 : Math.max(0, (Date.now() - since.getTime()) / 1000),
+        };
+      }),
+    },
     family(
       'parley_projection_events_behind',
       'Events in the log not yet applied by the projection (counted up to 1000).',

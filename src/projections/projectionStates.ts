@@ -3,6 +3,7 @@ import type { Checkpoint, EventStore } from '../application/ports/eventStore';
 import { readCheckpoints } from './checkpoints';
 import { measureLag, type Lag } from './lag';
 import type { Projection } from './projection';
+import { readStuckEvents, type StuckEvent } from './runner/stuckEvents';
 
 export type ProjectionState = Readonly<{
   projection: string;
@@ -15,6 +16,8 @@ export type ProjectionState = Readonly<{
   updatedAt: Date | null;
   rebuiltAt: Date | null;
   lag: Lag;
+  /** the event it cannot apply, as its runner (in whichever process) last reported; null: none */
+  stuck: StuckEvent | null;
 }>;
 
 /** Where each projection stands, whichever process runs it. */
@@ -24,7 +27,7 @@ export const projectionStates = async (
   projections: readonly Projection[],
   now: Date,
 ): Promise<ProjectionState[]> => {
-  const rows = await readCheckpoints(pool);
+  const [rows, stuck] = await Promise.all([readCheckpoints(pool), readStuckEvents(pool)]);
   return Promise.all(
     projections.map(async (projection) => {
       const row = rows.find((r) => r.projection === projection.name);
@@ -37,6 +40,7 @@ export const projectionStates = async (
         updatedAt: row?.updatedAt ?? null,
         rebuiltAt: row?.rebuiltAt ?? null,
         lag: await measureLag(store, row?.checkpoint ?? null, now),
+        stuck: stuck.find((s) => s.projection === projection.name) ?? null,
       };
     }),
   );

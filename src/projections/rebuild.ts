@@ -4,6 +4,7 @@ import { lockCheckpoint, readCheckpoint, replaceCheckpoint } from './checkpoints
 import { applyEvents, handledTypes, type Projection } from './projection';
 import { keyOf, LOCKS } from './runner/lockKeys';
 import { LockSession } from './runner/lockSession';
+import { skippedPositions } from './runner/stuckEvents';
 import { ensureReadModelSchema, quoted, READ_MODEL, shadowSchemaOf, useSchema } from './schema';
 import { inTransaction } from './transaction';
 
@@ -116,6 +117,8 @@ const replay = async (
   // short transactions: a long one would hold back every gap-safe reader on the server
   const read = (after: Checkpoint | null) =>
     store.readAll({ from: after, maxCount: options.pageSize ?? 500, eventTypes });
+  // what an operator skipped stays skipped (docs/operations.md, "A poison event")
+  const skipped = await skippedPositions(pool, projection.name);
   let { checkpoint, events } = from;
   let reading = read(checkpoint);
   for (;;) {
@@ -133,7 +136,11 @@ const replay = async (
       try {
         await inTransaction(pool, async (db) => {
           await useSchema(db, schema);
-          await applyEvents(db, projection, page.events);
+          await applyEvents(
+            db,
+            projection,
+            page.events.filter((e) => !skipped.has(e.checkpoint)),
+          );
         });
       } catch (error) {
         reading.catch(() => undefined);

@@ -1,8 +1,16 @@
 import { escapeIdentifier, type ClientBase } from 'pg';
 import { LOCKS } from './runner/lockKeys';
+import { createSkippedEventsTable, createStuckEventsTable } from './runner/stuckEvents';
 
 /** Where the live read models live; analysts query this schema. */
 export const READ_MODEL = 'read_model';
+
+/** The tables of READ_MODEL that belong to the runners, not to one projection. */
+export const RUNNER_TABLES = [
+  'projection_checkpoints',
+  'projection_stuck_events',
+  'projection_skipped_events',
+] as const;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -49,4 +57,6 @@ export const ensureReadModelSchema = async (db: ClientBase): Promise<void> => {
       updated_at timestamptz NOT NULL DEFAULT now(),
       rebuilt_at timestamptz
     )`);
+  await createStuckEventsTable(db);
+  await createSkippedEventsTable(db);
 };

@@ -20,6 +20,8 @@ export type TestParley = Parley & {
 export const startTestParley = async (
   env: Record<string, string> = {},
   options: StartOptions = {},
+  /** receives every log line (JSON) instead of stdout */
+  logTo?: (line: string) => void,
 ): Promise<TestParley & { stop(): Promise<void> }> => {
   const db = await createTestDatabase({ migrate: false, poolSize: 2 });
   await db.pool.end();
@@ -33,7 +35,8 @@ export const startTestParley = async (
     LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const parley = await startParley(config, createLogger(config.logLevel), options);
+  const logger = createLogger(config.logLevel, logTo === undefined ? undefined : { write: logTo });
+  const parley = await startParley(config, logger, options);
   return {
     ...parley,
     admin: { authorization: `Bearer ${config.adminToken}` },
@@ -50,9 +53,10 @@ export const startTestParley = async (
 export const useTestParley = (
   env: Record<string, string> = {},
   options: StartOptions = {},
+  logTo?: (line: string) => void,
 ): TestParley => {
   const handle = {} as TestParley & { stop?: () => Promise<void> };
-  beforeAll(async () => Object.assign(handle, await startTestParley(env, options)));
+  beforeAll(async () => Object.assign(handle, await startTestParley(env, options, logTo)));
   afterAll(async () => handle.stop?.());
   return handle;
 };

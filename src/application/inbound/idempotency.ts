@@ -23,15 +23,46 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export const requestHash = (body: unknown): string =>
   createHash('sha256').update(canonicalJson(body)).digest('hex');
 
-const canonicalJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+/**
+ * Keys sorted, no whitespace, undefined members left out. Iterative, with its own stack:
+ * a body nested thousands of levels deep cannot overflow the call stack here, whatever the
+ * HTTP layer lets through. The output must never change: recorded hashes are compared with it.
+ */
+export const canonicalJson = (root: unknown): string => {
+  const out: string[] = [];
+  // a value still to write, or text to write as it is
+  const todo: ({ value: unknown } | string)[] = [{ value: root }];
+  while (todo.length > 0) {
+    const next = todo.pop() as { value: unknown } | string;
+    if (typeof next === 'string') {
+      out.push(next);
+      continue;
+    }
+    const { value } = next;
+    if (Array.isArray(value)) {
+      out.push('[');
+      todo.push(']');
+      for (let i = value.length - 1; i >= 0; i--) {
+        todo.push({ value: value[i] });
+        if (i > 0) todo.push(',');
+      }
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      out.push('{');
+      todo.push('}');
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, member] = entries[i] as [string, unknown];
+        todo.push({ value: member });
+        todo.push(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+      }
+    } else {
+      // JSON.stringify(undefined) is undefined: an array's undefined item writes nothing
+      out.push(JSON.stringify(value) ?? '');
+    }
   }
-  return JSON.stringify(value);
+  return out.join('');
 };
 
 /** Ids derived from the key: a retry after a crash lands on the very same dialog, contact and message. */

@@ -6,6 +6,11 @@ import { projectionStates } from '../../projections/projectionStates';
 import { rebuildProjection } from '../../projections/rebuild';
 import { keyOf, LOCKS } from '../../projections/runner/lockKeys';
 import { lockHolder } from '../../projections/runner/lockSession';
+import {
+  readStuckEvents,
+  skipStuckEvent,
+  stuckInWords,
+} from '../../projections/runner/stuckEvents';
 import { ConfigError, loadConfig } from '../config';
 import { createEventStore } from '../eventstore/createEventStore';
 import { migrate } from '../postgres/migrations';
@@ -18,12 +23,15 @@ export type CliIo = Readonly<{
   err: ProgressOutput;
 }>;
 
-const USAGE = `usage: npm run projections -- <command> [projection]
+const USAGE = `usage: npm run projections -- <command> [projection] [position]
 
-  status             each projection: version, checkpoint, lag, the process running it
+  status             each projection: version, checkpoint, lag, the process running it, and
+                     the event it cannot apply, if any (docs/operations.md, "A poison event")
   rebuild [name]     rebuild one projection (or every one) from position 0, without downtime:
                      fresh tables are filled while the live ones keep answering, then the
                      live runner pauses for the swap
+  skip name position the last resort for a poison event: the projection leaves out the event
+                     it is stuck on at that position, now and in every rebuild
 
 projections: ${allProjections.map((p) => p.name).join(', ')}
 database: DATABASE_URL, else the embedded PostgreSQL in DATA_DIR (shared with a running Parley)
@@ -32,12 +40,17 @@ database: DATABASE_URL, else the embedded PostgreSQL in DATA_DIR (shared with a 
 /** `npm run projections -- status | rebuild [name]`; resolves to the exit code. */
 export const projectionsCli = async (args: readonly string[], io: CliIo): Promise<number> => {
   const [command, name, ...rest] = args;
-  if ((command !== 'status' && command !== 'rebuild') || rest.length > 0) {
+  const usable =
+    command === 'skip'
+      ? name !== undefined && rest.length === 1
+      : (command === 'status' || command === 'rebuild') && rest.length === 0;
+  if (!usable) {
     io.err.write(USAGE);
     return 2;
   }
   const chosen = name === undefined ? allProjections : [projectionNamed(name)];
-  if (chosen.some((p) => p === undefined)) {
+  // skip also serves the webhook outbox, which runs on a projection runner but is no read model
+  if (command !== 'skip' && chosen.some((p) => p === undefined)) {
     io.err.write(`unknown projection ${name}\n\n${USAGE}`);
     return 2;
   }
@@ -56,6 +69,8 @@ export const projectionsCli = async (args: readonly string[], io: CliIo): Promis
     const store = await createEventStore(config, database.pool);
     try {
       if (command === 'status') await printStatus(database.pool, store, chosen as Projection[], io);
+      else if (command === 'skip')
+        return await skip(database.pool, name as string, rest[0] as string, io);
       else await rebuild(database.pool, store, chosen as Projection[], io);
       return 0;
     } finally {
@@ -108,6 +123,28 @@ const printStatus = async (
         .trimEnd()}\n`,
     );
   }
+  for (const stuck of await readStuckEvents(pool)) {
+    io.out(`\nSTUCK: ${stuckInWords(stuck)}\n`);
+  }
+};
+
+/** Only the event the projection is stuck on, named by its position: nothing else can be skipped. */
+const skip = async (pool: Pool, name: string, position: string, io: CliIo): Promise<number> => {
+  const stuck = (await readStuckEvents(pool)).find((s) => s.projection === name) ?? null;
+  if (
+    stuck === null ||
+    stuck.position !== position ||
+    !(await skipStuckEvent(pool, name, position))
+  ) {
+    io.err.write(
+      `parley: ${name} is ${stuck === null ? 'not stuck' : `stuck at position ${stuck.position}, not ${position}`}; only the event a projection is stuck on can be skipped\n`,
+    );
+    return 1;
+  }
+  io.out(
+    `${name} leaves out ${stuck.eventType} ${stuck.streamId}@${stuck.revision} at position ${position}, now and in every rebuild; its runner moves on at its next retry\n`,
+  );
+  return 0;
 };
 
 const rebuild = async (

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { isStorableTime } from './codecs/storable';
 
 /** A Date carried as an ISO 8601 string (inside cursors). */
 export const isoDate = new t.Type<Date, string, unknown>(
@@ -6,7 +7,9 @@ export const isoDate = new t.Type<Date, string, unknown>(
   (u): u is Date => u instanceof Date,
   (u, c) => {
     const parsed = typeof u === 'string' ? new Date(u) : null;
-    return parsed !== null && !Number.isNaN(parsed.getTime()) ? t.success(parsed) : t.failure(u, c);
+    return parsed !== null && isStorableTime(parsed.getTime())
+      ? t.success(parsed)
+      : t.failure(u, c);
   },
   (d) => d.toISOString(),
 );

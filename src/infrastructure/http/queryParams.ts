@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { OBJECT_ID } from '../../domain/shared/ids';
+import { isStorableTime, storableString, unstorableReason } from './codecs/storable';
 import { HttpError } from './httpError';
 
 /** A query string as Koa parses it: a repeated parameter comes as an array. */
@@ -43,7 +44,7 @@ export const timestampParam = new t.Type<Date, string, unknown>(
     const s = single(u);
     if (s === null || !ISO_DATE.test(s)) return t.failure(u, c);
     const parsed = new Date(/T.*(Z|[+-]\d{2}:?\d{2})$/.test(s) || !s.includes('T') ? s : `${s}Z`);
-    return Number.isNaN(parsed.getTime()) ? t.failure(u, c) : t.success(parsed);
+    return isStorableTime(parsed.getTime()) ? t.success(parsed) : t.failure(u, c);
   },
   (d) => d.toISOString(),
 );
@@ -54,11 +55,20 @@ export const textParam = (maxLength: number) =>
     (u): u is string => typeof u === 'string',
     (u, c) => {
       const s = single(u);
-      return s !== null && s.trim() !== '' && s.length <= maxLength
+      return s !== null && storableString.is(s) && s.trim() !== '' && s.length <= maxLength
         ? t.success(s)
         : t.failure(u, c);
     },
     String,
+  );
+
+/** The one acceptance rule for strings (codecs/storable.ts), on every parameter's name and value. */
+const unstorableParams = (query: RawQuery): ValidationDetail[] =>
+  Object.entries(query).flatMap(([name, value]) =>
+    [name, ...(value === undefined ? [] : [value].flat())].flatMap((s) => {
+      const reason = unstorableReason(s);
+      return reason === null ? [] : [{ path: name, message: reason }];
+    }),
   );
 
 /** The parameter's name, as the body decoder names fields (`limit`, `cursor`). */
@@ -86,6 +96,10 @@ export const decodeQuery = <P extends t.Props>(
   const details: ValidationDetail[] = Object.keys(query)
     .filter((name) => !(name in codec.props))
     .map((name) => ({ path: name, message: 'is not a parameter of this endpoint' }));
+  const unstorable = unstorableParams(query);
+  if (unstorable.length > 0) {
+    throw new HttpError('E_VALIDATION', 'the query parameters are not valid', unstorable);
+  }
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
   const decoded = codec.decode(present);
   if (isLeft(decoded)) {

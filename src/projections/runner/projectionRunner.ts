@@ -5,6 +5,7 @@ import type {
   RecordedEvent,
   SubscriptionItem,
 } from '../../application/ports/eventStore';
+import { isConnectionError } from '../../infrastructure/postgres/pool';
 import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from '../checkpoints';
 import { silentLog, type Log } from '../log';
 import { applyEvents, handledTypes, type Projection } from '../projection';
@@ -15,6 +16,14 @@ import { Batches, type BatchOptions } from './batches';
 import { keyOf, LOCKS } from './lockKeys';
 import { LockSession } from './lockSession';
 import { prepareTables } from './prepareTables';
+import {
+  clearStuckEvent,
+  describeError,
+  recordStuckEvent,
+  skippedPositions,
+  UnappliableEvent,
+  type StuckEvent,
+} from './stuckEvents';
 import { wakeableDelay } from './wakeableDelay';
 
 export type CommittingBatch = Readonly<{
@@ -51,6 +60,8 @@ export type RunnerStatus = Readonly<{
   eventsApplied: number;
   batches: number;
   lastError: string | null;
+  /** the event this process's runner cannot apply; null when it moves */
+  stuck: StuckEvent | null;
 }>;
 
 /** The stored checkpoint is not where this runner left it: someone else wrote the projection. */
@@ -76,6 +87,11 @@ export class ProjectionRunner {
   private eventsApplied = 0;
   private batches = 0;
   private lastError: string | null = null;
+  private stuck: StuckEvent | null = null;
+  /** a stuck-event row may be left by this runner or an earlier holder: the next commit clears it */
+  private clearStuck = true;
+  /** events an operator told this projection to leave out (`npm run projections -- skip`) */
+  private skipped: ReadonlySet<string> = new Set();
 
   constructor(private readonly options: RunnerOptions) {
     this.key = keyOf(options.projection.name);
@@ -113,6 +129,7 @@ export class ProjectionRunner {
       eventsApplied: this.eventsApplied,
       batches: this.batches,
       lastError: this.lastError,
+      stuck: this.stuck,
     };
   }
 
@@ -140,10 +157,19 @@ export class ProjectionRunner {
         const fenced = error instanceof Fenced;
         failures = fenced ? 0 : failures + 1;
         this.lastError = error instanceof Error ? error.message : String(error);
-        const details = { err: error, projection: this.name };
-        if (fenced) this.log.warn(details, 'projection runner fenced off; starting over');
-        else this.log.error(details, 'projection runner failed; retrying');
-        await this.pause(fenced ? 100 : Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+        const retryInMs = fenced ? 100 : Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
+        if (error instanceof UnappliableEvent) await this.reportStuck(error, retryInMs);
+        else if (fenced)
+          this.log.warn(
+            { err: error, projection: this.name },
+            'projection runner fenced off; starting over',
+          );
+        else
+          this.log.error(
+            { err: error, projection: this.name },
+            'projection runner failed; retrying',
+          );
+        await this.pause(retryInMs);
       } finally {
         session?.close();
       }
@@ -178,6 +204,8 @@ export class ProjectionRunner {
       });
       this.log.info({ projection: this.name, events: result.events }, 'read model rebuilt');
     }
+    this.clearStuck = true;
+    this.skipped = await skippedPositions(pool, this.name);
     let expected = (await readCheckpoint(pool, this.name))?.checkpoint ?? null;
     const subscription = store.subscribeToAll({
       from: expected,
@@ -215,13 +243,81 @@ export class ProjectionRunner {
     return events.length >= threshold;
   }
 
-  /** One transaction: the batch's rows and the checkpoint after it, or nothing at all. */
+  /**
+   * Commits the batch; when it fails, one transaction per item finds the event that cannot be
+   * applied (the batch's writes may be sent together, so its error names no event). The
+   * events before it are kept; that one is thrown as UnappliableEvent.
+   */
   private async commit(
     expected: Checkpoint | null,
     items: readonly SubscriptionItem[],
   ): Promise<Checkpoint> {
+    try {
+      return await this.commitItems(expected, items);
+    } catch (error) {
+      if (error instanceof Fenced || isConnectionError(error)) throw error;
+      if (items.length > 1) {
+        let at = expected;
+        for (const item of items) at = await this.commit(at, [item]);
+        return at as Checkpoint;
+      }
+      const [item] = items;
+      throw item?.type === 'event' ? new UnappliableEvent(item.event, error) : error;
+    }
+  }
+
+  /** Once per backoff step: the log line, the shared row the CLI and every /readyz read. */
+  private async reportStuck(failure: UnappliableEvent, retryInMs: number): Promise<void> {
+    const { event } = failure;
+    const recorded = await recordStuckEvent(this.options.pool, this.name, failure).then(
+      () => true,
+      () => false,
+    );
+    const previous = this.stuck;
+    const same = previous !== null && previous.position === event.checkpoint;
+    const now = new Date();
+    this.stuck = {
+      projection: this.name,
+      streamId: event.streamId,
+      revision: event.revision,
+      position: event.checkpoint,
+      eventType: event.type,
+      error: describeError(failure.cause),
+      since: same ? previous.since : now,
+      lastAttemptAt: now,
+      attempts: same ? previous.attempts + 1 : 1,
+    };
+    this.log.error(
+      {
+        projection: this.name,
+        stream: event.streamId,
+        revision: event.revision.toString(),
+        position: event.checkpoint,
+        eventType: event.type,
+        error: this.stuck.error,
+        attempts: this.stuck.attempts,
+        retryInMs,
+        ...(recorded ? {} : { recorded: false }),
+      },
+      'projection cannot apply an event; retrying (docs/operations.md, "A poison event")',
+    );
+  }
+
+  /** One transaction: the items' rows and the checkpoint after them, or nothing at all. */
+  private async commitItems(
+    expected: Checkpoint | null,
+    items: readonly SubscriptionItem[],
+  ): Promise<Checkpoint> {
     const { projection, pool } = this.options;
-    const events = items.flatMap((item) => (item.type === 'event' ? [item.event] : []));
+    const events = items.flatMap((item) => {
+      if (item.type !== 'event') return [];
+      if (!this.skipped.has(item.event.checkpoint)) return [item.event];
+      this.log.warn(
+        { projection: this.name, stream: item.event.streamId, position: item.event.checkpoint },
+        'leaving out an event an operator skipped',
+      );
+      return [];
+    });
     const last = items[items.length - 1] as SubscriptionItem;
     const checkpoint = last.type === 'event' ? last.event.checkpoint : last.checkpoint;
     await inTransaction(pool, async (db) => {
@@ -232,8 +328,13 @@ export class ProjectionRunner {
       await useSchema(db, READ_MODEL);
       await applyEvents(db, projection, events);
       await advanceCheckpoint(db, this.name, checkpoint, events.length);
+      if (this.clearStuck || this.stuck !== null) await clearStuckEvent(db, this.name);
       await this.options.beforeCommit?.({ projection: this.name, events, checkpoint });
     });
+    if (this.stuck !== null)
+      this.log.info({ projection: this.name, position: checkpoint }, 'projection moves again');
+    this.stuck = null;
+    this.clearStuck = false;
     this.eventsApplied += events.length;
     this.batches++;
     return checkpoint;

@@ -13,6 +13,7 @@ import {
   stringOfBytes,
   stringOfChars,
 } from './primitives';
+import { storableString } from './storable';
 
 const SHORT = 255;
 /** contact data items per request; generous, bounded */
@@ -29,19 +30,19 @@ export const inboundMessageCodec = (limits: Limits) => {
   const contactData = t.intersection([
     t.type({ type: nonEmptyString(SHORT), service: nonEmptyString(SHORT) }),
     t.partial({
-      id: optional(t.string),
+      id: optional(storableString),
       value: optional(stringOfChars(1024)),
       origin: optional(stringOfChars(SHORT)),
     }),
   ]);
   const contactObject = t.partial({
-    _id: optional(t.string),
+    _id: optional(storableString),
     name: optional(stringOfChars(SHORT)),
     description: optional(stringOfChars(4096)),
     contacts: optional(arrayOf(contactData, MAX_CONTACT_ITEMS)),
   });
   const contactReference = t.intersection([
-    t.type({ id: t.string }),
+    t.type({ id: storableString }),
     t.partial({
       value: optional(stringOfChars(1024)),
       type: optional(stringOfChars(SHORT)),
@@ -52,7 +53,7 @@ export const inboundMessageCodec = (limits: Limits) => {
   return t.intersection([
     jsonObject,
     t.partial({
-      dialog_id: optional(t.string),
+      dialog_id: optional(storableString),
       reference: optional(stringOfChars(limits.referenceLength)),
       dialog_title: optional(stringOfChars(limits.titleLength)),
       timestamp: optional(epochMillis),
@@ -81,6 +82,7 @@ export const decodeInboundMessage = (limits: Limits, body: unknown): InboundMess
     dialogId: lowerId(b.dialog_id),
     reference: given(b.reference),
     title: given(b.dialog_title),
+    // fractional milliseconds are truncated, as JavaScript's Date does (README, Errors)
     timestamp: b.timestamp === undefined || b.timestamp === null ? null : Math.floor(b.timestamp),
     text: given(b.text),
     html: given(b.html),

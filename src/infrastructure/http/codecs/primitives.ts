@@ -1,4 +1,12 @@
 import * as t from 'io-ts';
+import {
+  EARLIEST_MS,
+  isStorableTime,
+  LATEST_MS,
+  STORABLE_TIME_RANGE,
+  storableString,
+  unstorableReason,
+} from './storable';
 
 const withMessage = <A>(
   name: string,
@@ -17,44 +25,33 @@ const withMessage = <A>(
 
 const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
+/** A storable string (storable.ts) that `problem` also accepts: every string codec is one. */
+const storableStringWith = (name: string, problem: (s: string) => string | null) =>
+  withMessage<string>(
+    name,
+    (u): u is string => storableString.is(u) && problem(u) === null,
+    (u) => (typeof u !== 'string' ? 'expected a string' : (unstorableReason(u) ?? problem(u))),
+  );
+
 /** A string of at most `max` UTF-8 bytes. */
 export const stringOfBytes = (max: number) =>
-  withMessage<string>(
-    `string of at most ${max} bytes`,
-    (u): u is string => typeof u === 'string' && byteLength(u) <= max,
-    (u) =>
-      typeof u !== 'string'
-        ? 'expected a string'
-        : byteLength(u) > max
-          ? `must be at most ${max} bytes`
-          : null,
+  storableStringWith(`string of at most ${max} bytes`, (s) =>
+    byteLength(s) > max ? `must be at most ${max} bytes` : null,
   );
 
 /** A string of at most `max` characters. */
 export const stringOfChars = (max: number) =>
-  withMessage<string>(
-    `string of at most ${max} characters`,
-    (u): u is string => typeof u === 'string' && [...u].length <= max,
-    (u) =>
-      typeof u !== 'string'
-        ? 'expected a string'
-        : [...u].length > max
-          ? `must be at most ${max} characters`
-          : null,
+  storableStringWith(`string of at most ${max} characters`, (s) =>
+    [...s].length > max ? `must be at most ${max} characters` : null,
   );
 
 export const nonEmptyString = (max: number) =>
-  withMessage<string>(
-    `non-empty string of at most ${max} characters`,
-    (u): u is string => typeof u === 'string' && u.trim() !== '' && u.length <= max,
-    (u) =>
-      typeof u !== 'string'
-        ? 'expected a string'
-        : u.trim() === ''
-          ? 'must not be empty'
-          : u.length > max
-            ? `must be at most ${max} characters`
-            : null,
+  storableStringWith(`non-empty string of at most ${max} characters`, (s) =>
+    s.trim() === ''
+      ? 'must not be empty'
+      : s.length > max
+        ? `must be at most ${max} characters`
+        : null,
   );
 
 export const nonNegativeInteger = withMessage<number>(
@@ -66,33 +63,31 @@ export const nonNegativeInteger = withMessage<number>(
       : 'expected a non-negative integer',
 );
 
-/** ms since the Unix epoch within the range a JavaScript Date can hold */
+/**
+ * ms since the Unix epoch inside the storable range (storable.ts). Fractional milliseconds are
+ * accepted and truncated by the caller, as JavaScript's Date truncates them.
+ */
 export const epochMillis = withMessage<number>(
   'milliseconds since the Unix epoch',
-  (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 8.64e15,
+  (u): u is number => typeof u === 'number' && isStorableTime(u),
   (u) =>
-    typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 8.64e15
+    typeof u === 'number' && isStorableTime(u)
       ? null
-      : 'expected milliseconds since the Unix epoch (a number from 0 to 8.64e15)',
+      : `expected milliseconds since the Unix epoch, ${EARLIEST_MS} to ${LATEST_MS} (${STORABLE_TIME_RANGE})`,
 );
 
 export const httpUrl = (max: number) =>
-  withMessage<string>(
-    'absolute http(s) URL',
-    (u): u is string => typeof u === 'string',
-    (u) => {
-      if (typeof u !== 'string') return 'expected a string';
-      if (u.length > max) return `must be at most ${max} characters`;
-      try {
-        const url = new URL(u);
-        return url.protocol === 'http:' || url.protocol === 'https:'
-          ? null
-          : 'expected an http or https URL';
-      } catch {
-        return 'expected an absolute http(s) URL';
-      }
-    },
-  );
+  storableStringWith('absolute http(s) URL', (u) => {
+    if (u.length > max) return `must be at most ${max} characters`;
+    try {
+      const url = new URL(u);
+      return url.protocol === 'http:' || url.protocol === 'https:'
+        ? null
+        : 'expected an http or https URL';
+    } catch {
+      return 'expected an absolute http(s) URL';
+    }
+  });
 
 /** An array of at most `max` items. */
 export const arrayOf = <C extends t.Mixed>(item: C, max: number) =>

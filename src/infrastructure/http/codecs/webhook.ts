@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { webhookEventTypes, type WebhookEventType } from '../../../domain/webhook/eventTypes';
 import { objectIdCodec } from './ids';
 import { httpUrl, jsonObject, optional } from './primitives';
+import { isStorableTime, STORABLE_TIME_RANGE } from './storable';
 
 const eventType = t.keyof(
   Object.fromEntries(webhookEventTypes.map((type) => [type, null])) as Record<
@@ -85,9 +86,13 @@ export const sinceQuery = t.type({
     (u): u is Date => u instanceof Date,
     (u, c) => {
       const ms = typeof u === 'string' ? Date.parse(u) : NaN;
-      return Number.isNaN(ms)
-        ? t.failure(u, c, 'expected an ISO 8601 time, such as 2026-01-01T00:00:00Z')
-        : t.success(new Date(ms));
+      return isStorableTime(ms)
+        ? t.success(new Date(ms))
+        : t.failure(
+            u,
+            c,
+            `expected an ISO 8601 time ${STORABLE_TIME_RANGE}, such as 2026-01-01T00:00:00Z`,
+          );
     },
     (d) => d.toISOString(),
   ),

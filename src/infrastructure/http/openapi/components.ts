@@ -1,3 +1,4 @@
+import { errorCodes } from '../../../domain/errors';
 import { ref, type Schema } from './schema';
 
 export const components: {
@@ -13,7 +14,13 @@ export const components: {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', description: 'E_… code; see the error table in README' },
+        code: {
+          type: 'string',
+          // every code the server can answer; E_NOT_FOUND is also any path or method it does not serve
+          enum: [...errorCodes],
+          description:
+            'E_… code; see the error table in README. E_NOT_FOUND: no route for this path and method',
+        },
         message: { type: 'string' },
         details: {
           type: 'array',
