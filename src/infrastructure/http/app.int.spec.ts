@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { EventStoreUnavailableError } from '../../application/ports/eventStore';
+import { ContentionError } from '../../application/contentionError';
+import { EventStoreUnavailableError, StreamDeletedError } from '../../application/ports/eventStore';
 import { createLogger } from '../logger';
 import { createHttpApp } from './app';
 import { HttpError } from './httpError';
@@ -22,6 +23,12 @@ describe('HTTP skeleton', () => {
     });
     probe.get('/store-down', () => {
       throw new EventStoreUnavailableError('down', 3);
+    });
+    probe.get('/contended', () => {
+      throw new ContentionError('contact', 12);
+    });
+    probe.get('/tombstoned', () => {
+      throw new StreamDeletedError('dialog-6b0f400aa3e0eb53ac6000f4');
     });
     probe.get('/bug', () => {
       throw new Error('secret internals at /src/file.ts:12');
@@ -87,6 +94,19 @@ describe('HTTP skeleton', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('3');
     expect((await bodyOf(response)).code).toBe('E_UNAVAILABLE');
+  });
+
+  it('answers 503 with Retry-After when a request stayed contended past its retries', async () => {
+    const response = await fetch(`${base}/contended`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect((await bodyOf(response)).code).toBe('E_UNAVAILABLE');
+  });
+
+  it('answers 410 E_STREAM_DELETED for a stream tombstoned in the event store', async () => {
+    const response = await fetch(`${base}/tombstoned`);
+    expect(response.status).toBe(410);
+    expect((await bodyOf(response)).code).toBe('E_STREAM_DELETED');
   });
 
   it('never leaks a stack trace or an internal message', async () => {

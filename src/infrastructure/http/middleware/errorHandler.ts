@@ -1,5 +1,10 @@
 import type { Middleware } from 'koa';
-import { EventStoreUnavailableError } from '../../../application/ports/eventStore';
+import { ContentionError } from '../../../application/contentionError';
+import {
+  EventStoreUnavailableError,
+  StreamDeletedError,
+  WrongExpectedVersionError,
+} from '../../../application/ports/eventStore';
 import { isConnectionError } from '../../postgres/pool';
 import { errorStatus } from '../errorStatus';
 import { HttpError } from '../httpError';
@@ -18,6 +23,18 @@ const toHttpError = (error: unknown): HttpError => {
       {
         'Retry-After': String(error.retryAfterSeconds),
       },
+    );
+  }
+  // contended past every retry: nothing half-done stays that a retry cannot converge on
+  if (error instanceof ContentionError || error instanceof WrongExpectedVersionError) {
+    return new HttpError('E_UNAVAILABLE', 'too many concurrent changes; retry', undefined, {
+      'Retry-After': '1',
+    });
+  }
+  if (error instanceof StreamDeletedError) {
+    return new HttpError(
+      'E_STREAM_DELETED',
+      'this resource was deleted from the event store by its operators and cannot change again',
     );
   }
   if (isConnectionError(error)) {
@@ -53,7 +70,11 @@ export const errorHandler = (): Middleware<RequestState> => async (ctx, next) =>
     }
   } catch (error) {
     const http = toHttpError(error);
-    if (http.code === 'E_INTERNAL' || http.code === 'E_UNAVAILABLE') {
+    if (
+      http.code === 'E_INTERNAL' ||
+      http.code === 'E_UNAVAILABLE' ||
+      http.code === 'E_STREAM_DELETED'
+    ) {
       ctx.state.log?.error({ err: error }, http.message);
     }
     ctx.status = errorStatus[http.code];
