@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CORRECTIONS, type Correction } from './fixtures/openapiCorrections';
 import { envelopeOf, operationsOf, type OpenApiDocument } from './support/openapiMeaning';
 import { useTestParley } from './support/parley';
 
@@ -11,23 +12,10 @@ const before = JSON.parse(
   readFileSync(path.join(__dirname, 'fixtures', 'openapi.before.json'), 'utf8'),
 ) as OpenApiDocument;
 
-type Correction = Readonly<{
-  operation: string;
-  /** where in the operation's meaning (operationsOf), keys joined by '/' */
-  at: string;
-  /** what the meaning says now; undefined: the key is gone */
-  now: unknown;
-  /** why the old document was wrong: what the codec enforces */
-  why: string;
-}>;
-
-/** Where the hand-written document disagreed with the codecs; each entry must still apply. */
-const CORRECTIONS: readonly Correction[] = [];
-
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const apply = (meaning: Record<string, unknown>, correction: Correction): void => {
-  const keys = correction.at.split('/');
+  const keys = correction.at.split('.');
   const last = keys.pop() as string;
   let node = meaning[correction.operation] as Record<string, unknown>;
   for (const key of keys) node = node[key] as Record<string, unknown>;

@@ -123,7 +123,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   webhookRoutes(deps),
   webhookDeliveryRoutes(deps),
   ...modules.readModels.routers(staffAuth(deps.adminTokenHash, deps.operatorTokens)),
-  openApiRoutes(deps.publicUrl),
+  openApiRoutes(deps.publicUrl, deps.config.limits),
   meRoutes(deps),
   inboxRoutes(),
 ];

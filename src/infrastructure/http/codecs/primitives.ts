@@ -1,18 +1,24 @@
 import * as t from 'io-ts';
+import { describedAs, type Description } from '../openapi/jsonSchema';
 
 const withMessage = <A>(
   name: string,
   is: (u: unknown) => u is A,
   message: (u: unknown) => string | null,
+  /** what it accepts, in JSON Schema, for the OpenAPI document */
+  schema: Description,
 ) =>
-  new t.Type<A, A, unknown>(
-    name,
-    is,
-    (u, c) => {
-      const problem = message(u);
-      return problem === null ? t.success(u as A) : t.failure(u, c, problem);
-    },
-    t.identity,
+  describedAs(
+    new t.Type<A, A, unknown>(
+      name,
+      is,
+      (u, c) => {
+        const problem = message(u);
+        return problem === null ? t.success(u as A) : t.failure(u, c, problem);
+      },
+      t.identity,
+    ),
+    schema,
   );
 
 const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
@@ -28,6 +34,8 @@ export const stringOfBytes = (max: number) =>
         : byteLength(u) > max
           ? `must be at most ${max} bytes`
           : null,
+    // bytes are no JSON Schema keyword: descriptions say the limit
+    { type: 'string' },
   );
 
 /** A string of at most `max` characters. */
@@ -41,6 +49,7 @@ export const stringOfChars = (max: number) =>
         : [...u].length > max
           ? `must be at most ${max} characters`
           : null,
+    { type: 'string', maxLength: max },
   );
 
 export const nonEmptyString = (max: number) =>
@@ -55,6 +64,7 @@ export const nonEmptyString = (max: number) =>
           : u.length > max
             ? `must be at most ${max} characters`
             : null,
+    { type: 'string', maxLength: max, pattern: '\\S' },
   );
 
 export const nonNegativeInteger = withMessage<number>(
@@ -64,6 +74,7 @@ export const nonNegativeInteger = withMessage<number>(
     typeof u === 'number' && Number.isSafeInteger(u) && u >= 0
       ? null
       : 'expected a non-negative integer',
+  { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
 );
 
 /** ms since the Unix epoch within the range a JavaScript Date can hold */
@@ -74,6 +85,7 @@ export const epochMillis = withMessage<number>(
     typeof u === 'number' && Number.isFinite(u) && u >= 0 && u <= 8.64e15
       ? null
       : 'expected milliseconds since the Unix epoch (a number from 0 to 8.64e15)',
+  { type: 'number', minimum: 0, maximum: 8.64e15 },
 );
 
 export const httpUrl = (max: number) =>
@@ -92,19 +104,23 @@ export const httpUrl = (max: number) =>
         return 'expected an absolute http(s) URL';
       }
     },
+    { type: 'string', format: 'uri', maxLength: max, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' },
   );
 
 /** An array of at most `max` items. */
 export const arrayOf = <C extends t.Mixed>(item: C, max: number) =>
-  new t.Type<t.TypeOf<C>[], t.OutputOf<C>[], unknown>(
-    `array of at most ${max} items`,
-    (u): u is t.TypeOf<C>[] => Array.isArray(u) && u.length <= max && u.every(item.is),
-    (u, c) => {
-      if (Array.isArray(u) && u.length > max)
-        return t.failure(u, c, `must hold at most ${max} items`);
-      return t.array(item).validate(u, c);
-    },
-    (a) => a.map(item.encode),
+  describedAs(
+    new t.Type<t.TypeOf<C>[], t.OutputOf<C>[], unknown>(
+      `array of at most ${max} items`,
+      (u): u is t.TypeOf<C>[] => Array.isArray(u) && u.length <= max && u.every(item.is),
+      (u, c) => {
+        if (Array.isArray(u) && u.length > max)
+          return t.failure(u, c, `must hold at most ${max} items`);
+        return t.array(item).validate(u, c);
+      },
+      (a) => a.map(item.encode),
+    ),
+    (of) => ({ type: 'array', maxItems: max, items: of(item) }),
   );
 
 /** Absent or null both mean "not given". */
@@ -116,4 +132,5 @@ export const jsonObject = withMessage<Record<string, unknown>>(
   (u): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u),
   (u) =>
     typeof u === 'object' && u !== null && !Array.isArray(u) ? null : 'expected a JSON object',
+  { type: 'object' },
 );

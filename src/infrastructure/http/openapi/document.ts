@@ -1,6 +1,7 @@
+import type { Limits } from '../../config';
 import { channelPaths } from './channels';
 import { components } from './components';
-import { inboundPaths } from './inbound';
+import { inboundPaths, inboundSchemas } from './inbound';
 import { operationPaths } from './operations';
 import { operatorPaths, operatorSchemas } from './operators';
 import { readModelPaths, readModelSchemas } from './readModels';
@@ -28,7 +29,8 @@ const paths = mergePaths(
   readModelPaths,
 );
 
-export const openApiDocument = (serverUrl: string) => ({
+/** The document for this configuration: limits come from it, as the codecs apply them. */
+export const openApiDocument = (serverUrl: string, limits: Limits) => ({
   openapi: '3.1.0',
   info: {
     title: 'Parley',
@@ -43,8 +45,9 @@ export const openApiDocument = (serverUrl: string) => ({
     ...components,
     schemas: {
       ...components.schemas,
+      ...inboundSchemas(limits),
       ...readModelSchemas,
-      ...operatorSchemas,
+      ...operatorSchemas(limits),
       ...webhookSchemas,
     },
   },

@@ -17,7 +17,7 @@ import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-const assigneeBody = t.intersection([
+export const assigneeBody = t.intersection([
   jsonObject,
   t.type({ operator_id: t.union([objectIdCodec, t.null]) }),
 ]);

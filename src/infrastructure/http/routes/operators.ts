@@ -19,7 +19,7 @@ import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-const createOperatorBody = t.type({ name: nonEmptyString(200) });
+export const createOperatorBody = t.type({ name: nonEmptyString(200) });
 
 const operatorView = (operator: Exclude<Operator, { status: 'absent' }>) => ({
   id: operator.operatorId,
