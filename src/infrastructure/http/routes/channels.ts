@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { ChannelCommand } from '../../../domain/channel/commands';
+import { editChannel } from '../../../application/channels/editChannel';
 import {
   changeChannel,
   createChannel,
@@ -12,7 +12,6 @@ import type { ParleyDeps } from '../../parley';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { changeChannelBody, createChannelBody } from '../codecs/channels';
 import { decodeOrThrow } from '../codecs/decode';
-import { HttpError } from '../httpError';
 import { jsonBody } from '../middleware/jsonBody';
 import { commandContext, orThrow, setPosition } from '../respond';
 
@@ -59,38 +58,12 @@ export const channelRoutes = (deps: ParleyDeps): Router => {
   });
 
   router.patch('/:id', body, async (ctx) => {
-    const change = decodeOrThrow(changeChannelBody, ctx.request.body, 'channel change');
-    const commands: ChannelCommand[] = [
-      ...(change.name === undefined
-        ? []
-        : [{ type: 'RenameChannel', data: { name: change.name.trim() } } as const]),
-      ...(change.enabled === undefined
-        ? []
-        : [
-            change.enabled
-              ? ({ type: 'EnableChannel', data: {} } as const)
-              : ({ type: 'DisableChannel', data: {} } as const),
-          ]),
-    ];
-    if (commands.length === 0) {
-      throw new HttpError('E_VALIDATION', 'nothing to change', [
-        { path: '(body)', message: 'give name or enabled' },
-      ]);
-    }
-    let channel = orThrow(await getChannel(deps.store, (ctx.params.id ?? '').toLowerCase()));
-    for (const command of commands) {
-      const changed = orThrow(
-        await changeChannel(
-          deps,
-          channel.channelId,
-          command,
-          commandContext(ctx, deps.clock, ctx.state.actor),
-        ),
-      );
-      setPosition(ctx, changed.checkpoint);
-      channel = changed.channel;
-    }
-    ctx.body = view(channel);
+    const edit = decodeOrThrow(changeChannelBody, ctx.request.body, 'channel change');
+    const id = (ctx.params.id ?? '').toLowerCase();
+    const context = commandContext(ctx, deps.clock, ctx.state.actor);
+    const edited = orThrow(await editChannel(deps, id, edit, context));
+    setPosition(ctx, edited.checkpoint);
+    ctx.body = view(edited.channel);
   });
 
   router.delete('/:id', async (ctx) => {
