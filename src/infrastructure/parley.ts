@@ -1,10 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
-import type { Pool } from 'pg';
-import type { Clock } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/eventStore';
-import type { IdGenerator } from '../application/ports/ids';
 import { bootstrapFirstChannel, type Bootstrapped } from '../application/channels/bootstrap';
 import { hashToken } from '../application/secrets';
 import { AggregateCache } from '../application/aggregateCache';
@@ -14,7 +11,7 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
-import { staffAuth, type OperatorTokens } from './http/auth/staffAuth';
+import { staffAuth } from './http/auth/staffAuth';
 import { channelRoutes } from './http/routes/channels';
 import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
@@ -34,40 +31,27 @@ import { webhookMetrics } from './webhooks/webhookMetrics';
 import { ProjectionRunner } from '../projections/runner/projectionRunner';
 import { webhookOutboxProjection } from '../projections/outbox/webhookOutboxProjection';
 import { postgresWebhookSecrets } from './webhooks/secretStore';
-import { addressGuardOf, type AddressGuard, type Resolve } from './webhooks/urlGuard';
-import type { WebhookSecrets } from '../application/ports/webhookSecrets';
+import { addressGuardOf, type Resolve } from './webhooks/urlGuard';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
 import { migrate } from './postgres/migrations';
 import { createPool } from './postgres/pool';
-import { readModelsFor, type ReadModels } from './readModels';
+import { allProjections } from '../projections/allProjections';
+import { ProjectionMonitor } from '../projections/projectionMonitor';
+import { ReadYourWrites } from '../projections/readYourWrites';
+import { type RunnerOptions } from '../projections/runner/projectionRunner';
+import { readYourWrites } from './http/middleware/readYourWrites';
+import { channelQueryRoutes } from './http/routes/channelQueries';
+import { contactQueryRoutes } from './http/routes/contactQueries';
+import { dialogQueryRoutes } from './http/routes/dialogQueries';
+import type { QueryRouteDeps } from './http/routes/queryRouteDeps';
+import type { Middleware } from 'koa';
+import { projectionMetrics, readinessJson } from './metrics/projectionReports';
+import type { ParleyDeps, Worker } from './parleyDeps';
 
-/** What every module of Parley may use; built once per process by startParley. */
-export type ParleyDeps = Readonly<{
-  config: Config;
-  logger: Logger;
-  pool: Pool;
-  store: EventStore;
-  clock: Clock;
-  ids: IdGenerator;
-  locks: StreamLocks;
-  /** absent when AGGREGATE_CACHE_SIZE is 0 */
-  cache?: AggregateCache;
-  adminTokenHash: string;
-  /** resolves operator bearer tokens for staffAuth */
-  operatorTokens: OperatorTokens;
-  /** where channel endpoints live, as integrators must call them */
-  publicUrl: string;
-  /** webhook signing secrets (PostgreSQL, never the event log) */
-  webhookSecrets: WebhookSecrets;
-  /** where webhooks may go: checked at subscribe time and at every connection */
-  webhookAddresses: AddressGuard;
-}>;
-
-/** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
-export type Worker = Readonly<{ name: string; start(): Promise<void>; stop(): Promise<void> }>;
+export type { ParleyDeps, Worker } from './parleyDeps';
 
 export type Parley = Readonly<{
   url: string;
@@ -93,6 +77,69 @@ const listen = (server: Server, port: number, host: string): Promise<void> =>
 const urlOf = (server: Server): string => {
   const { address, port } = server.address() as AddressInfo;
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+};
+
+/** The read side, assembled once per process: runners, their monitor, the query routes. */
+export type ReadModels = Readonly<{
+  workers: readonly Worker[];
+  routers: (auth: Middleware) => Router[];
+  /** for /readyz: where each projection stands */
+  readiness: () => Promise<Record<string, unknown>>;
+}>;
+
+export const readModelsFor = (
+  deps: ParleyDeps,
+  metrics: MetricsRegistry,
+  runnerOptions: Partial<RunnerOptions> = {},
+): ReadModels => {
+  const { pool, store, clock, logger, config } = deps;
+  const runners = allProjections.map(
+    (projection) =>
+      new ProjectionRunner({
+        pool,
+        store,
+        projection,
+        log: logger.child({ worker: `projection:${projection.name}` }),
+        ...runnerOptions,
+      }),
+  );
+  const monitor = new ProjectionMonitor({ pool, store, clock }, allProjections, () =>
+    runners.map((r) => r.status()),
+  );
+  metrics.register(async () => projectionMetrics(await monitor.reports()));
+  const positions = new ReadYourWrites(pool, store);
+
+  const routers = (auth: Middleware): Router[] => {
+    const routeDeps: QueryRouteDeps = {
+      pool,
+      auth,
+      readYourWrites: (projections) =>
+        readYourWrites({ service: positions, projections, timeoutMs: config.minPositionTimeoutMs }),
+    };
+    return [
+      dialogQueryRoutes(routeDeps),
+      contactQueryRoutes(routeDeps),
+      channelQueryRoutes(routeDeps, deps.publicUrl),
+    ];
+  };
+
+  const readiness = async (): Promise<Record<string, unknown>> => {
+    try {
+      return { projections: (await monitor.reports()).map(readinessJson) };
+    } catch (error) {
+      return { projections_error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  return {
+    workers: runners.map((runner) => ({
+      name: `projection:${runner.name}`,
+      start: () => runner.start(),
+      stop: () => runner.stop(),
+    })),
+    routers,
+    readiness,
+  };
 };
 
 /** The long-lived parts of each module, built once per process; routers and workers share them. */

@@ -8,7 +8,7 @@ import {
   type IssuedToken,
 } from '../../../application/channels/manageChannels';
 import type { LiveChannel } from '../../../application/channels/integrationAccess';
-import type { ParleyDeps } from '../../parley';
+import type { CommandDeps, ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { changeChannelBody, createChannelBody } from '../codecs/channels';
 import { decodeOrThrow } from '../codecs/decode';
@@ -35,8 +35,13 @@ const tokenView = (token: IssuedToken) => ({
   prefix: token.prefix,
 });
 
+/** What these routes use, and nothing more. */
+export type ChannelRouteDeps = StaffAuthDeps &
+  CommandDeps &
+  Pick<ParleyDeps, 'config' | 'publicUrl'>;
+
 /** Channel management, admin only (SPEC §3). Lists come from the read model (channelQueries). */
-export const channelRoutes = (deps: ParleyDeps): Router => {
+export const channelRoutes = (deps: ChannelRouteDeps): Router => {
   const router = new Router<StaffState>({ prefix: '/api/channels' });
   const body = jsonBody(deps.config.limits.bodyBytes);
   const view = (channel: LiveChannel) => channelView(channel, deps.publicUrl);
