@@ -7,6 +7,9 @@ import { useTestParley } from './support/parley';
 /**
  * The document Parley served before its schemas were derived from the codecs (issue 11), as
  * GET /openapi.json answered on a default configuration. Deriving must not change what it says.
+ * Made with startTestParley(): `JSON.stringify(await (await request('/openapi.json')).json())`,
+ * servers[0].url replaced by http://127.0.0.1:PORT, then prettier. A route added without
+ * derivation is added here the same way, from the document before its schemas were derived.
  */
 const before = JSON.parse(
   readFileSync(path.join(__dirname, 'fixtures', 'openapi.before.json'), 'utf8'),
