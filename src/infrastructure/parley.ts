@@ -1,21 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
-import type { Pool } from 'pg';
-import type { Clock } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/eventStore';
-import type { IdGenerator } from '../application/ports/ids';
 import { bootstrapFirstChannel, type Bootstrapped } from '../application/channels/bootstrap';
 import { hashToken } from '../application/secrets';
 import { AggregateCache } from '../application/aggregateCache';
-import { commandHandler, type CommandHandler } from '../application/commandHandler';
+import { commandHandler } from '../application/commandHandler';
 import { StreamLocks } from '../application/streamLocks';
 import { resolveAdminToken, type AdminToken } from './adminToken';
 import { systemClock } from './clock';
 import type { Config } from './config';
 import { createEventStore } from './eventstore/createEventStore';
 import { createHttpApp } from './http/app';
-import { staffAuth, type OperatorTokens } from './http/auth/staffAuth';
+import { staffAuth } from './http/auth/staffAuth';
 import { channelRoutes } from './http/routes/channels';
 import { contactCommandRoutes } from './http/routes/contactCommands';
 import { healthRoutes } from './http/routes/health';
@@ -32,7 +29,7 @@ import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
 import { auditRoutes } from './http/routes/audit';
 import { auditModuleFor, type AuditModule } from './audit/auditModule';
-import { resolveSigningKey, type SigningKey } from './audit/signingKey';
+import { resolveSigningKey } from './audit/signingKey';
 import { operatorTokenResolver } from '../application/operators/operatorTokenResolver';
 import { auditorTokenResolver } from '../application/audit/auditorTokenResolver';
 import { staffTokens } from './http/auth/staffTokens';
@@ -45,8 +42,7 @@ import { webhookMetrics } from './webhooks/webhookMetrics';
 import { ProjectionRunner } from '../projections/runner/projectionRunner';
 import { webhookOutboxProjection } from '../projections/outbox/outboxProjection';
 import { postgresWebhookSecrets } from './webhooks/secretStore';
-import { addressGuardOf, type AddressGuard, type Resolve } from './webhooks/urlGuard';
-import type { WebhookSecrets } from '../application/ports/webhookSecrets';
+import { addressGuardOf, type Resolve } from './webhooks/urlGuard';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
@@ -55,31 +51,8 @@ import { migrate } from './postgres/migrations';
 import { createPool } from './postgres/pool';
 import { readModelsFor, type ReadModels } from './readModels';
 
-/** What every module of Parley may use; built once per process by startParley. */
-export type ParleyDeps = Readonly<{
-  config: Config;
-  logger: Logger;
-  pool: Pool;
-  store: EventStore;
-  clock: Clock;
-  ids: IdGenerator;
-  /** the write side's one entry point: store, locks, aggregate cache and ids bound once */
-  commands: CommandHandler;
-  adminTokenHash: string;
-  /** resolves operator and auditor bearer tokens for staffAuth */
-  operatorTokens: OperatorTokens;
-  /** where channel endpoints live, as integrators must call them */
-  publicUrl: string;
-  /** webhook signing secrets (PostgreSQL, never the event log) */
-  webhookSecrets: WebhookSecrets;
-  /** where webhooks may go: checked at subscribe time and at every connection */
-  webhookAddresses: AddressGuard;
-  /** signs the audit notary's checkpoints; never in the event log or the database */
-  auditKey: SigningKey;
-}>;
-
-/** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
-export type Worker = Readonly<{ name: string; start(): Promise<void>; stop(): Promise<void> }>;
+export type { ParleyDeps, Worker } from './parleyDeps';
+import type { ParleyDeps, Worker } from './parleyDeps';
 
 export type Parley = Readonly<{
   url: string;
@@ -154,7 +127,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   webhookRoutes(deps),
   webhookDeliveryRoutes(deps),
   ...modules.readModels.routers(staffAuth(deps.adminTokenHash, deps.operatorTokens)),
-  openApiRoutes(deps.publicUrl),
+  openApiRoutes(deps.publicUrl, deps.config.limits),
   meRoutes(deps),
   inboxRoutes(),
   ...auditReadingRoutes(deps),

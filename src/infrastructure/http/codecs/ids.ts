@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { OBJECT_ID } from '../../../domain/shared/ids';
+import { describedAs } from '../openapi/jsonSchema';
 
 /** 24 hex digits, like every Parley id; upper case is read as lower case. */
 export const objectIdCodec = new t.Type<string, string, unknown>(
@@ -11,3 +12,4 @@ export const objectIdCodec = new t.Type<string, string, unknown>(
       : t.failure(u, c, 'expected an id of 24 hex digits'),
   t.identity,
 );
+describedAs(objectIdCodec, { type: 'string', pattern: '^[0-9a-fA-F]{24}$' });

@@ -1,3 +1,4 @@
+import { describedAs } from '../openapi/jsonSchema';
 import * as t from 'io-ts';
 
 /**
@@ -38,7 +39,9 @@ export class StorableStringType extends t.Type<string, string, unknown> {
   }
 }
 
-export const storableString: StorableStringType = new StorableStringType();
+export const storableString: StorableStringType = describedAs(new StorableStringType(), {
+  type: 'string',
+});
 
 /**
  * Times Parley accepts (a message's `timestamp`, `since`, cursors): milliseconds every store,

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { webhookEventTypes, type WebhookEventType } from '../../../domain/webhook/eventTypes';
+import { describedAs } from '../openapi/jsonSchema';
 import { objectIdCodec } from './ids';
 import { httpUrl, jsonObject, optional } from './primitives';
 import { isStorableTime, STORABLE_TIME_RANGE } from './storable';
@@ -21,6 +22,7 @@ const eventTypes = new t.Type<WebhookEventType[], WebhookEventType[], unknown>(
       : t.array(eventType).validate(u, c),
   t.identity,
 );
+describedAs(eventTypes, (of) => ({ type: 'array', minItems: 1, items: of(eventType) }));
 
 /** No user:password@ in the URL: the URL is recorded in the event log, which is forever. */
 const webhookUrl = new t.Type<string, string, unknown>(
@@ -36,6 +38,7 @@ const webhookUrl = new t.Type<string, string, unknown>(
   },
   t.identity,
 );
+describedAs(webhookUrl, (of) => of(httpUrl(2048)));
 
 export const subscribeBody = t.intersection([
   jsonObject,
@@ -63,6 +66,7 @@ const limit = new t.Type<number, string, unknown>(
   },
   String,
 );
+describedAs(limit, { type: 'integer', minimum: 1, maximum: 200 });
 
 const cursor = new t.Type<string, string, unknown>(
   'cursor',
@@ -73,6 +77,7 @@ const cursor = new t.Type<string, string, unknown>(
       : t.failure(u, c, 'expected the next_cursor of a previous page'),
   t.identity,
 );
+describedAs(cursor, { type: 'string', pattern: '^[0-9]{1,18}$' });
 
 export const deliveryQuery = t.partial({
   status: t.keyof({ pending: null, delivered: null, failed: null, cancelled: null }),
@@ -81,19 +86,22 @@ export const deliveryQuery = t.partial({
 });
 
 export const sinceQuery = t.type({
-  since: new t.Type<Date, string, unknown>(
-    'ISO 8601 time',
-    (u): u is Date => u instanceof Date,
-    (u, c) => {
-      const ms = typeof u === 'string' ? Date.parse(u) : NaN;
-      return isStorableTime(ms)
-        ? t.success(new Date(ms))
-        : t.failure(
-            u,
-            c,
-            `expected an ISO 8601 time ${STORABLE_TIME_RANGE}, such as 2026-01-01T00:00:00Z`,
-          );
-    },
-    (d) => d.toISOString(),
+  since: describedAs(
+    new t.Type<Date, string, unknown>(
+      'ISO 8601 time',
+      (u): u is Date => u instanceof Date,
+      (u, c) => {
+        const ms = typeof u === 'string' ? Date.parse(u) : NaN;
+        return isStorableTime(ms)
+          ? t.success(new Date(ms))
+          : t.failure(
+              u,
+              c,
+              `expected an ISO 8601 time ${STORABLE_TIME_RANGE}, such as 2026-01-01T00:00:00Z`,
+            );
+      },
+      (d) => d.toISOString(),
+    ),
+    { type: 'string', format: 'date-time' },
   ),
 });

@@ -1,3 +1,5 @@
+import { createAuditorBody } from '../routes/auditors';
+import { jsonSchemaOf } from './jsonSchema';
 import {
   adminOnly,
   badRequest,
@@ -211,11 +213,7 @@ export const auditReadingPaths = {
       summary:
         'Create an auditor (admin), with a token shown once: reads everything, changes nothing',
       security: bearer,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['name'],
-        properties: { name: { type: 'string', maxLength: 200 } },
-      }),
+      requestBody: jsonBody(jsonSchemaOf(createAuditorBody)),
       responses: {
         '201': json(
           {

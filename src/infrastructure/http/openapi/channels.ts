@@ -9,6 +9,8 @@ import {
   positionHeader,
   ref,
 } from './schema';
+import { changeChannelBody, createChannelBody } from '../codecs/channels';
+import { jsonSchemaOf } from './jsonSchema';
 
 const notFound = errors(404, ['E_CHANNEL_NOT_FOUND'], 'no such channel');
 const channelId = idParam('id', 'channel id');
@@ -19,11 +21,7 @@ export const channelPaths = {
       tags: ['channels'],
       summary: 'Create a channel (admin): its endpoint and a first token, shown once',
       security: bearer,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['name'],
-        properties: { name: { type: 'string', maxLength: 200 } },
-      }),
+      requestBody: jsonBody(jsonSchemaOf(createChannelBody)),
       responses: {
         '201': json(
           { allOf: [ref('Channel'), { properties: { token: ref('IssuedToken') } }] },
@@ -47,13 +45,7 @@ export const channelPaths = {
       tags: ['channels'],
       summary: 'Rename, enable or disable (admin)',
       security: bearer,
-      requestBody: jsonBody({
-        type: 'object',
-        properties: {
-          name: { type: 'string', maxLength: 200 },
-          enabled: { type: 'boolean' },
-        },
-      }),
+      requestBody: jsonBody(jsonSchemaOf(changeChannelBody)),
       responses: {
         '200': json(ref('Channel'), 'the channel after the change', positionHeader),
         ...badRequest,

@@ -52,23 +52,6 @@ export const components: {
         mimeType: { type: 'string' },
       },
     },
-    ContactData: {
-      type: 'object',
-      required: ['type', 'service'],
-      properties: {
-        id: {
-          type: 'string',
-          description: 'ignored on input; contact data ids are assigned by Parley',
-        },
-        value: {
-          type: 'string',
-          description: 'required and non-empty (E_CONTACTS_VALUE_REQUIRED)',
-        },
-        type: { type: 'string', examples: ['id', 'phone', 'mail'] },
-        service: { type: 'string', examples: ['custom', 'whatsapp', 'mail'] },
-        origin: { type: ['string', 'null'], examples: ['custom', 'chatra'] },
-      },
-    },
     ContactDataWithId: {
       type: 'object',
       required: ['id', 'value', 'type', 'service', 'origin'],
@@ -83,97 +66,6 @@ export const components: {
         service: { type: 'string' },
         origin: { type: ['string', 'null'] },
       },
-    },
-    ContactObject: {
-      type: 'object',
-      properties: {
-        _id: {
-          type: 'string',
-          description:
-            'an existing contact to update (24 hex digits); merged ids resolve to the survivor',
-        },
-        name: { type: 'string' },
-        description: { type: ['string', 'null'] },
-        contacts: {
-          type: 'array',
-          items: { $ref: '#/components/schemas/ContactData' },
-          description: 'needs at least one item with service "custom" (E_CUSTOM_CONTACTS_REQUIRED)',
-        },
-      },
-    },
-    ContactDataReference: {
-      type: 'object',
-      required: ['id'],
-      properties: {
-        id: { type: 'string', description: 'id of existing custom contact data' },
-        value: {
-          type: 'string',
-          description: 'when given and different: the item takes this value',
-        },
-        type: { type: 'string' },
-        service: { type: 'string', enum: ['custom'] },
-        origin: { type: ['string', 'null'] },
-      },
-    },
-    InboundMessage: {
-      type: 'object',
-      description:
-        'exactly one of contact_object and contacts_id; at least one of text, html, attachments',
-      properties: {
-        dialog_id: {
-          type: 'string',
-          description: 'dialog to post into; unknown or of another channel: 404 E_DIALOG_NOT_FOUND',
-        },
-        reference: {
-          type: 'string',
-          maxLength: 512,
-          description: 'external key of the dialog in this channel; ignored with dialog_id',
-        },
-        dialog_title: { type: 'string', maxLength: 512 },
-        timestamp: {
-          type: 'number',
-          description: 'ms since the Unix epoch: when the message was written; default now',
-        },
-        text: { type: 'string', description: 'at most 64 KiB' },
-        html: {
-          type: 'string',
-          description: 'at most 256 KiB; stored as received, sanitized wherever shown',
-        },
-        integration_data: {
-          type: 'string',
-          description: 'opaque, at most 16 KiB; passed back in webhooks',
-        },
-        attachments: {
-          type: 'array',
-          maxItems: 20,
-          items: { $ref: '#/components/schemas/Attachment' },
-        },
-        contact_object: { $ref: '#/components/schemas/ContactObject' },
-        contacts_id: {
-          type: 'array',
-          items: { $ref: '#/components/schemas/ContactDataReference' },
-        },
-      },
-      examples: [
-        {
-          reference: 'avito-chat-u2i-42',
-          dialog_title: 'Order 42',
-          text: 'Is the sofa still available?',
-          integration_data: '{"avito_chat":"u2i-42"}',
-          contact_object: {
-            name: 'Vasya Pupkin',
-            contacts: [
-              {
-                type: 'id',
-                value: 'phrw1oc544j18buxazs6tlg7q68vdfyin1emk06',
-                service: 'custom',
-                origin: 'custom',
-              },
-              { type: 'phone', value: '+79876543210', service: 'whatsapp' },
-            ],
-          },
-        },
-      ],
     },
     InboundResult: {
       type: 'object',

@@ -1,8 +1,9 @@
 import { auditReadingPaths, auditReadingSchemas, withTimeTravel } from './auditReading';
 import { auditPaths } from './audit';
+import type { Limits } from '../../config';
 import { channelPaths } from './channels';
 import { components } from './components';
-import { inboundPaths } from './inbound';
+import { inboundPaths, inboundSchemas } from './inbound';
 import { operationPaths } from './operations';
 import { operatorPaths, operatorSchemas } from './operators';
 import { readModelPaths, readModelSchemas } from './readModels';
@@ -34,7 +35,8 @@ const paths = withTimeTravel(
   ),
 );
 
-export const openApiDocument = (serverUrl: string) => ({
+/** The document for this configuration: limits come from it, as the codecs apply them. */
+export const openApiDocument = (serverUrl: string, limits: Limits) => ({
   openapi: '3.1.0',
   info: {
     title: 'Parley',
@@ -49,8 +51,9 @@ export const openApiDocument = (serverUrl: string) => ({
     ...components,
     schemas: {
       ...components.schemas,
+      ...inboundSchemas(limits),
       ...readModelSchemas,
-      ...operatorSchemas,
+      ...operatorSchemas(limits),
       ...webhookSchemas,
       ...auditReadingSchemas,
     },

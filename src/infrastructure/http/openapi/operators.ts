@@ -7,16 +7,22 @@ import {
   json,
   jsonBody,
   positionHeader,
+  annotated,
   ref,
   type Schema,
   unauthorized,
 } from './schema';
+import type { Limits } from '../../config';
+import { replyBody } from '../codecs/reply';
+import { assigneeBody } from '../routes/dialogCommands';
+import { createOperatorBody } from '../routes/operators';
+import { jsonSchemaOf } from './jsonSchema';
 
 const operatorId = idParam('id', 'operator id');
 const dialogId = idParam('id', 'dialog id');
 const dialogNotFound = errors(404, ['E_DIALOG_NOT_FOUND'], 'no such dialog');
 
-export const operatorSchemas: Record<string, Schema> = {
+export const operatorSchemas = (limits: Limits): Record<string, Schema> => ({
   Operator: {
     type: 'object',
     required: ['id', 'name', 'created_at', 'tokens'],
@@ -43,19 +49,14 @@ export const operatorSchemas: Record<string, Schema> = {
       },
     },
   },
-  Reply: {
-    type: 'object',
-    description: 'at least one of a non-empty text, html or attachments (E_MESSAGE_EMPTY)',
-    properties: {
-      text: { type: ['string', 'null'], description: 'at most MAX_TEXT_BYTES bytes' },
-      html: {
-        type: ['string', 'null'],
-        description: 'at most MAX_HTML_BYTES bytes; kept as written, sanitized when served',
-      },
-      attachments: { type: 'array', items: ref('Attachment') },
+  Reply: annotated(jsonSchemaOf(replyBody(limits)), {
+    '': { description: 'at least one of a non-empty text, html or attachments (E_MESSAGE_EMPTY)' },
+    text: { description: `at most ${limits.textBytes} bytes (MAX_TEXT_BYTES)` },
+    html: {
+      description: `at most ${limits.htmlBytes} bytes (MAX_HTML_BYTES); kept as written, sanitized when served`,
     },
-  },
-};
+  }),
+});
 
 const statusChange = (action: 'close' | 'reopen', status: 'closed' | 'open') => ({
   parameters: [dialogId],
@@ -84,11 +85,7 @@ export const operatorPaths = {
       tags: ['operators'],
       summary: 'Create an operator (admin), with a first token shown once',
       security: bearer,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['name'],
-        properties: { name: { type: 'string', maxLength: 200 } },
-      }),
+      requestBody: jsonBody(jsonSchemaOf(createOperatorBody)),
       responses: {
         '201': json(
           { allOf: [ref('Operator'), { properties: { token: ref('OperatorToken') } }] },
@@ -217,11 +214,11 @@ export const operatorPaths = {
       tags: ['dialogs'],
       summary: 'Assign to an operator, or unassign with null (admin or operator)',
       security: bearer,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['operator_id'],
-        properties: { operator_id: { type: ['string', 'null'] } },
-      }),
+      requestBody: jsonBody(
+        annotated(jsonSchemaOf(assigneeBody), {
+          operator_id: { description: 'an operator, or null to unassign' },
+        }),
+      ),
       responses: {
         '200': json(
           {

@@ -52,3 +52,26 @@ export const adminOnly = {
   ...errors(403, ['E_FORBIDDEN'], 'not the admin token'),
 };
 export const badRequest = errors(400, ['E_VALIDATION', 'E_MALFORMED_JSON'], 'bad request');
+
+/**
+ * A codec's schema with the document's prose: `notes` keyed by property path
+ * (`contact_object.contacts[].value`; '' is the schema itself) add descriptions and examples.
+ * The codec says what is accepted; the notes say why, and cannot change what.
+ */
+export const annotated = (schema: Schema, notes: Record<string, Schema>): Schema => {
+  const copy = JSON.parse(JSON.stringify(schema)) as Schema;
+  for (const [at, note] of Object.entries(notes)) {
+    let node: Schema = copy;
+    for (const step of at === '' ? [] : at.split('.')) {
+      const name = step.replace(/\[\]$/, '');
+      node = (node.properties as Record<string, Schema> | undefined)?.[name] as Schema;
+      if (node !== undefined && step.endsWith('[]')) node = node.items as Schema;
+      if (node === undefined) throw new Error(`no property ${at} to annotate`);
+    }
+    for (const key of Object.keys(note)) {
+      if (!['description', 'examples'].includes(key)) throw new Error(`${key} is not prose`);
+    }
+    Object.assign(node, note);
+  }
+  return copy;
+};

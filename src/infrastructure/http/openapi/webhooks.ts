@@ -1,5 +1,16 @@
-import { adminOnly, bearer, errors, idParam, json, jsonBody, positionHeader, ref } from './schema';
-import { eventTypes } from './webhookSchemas';
+import {
+  adminOnly,
+  annotated,
+  bearer,
+  errors,
+  idParam,
+  json,
+  jsonBody,
+  positionHeader,
+  ref,
+} from './schema';
+import { subscribeBody, updateBody } from '../codecs/webhook';
+import { jsonSchemaOf } from './jsonSchema';
 
 const notFound = errors(404, ['E_WEBHOOK_NOT_FOUND'], 'no such webhook');
 const webhookId = idParam('id', 'webhook id');
@@ -36,15 +47,12 @@ export const webhookPaths = {
       tags: ['webhooks'],
       summary: 'Subscribe (admin): the signing secret is shown once',
       security: bearer,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['url', 'events'],
-        properties: {
-          url: { type: 'string', format: 'uri' },
-          events: eventTypes,
-          channel_id: nullableString,
-        },
-      }),
+      requestBody: jsonBody(
+        annotated(jsonSchemaOf(subscribeBody), {
+          url: { description: 'http(s), no user:password@ (the event log keeps it)' },
+          channel_id: { description: 'only dialogs of this channel; absent or null: all' },
+        }),
+      ),
       responses: {
         '201': json(
           { allOf: [ref('Webhook'), ref('WebhookSecret')] },
@@ -94,15 +102,11 @@ export const webhookPaths = {
       tags: ['webhooks'],
       summary: 'Change URL, events, channel filter; enable or disable (admin)',
       security: bearer,
-      requestBody: jsonBody({
-        type: 'object',
-        properties: {
-          url: { type: 'string', format: 'uri' },
-          events: eventTypes,
-          channel_id: { ...nullableString, description: 'null removes the filter' },
-          enabled: { type: 'boolean' },
-        },
-      }),
+      requestBody: jsonBody(
+        annotated(jsonSchemaOf(updateBody), {
+          channel_id: { description: 'null removes the filter' },
+        }),
+      ),
       responses: {
         '200': json(ref('Webhook'), 'after the change', positionHeader),
         ...badUrl,

@@ -14,7 +14,7 @@ import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-const createAuditorBody = t.type({ name: nonEmptyString(200) });
+export const createAuditorBody = t.type({ name: nonEmptyString(200) });
 
 const auditorView = (auditor: Auditor) => ({
   id: auditor.auditorId,

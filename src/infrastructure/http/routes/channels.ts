@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { ChannelCommand } from '../../../domain/channel/commands';
+import { editChannel } from '../../../application/channels/editChannel';
 import {
   changeChannel,
   createChannel,
@@ -8,11 +8,10 @@ import {
   type IssuedToken,
 } from '../../../application/channels/manageChannels';
 import type { LiveChannel } from '../../../application/channels/integrationAccess';
-import type { ParleyDeps } from '../../parley';
+import type { CommandDeps, ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { changeChannelBody, createChannelBody } from '../codecs/channels';
 import { decodeOrThrow } from '../codecs/decode';
-import { HttpError } from '../httpError';
 import { jsonBody } from '../middleware/jsonBody';
 import { commandContext, orThrow, setPosition } from '../respond';
 
@@ -36,8 +35,13 @@ const tokenView = (token: IssuedToken) => ({
   prefix: token.prefix,
 });
 
+/** What these routes use, and nothing more. */
+export type ChannelRouteDeps = StaffAuthDeps &
+  CommandDeps &
+  Pick<ParleyDeps, 'config' | 'publicUrl'>;
+
 /** Channel management, admin only (SPEC §3). Lists come from the read model (channelQueries). */
-export const channelRoutes = (deps: ParleyDeps): Router => {
+export const channelRoutes = (deps: ChannelRouteDeps): Router => {
   const router = new Router<StaffState>({ prefix: '/api/channels' });
   const body = jsonBody(deps.config.limits.bodyBytes);
   const view = (channel: LiveChannel) => channelView(channel, deps.publicUrl);
@@ -59,38 +63,12 @@ export const channelRoutes = (deps: ParleyDeps): Router => {
   });
 
   router.patch('/:id', body, async (ctx) => {
-    const change = decodeOrThrow(changeChannelBody, ctx.request.body, 'channel change');
-    const commands: ChannelCommand[] = [
-      ...(change.name === undefined
-        ? []
-        : [{ type: 'RenameChannel', data: { name: change.name.trim() } } as const]),
-      ...(change.enabled === undefined
-        ? []
-        : [
-            change.enabled
-              ? ({ type: 'EnableChannel', data: {} } as const)
-              : ({ type: 'DisableChannel', data: {} } as const),
-          ]),
-    ];
-    if (commands.length === 0) {
-      throw new HttpError('E_VALIDATION', 'nothing to change', [
-        { path: '(body)', message: 'give name or enabled' },
-      ]);
-    }
-    let channel = orThrow(await getChannel(deps.store, (ctx.params.id ?? '').toLowerCase()));
-    for (const command of commands) {
-      const changed = orThrow(
-        await changeChannel(
-          deps,
-          channel.channelId,
-          command,
-          commandContext(ctx, deps.clock, ctx.state.actor),
-        ),
-      );
-      setPosition(ctx, changed.checkpoint);
-      channel = changed.channel;
-    }
-    ctx.body = view(channel);
+    const edit = decodeOrThrow(changeChannelBody, ctx.request.body, 'channel change');
+    const id = (ctx.params.id ?? '').toLowerCase();
+    const context = commandContext(ctx, deps.clock, ctx.state.actor);
+    const edited = orThrow(await editChannel(deps, id, edit, context));
+    setPosition(ctx, edited.checkpoint);
+    ctx.body = view(edited.channel);
   });
 
   router.delete('/:id', async (ctx) => {

@@ -6,7 +6,7 @@ import { changeDialogStatus } from '../../../application/dialogs/changeDialogSta
 import { replyToDialog } from '../../../application/dialogs/replyToDialog';
 import { positionOf } from '../../../application/position';
 import { streams } from '../../../application/streams';
-import type { ParleyDeps } from '../../parley';
+import type { CommandDeps, ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { objectIdCodec } from '../codecs/ids';
@@ -17,7 +17,7 @@ import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-const assigneeBody = t.intersection([
+export const assigneeBody = t.intersection([
   jsonObject,
   t.type({ operator_id: t.union([objectIdCodec, t.null]) }),
 ]);
@@ -35,11 +35,14 @@ const idempotencyKeyOf = (ctx: Context): string | null => {
   return key;
 };
 
+/** What these routes use, and nothing more. */
+export type DialogCommandRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'config'>;
+
 /**
  * What operators do to dialogs (SPEC §3): reply, assign, close and reopen. The admin token or
  * an operator's; the bearer is the actor of every event.
  */
-export const dialogCommandRoutes = (deps: ParleyDeps): Router => {
+export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
   const router = new Router<StaffState>({ prefix: '/api/dialogs' });
   const body = jsonBody(deps.config.limits.bodyBytes);
   const reply = replyBody(deps.config.limits);

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { authorizeIntegration } from '../../../application/channels/integrationAccess';
 import { IDEMPOTENCY_KEY, requestHash } from '../../../application/inbound/idempotency';
 import { receiveMessage } from '../../../application/inbound/receiveMessage';
-import type { ParleyDeps } from '../../parley';
+import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
 import { decodeInboundMessage } from '../codecs/inboundMessage';
 import { HttpError } from '../httpError';
 import { jsonBody } from '../middleware/jsonBody';
@@ -18,11 +18,14 @@ const tokenOf = (query: unknown): string | null => {
   return typeof first === 'string' ? first : null;
 };
 
+/** What these routes use, and nothing more. */
+export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config'>;
+
 /**
  * The seed's endpoint: POST /api/custom-channel/message/{channelId}?token=…
  * Check order (SPEC §2): token and channel, then body, then contact, then dialog.
  */
-export const inboundRoutes = (deps: ParleyDeps): Router => {
+export const inboundRoutes = (deps: InboundRouteDeps): Router => {
   const router = new Router<InboundState>();
   const limiter = new RateLimiter(deps.config.rateLimit.perSecond, deps.config.rateLimit.burst);
   const inboundDeps = { ...deps, defaultPhoneRegion: deps.config.defaultPhoneRegion };

@@ -1,9 +1,12 @@
 import Router from '@koa/router';
-import type { ParleyDeps } from '../../parley';
+import type { StaffAuthDeps } from '../../parleyDeps';
 import { staffAuth, type StaffState } from '../auth/staffAuth';
 
+/** What these routes use, and nothing more. */
+export type MeRouteDeps = StaffAuthDeps;
+
 /** Who the bearer token is: the inbox asks once to know whose dialogs are "mine". */
-export const meRoutes = (deps: ParleyDeps): Router => {
+export const meRoutes = (deps: MeRouteDeps): Router => {
   const router = new Router<StaffState>();
   router.get('/api/me', staffAuth(deps.adminTokenHash, deps.operatorTokens), (ctx) => {
     const { staff } = ctx.state;

@@ -10,7 +10,7 @@ import { positionOf } from '../../../application/position';
 import { streams } from '../../../application/streams';
 import type { Operator } from '../../../domain/operator/state';
 import { listOperators } from '../../../projections/operators/operatorQueries';
-import type { ParleyDeps } from '../../parley';
+import type { CommandDeps, ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { nonEmptyString } from '../codecs/primitives';
@@ -19,7 +19,7 @@ import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-const createOperatorBody = t.type({ name: nonEmptyString(200) });
+export const createOperatorBody = t.type({ name: nonEmptyString(200) });
 
 const operatorView = (operator: Exclude<Operator, { status: 'absent' }>) => ({
   id: operator.operatorId,
@@ -31,8 +31,11 @@ const operatorView = (operator: Exclude<Operator, { status: 'absent' }>) => ({
 const operatorId = (id: string | undefined) =>
   pathId(id, 'E_OPERATOR_NOT_FOUND', 'operator not found');
 
+/** What these routes use, and nothing more. */
+export type OperatorRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'config' | 'pool'>;
+
 /** Operators, admin only (SPEC §3). A token is shown once, when issued; the log keeps its hash. */
-export const operatorRoutes = (deps: ParleyDeps): Router => {
+export const operatorRoutes = (deps: OperatorRouteDeps): Router => {
   const router = new Router<StaffState>({ prefix: '/api/operators' });
   const body = jsonBody(deps.config.limits.bodyBytes);
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAdmin());

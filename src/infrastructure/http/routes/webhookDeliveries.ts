@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { loadWebhook } from '../../../application/webhooks/manageWebhooks';
-import type { ParleyDeps } from '../../parley';
+import type { CommandDeps, ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import {
   getDelivery,
   listDeliveries,
@@ -22,8 +22,11 @@ const deliveryId = (value: string | undefined): string => {
   return value;
 };
 
+/** What these routes use, and nothing more. */
+export type WebhookDeliveryRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'pool'>;
+
 /** The delivery log of a subscription, and manual redelivery. Admin only. */
-export const webhookDeliveryRoutes = (deps: ParleyDeps): Router => {
+export const webhookDeliveryRoutes = (deps: WebhookDeliveryRouteDeps): Router => {
   const router = new Router<StaffState>({ prefix: '/api/webhooks/:id' });
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAdmin());
 

@@ -11,7 +11,7 @@ import {
   type WebhookDeps,
 } from '../../../application/webhooks/manageWebhooks';
 import type { Webhook } from '../../../domain/webhook/state';
-import type { ParleyDeps } from '../../parley';
+import type { CommandDeps, ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { listSubscriptions } from '../../webhooks/deliveryLog';
 import { webhookUrlGuard } from '../../webhooks/urlGuard';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
@@ -40,11 +40,16 @@ const liveView = (webhook: Webhook) => {
   return webhookView(webhook);
 };
 
+/** What these routes use, and nothing more. */
+export type WebhookRouteDeps = StaffAuthDeps &
+  CommandDeps &
+  Pick<ParleyDeps, 'config' | 'pool' | 'webhookSecrets' | 'webhookAddresses'>;
+
 /**
  * Webhook subscriptions, admin only (SPEC §3). One subscription is read from its stream, never
  * stale; the list comes from the outbox's table, which follows the log.
  */
-export const webhookRoutes = (deps: ParleyDeps): Router => {
+export const webhookRoutes = (deps: WebhookRouteDeps): Router => {
   const router = new Router<StaffState>({ prefix: '/api/webhooks' });
   const body = jsonBody(deps.config.limits.bodyBytes);
   const webhookDeps: WebhookDeps = {

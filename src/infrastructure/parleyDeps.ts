@@ -1,0 +1,43 @@
+import type { Pool } from 'pg';
+import type { CommandHandler } from '../application/commandHandler';
+import type { Clock } from '../application/ports/clock';
+import type { EventStore } from '../application/ports/eventStore';
+import type { IdGenerator } from '../application/ports/ids';
+import type { WebhookSecrets } from '../application/ports/webhookSecrets';
+import type { Config } from './config';
+import type { OperatorTokens } from './http/auth/staffAuth';
+import type { Logger } from './logger';
+import type { AddressGuard } from './webhooks/urlGuard';
+import type { SigningKey } from './audit/signingKey';
+
+/** What every module of Parley may use; built once per process by startParley. */
+export type ParleyDeps = Readonly<{
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  store: EventStore;
+  clock: Clock;
+  ids: IdGenerator;
+  /** the write side's one entry point: store, locks, aggregate cache and ids bound once */
+  commands: CommandHandler;
+  adminTokenHash: string;
+  /** resolves operator and auditor bearer tokens for staffAuth */
+  operatorTokens: OperatorTokens;
+  /** where channel endpoints live, as integrators must call them */
+  publicUrl: string;
+  /** webhook signing secrets (PostgreSQL, never the event log) */
+  webhookSecrets: WebhookSecrets;
+  /** where webhooks may go: checked at subscribe time and at every connection */
+  webhookAddresses: AddressGuard;
+  /** signs the audit notary's checkpoints; never in the event log or the database */
+  auditKey: SigningKey;
+}>;
+
+/** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
+export type Worker = Readonly<{ name: string; start(): Promise<void>; stop(): Promise<void> }>;
+
+/** What a route that checks bearer tokens needs (staffAuth). */
+export type StaffAuthDeps = Pick<ParleyDeps, 'adminTokenHash' | 'operatorTokens'>;
+
+/** What a route that runs commands needs: the store and what handling a command binds. */
+export type CommandDeps = Pick<ParleyDeps, 'store' | 'ids' | 'commands' | 'clock'>;
