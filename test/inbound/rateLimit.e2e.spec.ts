@@ -1,0 +1,79 @@
+import { createChannel, customer, postMessage, type Posted } from '../support/inbound';
+import { useSecondParley, useTestParley } from '../support/parley';
+
+const RATE = { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '10', RATE_LIMIT_LEASE: '2' };
+
+const fields = (posted: Posted) => ({
+  limit: posted.headers.get('ratelimit-limit'),
+  remaining: posted.headers.get('ratelimit-remaining'),
+  reset: posted.headers.get('ratelimit-reset'),
+  retryAfter: posted.headers.get('retry-after'),
+});
+
+describe('rate limits you can see, shared across processes', () => {
+  const first = useTestParley(RATE);
+  const second = useSecondParley(first, RATE);
+
+  it('given two processes on one database, when a channel sends twice its burst through both, then the burst holds across both', async () => {
+    const channel = await createChannel(first, 'Shared');
+    const started = Date.now();
+    const answers: Posted[] = [];
+    for (let i = 0; i < 20; i++) {
+      const parley = i % 2 === 0 ? first : second;
+      answers.push(await postMessage(parley, channel, { text: `m${i}`, ...customer(`c${i}`) }));
+    }
+    const elapsedS = (Date.now() - started) / 1000;
+    const admitted = answers.filter((a) => a.status === 200).length;
+    const refused = answers.filter((a) => a.status === 429);
+    expect(admitted + refused.length).toBe(20);
+    // per process, each would have admitted its own 10: 20 in all
+    expect(admitted).toBeLessThanOrEqual(10 + Math.floor(elapsedS));
+    // at most one lease of the other process is ever stranded
+    expect(admitted).toBeGreaterThanOrEqual(10 - 2);
+    expect(
+      answers.filter((a) => a.status === 200 && a.headers.get('ratelimit-limit') === '10'),
+    ).toHaveLength(admitted);
+    expect(refused.every((a) => a.body.code === 'E_RATE_LIMITED')).toBe(true);
+  });
+
+  it('puts the fields on a 200 and on a 429, which adds Retry-After', async () => {
+    const channel = await createChannel(first, 'Headers');
+    const ok = await postMessage(first, channel, { text: 'hi', ...customer('h') });
+    expect({ status: ok.status, ...fields(ok) }).toEqual({
+      status: 200,
+      limit: '10',
+      remaining: '9',
+      reset: '1',
+      retryAfter: null,
+    });
+    let last = ok;
+    for (let i = 0; i < 12 && last.status === 200; i++) {
+      last = await postMessage(first, channel, { text: `hi ${i}`, ...customer('h') });
+    }
+    expect(last.status).toBe(429);
+    expect(fields(last)).toEqual({
+      limit: '10',
+      remaining: '0',
+      reset: expect.stringMatching(/^([5-9]|10)$/),
+      retryAfter: '1',
+    });
+  });
+
+  it('puts them on errors after the token check, not before it', async () => {
+    const channel = await createChannel(first, 'Errors');
+    const malformed = await postMessage(first, channel, '{"text":');
+    expect({ status: malformed.status, limit: fields(malformed).limit }).toEqual({
+      status: 400,
+      limit: '10',
+    });
+    const badToken = await postMessage(
+      first,
+      { path: `/api/custom-channel/message/${channel.channelId}?token=wrong` },
+      { text: 'hi', ...customer('x') },
+    );
+    expect({ status: badToken.status, limit: fields(badToken).limit }).toEqual({
+      status: 401,
+      limit: null,
+    });
+  });
+});
