@@ -76,4 +76,15 @@ describe('rate limits you can see, shared across processes', () => {
       limit: null,
     });
   });
+
+  it('are described in the OpenAPI document on the 200 and the 429', async () => {
+    const document = (await (await first.request('/openapi.json')).json()) as {
+      paths: Record<string, { post: { responses: Record<string, { headers?: object }> } }>;
+    };
+    const responses = document.paths['/api/custom-channel/message/{channelId}']?.post.responses;
+    const names = (status: string) => Object.keys(responses?.[status]?.headers ?? {});
+    const fields = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+    expect(names('200')).toEqual(expect.arrayContaining(fields));
+    expect(names('429')).toEqual(expect.arrayContaining([...fields, 'Retry-After']));
+  });
 });
