@@ -131,6 +131,11 @@ export const rowsOf = (r: Results): Row[] => {
         value: triple(half.latency.p50, half.latency.p95, half.latency.p99),
         ...met(r, 'p99 at half load (ms)'),
       },
+      ...inbound.rateLimit.variants.map((v) => ({
+        section: 'inbound',
+        metric: `rate limit cost per request, ${v.name} (lease ${v.lease}): µs / round trips`,
+        value: `${fmt(v.microsPerRequest, 1)} / ${fmt(v.roundTripsPerRequest, 3)}`,
+      })),
       {
         section: 'inbound',
         metric: `baseline: 1-row INSERT tx/s (${full.connections} callers, pool ${r.options.poolSize})`,

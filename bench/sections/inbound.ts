@@ -13,6 +13,7 @@ import { createBenchChannel } from './benchChannel';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
 import { measureNotaryCost, type NotaryCost } from './notaryCost';
 import { topStatements, type StatementStat } from './statements';
+import { measureRateLimitCost, type RateLimitCost } from './rateLimitCost';
 
 export type InboundSection = Readonly<{
   status: 'ok';
@@ -29,6 +30,8 @@ export type InboundSection = Readonly<{
   statements: readonly StatementStat[] | null;
   /** full-load rate with the audit notary on and off */
   notary: NotaryCost;
+  /** what RATE_LIMIT_* adds per request (the load above runs with it off) */
+  rateLimit: RateLimitCost;
 }>;
 
 export const runInbound = async (bench: BenchContext): Promise<InboundSection> => {
@@ -123,6 +126,9 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     const baselineCpuMs = baselineCpu.stop();
     await baselineProcess.stop();
 
+    bench.log('rate limit cost per request: shared buckets, lease 10 and 1, and in memory');
+    const rateLimit = await measureRateLimitCost(databaseUrl, bench.server.clusterDir);
+
     return {
       status: 'ok',
       population: {
@@ -139,6 +145,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       lagAtHalfLoad,
       statements,
       notary,
+      rateLimit,
     };
   } finally {
     await load.stop();

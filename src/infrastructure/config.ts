@@ -93,6 +93,7 @@ const variables = {
   MAX_TITLE_LENGTH: intFromEnv(1, 65536),
   RATE_LIMIT_PER_SECOND: intFromEnv(0, 1_000_000),
   RATE_LIMIT_BURST: intFromEnv(1, 1_000_000),
+  RATE_LIMIT_LEASE: intFromEnv(1, 1_000_000),
   AGGREGATE_CACHE_SIZE: intFromEnv(0, 10_000_000),
   DEFAULT_PHONE_REGION: t.keyof(
     Object.fromEntries(getCountries().map((c) => [c, null])) as Record<string, null>,
@@ -139,7 +140,8 @@ export type Config = Readonly<{
   /** the country of phone numbers written without a country code */
   defaultPhoneRegion: string;
   /** per channel; 0 turns rate limiting off */
-  rateLimit: Readonly<{ perSecond: number; burst: number }>;
+  /** `lease`: tokens a process takes from the shared bucket at once (docs/configuration.md) */
+  rateLimit: Readonly<{ perSecond: number; burst: number; lease: number }>;
   /** streams whose state each process keeps between commands; 0 turns the cache off */
   aggregateCacheSize: number;
   /** how long a read with `min_position` waits for the read models to catch up */
@@ -214,6 +216,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     rateLimit: {
       perSecond: values.RATE_LIMIT_PER_SECOND ?? 100,
       burst: values.RATE_LIMIT_BURST ?? 200,
+      // a twentieth of the burst: one PostgreSQL round trip per ~10 requests at the defaults
+      lease: Math.min(
+        values.RATE_LIMIT_BURST ?? 200,
+        values.RATE_LIMIT_LEASE ?? Math.max(1, Math.ceil((values.RATE_LIMIT_BURST ?? 200) / 20)),
+      ),
     },
     aggregateCacheSize: values.AGGREGATE_CACHE_SIZE ?? 20_000,
     minPositionTimeoutMs: values.MIN_POSITION_TIMEOUT_MS ?? 5_000,

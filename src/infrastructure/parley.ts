@@ -50,6 +50,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedde
 import { migrate } from './postgres/migrations';
 import { createPool } from './postgres/pool';
 import { readModelsFor, type ReadModels } from './readModels';
+import { rateLimitWorker, sharedRateLimiterFor } from './rateLimit/sharedRateLimiterFor';
+import type { SharedRateLimiter } from './rateLimit/sharedRateLimiter';
 
 export type { ParleyDeps, Worker } from './parleyDeps';
 import type { ParleyDeps, Worker } from './parleyDeps';
@@ -87,6 +89,7 @@ export type Modules = Readonly<{
   /** the inbox's live streams: ended before the server closes, which would wait for them */
   inboxEvents: InboxEvents;
   audit: AuditModule;
+  rateLimiter: SharedRateLimiter;
 }>;
 
 export const modulesFor = (deps: ParleyDeps): Modules => {
@@ -98,6 +101,7 @@ export const modulesFor = (deps: ParleyDeps): Modules => {
     readModels: readModelsFor(deps, metrics),
     inboxEvents: inboxEvents(deps),
     audit: auditModuleFor(deps),
+    rateLimiter: sharedRateLimiterFor(deps),
   };
 };
 
@@ -119,7 +123,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   timeTravelRoutes(deps),
   // notes idempotent replays of the inbound route for the audit trace: before it
   replayNotes(deps),
-  inboundRoutes(deps),
+  inboundRoutes(deps, modules.rateLimiter),
   channelRoutes(deps),
   contactCommandRoutes(deps),
   operatorRoutes(deps),
@@ -157,6 +161,7 @@ const outboxRunner = (deps: ParleyDeps): Worker => {
 /** The background workers of every module. */
 const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   ...modules.readModels.workers,
+  rateLimitWorker(modules.rateLimiter),
   outboxRunner(deps),
   ...modules.audit.workers,
   deliveryWorker({

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
+import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
 import { traceMigrations } from '../trace/schema';
 
 export type Migration = Readonly<{ version: number; name: string; sql: string }>;
@@ -71,6 +72,7 @@ export const migrations: readonly Migration[] = [
   },
   outboxSchemaMigration,
   ...traceMigrations,
+  rateLimitMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;

@@ -1,44 +1,39 @@
+import type { Context } from 'koa';
+import type { RateDecision, SharedRateLimiter } from '../../rateLimit/sharedRateLimiter';
 import { HttpError } from '../httpError';
 
 /**
- * Token buckets per key (a channel), in this process: `perSecond` sustained, `burst` at once.
- * Replicas each keep their own buckets, so the cluster-wide limit is replicas × the setting.
+ * The separate-fields form of draft-ietf-httpapi-ratelimit-headers-07: `RateLimit-Limit` (the
+ * burst), `RateLimit-Remaining` (requests admitted now), `RateLimit-Reset` (seconds until the
+ * bucket is full again), all plain integers.
  */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+export const rateLimitHeaders = (decision: RateDecision): Record<string, string> => ({
+  'RateLimit-Limit': String(decision.limit),
+  'RateLimit-Remaining': String(decision.remaining),
+  'RateLimit-Reset': String(decision.resetSeconds),
+});
 
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Takes one token or throws 429 E_RATE_LIMITED with Retry-After. */
-  take(key: string): void {
-    if (this.perSecond <= 0) return;
-    const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    bucket.tokens = Math.min(
-      this.burst,
-      bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond,
+/**
+ * Spends one of the key's tokens and sets the RateLimit-* headers, which stay on whatever the
+ * request then answers (200 or an error); over the limit, throws 429 E_RATE_LIMITED with
+ * Retry-After. Called after the token check: an unauthenticated caller learns nothing of a
+ * channel's budget and spends none of it.
+ */
+export const enforceRateLimit = async (
+  ctx: Context,
+  limiter: SharedRateLimiter,
+  key: string,
+): Promise<void> => {
+  const decision = await limiter.take(key);
+  if (decision === null) return;
+  const headers = rateLimitHeaders(decision);
+  if (!decision.allowed) {
+    throw new HttpError(
+      'E_RATE_LIMITED',
+      `too many requests for this channel; retry in ${decision.retryAfterSeconds} s`,
+      undefined,
+      { ...headers, 'Retry-After': String(decision.retryAfterSeconds) },
     );
-    bucket.at = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens < 1) {
-      const seconds = Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond));
-      throw new HttpError(
-        'E_RATE_LIMITED',
-        `too many requests for this channel; retry in ${seconds} s`,
-        undefined,
-        {
-          'Retry-After': String(seconds),
-        },
-      );
-    }
-    bucket.tokens -= 1;
-    // forget idle buckets now and then so the map stays small
-    if (this.buckets.size > 10_000) {
-      for (const [k, b] of this.buckets) if (now - b.at > 60_000) this.buckets.delete(k);
-    }
   }
-}
+  ctx.set(headers);
+};

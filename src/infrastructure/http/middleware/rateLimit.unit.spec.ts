@@ -1,35 +1,61 @@
-import { HttpError } from '../httpError';
-import { RateLimiter } from './rateLimit';
+import type { Context } from 'koa';
+import { MemoryBucketLeases } from '../../rateLimit/memoryBucketLeases';
+import { SharedRateLimiter } from '../../rateLimit/sharedRateLimiter';
+import type { HttpError } from '../httpError';
+import { enforceRateLimit } from './rateLimit';
 
-const refused = (limiter: RateLimiter, key = 'c1'): HttpError | null => {
-  try {
-    limiter.take(key);
-    return null;
-  } catch (error) {
-    return error as HttpError;
-  }
+const fakeContext = () => {
+  const headers: Record<string, string> = {};
+  const ctx = { set: (fields: Record<string, string>) => Object.assign(headers, fields) };
+  return { ctx: ctx as unknown as Context, headers };
 };
 
-describe('rate limiter', () => {
-  it('lets a burst through, then refuses with Retry-After, then refills', () => {
-    let now = 0;
-    const limiter = new RateLimiter(2, 3, () => now);
-    expect([refused(limiter), refused(limiter), refused(limiter)]).toEqual([null, null, null]);
-    const error = refused(limiter);
-    expect(error?.code).toBe('E_RATE_LIMITED');
-    expect(error?.headers['Retry-After']).toBe('1');
-    now = 500; // one token back at 2 per second
-    expect(refused(limiter)).toBeNull();
-    expect(refused(limiter)?.code).toBe('E_RATE_LIMITED');
+describe('rate limit middleware', () => {
+  const now = () => 0;
+  const limiter = () =>
+    new SharedRateLimiter({
+      perSecond: 1,
+      burst: 2,
+      lease: 1,
+      leases: new MemoryBucketLeases(now),
+      now,
+    });
+
+  it('sets the RateLimit fields on an admitted request', async () => {
+    const { ctx, headers } = fakeContext();
+    await enforceRateLimit(ctx, limiter(), 'c1');
+    expect(headers).toEqual({
+      'RateLimit-Limit': '2',
+      'RateLimit-Remaining': '1',
+      'RateLimit-Reset': '1',
+    });
   });
-  it('keeps channels apart', () => {
-    const limiter = new RateLimiter(1, 1, () => 0);
-    expect(refused(limiter, 'a')).toBeNull();
-    expect(refused(limiter, 'b')).toBeNull();
-    expect(refused(limiter, 'a')?.code).toBe('E_RATE_LIMITED');
+
+  it('refuses with 429 E_RATE_LIMITED, the fields and Retry-After', async () => {
+    const l = limiter();
+    await enforceRateLimit(fakeContext().ctx, l, 'c1');
+    await enforceRateLimit(fakeContext().ctx, l, 'c1');
+    const error = (await enforceRateLimit(fakeContext().ctx, l, 'c1').catch(
+      (e: unknown) => e,
+    )) as HttpError;
+    expect(error.code).toBe('E_RATE_LIMITED');
+    expect(error.headers).toEqual({
+      'RateLimit-Limit': '2',
+      'RateLimit-Remaining': '0',
+      'RateLimit-Reset': '2',
+      'Retry-After': '1',
+    });
   });
-  it('does nothing when turned off', () => {
-    const limiter = new RateLimiter(0, 1, () => 0);
-    for (let i = 0; i < 100; i++) expect(refused(limiter)).toBeNull();
+
+  it('sets nothing when rate limiting is off', async () => {
+    const { ctx, headers } = fakeContext();
+    const off = new SharedRateLimiter({
+      perSecond: 0,
+      burst: 1,
+      lease: 1,
+      leases: new MemoryBucketLeases(),
+    });
+    await enforceRateLimit(ctx, off, 'c1');
+    expect(headers).toEqual({});
   });
 });

@@ -74,13 +74,29 @@ export const inboundSchemas = (limits: Limits) => ({
   }),
 });
 
+/** draft-ietf-httpapi-ratelimit-headers-07, separate fields; on every answer after the token check */
+const rateLimitHeaders = {
+  'RateLimit-Limit': {
+    description: 'the channel’s burst (RATE_LIMIT_BURST); absent when rate limiting is off',
+    schema: { type: 'integer' },
+  },
+  'RateLimit-Remaining': {
+    description: 'requests the channel may send now, across every Parley process',
+    schema: { type: 'integer' },
+  },
+  'RateLimit-Reset': {
+    description: 'seconds until the channel’s bucket is full again',
+    schema: { type: 'integer' },
+  },
+};
+
 export const inboundPaths = {
   '/api/custom-channel/message/{channelId}': {
     post: {
       tags: ['custom channel'],
       summary: 'Post a customer message into a dialog (the seed’s endpoint)',
       description:
-        'Opens or continues the dialog and creates, updates or merges the contact, in one request. Checks in this order: token and channel, body, contact, dialog. A 4xx appends nothing.',
+        'Opens or continues the dialog and creates, updates or merges the contact, in one request. Checks in this order: token and channel, rate limit, body, contact, dialog. A 4xx appends nothing. Every answer after the token check carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (docs/integration.md, Rate limits).',
       security: [{ channelToken: [] }],
       parameters: [
         { name: 'channelId', in: 'path', required: true, schema: { type: 'string' } },
@@ -104,6 +120,7 @@ export const inboundPaths = {
       responses: {
         '200': json(ref('InboundResult'), 'accepted: every event is durably appended', {
           ...positionHeader,
+          ...rateLimitHeaders,
           'Idempotent-Replayed': {
             description: '"true" when an earlier request with this key answered',
             schema: { type: 'string' },
@@ -139,7 +156,7 @@ export const inboundPaths = {
         ...errors(415, ['E_UNSUPPORTED_MEDIA_TYPE'], 'not application/json'),
         '429': {
           ...errors(429, ['E_RATE_LIMITED'], 'too many requests for this channel')['429'],
-          headers: retryAfter,
+          headers: { ...retryAfter, ...rateLimitHeaders },
         },
         '503': {
           ...errors(503, ['E_UNAVAILABLE'], 'store or database unavailable; retry')['503'],

@@ -6,7 +6,8 @@ import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
 import { decodeInboundMessage } from '../codecs/inboundMessage';
 import { HttpError } from '../httpError';
 import { jsonBody } from '../middleware/jsonBody';
-import { RateLimiter } from '../middleware/rateLimit';
+import { enforceRateLimit } from '../middleware/rateLimit';
+import type { SharedRateLimiter } from '../../rateLimit/sharedRateLimiter';
 import type { RequestState } from '../middleware/requestContext';
 import { commandContext, orThrow, setPosition } from '../respond';
 
@@ -25,9 +26,8 @@ export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config'>;
  * The seed's endpoint: POST /api/custom-channel/message/{channelId}?token=…
  * Check order (SPEC §2): token and channel, then body, then contact, then dialog.
  */
-export const inboundRoutes = (deps: InboundRouteDeps): Router => {
+export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter): Router => {
   const router = new Router<InboundState>();
-  const limiter = new RateLimiter(deps.config.rateLimit.perSecond, deps.config.rateLimit.burst);
   const inboundDeps = { ...deps, defaultPhoneRegion: deps.config.defaultPhoneRegion };
 
   router.post(
@@ -36,7 +36,7 @@ export const inboundRoutes = (deps: InboundRouteDeps): Router => {
       const channelId = ctx.params.channelId?.toLowerCase() ?? '';
       ctx.state.channel = await authorizeIntegration(deps.commands, channelId, tokenOf(ctx.query));
       orThrow(ctx.state.channel);
-      limiter.take(channelId);
+      await enforceRateLimit(ctx, limiter, channelId);
       await next();
     },
     jsonBody(deps.config.limits.bodyBytes),
