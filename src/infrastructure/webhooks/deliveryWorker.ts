@@ -10,6 +10,7 @@ import {
   recordAttempt,
   type ClaimedDelivery,
 } from './deliveryQueue';
+import { destinationAgents, type DestinationAgents } from './destinationAgents';
 import { sendWebhook, type AttemptResult } from './sendWebhook';
 import { webhookHeaders } from './signature';
 import type { AddressGuard } from './urlGuard';
@@ -48,6 +49,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
   let running = false;
   let loop: Promise<void> | null = null;
   let listener: PoolClient | null = null;
+  let agents: DestinationAgents = destinationAgents();
   const inFlight = new Set<Promise<void>>();
   let wake: () => void = () => undefined;
   let woken = false;
@@ -76,7 +78,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
               claimed.body,
             ),
             claimed.body,
-            { timeoutMs: options.timeoutMs, guard: options.guard },
+            { timeoutMs: options.timeoutMs, guard: options.guard, agents },
           );
     const outcome = classifyAttempt(result, claimed.step, options.schedule, new Date());
     await recordAttempt(pool, claimed, { startedAt, ...result }, outcome);
@@ -169,6 +171,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
     start: async () => {
       if (concurrency <= 0) return;
       running = true;
+      agents = destinationAgents();
       await listen();
       loop = run();
     },
@@ -177,6 +180,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
       wake();
       await loop;
       await Promise.allSettled([...inFlight]);
+      agents.destroy();
       const client = listener;
       listener = null;
       await client?.query(`UNLISTEN ${DELIVERIES_CHANNEL}`).catch(() => undefined);
