@@ -1,10 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../logger';
 import type { Worker } from '../parley';
-import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxSchema';
+import { DELIVERIES_CHANNEL, wakeDeliveryWorkers } from '../../projections/outbox/outboxSchema';
 import { classifyAttempt } from './retrySchedule';
 import {
-  claimDelivery,
+  claimDeliveries,
   markSubscriptionGone,
   msUntilNextDue,
   recordAttempt,
@@ -21,7 +21,10 @@ export type DeliveryWorkerOptions = Readonly<{
   /** delays of the retry schedule, in ms; the first is the first attempt's */
   schedule: readonly number[];
   timeoutMs: number;
-  /** deliveries in flight at once in this process */
+  /**
+   * deliveries in flight at once in this process (WEBHOOK_CONCURRENCY): each on a different
+   * (subscription, dialog) line, as a line has one delivery in flight at a time
+   */
   concurrency: number;
   guard: AddressGuard;
   /** the endpoint answered 410: record it as an event (actor system) */
@@ -33,6 +36,8 @@ export type DeliveryWorkerOptions = Readonly<{
 }>;
 
 const DAY = 86_400_000;
+/** other processes' workers hear that a line moved on at most this late (and this often) */
+const WAKE_OTHERS_MS = 10;
 
 /**
  * Webhook delivery: claims due deliveries (SKIP LOCKED, leased for longer than an attempt can
@@ -56,6 +61,20 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
   const nudge = () => {
     woken = true;
     wake();
+  };
+
+  // The next delivery of a line may be due once an attempt is recorded: this worker knows
+  // (nudge), the other processes' workers hear it from one NOTIFY per WAKE_OTHERS_MS for all
+  // the attempts recorded meanwhile. It is sent outside any transaction: PostgreSQL serialises
+  // the commits of notifying transactions through their WAL flush (docs/performance.md). A lost
+  // wake-up costs a poll interval, never a delivery.
+  let othersTimer: NodeJS.Timeout | null = null;
+  const wakeOthers = () => {
+    if (othersTimer !== null) return;
+    othersTimer = setTimeout(() => {
+      othersTimer = null;
+      wakeDeliveryWorkers(pool).catch(() => undefined);
+    }, WAKE_OTHERS_MS);
   };
 
   const attempt = async (claimed: ClaimedDelivery): Promise<void> => {
@@ -82,6 +101,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
           );
     const outcome = classifyAttempt(result, claimed.step, options.schedule, new Date());
     await recordAttempt(pool, claimed, { startedAt, ...result }, outcome);
+    wakeOthers();
     log.debug(
       {
         deliveryId: claimed.deliveryId,
@@ -128,11 +148,16 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
       woken = false;
       let claimedAny = false;
       try {
+        // every free slot in one round trip; attempts that finish meanwhile free more
         while (running && inFlight.size < concurrency) {
-          const claimed = await claimDelivery(pool, { leaseMs, rotationGraceMs });
-          if (claimed === null) break;
+          const claimed = await claimDeliveries(pool, {
+            limit: concurrency - inFlight.size,
+            leaseMs,
+            rotationGraceMs,
+          });
+          if (claimed.length === 0) break;
           claimedAny = true;
-          start(claimed);
+          claimed.forEach(start);
         }
         if (claimedAny && inFlight.size < concurrency) continue;
         const due = inFlight.size < concurrency ? await msUntilNextDue(pool) : null;
@@ -181,6 +206,8 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
       await loop;
       await Promise.allSettled([...inFlight]);
       agents.destroy();
+      if (othersTimer !== null) clearTimeout(othersTimer);
+      othersTimer = null;
       const client = listener;
       listener = null;
       await client?.query(`UNLISTEN ${DELIVERIES_CHANNEL}`).catch(() => undefined);
