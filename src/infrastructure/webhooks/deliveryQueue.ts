@@ -111,50 +111,96 @@ export type AttemptRecord = Readonly<{
   snippet: string | null;
 }>;
 
+export type RecordedAttempt = Readonly<{
+  claimed: ClaimedDelivery;
+  attempt: AttemptRecord;
+  outcome: Outcome;
+}>;
+
 /**
- * Records one attempt in the delivery log and moves the delivery on, in one statement (so one
- * transaction and one round trip). The delivery moves only while the lease is still ours and it
- * is still pending: a removal or a redelivery that happened meanwhile wins; the attempt is
- * logged either way.
+ * Records attempts in the delivery log and moves their deliveries on, in one statement (one
+ * transaction, one round trip, one commit for all of them). A delivery moves only while the
+ * lease is still ours and it is still pending: a removal or a redelivery that happened
+ * meanwhile wins; the attempt is logged either way. A batch holds each delivery once at most
+ * (a delivery is in flight once).
  *
  * No NOTIFY here: the worker wakes the other processes' workers itself, at most once per few
  * milliseconds for every attempt recorded meanwhile (deliveryWorker.ts).
  */
-export const recordAttempt = async (
+export const recordAttempts = async (
   pool: Pool,
-  claimed: ClaimedDelivery,
-  attempt: AttemptRecord,
-  outcome: Outcome,
+  records: readonly RecordedAttempt[],
 ): Promise<void> => {
-  const status =
-    outcome.kind === 'retry' ? 'pending' : outcome.kind === 'delivered' ? 'delivered' : 'failed';
+  const column = <T>(f: (r: RecordedAttempt) => T): T[] => records.map(f);
   await pool.query(
-    `WITH moved AS (
-       UPDATE webhooks.deliveries
-          SET status = $3, step = $4,
-              next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),
+    `WITH input AS (
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[],
+                            $5::double precision[], $6::int[], $7::text[], $8::int[], $9::text[],
+                            $10::int[], $11::timestamptz[], $12::text[])
+         AS i(delivery_id, lease, status, step, delay_ms, status_code, error, latency_ms,
+              snippet, attempt, started_at, outcome)),
+     moved AS (
+       UPDATE webhooks.deliveries d
+          SET status = i.status, step = i.step,
+              next_attempt_at = now() + make_interval(secs => i.delay_ms / 1000),
               leased_until = NULL, lease = NULL,
-              finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
-              last_status_code = $6, last_error = $7, last_latency_ms = $8, last_response = $9
-        WHERE delivery_id = $1 AND lease = $2 AND status = 'pending')
+              finished_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END,
+              last_status_code = i.status_code, last_error = i.error,
+              last_latency_ms = i.latency_ms, last_response = i.snippet
+         FROM input i
+        WHERE d.delivery_id = i.delivery_id AND d.lease = i.lease AND d.status = 'pending')
      INSERT INTO webhooks.attempts (delivery_id, attempt, started_at, latency_ms, status_code,
        error, response_snippet, outcome)
-     VALUES ($1, $10, $11, $8, $6, $7, $9, $12)`,
+     SELECT delivery_id, attempt, started_at, latency_ms, status_code, error, snippet, outcome
+       FROM input`,
     [
-      claimed.deliveryId,
-      claimed.lease,
-      status,
-      outcome.kind === 'retry' ? outcome.step : claimed.step,
-      outcome.kind === 'retry' ? outcome.delayMs : 0,
-      attempt.statusCode,
-      attempt.error,
-      attempt.latencyMs,
-      attempt.snippet,
-      claimed.attempt,
-      attempt.startedAt,
-      outcome.kind satisfies AttemptOutcome,
+      column((r) => r.claimed.deliveryId),
+      column((r) => r.claimed.lease),
+      column(({ outcome: { kind } }) =>
+        kind === 'retry' ? 'pending' : kind === 'delivered' ? 'delivered' : 'failed',
+      ),
+      column(({ outcome, claimed }) => (outcome.kind === 'retry' ? outcome.step : claimed.step)),
+      column(({ outcome }) => (outcome.kind === 'retry' ? outcome.delayMs : 0)),
+      column((r) => r.attempt.statusCode),
+      column((r) => r.attempt.error),
+      column((r) => r.attempt.latencyMs),
+      column((r) => r.attempt.snippet),
+      column((r) => r.claimed.attempt),
+      column((r) => r.attempt.startedAt),
+      column((r) => r.outcome.kind satisfies AttemptOutcome),
     ],
   );
+};
+
+/**
+ * Records attempts as they finish: the first at once, and those that finish while a write is
+ * under way all together in the next one. Nothing waits for a batch to fill, so a lone attempt
+ * is as quick as before, and under load one commit serves many attempts.
+ */
+export const attemptRecorder = (pool: Pool) => {
+  let queued: { record: RecordedAttempt; done: (error?: unknown) => void }[] = [];
+  let writing = false;
+  const write = async (): Promise<void> => {
+    writing = true;
+    while (queued.length > 0) {
+      const batch = queued;
+      queued = [];
+      const error = await recordAttempts(
+        pool,
+        batch.map((b) => b.record),
+      ).then(
+        () => undefined,
+        (e: unknown) => e ?? new Error('recording attempts failed'),
+      );
+      for (const b of batch) b.done(error);
+    }
+    writing = false;
+  };
+  return (record: RecordedAttempt): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      queued.push({ record, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!writing) void write();
+    });
 };
 
 /**

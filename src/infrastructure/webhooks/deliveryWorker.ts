@@ -7,7 +7,7 @@ import {
   claimDeliveries,
   markSubscriptionGone,
   msUntilNextDue,
-  recordAttempt,
+  attemptRecorder,
   type ClaimedDelivery,
 } from './deliveryQueue';
 import { destinationAgents, type DestinationAgents } from './destinationAgents';
@@ -55,6 +55,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
   let loop: Promise<void> | null = null;
   let listener: PoolClient | null = null;
   let agents: DestinationAgents = destinationAgents();
+  const record = attemptRecorder(pool);
   const inFlight = new Set<Promise<void>>();
   let wake: () => void = () => undefined;
   let woken = false;
@@ -100,7 +101,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
             { timeoutMs: options.timeoutMs, guard: options.guard, agents },
           );
     const outcome = classifyAttempt(result, claimed.step, options.schedule, new Date());
-    await recordAttempt(pool, claimed, { startedAt, ...result }, outcome);
+    await record({ claimed, attempt: { startedAt, ...result }, outcome });
     wakeOthers();
     log.debug(
       {
