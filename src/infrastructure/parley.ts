@@ -40,6 +40,7 @@ import { webhookMetrics } from './webhooks/webhookMetrics';
 import { ProjectionRunner } from '../projections/runner/projectionRunner';
 import {
   webhookOutboxBatch,
+  webhookOutboxGatherMs,
   webhookOutboxProjection,
 } from '../projections/outbox/outboxProjection';
 import { postgresWebhookSecrets } from './webhooks/secretStore';
@@ -154,6 +155,7 @@ const outboxRunner = (deps: ParleyDeps): Worker => {
     // a webhook waits for its batch to commit: commit what has arrived rather than wait for
     // more (catch-up still fills batches, a page of the log arrives at once)
     batch: webhookOutboxBatch,
+    gatherMs: webhookOutboxGatherMs,
   });
   return {
     name: `projection:${runner.name}`,
