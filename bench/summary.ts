@@ -38,7 +38,7 @@ const missing = (name: string, section: { status: string; reason?: string } | un
 
 /** The design targets of issue 7 on a 2-core machine; null when the figure was not measured. */
 export const targetsOf = (r: Results): Target[] => {
-  const { inbound, projections, search } = r.sections;
+  const { inbound, projections, search, webhooks } = r.sections;
   const target = (
     name: string,
     text: string,
@@ -86,6 +86,30 @@ export const targetsOf = (r: Results): Target[] => {
       '≤ 1,000',
       ok(inbound) ? inbound.lagAtHalfLoad.lagMs.p99 : null,
       (v) => v <= 1000,
+    ),
+    target(
+      'webhook drain (deliveries/s)',
+      '≥ 1,000',
+      ok(webhooks) ? webhooks.drain.perSecond : null,
+      (v) => v >= 1000,
+    ),
+    target(
+      'webhook drain, receiver 50 ms (deliveries/s)',
+      '≥ 200',
+      ok(webhooks) ? webhooks.slowDrain.perSecond : null,
+      (v) => v >= 200,
+    ),
+    target(
+      'webhook end to end p50 (ms)',
+      '≤ 25',
+      ok(webhooks) ? webhooks.steady.endToEndMs.p50 : null,
+      (v) => v <= 25,
+    ),
+    target(
+      'webhook end to end p99 (ms)',
+      '≤ 100',
+      ok(webhooks) ? webhooks.steady.endToEndMs.p99 : null,
+      (v) => v <= 100,
     ),
   ];
 };
@@ -240,8 +264,15 @@ export const rowsOf = (r: Results): Row[] => {
     rows.push(
       {
         section: 'webhooks',
-        metric: `deliveries/s draining ${fmt(webhooks.drain.deliveries)} message.created, WEBHOOK_CONCURRENCY=${webhooks.drain.concurrency}`,
+        metric: `deliveries/s draining ${fmt(webhooks.drain.deliveries)} message.created in ${fmt(webhooks.drain.lines)} lines, WEBHOOK_CONCURRENCY=${webhooks.drain.concurrency}`,
         value: fmt(webhooks.drain.perSecond, 1),
+        ...met(r, 'webhook drain (deliveries/s)'),
+      },
+      {
+        section: 'webhooks',
+        metric: `the same, ${fmt(webhooks.slowDrain.deliveries)} in ${fmt(webhooks.slowDrain.lines)} lines, receiver answering in ${webhooks.slowDrain.receiverDelayMs} ms`,
+        value: fmt(webhooks.slowDrain.perSecond, 1),
+        ...met(r, 'webhook drain, receiver 50 ms (deliveries/s)'),
       },
       {
         section: 'webhooks',
@@ -251,6 +282,13 @@ export const rowsOf = (r: Results): Row[] => {
           webhooks.steady.endToEndMs.p95,
           webhooks.steady.endToEndMs.p99,
         ),
+        ...met(r, 'webhook end to end p50 (ms)'),
+      },
+      {
+        section: 'webhooks',
+        metric: 'message in → webhook out p99 (ms)',
+        value: fmt(webhooks.steady.endToEndMs.p99),
+        ...met(r, 'webhook end to end p99 (ms)'),
       },
     );
   else rows.push(...missing('webhooks', webhooks));

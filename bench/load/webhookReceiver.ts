@@ -14,13 +14,15 @@ export type ReceiverReport = Readonly<{
 }>;
 
 /**
- * An integrator's endpoint on 127.0.0.1, in a process of its own: answers 204 at once and
- * notes when each message.created arrived. `reset` starts a new count.
+ * An integrator's endpoint on 127.0.0.1, in a process of its own: answers 204 (at once, or
+ * after `delayMs`, a slow receiver) and notes when each message.created arrived. `reset`
+ * starts a new count and sets the delay.
  */
 let samples = new Samples();
 let received = 0;
 let first: number | null = null;
 let last: number | null = null;
+let delayMs = 0;
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -28,7 +30,8 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const now = Date.now();
     res.statusCode = 204;
-    res.end();
+    if (delayMs > 0) setTimeout(() => res.end(), delayMs);
+    else res.end();
     received++;
     first ??= now;
     last = now;
@@ -59,7 +62,8 @@ serveParent(
       last,
       endToEndMs: samples.summary(),
     }),
-    reset: async () => {
+    reset: async (message: { delayMs?: number }) => {
+      delayMs = message.delayMs ?? 0;
       samples = new Samples();
       received = 0;
       first = null;

@@ -12,13 +12,26 @@ import { createBenchChannel } from './benchChannel';
 import { waitForCheckpoint } from './lagProbe';
 import { topStatements, type StatementStat } from './statements';
 
+export type Drain = Readonly<{
+  deliveries: number;
+  /** (subscription, dialog) lines in the backlog: at most one delivery of each in flight */
+  lines: number;
+  seconds: number;
+  perSecond: number;
+  concurrency: number;
+  /** how long the receiver takes to answer each request */
+  receiverDelayMs: number;
+}>;
+
 export type WebhooksSection = Readonly<{
   status: 'ok';
   /** a backlog of message.created deliveries, drained by one Parley process's worker */
-  drain: Readonly<{ deliveries: number; seconds: number; perSecond: number; concurrency: number }>;
-  /** messages posted at a steady rate: from Parley receiving one to its webhook arriving */
+  drain: Drain;
+  /** the same to a receiver that takes SLOW_RECEIVER_MS per request */
+  slowDrain: Drain;
   /** pg_stat_statements while draining, with --statements */
   statements: readonly StatementStat[] | null;
+  /** messages posted at a steady rate: from Parley receiving one to its webhook arriving */
   steady: Readonly<{
     rate: number;
     posted: LoadResult;
@@ -47,27 +60,34 @@ const waitForDeliveries = async (
   }
 };
 
-const countDeliveries = async (databaseUrl: string): Promise<number> => {
+/** the pending deliveries and the lines they are in */
+const countBacklog = async (
+  databaseUrl: string,
+): Promise<Readonly<{ deliveries: number; lines: number }>> => {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM webhooks.deliveries',
+    const { rows } = await client.query<{ n: string; lines: string }>(
+      `SELECT count(*) AS n, count(DISTINCT (webhook_id, dialog_id)) AS lines
+         FROM webhooks.deliveries WHERE status = 'pending'`,
     );
-    return Number(rows[0]?.n ?? 0);
+    return { deliveries: Number(rows[0]?.n ?? 0), lines: Number(rows[0]?.lines ?? 0) };
   } finally {
     await client.end();
   }
 };
 
-const CONCURRENCY = 8;
+/** WEBHOOK_CONCURRENCY's default (infrastructure/config.ts), set here so the table says it */
+const CONCURRENCY = 64;
 const STEADY_RATE = 20;
+const SLOW_RECEIVER_MS = 50;
 
 /**
  * 1. Parley with its delivery worker off takes a burst of messages: the outbox fills with one
- *    message.created delivery each. 2. A Parley with the worker on (WEBHOOK_CONCURRENCY=8, the
- *    default) drains it to a receiver on 127.0.0.1: deliveries/s. 3. Messages at a steady rate:
- *    end-to-end latency, message in to webhook out.
+ *    message.created delivery each, in one line per dialog. 2. A Parley with the worker on
+ *    (WEBHOOK_CONCURRENCY=64, the default) drains it to a receiver on 127.0.0.1: deliveries/s.
+ *    3. Messages at a steady rate: end-to-end latency, message in to webhook out. 4. Another
+ *    burst, drained to the receiver answering in 50 ms.
  */
 export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection> => {
   const { options } = bench;
@@ -105,21 +125,34 @@ export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection>
     await waitForCheckpoint(databaseUrl, 'webhook_outbox', 10 * 60_000);
     await parley.stop();
     // the outbox's count, not the load's: requests cut off at the end of the burst were served too
-    const backlog = await countDeliveries(databaseUrl);
+    const backlog = await countBacklog(databaseUrl);
 
-    bench.log(
-      `webhooks: draining ${backlog} deliveries to ${hookUrl} (WEBHOOK_CONCURRENCY=${CONCURRENCY})`,
-    );
-    receiver.send({ type: 'reset' });
-    await receiver.next('reset');
+    const drain = async (receiverDelayMs: number): Promise<Drain> => {
+      const { deliveries, lines } = await countBacklog(databaseUrl);
+      bench.log(
+        `webhooks: draining ${deliveries} deliveries in ${lines} lines to ${hookUrl}, answering in ${receiverDelayMs} ms (WEBHOOK_CONCURRENCY=${CONCURRENCY})`,
+      );
+      receiver.send({ type: 'reset', delayMs: receiverDelayMs });
+      await receiver.next('reset');
+      parley = await startParleyProcess({
+        databaseUrl,
+        poolSize: options.poolSize,
+        env: { WEBHOOK_CONCURRENCY: String(CONCURRENCY) },
+      });
+      const drained = await waitForDeliveries(receiver, deliveries, 10 * 60_000);
+      const seconds = ((drained.last ?? 0) - (drained.first ?? 0)) / 1000;
+      return {
+        deliveries: drained.received,
+        lines,
+        seconds: round(seconds, 2),
+        perSecond: round(drained.received / Math.max(seconds, 0.001), 1),
+        concurrency: CONCURRENCY,
+        receiverDelayMs,
+      };
+    };
+
     if (options.statements) await topStatements(databaseUrl, 'reset');
-    parley = await startParleyProcess({
-      databaseUrl,
-      poolSize: options.poolSize,
-      env: { WEBHOOK_CONCURRENCY: String(CONCURRENCY) },
-    });
-    const drained = await waitForDeliveries(receiver, backlog, 10 * 60_000);
-    const seconds = ((drained.last ?? 0) - (drained.first ?? 0)) / 1000;
+    const fast = await drain(0);
     const statements = options.statements ? await topStatements(databaseUrl, 'read') : null;
 
     bench.log(`webhooks: ${options.durationS} s of messages at ${STEADY_RATE}/s, end to end`);
@@ -127,14 +160,25 @@ export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection>
     await receiver.next('reset');
     const steady = await post('steady', 'rate', options.durationS, STEADY_RATE);
     const delivered = await waitForDeliveries(receiver, steady.ok, 5 * 60_000);
+
+    // a second backlog, about as big as the first, for a receiver that takes 50 ms
+    await parley.stop();
+    parley = await startParleyProcess({
+      databaseUrl,
+      poolSize: options.poolSize,
+      env: { WEBHOOK_CONCURRENCY: '0' },
+    });
+    bench.log(`webhooks: a second burst, for a receiver taking ${SLOW_RECEIVER_MS} ms`);
+    await post('burst', 'max', Math.max(1, Math.round(options.durationS / 2)), null);
+    await waitForCheckpoint(databaseUrl, 'webhook_outbox', 10 * 60_000);
+    await parley.stop();
+    const slow = await drain(SLOW_RECEIVER_MS);
+    if (fast.deliveries < backlog.deliveries)
+      throw new Error(`webhooks: ${fast.deliveries} of ${backlog.deliveries} delivered`);
     return {
       status: 'ok',
-      drain: {
-        deliveries: drained.received,
-        seconds: round(seconds, 2),
-        perSecond: round(drained.received / Math.max(seconds, 0.001), 1),
-        concurrency: CONCURRENCY,
-      },
+      drain: fast,
+      slowDrain: slow,
       statements,
       steady: {
         rate: STEADY_RATE,

@@ -200,7 +200,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       retryScheduleMs:
         values.WEBHOOK_RETRY_SCHEDULE ?? (parseRetrySchedule(DEFAULT_RETRY_SCHEDULE) as number[]),
       timeoutMs: values.WEBHOOK_TIMEOUT_MS ?? 15_000,
-      concurrency: values.WEBHOOK_CONCURRENCY ?? 8,
+      concurrency: values.WEBHOOK_CONCURRENCY ?? 64,
     },
     logLevel: values.LOG_LEVEL ?? 'info',
     limits: {

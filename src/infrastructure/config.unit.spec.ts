@@ -71,7 +71,7 @@ describe('configuration', () => {
         86_400_000,
       ],
       timeoutMs: 15_000,
-      concurrency: 8,
+      concurrency: 64,
     });
     expect(
       loadConfig({

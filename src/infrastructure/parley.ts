@@ -40,7 +40,11 @@ import { disableGoneWebhook } from '../application/webhooks/manageWebhooks';
 import { deliveryWorker } from './webhooks/deliveryWorker';
 import { webhookMetrics } from './webhooks/webhookMetrics';
 import { ProjectionRunner } from '../projections/runner/projectionRunner';
-import { webhookOutboxProjection } from '../projections/outbox/outboxProjection';
+import {
+  webhookOutboxBatch,
+  webhookOutboxGatherMs,
+  webhookOutboxProjection,
+} from '../projections/outbox/outboxProjection';
 import { postgresWebhookSecrets } from './webhooks/secretStore';
 import { addressGuardOf, type Resolve } from './webhooks/urlGuard';
 import { objectIdGenerator } from './ids';
@@ -150,6 +154,10 @@ const outboxRunner = (deps: ParleyDeps): Worker => {
     store: deps.store,
     projection: webhookOutboxProjection,
     log: deps.logger.child({ worker: `projection:${webhookOutboxProjection.name}` }),
+    // a webhook waits for its batch to commit: commit what has arrived rather than wait for
+    // more (catch-up still fills batches, a page of the log arrives at once)
+    batch: webhookOutboxBatch,
+    gatherMs: webhookOutboxGatherMs,
   });
   return {
     name: `projection:${runner.name}`,

@@ -93,6 +93,11 @@ export type SubscribeToAllOptions = Readonly<{
   streamPrefixes?: readonly string[];
   /** only events of these types (filtered by the store); `$checkpoint` items cover the rest */
   eventTypes?: readonly string[];
+  /**
+   * how long, at most, the subscription may wait after a wake-up so that several commits come
+   * in one read (a hint: adapters that do not gather ignore it)
+   */
+  gatherMs?: number;
 }>;
 
 export interface AllSubscription extends AsyncIterable<SubscriptionItem> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DELIVERIES_CHANNEL, type AttemptOutcome } from '../../projections/outbox/outboxSchema';
+import type { AttemptOutcome } from '../../projections/outbox/outboxSchema';
 
 export type ClaimedDelivery = Readonly<{
   deliveryId: string;
@@ -29,15 +29,21 @@ const HEAD_OF_ITS_LINE = `d.delivery_id = (
    WHERE e.webhook_id = d.webhook_id AND e.dialog_id = d.dialog_id AND e.status = 'pending')`;
 
 /**
- * Takes the next due delivery and leases it. A delivery is due when it is pending, its time has
- * come, its subscription is enabled, and no earlier delivery of the same subscription and dialog
- * is still pending (waiting, retrying or in flight): that is what keeps each dialog in order.
+ * Takes up to `limit` due deliveries in one round trip and leases them. A delivery is due when
+ * it is pending, its time has come, its subscription is enabled, and no earlier delivery of the
+ * same subscription and dialog is still pending (waiting, retrying or in flight): that is what
+ * keeps each dialog in order. Only the head of a line is due, so one claim takes at most one
+ * delivery per line, and the next one of that line becomes due only once this one is recorded.
  * SKIP LOCKED lets any number of workers, in any number of processes, claim side by side.
  */
-export const claimDelivery = async (
+export const claimDeliveries = async (
   pool: Pool,
-  { leaseMs, rotationGraceMs }: Readonly<{ leaseMs: number; rotationGraceMs: number }>,
-): Promise<ClaimedDelivery | null> => {
+  {
+    limit,
+    leaseMs,
+    rotationGraceMs,
+  }: Readonly<{ limit: number; leaseMs: number; rotationGraceMs: number }>,
+): Promise<readonly ClaimedDelivery[]> => {
   const { rows } = await pool.query<{
     delivery_id: string;
     webhook_id: string;
@@ -58,7 +64,7 @@ export const claimDelivery = async (
           AND (d.leased_until IS NULL OR d.leased_until < now())
           AND ${HEAD_OF_ITS_LINE}
         ORDER BY d.next_attempt_at, d.delivery_id
-        LIMIT 1
+        LIMIT $4
         FOR UPDATE OF d SKIP LOCKED)
      UPDATE webhooks.deliveries d
         SET leased_until = now() + make_interval(secs => $1::double precision / 1000),
@@ -74,22 +80,19 @@ export const claimDelivery = async (
                      OR (k.fingerprint = s.previous_fingerprint
                          AND s.rotated_at > now() - make_interval(secs => $3::double precision / 1000)))
               ORDER BY k.fingerprint = s.secret_fingerprint DESC) AS secrets`,
-    [leaseMs, randomUUID(), rotationGraceMs],
+    [leaseMs, randomUUID(), rotationGraceMs, limit],
   );
-  const row = rows[0];
-  return row === undefined
-    ? null
-    : {
-        deliveryId: row.delivery_id,
-        webhookId: row.webhook_id,
-        messageId: row.message_id,
-        attempt: row.attempts,
-        step: row.step,
-        lease: row.lease,
-        url: row.url,
-        body: row.body,
-        secrets: row.secrets,
-      };
+  return rows.map((row) => ({
+    deliveryId: row.delivery_id,
+    webhookId: row.webhook_id,
+    messageId: row.message_id,
+    attempt: row.attempts,
+    step: row.step,
+    lease: row.lease,
+    url: row.url,
+    body: row.body,
+    secrets: row.secrets,
+  }));
 };
 
 export type Outcome =
@@ -108,71 +111,96 @@ export type AttemptRecord = Readonly<{
   snippet: string | null;
 }>;
 
+export type RecordedAttempt = Readonly<{
+  claimed: ClaimedDelivery;
+  attempt: AttemptRecord;
+  outcome: Outcome;
+}>;
+
 /**
- * Records one attempt in the delivery log and moves the delivery on, in one transaction. The
- * delivery moves only while the lease is still ours and it is still pending: a removal or a
- * redelivery that happened meanwhile wins.
+ * Records attempts in the delivery log and moves their deliveries on, in one statement (one
+ * transaction, one round trip, one commit for all of them). A delivery moves only while the
+ * lease is still ours and it is still pending: a removal or a redelivery that happened
+ * meanwhile wins; the attempt is logged either way. A batch holds each delivery once at most
+ * (a delivery is in flight once).
+ *
+ * No NOTIFY here: the worker wakes the other processes' workers itself, at most once per few
+ * milliseconds for every attempt recorded meanwhile (deliveryWorker.ts).
  */
-export const recordAttempt = async (
+export const recordAttempts = async (
   pool: Pool,
-  claimed: ClaimedDelivery,
-  attempt: AttemptRecord,
-  outcome: Outcome,
+  records: readonly RecordedAttempt[],
 ): Promise<void> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO webhooks.attempts (delivery_id, attempt, started_at, latency_ms, status_code,
-         error, response_snippet, outcome)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        claimed.deliveryId,
-        claimed.attempt,
-        attempt.startedAt,
-        attempt.latencyMs,
-        attempt.statusCode,
-        attempt.error,
-        attempt.snippet,
-        outcome.kind satisfies AttemptOutcome,
-      ],
-    );
-    const status =
-      outcome.kind === 'retry' ? 'pending' : outcome.kind === 'delivered' ? 'delivered' : 'failed';
-    await client.query(
-      `UPDATE webhooks.deliveries
-          SET status = $3, step = $4,
-              next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),
+  const column = <T>(f: (r: RecordedAttempt) => T): T[] => records.map(f);
+  await pool.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[],
+                            $5::double precision[], $6::int[], $7::text[], $8::int[], $9::text[],
+                            $10::int[], $11::timestamptz[], $12::text[])
+         AS i(delivery_id, lease, status, step, delay_ms, status_code, error, latency_ms,
+              snippet, attempt, started_at, outcome)),
+     moved AS (
+       UPDATE webhooks.deliveries d
+          SET status = i.status, step = i.step,
+              next_attempt_at = now() + make_interval(secs => i.delay_ms / 1000),
               leased_until = NULL, lease = NULL,
-              finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END,
-              last_status_code = $6, last_error = $7, last_latency_ms = $8, last_response = $9
-        WHERE delivery_id = $1 AND lease = $2 AND status = 'pending'`,
-      [
-        claimed.deliveryId,
-        claimed.lease,
-        status,
-        outcome.kind === 'retry' ? outcome.step : claimed.step,
-        outcome.kind === 'retry' ? outcome.delayMs : 0,
-        attempt.statusCode,
-        attempt.error,
-        attempt.latencyMs,
-        attempt.snippet,
-      ],
-    );
-    await client.query('COMMIT');
-    // The next delivery of this line may be due now: wake the workers of every process. Not
-    // inside the transaction: PostgreSQL serialises the commits of notifying transactions
-    // through their WAL flush, which capped deliveries at one per flush (docs/performance.md).
-    // A lost wake-up costs a poll interval, so it need not wait for its own flush either.
-    await client.query(
-      `SET LOCAL synchronous_commit TO off; SELECT pg_notify('${DELIVERIES_CHANNEL}', '')`,
-    );
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+              finished_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END,
+              last_status_code = i.status_code, last_error = i.error,
+              last_latency_ms = i.latency_ms, last_response = i.snippet
+         FROM input i
+        WHERE d.delivery_id = i.delivery_id AND d.lease = i.lease AND d.status = 'pending')
+     INSERT INTO webhooks.attempts (delivery_id, attempt, started_at, latency_ms, status_code,
+       error, response_snippet, outcome)
+     SELECT delivery_id, attempt, started_at, latency_ms, status_code, error, snippet, outcome
+       FROM input`,
+    [
+      column((r) => r.claimed.deliveryId),
+      column((r) => r.claimed.lease),
+      column(({ outcome: { kind } }) =>
+        kind === 'retry' ? 'pending' : kind === 'delivered' ? 'delivered' : 'failed',
+      ),
+      column(({ outcome, claimed }) => (outcome.kind === 'retry' ? outcome.step : claimed.step)),
+      column(({ outcome }) => (outcome.kind === 'retry' ? outcome.delayMs : 0)),
+      column((r) => r.attempt.statusCode),
+      column((r) => r.attempt.error),
+      column((r) => r.attempt.latencyMs),
+      column((r) => r.attempt.snippet),
+      column((r) => r.claimed.attempt),
+      column((r) => r.attempt.startedAt),
+      column((r) => r.outcome.kind satisfies AttemptOutcome),
+    ],
+  );
+};
+
+/**
+ * Records attempts as they finish: the first at once, and those that finish while a write is
+ * under way all together in the next one. Nothing waits for a batch to fill, so a lone attempt
+ * is as quick as before, and under load one commit serves many attempts.
+ */
+export const attemptRecorder = (pool: Pool) => {
+  let queued: { record: RecordedAttempt; done: (error?: unknown) => void }[] = [];
+  let writing = false;
+  const write = async (): Promise<void> => {
+    writing = true;
+    while (queued.length > 0) {
+      const batch = queued;
+      queued = [];
+      const error = await recordAttempts(
+        pool,
+        batch.map((b) => b.record),
+      ).then(
+        () => undefined,
+        (e: unknown) => e ?? new Error('recording attempts failed'),
+      );
+      for (const b of batch) b.done(error);
+    }
+    writing = false;
+  };
+  return (record: RecordedAttempt): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      queued.push({ record, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!writing) void write();
+    });
 };
 
 /**

@@ -1,15 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../logger';
 import type { Worker } from '../parley';
-import { DELIVERIES_CHANNEL } from '../../projections/outbox/outboxSchema';
+import { DELIVERIES_CHANNEL, wakeDeliveryWorkers } from '../../projections/outbox/outboxSchema';
 import { classifyAttempt } from './retrySchedule';
 import {
-  claimDelivery,
+  claimDeliveries,
   markSubscriptionGone,
   msUntilNextDue,
-  recordAttempt,
+  attemptRecorder,
   type ClaimedDelivery,
 } from './deliveryQueue';
+import { destinationAgents, type DestinationAgents } from './destinationAgents';
 import { sendWebhook, type AttemptResult } from './sendWebhook';
 import { webhookHeaders } from './signature';
 import type { AddressGuard } from './urlGuard';
@@ -20,7 +21,10 @@ export type DeliveryWorkerOptions = Readonly<{
   /** delays of the retry schedule, in ms; the first is the first attempt's */
   schedule: readonly number[];
   timeoutMs: number;
-  /** deliveries in flight at once in this process */
+  /**
+   * deliveries in flight at once in this process (WEBHOOK_CONCURRENCY): each on a different
+   * (subscription, dialog) line, as a line has one delivery in flight at a time
+   */
   concurrency: number;
   guard: AddressGuard;
   /** the endpoint answered 410: record it as an event (actor system) */
@@ -32,6 +36,8 @@ export type DeliveryWorkerOptions = Readonly<{
 }>;
 
 const DAY = 86_400_000;
+/** other processes' workers hear that a line moved on at most this late (and this often) */
+const WAKE_OTHERS_MS = 10;
 
 /**
  * Webhook delivery: claims due deliveries (SKIP LOCKED, leased for longer than an attempt can
@@ -48,12 +54,28 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
   let running = false;
   let loop: Promise<void> | null = null;
   let listener: PoolClient | null = null;
+  let agents: DestinationAgents = destinationAgents();
+  const record = attemptRecorder(pool);
   const inFlight = new Set<Promise<void>>();
   let wake: () => void = () => undefined;
   let woken = false;
   const nudge = () => {
     woken = true;
     wake();
+  };
+
+  // The next delivery of a line may be due once an attempt is recorded: this worker knows
+  // (nudge), the other processes' workers hear it from one NOTIFY per WAKE_OTHERS_MS for all
+  // the attempts recorded meanwhile. It is sent outside any transaction: PostgreSQL serialises
+  // the commits of notifying transactions through their WAL flush (docs/performance.md). A lost
+  // wake-up costs a poll interval, never a delivery.
+  let othersTimer: NodeJS.Timeout | null = null;
+  const wakeOthers = () => {
+    if (othersTimer !== null) return;
+    othersTimer = setTimeout(() => {
+      othersTimer = null;
+      wakeDeliveryWorkers(pool).catch(() => undefined);
+    }, WAKE_OTHERS_MS);
   };
 
   const attempt = async (claimed: ClaimedDelivery): Promise<void> => {
@@ -76,10 +98,11 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
               claimed.body,
             ),
             claimed.body,
-            { timeoutMs: options.timeoutMs, guard: options.guard },
+            { timeoutMs: options.timeoutMs, guard: options.guard, agents },
           );
     const outcome = classifyAttempt(result, claimed.step, options.schedule, new Date());
-    await recordAttempt(pool, claimed, { startedAt, ...result }, outcome);
+    await record({ claimed, attempt: { startedAt, ...result }, outcome });
+    wakeOthers();
     log.debug(
       {
         deliveryId: claimed.deliveryId,
@@ -126,11 +149,16 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
       woken = false;
       let claimedAny = false;
       try {
+        // every free slot in one round trip; attempts that finish meanwhile free more
         while (running && inFlight.size < concurrency) {
-          const claimed = await claimDelivery(pool, { leaseMs, rotationGraceMs });
-          if (claimed === null) break;
+          const claimed = await claimDeliveries(pool, {
+            limit: concurrency - inFlight.size,
+            leaseMs,
+            rotationGraceMs,
+          });
+          if (claimed.length === 0) break;
           claimedAny = true;
-          start(claimed);
+          claimed.forEach(start);
         }
         if (claimedAny && inFlight.size < concurrency) continue;
         const due = inFlight.size < concurrency ? await msUntilNextDue(pool) : null;
@@ -169,6 +197,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
     start: async () => {
       if (concurrency <= 0) return;
       running = true;
+      agents = destinationAgents();
       await listen();
       loop = run();
     },
@@ -177,6 +206,9 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
       wake();
       await loop;
       await Promise.allSettled([...inFlight]);
+      agents.destroy();
+      if (othersTimer !== null) clearTimeout(othersTimer);
+      othersTimer = null;
       const client = listener;
       listener = null;
       await client?.query(`UNLISTEN ${DELIVERIES_CHANNEL}`).catch(() => undefined);

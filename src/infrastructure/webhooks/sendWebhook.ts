@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { DestinationAgents } from './destinationAgents';
 import { allowedAddresses, guardedLookup, hostOf, type AddressGuard } from './urlGuard';
 
 export type AttemptResult = Readonly<{
@@ -17,6 +18,8 @@ export type SendOptions = Readonly<{
   guard: AddressGuard;
   /** bytes of the response body kept for the delivery log */
   snippetBytes?: number;
+  /** keep-alive connections per destination; without, a new connection per attempt */
+  agents?: DestinationAgents;
 }>;
 
 const readSnippet = (response: IncomingMessage, limit: number): Promise<string> =>
@@ -49,7 +52,7 @@ export const sendWebhook = async (
   url: string,
   headers: Readonly<Record<string, string>>,
   body: string,
-  { timeoutMs, guard, snippetBytes = 1024 }: SendOptions,
+  { timeoutMs, guard, snippetBytes = 1024, agents }: SendOptions,
 ): Promise<AttemptResult> => {
   const started = process.hrtime.bigint();
   const elapsed = () => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
@@ -61,41 +64,57 @@ export const sendWebhook = async (
     return failure(error, elapsed());
   }
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<AttemptResult>((resolve) => {
-    let settled = false;
-    const settle = (result: AttemptResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const req = request(
-      target,
-      {
-        method: 'POST',
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup: guardedLookup(guard) as never,
-        agent: false,
-      },
-      (response) => {
-        readSnippet(response, snippetBytes).then((snippet) =>
-          settle({
-            statusCode: response.statusCode ?? null,
-            error: null,
-            latencyMs: elapsed(),
-            snippet,
-            retryAfter: response.headers['retry-after'],
-          }),
-        );
-      },
-    );
-    const timer = setTimeout(() => {
-      req.destroy();
-      settle(failure(new Error(`no complete answer within ${timeoutMs} ms`), elapsed()));
-    }, timeoutMs);
-    req.on('error', (error) => settle(failure(error, elapsed())));
-    req.end(body);
-  });
+  const post = (reuse: boolean) =>
+    new Promise<AttemptResult | 'stale connection'>((resolve) => {
+      let settled = false;
+      const settle = (result: AttemptResult | 'stale connection') => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          lookup: guardedLookup(guard) as never,
+          agent: reuse && agents !== undefined ? agents.agentFor(target) : false,
+        },
+        (response) => {
+          readSnippet(response, snippetBytes).then((snippet) =>
+            settle({
+              statusCode: response.statusCode ?? null,
+              error: null,
+              latencyMs: elapsed(),
+              snippet,
+              retryAfter: response.headers['retry-after'],
+            }),
+          );
+        },
+      );
+      const timer = setTimeout(
+        () => {
+          req.destroy();
+          settle(failure(new Error(`no complete answer within ${timeoutMs} ms`), elapsed()));
+        },
+        Math.max(0, timeoutMs - elapsed()),
+      );
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        // the receiver closed an idle keep-alive connection as we sent on it: nothing was
+        // answered, so a new connection (once) is the same attempt, not a failed one
+        settle(
+          req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+            ? 'stale connection'
+            : failure(error, elapsed()),
+        ),
+      );
+      req.end(body);
+    });
+  const result = await post(true);
+  if (result !== 'stale connection') return result;
+  const again = await post(false);
+  return again === 'stale connection' ? failure(new Error('connection reset'), elapsed()) : again;
 };
 
 const failure = (error: unknown, latencyMs: number): AttemptResult => ({

@@ -117,6 +117,16 @@ export const applyOutboxEvent = async (tx: Tx, input: OutboxInput): Promise<void
 };
 
 /**
+ * How the runner batches the outbox's events. A read model may wait 50 ms for more events to
+ * share a transaction; a webhook cannot (message in → webhook out, docs/performance.md): the
+ * batch commits as soon as no event is already at hand. Catch-up loses little, as a page of the
+ * log arrives at once and fills a batch.
+ */
+export const webhookOutboxBatch = { quietMs: 1, maxWaitMs: 10 } as const;
+/** nor wait 20 ms after a wake-up to read several commits at once: 2 ms still gathers a burst */
+export const webhookOutboxGatherMs = 2;
+
+/**
  * The outbox on the projection runner: one transaction per batch with its checkpoint, active in
  * one process at a time. Its tables live in the `webhooks` schema (outboxSchema.ts), not in
  * read_model: deliveries carry the workers' state and are history, so the outbox is never

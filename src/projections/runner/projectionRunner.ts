@@ -38,6 +38,8 @@ export type RunnerOptions = Readonly<{
   projection: Projection;
   log?: Log;
   batch?: Partial<BatchOptions>;
+  /** the subscription's gathering pause after a wake-up (SubscribeToAllOptions.gatherMs) */
+  gatherMs?: number;
   /** how often a standby tries to take over */
   standbyRetryMs?: number;
   /** how often the active runner looks for a rebuild queued on its lock */
@@ -210,6 +212,7 @@ export class ProjectionRunner {
     const subscription = store.subscribeToAll({
       from: expected,
       eventTypes: handledTypes(projection),
+      ...(this.options.gatherMs === undefined ? {} : { gatherMs: this.options.gatherMs }),
     });
     const batches = new Batches(subscription, this.batchOptions, this.stopped);
     let lookedAt = Date.now();

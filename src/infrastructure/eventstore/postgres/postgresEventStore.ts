@@ -228,7 +228,7 @@ export class PostgresEventStore implements EventStore {
       ...options,
       pollIntervalMs: this.options.pollIntervalMs ?? 500,
       pageSize: this.options.pageSize ?? 500,
-      gatherMs: this.options.gatherMs ?? 20,
+      gatherMs: options.gatherMs ?? this.options.gatherMs ?? 20,
     });
   }
 
