@@ -252,6 +252,11 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
         .waitFor({ timeout: LIVE_MS });
     }
 
+    // both look at the dialog's history while the other works: it follows live
+    for (const page of [a.page, b.page]) {
+      await page.click('#tab-history');
+      await page.locator('#timeline li[data-type="DialogOpened"]').waitFor({ timeout: LIVE_MS });
+    }
     // assignment and status changes by one appear in the other's inbox
     await a.page.click('#assign');
     await b.page
@@ -265,6 +270,40 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     await a.page.locator('#toggle-status', { hasText: 'Reopen' }).waitFor({ timeout: LIVE_MS });
     await a.page.click('#toggle-status');
     await b.page.locator('#toggle-status', { hasText: 'Закрыть' }).waitFor({ timeout: LIVE_MS });
+
+    // the timeline, oldest first, names who did what, in each operator's language
+    const timeline = (page: Page) =>
+      page
+        .locator('#timeline li')
+        .evaluateAll((nodes) =>
+          nodes.map((n) => [
+            n.getAttribute('data-type'),
+            n.querySelector('.who')?.textContent,
+            n.querySelector('.what')?.textContent,
+          ]),
+        );
+    const countOf = async (page: Page) =>
+      (await timeline(page)).filter(([type]) => type === 'DialogStatusChanged').length;
+    await until(async () => (await countOf(a.page)) === 2 && (await countOf(b.page)) === 2);
+    const operatorLines = (lines: (string | null | undefined)[][]) =>
+      lines.filter(([type]) => type === 'DialogAssigned' || type === 'DialogStatusChanged');
+    expect(operatorLines(await timeline(a.page))).toEqual([
+      ['DialogAssigned', 'You', 'assigned the dialog to You'],
+      ['DialogAssigned', 'Petya', 'assigned the dialog to Petya'],
+      ['DialogStatusChanged', 'Petya', 'closed the dialog'],
+      ['DialogStatusChanged', 'You', 'reopened the dialog'],
+    ]);
+    expect(operatorLines(await timeline(b.page))).toEqual([
+      ['DialogAssigned', 'Masha', 'назначен исполнитель: Masha'],
+      ['DialogAssigned', 'Вы', 'назначен исполнитель: Вы'],
+      ['DialogStatusChanged', 'Вы', 'диалог закрыт'],
+      ['DialogStatusChanged', 'Masha', 'диалог открыт снова'],
+    ]);
+    expect((await timeline(a.page))[0]).toEqual(['DialogOpened', 'Avito', 'opened the dialog']);
+    const closedAt = a.page.locator('#timeline li[data-type="DialogStatusChanged"] time').first();
+    await expect(closedAt.textContent()).resolves.toMatch(/now|sec|min/);
+    await expect(closedAt.getAttribute('title')).resolves.toMatch(/\d{2}:\d{2}/);
+    await shot(a.page, 'inbox-history-desktop');
 
     const events = await parley.deps.store.readStream(streams.dialog(lena.dialog_id));
     expect(
@@ -375,6 +414,17 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     await shot(page, 'inbox-dialog-desktop');
     await panel.screenshot({ path: path.join(SHOTS, 'inbox-contact-desktop.png') });
     expect(await axe(page)).toEqual([]);
+    // the dialog's history shows the contact's merge, interleaved; the tabs answer the arrows
+    await page.click('#tab-history');
+    const merge = page.locator('#timeline li[data-type="ContactsMerged"]');
+    await merge.waitFor({ timeout: 5_000 });
+    await expect(merge.locator('.what').textContent()).resolves.toMatch(
+      /^merged 1 contact\(s\) into the customer: [0-9a-f]{24}$/,
+    );
+    expect(await axe(page)).toEqual([]);
+    await page.press('#tab-history', 'ArrowLeft');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('tab-messages');
+    await page.locator('#messages-panel:not([hidden])').waitFor();
     await panel.locator(`#other-dialogs button[data-dialog-id="${dialogs.older}"]`).click();
     await page.locator('#dialog-title', { hasText: 'Vasya Pupkin' }).waitFor();
     await page.locator('.message', { hasText: 'Can I change the colour?' }).waitFor();

@@ -76,6 +76,22 @@ const MESSAGES = {
     reconnecting: 'Reconnecting…',
     attachment: 'Attachment',
     justNow: 'just now',
+    dialogView: 'Dialog view',
+    history: 'History',
+    noHistory: 'Nothing has happened yet.',
+    admin: 'Admin',
+    system: 'Parley',
+    hOpened: 'opened the dialog',
+    hAssigned: 'assigned the dialog to {name}',
+    hUnassigned: 'unassigned the dialog',
+    hClosed: 'closed the dialog',
+    hReopened: 'reopened the dialog',
+    hReopenedByMessage: "the customer's message reopened the dialog",
+    hReopenedByReply: 'a reply reopened the dialog',
+    hTitle: 'changed the title to “{title}”',
+    hReceived: 'posted a message from the customer',
+    hSent: 'replied',
+    hMerged: 'merged {count} contact(s) into the customer: {ids}',
   },
   ru: {
     appName: 'Parley — входящие',
@@ -135,6 +151,22 @@ const MESSAGES = {
     reconnecting: 'Переподключение…',
     attachment: 'Вложение',
     justNow: 'только что',
+    dialogView: 'Вид диалога',
+    history: 'История',
+    noHistory: 'Пока ничего не произошло.',
+    admin: 'Администратор',
+    system: 'Parley',
+    hOpened: 'диалог открыт',
+    hAssigned: 'назначен исполнитель: {name}',
+    hUnassigned: 'исполнитель снят',
+    hClosed: 'диалог закрыт',
+    hReopened: 'диалог открыт снова',
+    hReopenedByMessage: 'диалог открыт снова сообщением клиента',
+    hReopenedByReply: 'диалог открыт снова ответом',
+    hTitle: 'название изменено на «{title}»',
+    hReceived: 'получено сообщение клиента',
+    hSent: 'отправлен ответ',
+    hMerged: 'объединены контакты клиента ({count}): {ids}',
   },
 };
 
@@ -275,6 +307,8 @@ const state = {
   liveTimer: null,
   changed: new Set(),
   listGeneration: 0,
+  /** the open dialog's timeline (see "the history timeline") */
+  history: null,
 };
 
 class ApiError extends Error {
@@ -290,7 +324,13 @@ async function api(method, path, { body, query, headers } = {}) {
   for (const [name, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
   }
-  if (method === 'GET' && state.position && path.startsWith('/api/dialogs'))
+  // history is read from the event store itself: it never waits, and takes no min_position
+  if (
+    method === 'GET' &&
+    state.position &&
+    path.startsWith('/api/dialogs') &&
+    !path.endsWith('/history')
+  )
     url.searchParams.set('min_position', state.position);
   const response = await fetch(url, {
     method,
@@ -478,8 +518,10 @@ function onLive(change) {
     const changed = state.changed;
     state.changed = new Set();
     mergeFirstPage(changed).catch(reportBackground);
-    if (state.selected && changed.has(state.selected.dialog_id))
+    if (state.selected && changed.has(state.selected.dialog_id)) {
       refreshDialog().catch(reportBackground);
+      refreshHistory().catch(reportBackground);
+    }
     if (state.contact && state.selected) refreshOtherDialogs().catch(reportBackground);
   }, LIVE_DEBOUNCE_MS);
 }
@@ -624,9 +666,12 @@ async function openDialog(dialogId) {
   state.selected = dialog;
   state.messages = null;
   state.contact = null;
+  state.history = null;
+  $('timeline').replaceChildren();
   renderList();
   showPane('dialog');
   await refreshDialog();
+  if (historyShown()) await refreshHistory();
   $('reply-text').focus();
 }
 
@@ -828,6 +873,199 @@ async function refreshOtherDialogs() {
   if (others.length === 0) list.append(element('li', { className: 'meta', text: t('none') }));
 }
 
+// ---- the history timeline ----
+//
+// From the audit API (GET /api/dialogs/{id}/history), oldest first: the API pages in log order,
+// so each "More" goes on exactly where the last page stopped and the timeline reads the way the
+// messages do. The contact's merges come from its history with include_merged (ContactsMerged
+// only) and are interleaved by log position.
+
+const HISTORY_PAGE = 100;
+/** "123:45": both event stores' positions are such pairs, ordered by the first, then the second */
+function positionKey(position) {
+  const match = /^(\d+):(\d+)$/.exec(position || '');
+  return match ? [BigInt(match[1]), BigInt(match[2])] : [0n, 0n];
+}
+function beforeOrAt(a, b) {
+  const [x, y] = [positionKey(a), positionKey(b)];
+  return x[0] < y[0] || (x[0] === y[0] && x[1] <= y[1]);
+}
+
+function historySource(path, query, keep) {
+  return { path, query, keep, cursor: null, done: false, buffer: [], frontier: null };
+}
+
+function newHistory(dialog) {
+  return {
+    dialogId: dialog.dialog_id,
+    generation: 0,
+    shown: [],
+    sources: [
+      historySource(`/api/dialogs/${dialog.dialog_id}/history`, {}, () => true),
+      historySource(
+        `/api/contacts/${dialog.contact_id}/history`,
+        { include_merged: 'true' },
+        (item) => item.type === 'ContactsMerged',
+      ),
+    ],
+  };
+}
+
+async function fillSource(source) {
+  let page;
+  try {
+    page = await api('GET', source.path, {
+      query: { ...source.query, limit: HISTORY_PAGE, cursor: source.cursor },
+    });
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    page = { items: [], next_cursor: null }; // a contact without a stream has no merges
+  }
+  source.buffer.push(...page.items.filter(source.keep));
+  if (page.items.length > 0) source.frontier = page.items[page.items.length - 1].position;
+  source.cursor = page.next_cursor;
+  source.done = page.next_cursor === null;
+}
+
+/** Moves items to `shown` in log order while no source with more to read could come first. */
+function emitHistory(history) {
+  let moved = 0;
+  for (;;) {
+    const heads = history.sources.filter((s) => s.buffer.length > 0);
+    if (heads.length === 0) return moved;
+    heads.sort((a, b) => (beforeOrAt(a.buffer[0].position, b.buffer[0].position) ? -1 : 1));
+    const next = heads[0].buffer[0];
+    const blocked = history.sources.some(
+      (s) =>
+        s.buffer.length === 0 &&
+        !s.done &&
+        (s.frontier === null || !beforeOrAt(next.position, s.frontier)),
+    );
+    if (blocked) return moved;
+    history.shown.push(heads[0].buffer.shift());
+    moved += 1;
+  }
+}
+
+const historyPending = (history) => history.sources.some((s) => !s.done || s.buffer.length > 0);
+
+async function loadHistory(history, atLeast) {
+  const start = history.shown.length;
+  while (history.shown.length - start < atLeast && historyPending(history)) {
+    await Promise.all(
+      history.sources.filter((s) => s.buffer.length === 0 && !s.done).map(fillSource),
+    );
+    emitHistory(history);
+    if (history.sources.every((s) => s.done)) {
+      // the rest is all buffered: nothing can come before it any more
+      while (emitHistory(history) > 0);
+      for (const s of history.sources) history.shown.push(...s.buffer.splice(0));
+      history.shown.sort((a, b) => (beforeOrAt(a.position, b.position) ? -1 : 1));
+    }
+  }
+}
+
+function historyShown() {
+  return !$('history-panel').hidden;
+}
+
+/** Reads the timeline again (as far as was shown) when it is on screen; a newer read wins. */
+async function refreshHistory() {
+  const dialog = state.selected;
+  if (!dialog || !historyShown()) return;
+  const history = newHistory(dialog);
+  const wanted = Math.max(HISTORY_PAGE, state.history ? state.history.shown.length : 0);
+  state.history = history;
+  $('timeline-status').textContent = t('loading');
+  await loadHistory(history, wanted);
+  if (state.history !== history) return;
+  renderHistory();
+}
+
+async function loadMoreHistory() {
+  const history = state.history;
+  if (!history) return;
+  await loadHistory(history, HISTORY_PAGE);
+  if (state.history === history) renderHistory();
+}
+
+function actorName(actor) {
+  if (!actor) return t('system');
+  if (actor.type === 'operator') return operatorName(actor.operatorId);
+  if (actor.type === 'integration') {
+    const channel = state.directory.channels.find((c) => c.channel_id === actor.channelId);
+    return channel ? channel.name : t('channel');
+  }
+  return actor.type === 'admin' ? t('admin') : t('system');
+}
+
+/** The line in the operator's language; the API's English summary for anything else. */
+function historyLine(item) {
+  const data = item.data || {};
+  switch (item.type) {
+    case 'DialogOpened':
+      return t('hOpened');
+    case 'DialogAssigned':
+      return data.assigneeId
+        ? t('hAssigned', { name: operatorName(data.assigneeId) })
+        : t('hUnassigned');
+    case 'DialogStatusChanged':
+      return data.status === 'closed' ? t('hClosed') : t('hReopened');
+    case 'DialogReopened':
+      return data.reason === 'message_received' ? t('hReopenedByMessage') : t('hReopenedByReply');
+    case 'DialogTitleChanged':
+      return t('hTitle', { title: data.title || '' });
+    case 'MessageReceived':
+      return t('hReceived');
+    case 'MessageSent':
+      return t('hSent');
+    case 'ContactsMerged': {
+      const ids = data.mergedContactIds || [];
+      return t('hMerged', { count: ids.length, ids: ids.join(', ') });
+    }
+    default:
+      return item.summary;
+  }
+}
+
+function renderHistoryItem(item) {
+  const kind = item.type.replace(/[^A-Za-z]/g, '');
+  return element(
+    'li',
+    { className: `event type-${kind}`, 'data-type': item.type, 'data-position': item.position },
+    [
+      element('span', { className: 'who', text: actorName(item.actor) }),
+      ' ',
+      element('span', { className: 'what', text: historyLine(item) }),
+      ' ',
+      timeElement(item.recorded_at),
+    ],
+  );
+}
+
+function renderHistory() {
+  const history = state.history;
+  if (!history) return;
+  $('timeline').replaceChildren(...history.shown.map(renderHistoryItem));
+  $('timeline-status').textContent = history.shown.length === 0 ? t('noHistory') : '';
+  $('more-history').hidden = !historyPending(history);
+}
+
+/** Messages and History are tabs: arrows move between them, the chosen one's panel shows. */
+function showView(name, focus) {
+  for (const [view, tab, panel] of [
+    ['messages', 'tab-messages', 'messages-panel'],
+    ['history', 'tab-history', 'history-panel'],
+  ]) {
+    const chosen = view === name;
+    $(tab).setAttribute('aria-selected', String(chosen));
+    $(tab).tabIndex = chosen ? 0 : -1;
+    $(panel).hidden = !chosen;
+    if (chosen && focus) $(tab).focus();
+  }
+  if (name === 'history') refreshHistory().catch(showDialogError);
+}
+
 // ---- commands ----
 
 function showDialogError(error) {
@@ -872,7 +1110,11 @@ async function assignTo(operatorId) {
   } else {
     await api('DELETE', `/api/dialogs/${dialog.dialog_id}/assignee`);
   }
-  await Promise.all([refreshDialog(), mergeFirstPage(new Set([dialog.dialog_id]))]);
+  await Promise.all([
+    refreshDialog(),
+    refreshHistory(),
+    mergeFirstPage(new Set([dialog.dialog_id])),
+  ]);
 }
 
 function toggleAssignee() {
@@ -890,7 +1132,11 @@ async function toggleStatus() {
     'POST',
     `/api/dialogs/${dialog.dialog_id}/${dialog.status === 'open' ? 'close' : 'reopen'}`,
   );
-  await Promise.all([refreshDialog(), mergeFirstPage(new Set([dialog.dialog_id]))]);
+  await Promise.all([
+    refreshDialog(),
+    refreshHistory(),
+    mergeFirstPage(new Set([dialog.dialog_id])),
+  ]);
 }
 
 // ---- wiring ----
@@ -914,6 +1160,7 @@ document.addEventListener('DOMContentLoaded', () => {
       renderList();
       if (state.selected && state.messages) renderDialog(state.selected, state.messages);
       if (state.contact) renderContact();
+      if (state.history) renderHistory();
       if (state.events) showLive(state.events.readyState === EventSource.OPEN);
     }
   });
@@ -956,6 +1203,16 @@ document.addEventListener('DOMContentLoaded', () => {
     assignTo($('assignee-select').value || null).catch(showDialogError),
   );
   $('toggle-status').addEventListener('click', () => toggleStatus().catch(showDialogError));
+  $('tab-messages').addEventListener('click', () => showView('messages'));
+  $('tab-history').addEventListener('click', () => showView('history'));
+  for (const id of ['tab-messages', 'tab-history']) {
+    $(id).addEventListener('keydown', (event) => {
+      if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
+      event.preventDefault();
+      showView(id === 'tab-messages' ? 'history' : 'messages', true);
+    });
+  }
+  $('more-history').addEventListener('click', () => loadMoreHistory().catch(showDialogError));
   $('back').addEventListener('click', () => {
     showPane('list');
     const current =
