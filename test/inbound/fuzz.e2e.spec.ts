@@ -2,32 +2,18 @@ import fc from 'fast-check';
 import { allProjections } from '../../src/projections/allProjections';
 import { webhookOutboxProjection } from '../../src/projections/outbox/outboxProjection';
 import { readStuckEvents } from '../../src/projections/runner/stuckEvents';
-import { createChannel, eventCount, postMessage, type TestChannel } from '../support/inbound';
+import {
+  createChannel,
+  eventCount,
+  INBOUND_SPEC_CODES,
+  postMessage,
+  type TestChannel,
+} from '../support/inbound';
 import { useTestParley } from '../support/parley';
 import { waitForPosition } from '../support/readModel';
 
 /** The codes SPEC §2 documents for the inbound endpoint. */
-const DOCUMENTED = new Set([
-  'E_CONTACT_INFO_REQUIRED',
-  'E_CUSTOM_CONTACTS_REQUIRED',
-  'E_CONTACTS_VALUE_REQUIRED',
-  'E_MALFORMED_CONTACT_ID',
-  'E_INVALID_TOKEN',
-  'E_CHANNEL_NOT_ENABLED',
-  'E_CHANNEL_DELETED',
-  'E_CONTACT_NOT_FOUND',
-  'E_CONTACT_DELETED',
-  'E_DIALOG_NOT_FOUND',
-  'E_MALFORMED_JSON',
-  'E_VALIDATION',
-  'E_CONTACT_INFO_CONFLICT',
-  'E_MESSAGE_EMPTY',
-  'E_IDEMPOTENCY_CONFLICT',
-  'E_PAYLOAD_TOO_LARGE',
-  'E_UNSUPPORTED_MEDIA_TYPE',
-  'E_RATE_LIMITED',
-  'E_UNAVAILABLE',
-]);
+const DOCUMENTED = new Set(INBOUND_SPEC_CODES);
 
 const hex24 = fc.stringMatching(/^[0-9a-f]{24}$/);
 const anyJson = fc.jsonValue({ maxDepth: 3 });

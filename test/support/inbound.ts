@@ -76,3 +76,26 @@ export const eventsOfType = async (parley: TestParley, type: string) =>
       [type],
     )
   ).rows;
+
+/** The codes SPEC §2 documents for the inbound endpoint, the seed's and ours. */
+export const INBOUND_SPEC_CODES: readonly string[] = [
+  'E_CONTACT_INFO_REQUIRED',
+  'E_CUSTOM_CONTACTS_REQUIRED',
+  'E_CONTACTS_VALUE_REQUIRED',
+  'E_MALFORMED_CONTACT_ID',
+  'E_INVALID_TOKEN',
+  'E_CHANNEL_NOT_ENABLED',
+  'E_CHANNEL_DELETED',
+  'E_CONTACT_NOT_FOUND',
+  'E_CONTACT_DELETED',
+  'E_DIALOG_NOT_FOUND',
+  'E_MALFORMED_JSON',
+  'E_VALIDATION',
+  'E_CONTACT_INFO_CONFLICT',
+  'E_MESSAGE_EMPTY',
+  'E_IDEMPOTENCY_CONFLICT',
+  'E_PAYLOAD_TOO_LARGE',
+  'E_UNSUPPORTED_MEDIA_TYPE',
+  'E_RATE_LIMITED',
+  'E_UNAVAILABLE',
+];
