@@ -44,7 +44,9 @@ import { deliveryWorker } from './webhooks/deliveryWorker';
 import { webhookMetrics } from './webhooks/webhookMetrics';
 import { ProjectionRunner } from '../projections/runner/projectionRunner';
 import { webhookOutboxProjection } from '../projections/outbox/outboxProjection';
-import { postgresWebhookSecrets } from './webhooks/secretStore';
+import { postgresWebhookSecrets, sealAllUnder, secretOpener } from './webhooks/secretStore';
+import { checkMasterKey, parseMasterKey, resolveMasterKey } from './keys/masterKey';
+import type { MasterKey } from './keys/envelope';
 import { addressGuardOf, type AddressGuard, type Resolve } from './webhooks/urlGuard';
 import type { WebhookSecrets } from '../application/ports/webhookSecrets';
 import { objectIdGenerator } from './ids';
@@ -76,6 +78,8 @@ export type ParleyDeps = Readonly<{
   webhookAddresses: AddressGuard;
   /** signs the audit notary's checkpoints; never in the event log or the database */
   auditKey: SigningKey;
+  /** seal and open stored secrets: the current master key first, then the previous one */
+  masterKeys: readonly [MasterKey, ...MasterKey[]];
 }>;
 
 /** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */
@@ -181,6 +185,22 @@ const outboxRunner = (deps: ParleyDeps): Worker => {
   };
 };
 
+const masterKeysOf = async (
+  config: Config,
+  logger: Logger,
+): Promise<[MasterKey, ...MasterKey[]]> => {
+  const current = await resolveMasterKey(config.masterKey.current, config.dataDir);
+  if (config.databaseUrl !== null && current.source !== 'environment')
+    logger.warn(
+      { keyFile: 'DATA_DIR/master-key' },
+      'stored secrets are sealed with a master key of this process alone; set PARLEY_MASTER_KEY so that every process reads them (docs/operations.md)',
+    );
+  const previous = config.masterKey.previous;
+  return previous === null
+    ? [current]
+    : [current, parseMasterKey(previous, 'PARLEY_PREVIOUS_MASTER_KEY')];
+};
+
 /** The background workers of every module. */
 const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   ...modules.readModels.workers,
@@ -193,6 +213,7 @@ const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
     timeoutMs: deps.config.webhookDelivery.timeoutMs,
     concurrency: deps.config.webhookDelivery.concurrency,
     guard: deps.webhookAddresses,
+    openSecret: secretOpener(deps.masterKeys),
     onGone: async (webhookId, deliveryId) => {
       await disableGoneWebhook(deps, webhookId, {
         correlationId: `webhook-delivery-${deliveryId}`,
@@ -243,6 +264,11 @@ export const startParley = async (
     const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
     const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
+    const masterKeys = await masterKeysOf(config, logger);
+    await checkMasterKey(pool, masterKeys);
+    // plaintext rows from before encryption, and rows of the previous key: idempotent
+    const sealed = await sealAllUnder(pool, masterKeys[0], masterKeys);
+    if (sealed > 0) logger.info({ secrets: sealed, keyId: masterKeys[0].id }, 'secrets sealed');
     if (config.databaseUrl !== null && auditKey.source !== 'environment')
       logger.warn(
         { keyFile: 'DATA_DIR/audit-signing-key' },
@@ -271,9 +297,10 @@ export const startParley = async (
       adminTokenHash: hashToken(adminToken.token),
       operatorTokens: staffTokens(operatorTokenResolver(store), auditorTokenResolver(store)),
       publicUrl: config.publicUrl ?? url,
-      webhookSecrets: postgresWebhookSecrets(pool),
+      webhookSecrets: postgresWebhookSecrets(pool, masterKeys[0]),
       webhookAddresses: addressGuardOf(config, options.resolve),
       auditKey,
+      masterKeys,
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({
