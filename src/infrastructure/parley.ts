@@ -266,8 +266,8 @@ export const startParley = async (
     const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
     const masterKeys = await masterKeysOf(config, logger);
     await checkMasterKey(pool, masterKeys);
-    // plaintext rows from before encryption, and rows of the previous key: idempotent
-    const sealed = await sealAllUnder(pool, masterKeys[0], masterKeys);
+    // rows from before encryption (idempotent); re-wrapping is `npm run keys -- rotate`'s
+    const sealed = await sealAllUnder(pool, masterKeys[0], 'plaintext only');
     if (sealed > 0) logger.info({ secrets: sealed, keyId: masterKeys[0].id }, 'secrets sealed');
     if (config.databaseUrl !== null && auditKey.source !== 'environment')
       logger.warn(

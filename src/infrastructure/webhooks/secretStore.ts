@@ -51,14 +51,14 @@ export const secretCounts = async (pool: Pool): Promise<SecretCounts> => {
 };
 
 /**
- * Seals every row not yet sealed under `key`: plaintext rows from before encryption, and rows
- * of an older key (rotation). Row by row, each in place, so that it is idempotent and running
+ * Seals under `key` every plaintext row (from before encryption) and, with `readable`, every row
+ * of another key (rotation). Row by row, each in place, so that it is idempotent and running
  * processes holding both keys keep reading throughout. Returns the rows rewritten.
  */
 export const sealAllUnder = async (
   pool: Pool,
   key: MasterKey,
-  readable: readonly MasterKey[],
+  readable: readonly MasterKey[] | 'plaintext only',
 ): Promise<number> => {
   const { rows } = await pool.query<{ webhook_id: string; fingerprint: string; secret: string }>(
     'SELECT webhook_id, fingerprint, secret FROM webhooks.secrets',
@@ -66,8 +66,11 @@ export const sealAllUnder = async (
   let rewritten = 0;
   for (const row of rows) {
     const id = keyIdOf(row.secret);
-    if (id === key.id) continue;
-    const plain = id === null ? row.secret : open(readable, row.secret, aadOf(row.webhook_id));
+    if (id === key.id || (id !== null && readable === 'plaintext only')) continue;
+    const plain =
+      id === null || readable === 'plaintext only'
+        ? row.secret
+        : open(readable, row.secret, aadOf(row.webhook_id));
     const { rowCount } = await pool.query(
       'UPDATE webhooks.secrets SET secret = $4 WHERE webhook_id = $1 AND fingerprint = $2 AND secret = $3',
       [row.webhook_id, row.fingerprint, row.secret, seal(key, plain, aadOf(row.webhook_id))],
