@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './infrastructure/config';
 import { createLogger } from './infrastructure/logger';
 import { startParley } from './infrastructure/parley';
 import { banner } from './infrastructure/banner';
+import { MasterKeyError } from './infrastructure/keys/masterKey';
 
 /** `npm start`: configuration, then everything in one process, then an orderly stop on a signal. */
 const main = async (): Promise<void> => {
@@ -51,6 +52,10 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
+  if (error instanceof MasterKeyError) {
+    process.stderr.write(`parley: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `parley: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

@@ -102,6 +102,8 @@ const variables = {
   MIN_POSITION_TIMEOUT_MS: intFromEnv(0, 60_000),
   AUDIT_SIGNING_KEY: secret,
   AUDIT_NOTARY: booleanFromEnv,
+  PARLEY_MASTER_KEY: secret,
+  PARLEY_PREVIOUS_MASTER_KEY: secret,
 } as const;
 
 type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
@@ -152,6 +154,8 @@ export type Config = Readonly<{
     /** false: no notary here (the bench's baseline); the log is then not notarised */
     notary: boolean;
   }>;
+  /** AES-256 keys sealing stored secrets (docs/operations.md); absent: DATA_DIR/master-key */
+  masterKey: Readonly<{ current: string | null; previous: string | null }>;
 }>;
 
 export class ConfigError extends Error {
@@ -174,7 +178,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     const decoded = codec.decode(raw);
     if (isLeft(decoded)) {
       const shown =
-        name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' || name === 'AUDIT_SIGNING_KEY'
+        name === 'ADMIN_TOKEN' ||
+        name === 'DATABASE_URL' ||
+        name === 'AUDIT_SIGNING_KEY' ||
+        name.endsWith('MASTER_KEY')
           ? '(hidden)'
           : `"${describeValue(raw)}"`;
       problems.push(`${name} must be ${codec.name}, got ${shown}`);
@@ -225,6 +232,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     aggregateCacheSize: values.AGGREGATE_CACHE_SIZE ?? 20_000,
     minPositionTimeoutMs: values.MIN_POSITION_TIMEOUT_MS ?? 5_000,
     audit: { signingKey: values.AUDIT_SIGNING_KEY ?? null, notary: values.AUDIT_NOTARY ?? true },
+    masterKey: {
+      current: values.PARLEY_MASTER_KEY ?? null,
+      previous: values.PARLEY_PREVIOUS_MASTER_KEY ?? null,
+    },
   };
 };
 

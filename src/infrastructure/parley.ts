@@ -45,7 +45,9 @@ import {
   webhookOutboxGatherMs,
   webhookOutboxProjection,
 } from '../projections/outbox/outboxProjection';
-import { postgresWebhookSecrets } from './webhooks/secretStore';
+import { postgresWebhookSecrets, sealAllUnder, secretOpener } from './webhooks/secretStore';
+import { checkMasterKey, parseMasterKey, resolveMasterKey } from './keys/masterKey';
+import type { MasterKey } from './keys/envelope';
 import { addressGuardOf, type Resolve } from './webhooks/urlGuard';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
@@ -166,6 +168,22 @@ const outboxRunner = (deps: ParleyDeps): Worker => {
   };
 };
 
+const masterKeysOf = async (
+  config: Config,
+  logger: Logger,
+): Promise<[MasterKey, ...MasterKey[]]> => {
+  const current = await resolveMasterKey(config.masterKey.current, config.dataDir);
+  if (config.databaseUrl !== null && current.source !== 'environment')
+    logger.warn(
+      { keyFile: 'DATA_DIR/master-key' },
+      'stored secrets are sealed with a master key of this process alone; set PARLEY_MASTER_KEY so that every process reads them (docs/operations.md)',
+    );
+  const previous = config.masterKey.previous;
+  return previous === null
+    ? [current]
+    : [current, parseMasterKey(previous, 'PARLEY_PREVIOUS_MASTER_KEY')];
+};
+
 /** The background workers of every module. */
 const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   ...modules.readModels.workers,
@@ -179,6 +197,7 @@ const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
     timeoutMs: deps.config.webhookDelivery.timeoutMs,
     concurrency: deps.config.webhookDelivery.concurrency,
     guard: deps.webhookAddresses,
+    openSecret: secretOpener(deps.masterKeys),
     onGone: async (webhookId, deliveryId) => {
       await disableGoneWebhook(deps, webhookId, {
         correlationId: `webhook-delivery-${deliveryId}`,
@@ -229,6 +248,11 @@ export const startParley = async (
     const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
     const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
+    const masterKeys = await masterKeysOf(config, logger);
+    await checkMasterKey(pool, masterKeys);
+    // rows from before encryption (idempotent); re-wrapping is `npm run keys -- rotate`'s
+    const sealed = await sealAllUnder(pool, masterKeys[0], 'plaintext only');
+    if (sealed > 0) logger.info({ secrets: sealed, keyId: masterKeys[0].id }, 'secrets sealed');
     if (config.databaseUrl !== null && auditKey.source !== 'environment')
       logger.warn(
         { keyFile: 'DATA_DIR/audit-signing-key' },
@@ -257,9 +281,10 @@ export const startParley = async (
       adminTokenHash: hashToken(adminToken.token),
       operatorTokens: staffTokens(operatorTokenResolver(store), auditorTokenResolver(store)),
       publicUrl: config.publicUrl ?? url,
-      webhookSecrets: postgresWebhookSecrets(pool),
+      webhookSecrets: postgresWebhookSecrets(pool, masterKeys[0]),
       webhookAddresses: addressGuardOf(config, options.resolve),
       auditKey,
+      masterKeys,
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({

@@ -9,6 +9,7 @@ import type { OperatorTokens } from './http/auth/staffAuth';
 import type { Logger } from './logger';
 import type { AddressGuard } from './webhooks/urlGuard';
 import type { SigningKey } from './audit/signingKey';
+import type { MasterKey } from './keys/envelope';
 
 /** What every module of Parley may use; built once per process by startParley. */
 export type ParleyDeps = Readonly<{
@@ -31,6 +32,8 @@ export type ParleyDeps = Readonly<{
   webhookAddresses: AddressGuard;
   /** signs the audit notary's checkpoints; never in the event log or the database */
   auditKey: SigningKey;
+  /** seal and open stored secrets: the current master key first, then the previous one */
+  masterKeys: readonly [MasterKey, ...MasterKey[]];
 }>;
 
 /** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */

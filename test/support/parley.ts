@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/infrastructure/config';
 import { createLogger } from '../../src/infrastructure/logger';
 import { startParley, type Parley, type StartOptions } from '../../src/infrastructure/parley';
 import { createTestDatabase } from './database';
+import { TEST_MASTER_KEY } from './process';
 
 export type TestParley = Parley & {
   /** the admin bearer header */
@@ -32,6 +33,7 @@ export const startTestParley = async (
     HOST: '127.0.0.1',
     PORT: '0',
     ADMIN_TOKEN: 'test-admin-token-0123456789',
+    PARLEY_MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

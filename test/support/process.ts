@@ -3,6 +3,9 @@ import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
+/** Every test Parley sharing a database must read the same sealed secrets (docs/operations.md). */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export type RunningParley = {
   child: ChildProcess;
   /** everything written to stdout and stderr so far */
@@ -13,11 +16,24 @@ export type RunningParley = {
 /** Runs `src/main.ts` as `npm start` would, in a child process with the given environment. */
 export const runParley = (env: Record<string, string | undefined>): RunningParley => {
   const clean = { ...process.env };
-  for (const name of ['DATABASE_URL', 'EVENTSTORE_URL', 'PORT', 'HOST', 'DATA_DIR', 'ADMIN_TOKEN'])
+  for (const name of [
+    'DATABASE_URL',
+    'EVENTSTORE_URL',
+    'PORT',
+    'HOST',
+    'DATA_DIR',
+    'ADMIN_TOKEN',
+    'PARLEY_MASTER_KEY',
+  ])
     delete clean[name];
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
-    env: { ...clean, LOG_LEVEL: 'info', ...env },
+    env: {
+      ...clean,
+      LOG_LEVEL: 'info',
+      ...(env.DATABASE_URL === undefined ? {} : { PARLEY_MASTER_KEY: TEST_MASTER_KEY }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

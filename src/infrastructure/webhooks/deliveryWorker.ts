@@ -33,6 +33,8 @@ export type DeliveryWorkerOptions = Readonly<{
   pollMs?: number;
   /** after a rotation, the previous secret signs alongside for this long */
   rotationGraceMs?: number;
+  /** opens a stored (sealed) secret; absent: stored as is */
+  openSecret?: (webhookId: string, stored: string) => string;
 }>;
 
 const DAY = 86_400_000;
@@ -49,6 +51,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
   const pollMs = options.pollMs ?? 1_000;
   const leaseMs = options.timeoutMs + 60_000;
   const rotationGraceMs = options.rotationGraceMs ?? DAY;
+  const openSecret = options.openSecret ?? ((_: string, stored: string) => stored);
   const log = logger.child({ worker: 'webhook-delivery' });
 
   let running = false;
@@ -92,7 +95,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
         : await sendWebhook(
             claimed.url,
             webhookHeaders(
-              claimed.secrets,
+              claimed.secrets.map((stored) => openSecret(claimed.webhookId, stored)),
               claimed.messageId,
               Math.floor(startedAt.getTime() / 1000),
               claimed.body,

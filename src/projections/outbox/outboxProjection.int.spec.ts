@@ -1,4 +1,6 @@
 import { isRight } from 'fp-ts/Either';
+import { randomBytes } from 'node:crypto';
+import { masterKeyOf } from '../../infrastructure/keys/envelope';
 import type { CommandContext } from '../../application/context';
 import type { Checkpoint } from '../../application/ports/eventStore';
 import { StreamLocks } from '../../application/streamLocks';
@@ -40,7 +42,7 @@ describe('the webhook outbox on PostgreSQL', () => {
     deps = {
       ids,
       commands: commandHandler({ store, ids, locks: new StreamLocks() }),
-      secrets: postgresWebhookSecrets(db.pool),
+      secrets: postgresWebhookSecrets(db.pool, masterKeyOf(randomBytes(32))),
       urlGuard: { refusal: async () => null },
     };
   });

@@ -1,0 +1,71 @@
+import { ConfigError, loadConfig } from '../config';
+import { openCliDatabase } from '../cli/cliDatabase';
+import { migrate } from '../postgres/migrations';
+import { sealAllUnder, secretCounts } from '../webhooks/secretStore';
+import type { MasterKey } from './envelope';
+import {
+  checkMasterKey,
+  MasterKeyError,
+  parseMasterKey,
+  recordMasterKey,
+  resolveMasterKey,
+  retireOtherKeys,
+} from './masterKey';
+
+export type KeysIo = Readonly<{
+  env: NodeJS.ProcessEnv;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}>;
+
+const USAGE = `usage: npm run keys -- status | rotate
+  status   which master keys the stored secrets are sealed under
+  rotate   re-wrap every secret under PARLEY_MASTER_KEY (the new key), reading those of
+           PARLEY_PREVIOUS_MASTER_KEY (the old one); see docs/operations.md
+`;
+
+/** `npm run keys`: exit 0 done, 1 failed, 2 bad usage, configuration or master key. */
+export const keysCli = async (args: readonly string[], io: KeysIo): Promise<number> => {
+  const command = args[0];
+  if (command !== 'status' && command !== 'rotate') {
+    io.err(USAGE);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`parley: ${error.message}\n`);
+    return 2;
+  }
+  const database = await openCliDatabase(config);
+  try {
+    await migrate(database.pool);
+    const current = await resolveMasterKey(config.masterKey.current, config.dataDir);
+    const keys: MasterKey[] = [current];
+    if (config.masterKey.previous !== null)
+      keys.push(parseMasterKey(config.masterKey.previous, 'PARLEY_PREVIOUS_MASTER_KEY'));
+    await checkMasterKey(database.pool, keys);
+    if (command === 'rotate') {
+      const rewrapped = await sealAllUnder(database.pool, current, keys);
+      await recordMasterKey(database.pool, current);
+      const counts = await secretCounts(database.pool);
+      if (counts.plaintext === 0 && Object.keys(counts.byKey).every((id) => id === current.id)) {
+        await retireOtherKeys(database.pool, current);
+        io.err(`re-wrapped ${rewrapped} secret(s) under key ${current.id}\n`);
+      } else {
+        io.err(`some secrets are not yet under key ${current.id}: run rotate again\n`);
+        return 1;
+      }
+    }
+    const counts = await secretCounts(database.pool);
+    io.out(`${JSON.stringify({ currentKeyId: current.id, secrets: counts }, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    io.err(`parley: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof MasterKeyError ? 2 : 1;
+  } finally {
+    await database.close();
+  }
+};
