@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { benchScript, startChild } from './child';
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+/** one master key for every Parley of a bench run: they share a database and its sealed secrets */
+const BENCH_MASTER_KEY = randomBytes(32).toString('base64');
 
 export type ParleyProcess = Readonly<{
   url: string;
@@ -32,6 +35,7 @@ export const startParleyProcess = async (options: ParleyProcessOptions): Promise
       HOST: '127.0.0.1',
       PORT: '0',
       ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+      PARLEY_MASTER_KEY: BENCH_MASTER_KEY,
       RATE_LIMIT_PER_SECOND: '0',
       LOG_LEVEL: 'warn',
       WEBHOOK_ALLOW_PRIVATE: 'true',
