@@ -1,4 +1,5 @@
 import type { StartOptions } from '../../src/infrastructure/parley';
+import { createChannel, customer, postMessage } from './inbound';
 import { startTestParley, type TestParley } from './parley';
 import { WebhookReceiver } from './webhookReceiver';
 
@@ -117,5 +118,57 @@ export const eventually = async <T>(check: () => Promise<T>, timeoutMs = 20_000)
       if (Date.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+};
+
+/**
+ * `dialogs` customers each open a dialog, answered by `replies` operator replies in order:
+ * the message ids each dialog's webhooks must carry, in that order.
+ */
+export const dialogsWithReplies = async (
+  parley: TestParley,
+  customerPrefix: string,
+  dialogs: number,
+  replies: number,
+): Promise<Map<string, string[]>> => {
+  const channel = await createChannel(parley);
+  const operator = await createOperator(parley);
+  const expected = new Map<string, string[]>();
+  await Promise.all(
+    Array.from({ length: dialogs }, async (_, d) => {
+      const posted = await postMessage(parley, channel, {
+        text: 'hi',
+        ...customer(`${customerPrefix}-${d}`),
+      });
+      const dialogId = posted.body.dialog_id as string;
+      const messages = [posted.body.message_id as string];
+      for (let r = 0; r < replies; r++)
+        messages.push(await reply(parley, operator.auth, dialogId, `d${d} r${r}`));
+      expected.set(dialogId, messages);
+    }),
+  );
+  return expected;
+};
+
+/** Every expected event accepted once, signed, and in order per dialog. */
+export const expectEachAcceptedOnceInOrder = async (
+  receiver: WebhookReceiver,
+  expected: ReadonlyMap<string, readonly string[]>,
+): Promise<void> => {
+  const total = [...expected.values()].reduce((n, messages) => n + messages.length, 0);
+  await receiver.waitFor((r) => r.accepted.length >= total, 60_000);
+  // give a duplicate, were there one, the time to arrive
+  await new Promise((r) => setTimeout(r, 500));
+
+  expect(receiver.received.every((r) => r.verifyError === null)).toBe(true);
+  const accepted = receiver.accepted.map((r) => String(r.headers['webhook-id']));
+  expect(accepted).toHaveLength(total);
+  expect(new Set(accepted).size).toBe(total);
+  for (const [dialogId, messages] of expected) {
+    expect(
+      receiver.accepted
+        .filter((r) => r.payload?.data.dialog.id === dialogId)
+        .map((r) => r.payload?.data.message?.id),
+    ).toEqual(messages);
   }
 };

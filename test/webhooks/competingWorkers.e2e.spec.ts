@@ -1,11 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createChannel, customer, postMessage } from '../support/inbound';
 import type { TestParley } from '../support/parley';
 import { runParley, type RunningParley } from '../support/process';
 import type { WebhookReceiver } from '../support/webhookReceiver';
-import { createOperator, reply, subscribe, useWebhookWorld } from '../support/webhooks';
+import {
+  dialogsWithReplies,
+  expectEachAcceptedOnceInOrder,
+  subscribe,
+  useWebhookWorld,
+} from '../support/webhooks';
 
 const DIALOGS = 6;
 const REPLIES = 10;
@@ -66,36 +70,8 @@ describe('webhook workers in two processes', () => {
         ? { status: 503 }
         : { status: 200, delayMs: Math.floor(Math.random() * 20) };
 
-    const channel = await createChannel(parley);
-    const operator = await createOperator(parley);
-    const expected = new Map<string, string[]>();
-    await Promise.all(
-      Array.from({ length: DIALOGS }, async (_, d) => {
-        const posted = await postMessage(parley, channel, { text: 'hi', ...customer(`w-${d}`) });
-        const dialogId = posted.body.dialog_id as string;
-        const messages = [posted.body.message_id as string];
-        for (let r = 0; r < REPLIES; r++)
-          messages.push(await reply(parley, operator.auth, dialogId, `d${d} r${r}`));
-        expected.set(dialogId, messages);
-      }),
-    );
-
-    const total = DIALOGS * (REPLIES + 1);
-    await receiver.waitFor((r) => r.accepted.length >= total, 60_000);
-    // give a duplicate, were there one, the time to arrive
-    await new Promise((r) => setTimeout(r, 500));
-
-    expect(receiver.received.every((r) => r.verifyError === null)).toBe(true);
-    const accepted = receiver.accepted.map((r) => String(r.headers['webhook-id']));
-    expect(accepted).toHaveLength(total);
-    expect(new Set(accepted).size).toBe(total);
-    for (const [dialogId, messages] of expected) {
-      expect(
-        receiver.accepted
-          .filter((r) => r.payload?.data.dialog.id === dialogId)
-          .map((r) => r.payload?.data.message?.id),
-      ).toEqual(messages);
-    }
+    const expected = await dialogsWithReplies(parley, 'w', DIALOGS, REPLIES);
+    await expectEachAcceptedOnceInOrder(receiver, expected);
     const attemptsBy = children.map(
       (c) => (c.output().match(/"msg":"webhook attempt"/g) ?? []).length,
     );

@@ -1,7 +1,11 @@
-import { createChannel, customer, postMessage } from '../support/inbound';
 import type { TestParley } from '../support/parley';
 import type { WebhookReceiver } from '../support/webhookReceiver';
-import { createOperator, reply, subscribe, useWebhookWorld } from '../support/webhooks';
+import {
+  dialogsWithReplies,
+  expectEachAcceptedOnceInOrder,
+  subscribe,
+  useWebhookWorld,
+} from '../support/webhooks';
 
 const DIALOGS = 40;
 const REPLIES = 5;
@@ -48,36 +52,8 @@ describe('webhook delivery with many lines in flight', () => {
         : { status: 200, delayMs };
     };
 
-    const channel = await createChannel(parley);
-    const operator = await createOperator(parley);
-    const expected = new Map<string, string[]>();
-    await Promise.all(
-      Array.from({ length: DIALOGS }, async (_, d) => {
-        const posted = await postMessage(parley, channel, { text: 'hi', ...customer(`line-${d}`) });
-        const dialogId = posted.body.dialog_id as string;
-        const messages = [posted.body.message_id as string];
-        for (let r = 0; r < REPLIES; r++)
-          messages.push(await reply(parley, operator.auth, dialogId, `d${d} r${r}`));
-        expected.set(dialogId, messages);
-      }),
-    );
-
-    const total = DIALOGS * (REPLIES + 1);
-    await receiver.waitFor((r) => r.accepted.length >= total, 60_000);
-    // give a duplicate, were there one, the time to arrive
-    await new Promise((r) => setTimeout(r, 500));
-
-    expect(receiver.received.every((r) => r.verifyError === null)).toBe(true);
-    const accepted = receiver.accepted.map((r) => String(r.headers['webhook-id']));
-    expect(accepted).toHaveLength(total);
-    expect(new Set(accepted).size).toBe(total);
-    for (const [dialogId, messages] of expected) {
-      expect(
-        receiver.accepted
-          .filter((r) => r.payload?.data.dialog.id === dialogId)
-          .map((r) => r.payload?.data.message?.id),
-      ).toEqual(messages);
-    }
+    const expected = await dialogsWithReplies(parley, 'line', DIALOGS, REPLIES);
+    await expectEachAcceptedOnceInOrder(receiver, expected);
     expect(overlapsInOneDialog).toBe(0);
     // lines really moved side by side, and never more than the concurrency allows
     expect(mostAtOnce).toBeGreaterThan(1);
