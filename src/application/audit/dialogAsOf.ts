@@ -5,7 +5,7 @@ import type { EventStore, RecordedEvent } from '../ports/eventStore';
 import { streams } from '../streams';
 import { domainEvents, readStreamAsOf, survivorAsOf, type Cut } from './asOf';
 
-/** A dialog at a moment, with the fields the live answer has (the dialogs read model's). */
+/** A dialog at a moment; the dialogs read model's view is this and the names it joins. */
 export type DialogSnapshot = Readonly<{
   dialogId: string;
   channelId: string;
@@ -26,7 +26,7 @@ export type DialogSnapshot = Readonly<{
   closedAt: Date | null;
 }>;
 
-/** A message at a moment; `html` as recorded (whoever serves it sanitizes it). */
+/** A message at a moment, the messages read model's view too; `html` as recorded here, sanitized there. */
 export type MessageSnapshot = Readonly<{
   messageId: string;
   dialogId: string;

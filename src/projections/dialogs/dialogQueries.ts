@@ -1,3 +1,4 @@
+import type { DialogSnapshot } from '../../application/audit/dialogAsOf';
 import type { Pool } from 'pg';
 
 export type DialogStatusFilter = 'open' | 'closed';
@@ -16,32 +17,17 @@ export type LastMessageView = Readonly<{
   at: Date;
 }>;
 
-export type DialogView = Readonly<{
-  dialogId: string;
-  channelId: string;
-  /** from the channels, contacts and operators read models, as they are now */
-  channelName: string | null;
-  contactName: string | null;
-  assigneeName: string | null;
-  lastMessage: LastMessageView | null;
-  /** open and the customer wrote last: since when they wait for an answer */
-  waitingSince: Date | null;
-  reference: string | null;
-  title: string | null;
-  status: DialogStatusFilter;
-  assigneeId: string | null;
-  contactId: string;
-  messagesIn: number;
-  messagesOut: number;
-  firstMessageAt: Date | null;
-  lastMessageAt: Date | null;
-  firstResponseAt: Date | null;
-  firstResponseSeconds: number | null;
-  integrationData: string | null;
-  openedAt: Date;
-  updatedAt: Date;
-  closedAt: Date | null;
-}>;
+/** A dialog as the list and the dialog read serve it: the snapshot's fields, and what joins add. */
+export type DialogView = DialogSnapshot &
+  Readonly<{
+    /** from the channels, contacts and operators read models, as they are now */
+    channelName: string | null;
+    contactName: string | null;
+    assigneeName: string | null;
+    lastMessage: LastMessageView | null;
+    /** open and the customer wrote last: since when they wait for an answer */
+    waitingSince: Date | null;
+  }>;
 
 export type DialogFilter = Readonly<{
   channelId?: string;

@@ -1,24 +1,10 @@
 import type { Pool } from 'pg';
+import type { MessageSnapshot } from '../../application/audit/dialogAsOf';
 import type { Attachment } from '../../domain/dialog/message';
 import type { Slice } from './dialogQueries';
 
-export type MessageView = Readonly<{
-  messageId: string;
-  dialogId: string;
-  direction: 'incoming' | 'outgoing';
-  contactId: string | null;
-  operatorId: string | null;
-  text: string | null;
-  /** sanitized */
-  html: string | null;
-  attachments: readonly Attachment[];
-  integrationData: string | null;
-  /** the sender's timestamp (an operator's reply: when it was sent) */
-  createdAt: Date;
-  receivedAt: Date;
-  /** arrival order within the dialog */
-  revision: bigint;
-}>;
+/** A message as the read model serves it: the time-travel snapshot's fields, `html` sanitized. */
+export type MessageView = MessageSnapshot;
 
 /** Keyset position: messages come by the sender's timestamp, then by arrival (SPEC §2). */
 export type MessagePosition = Readonly<{ createdAt: Date; revision: bigint }>;
