@@ -1,5 +1,7 @@
 import Router from '@koa/router';
+import { isLeft } from 'fp-ts/Either';
 import { authorizeIntegration } from '../../../application/channels/integrationAccess';
+import { consistently, type RequestCommands } from '../../../application/commandHandler';
 import { IDEMPOTENCY_KEY, requestHash } from '../../../application/inbound/idempotency';
 import { receiveMessage } from '../../../application/inbound/receiveMessage';
 import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
@@ -11,7 +13,11 @@ import type { SharedRateLimiter } from '../../rateLimit/sharedRateLimiter';
 import type { RequestState } from '../middleware/requestContext';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-type InboundState = RequestState & { channel: Awaited<ReturnType<typeof authorizeIntegration>> };
+type InboundState = RequestState & {
+  channel: Awaited<ReturnType<typeof authorizeIntegration>>;
+  /** the request's handler, which trusts the cache until its first append (RequestReads) */
+  commands: RequestCommands;
+};
 
 const tokenOf = (query: unknown): string | null => {
   const token = (query as { token?: unknown }).token;
@@ -34,7 +40,18 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
     '/api/custom-channel/message/:channelId',
     async (ctx, next) => {
       const channelId = ctx.params.channelId?.toLowerCase() ?? '';
-      ctx.state.channel = await authorizeIntegration(deps.commands, channelId, tokenOf(ctx.query));
+      const token = tokenOf(ctx.query);
+      ctx.state.commands = deps.commands.forRequest(true);
+      ctx.state.channel = await authorizeIntegration(ctx.state.commands, channelId, token);
+      if (isLeft(ctx.state.channel)) {
+        // a refusal is no append that could check the cached channel: read it
+        ctx.state.channel = await consistently(ctx.state.commands, (commands, again) => {
+          if (again) ctx.state.commands = commands;
+          return again
+            ? authorizeIntegration(commands, channelId, token)
+            : Promise.resolve(ctx.state.channel);
+        });
+      }
       orThrow(ctx.state.channel);
       await enforceRateLimit(ctx, limiter, channelId);
       await next();
@@ -50,15 +67,22 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
       }
       const body: unknown = ctx.request.body;
       const request = decodeInboundMessage(deps.config.limits, body);
+      const options = {
+        idempotencyKey: key,
+        // only a request with a key is ever compared with another
+        requestHash: key === null ? '' : requestHash(body),
+        context: commandContext(ctx, deps.clock, {
+          type: 'integration',
+          channelId: channel.channelId,
+        }),
+      };
       const result = orThrow(
-        await receiveMessage(inboundDeps, channel, request, {
-          idempotencyKey: key,
-          // only a request with a key is ever compared with another
-          requestHash: key === null ? '' : requestHash(body),
-          context: commandContext(ctx, deps.clock, {
-            type: 'integration',
-            channelId: channel.channelId,
-          }),
+        await consistently(ctx.state.commands, async (commands, again) => {
+          // run again: the channel is read too, and may refuse now
+          const live = again
+            ? orThrow(await authorizeIntegration(commands, channel.channelId, tokenOf(ctx.query)))
+            : channel;
+          return receiveMessage({ ...inboundDeps, commands }, live, request, options);
         }),
       );
       setPosition(ctx, result.checkpoint);
