@@ -1,9 +1,8 @@
 import Router from '@koa/router';
-import { isLeft } from 'fp-ts/Either';
-import { authorizeIntegration } from '../../../application/channels/integrationAccess';
-import { consistently, type RequestCommands } from '../../../application/commandHandler';
+import type { authorizeIntegration } from '../../../application/channels/integrationAccess';
+import type { RequestCommands } from '../../../application/commandHandler';
+import { authorizeRequest, receiveAuthorized } from '../../../application/inbound/inboundRequest';
 import { IDEMPOTENCY_KEY, requestHash } from '../../../application/inbound/idempotency';
-import { receiveMessage } from '../../../application/inbound/receiveMessage';
 import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
 import { decodeInboundMessage } from '../codecs/inboundMessage';
 import { HttpError } from '../httpError';
@@ -40,18 +39,9 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
     '/api/custom-channel/message/:channelId',
     async (ctx, next) => {
       const channelId = ctx.params.channelId?.toLowerCase() ?? '';
-      const token = tokenOf(ctx.query);
-      ctx.state.commands = deps.commands.forRequest(true);
-      ctx.state.channel = await authorizeIntegration(ctx.state.commands, channelId, token);
-      if (isLeft(ctx.state.channel)) {
-        // a refusal is no append that could check the cached channel: read it
-        ctx.state.channel = await consistently(ctx.state.commands, (commands, again) => {
-          if (again) ctx.state.commands = commands;
-          return again
-            ? authorizeIntegration(commands, channelId, token)
-            : Promise.resolve(ctx.state.channel);
-        });
-      }
+      const authorized = await authorizeRequest(deps.commands, channelId, tokenOf(ctx.query));
+      ctx.state.commands = authorized.commands;
+      ctx.state.channel = authorized.channel;
       orThrow(ctx.state.channel);
       await enforceRateLimit(ctx, limiter, channelId);
       await next();
@@ -77,13 +67,13 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
         }),
       };
       const result = orThrow(
-        await consistently(ctx.state.commands, async (commands, again) => {
-          // run again: the channel is read too, and may refuse now
-          const live = again
-            ? orThrow(await authorizeIntegration(commands, channel.channelId, tokenOf(ctx.query)))
-            : channel;
-          return receiveMessage({ ...inboundDeps, commands }, live, request, options);
-        }),
+        await receiveAuthorized(
+          inboundDeps,
+          { commands: ctx.state.commands, channel },
+          tokenOf(ctx.query),
+          request,
+          options,
+        ),
       );
       setPosition(ctx, result.checkpoint);
       if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
