@@ -69,15 +69,27 @@ const catchUp = async <E extends Event, S>(
  * The stream's current state; with a cache, only the events after the cached revision are
  * read; within a request that trusts the cache, none (`reads` notes it for the next append).
  */
+export type LoadOptions = Readonly<{
+  /**
+   * In a request that trusts the cache, a stream it does not hold is taken not to exist,
+   * unread: only for a claim the request will append to with `no_stream` if it is free,
+   * which checks it (the reference of a message).
+   */
+  newUnlessCached?: boolean;
+}>;
+
 const load = async <E extends Event, S>(
   store: EventStore,
   streamId: string,
   decider: Folding<E, S>,
   cache: AggregateCache | null,
   reads: RequestReads | null = null,
+  options: LoadOptions = {},
 ): Promise<Loaded<S>> => {
   const cached = cache?.get<S>(streamId, decider) ?? null;
   if (cached !== null && cache?.isSettled(decider)) return cached;
+  if (cached === null && options.newUnlessCached === true && reads?.trusting === true)
+    return { state: decider.initialState(), revision: null };
   if (cached !== null && reads?.trusting === true) {
     reads.relyOn(streamId, cached.revision);
     return cached;
@@ -202,7 +214,11 @@ const backOff = (attempt: number): Promise<void> =>
  */
 export type CommandHandler = Readonly<{
   /** the stream's current state (with the cache, only the events after it are read) */
-  load: <E extends Event, S>(streamId: string, decider: Folding<E, S>) => Promise<Loaded<S>>;
+  load: <E extends Event, S>(
+    streamId: string,
+    decider: Folding<E, S>,
+    options?: LoadOptions,
+  ) => Promise<Loaded<S>>;
   /** load → decide → append; see `handle` above */
   handle: <C extends Command, E extends Event, S>(
     streamId: string,
@@ -233,7 +249,8 @@ export const commandHandler = (ports: CommandPorts): CommandHandler => {
   const forRequest = (trustCache: boolean): RequestCommands => {
     const reads = new RequestReads(trustCache && bound.cache !== null);
     return {
-      load: (streamId, decider) => load(bound.store, streamId, decider, bound.cache, reads),
+      load: (streamId, decider, options) =>
+        load(bound.store, streamId, decider, bound.cache, reads, options),
       handle: (streamId, decider, command, context, options = {}) =>
         handle(bound, streamId, decider, command, context, options, reads),
       reads,

@@ -144,6 +144,15 @@ describe('an inbound request on a warm cache', () => {
     await ok(post(a, message('abc', { text: 'keyed' }), 'key-1'));
     expect(a.calls).toEqual({ appends: 2, reads: 0 });
   });
+
+  it('a new reference of a known contact costs its claim and the dialog, and no read', async () => {
+    const { a } = await world();
+    await ok(post(a, message('abc')));
+    a.calls.appends = a.calls.reads = 0;
+    const answer = await ok(post(a, message('abc', { reference: 'chat-new' })));
+    expect(answer.response.dialog_created).toBe(true);
+    expect(a.calls).toEqual({ appends: 2, reads: 0 });
+  });
 });
 
 describe('a cache made stale by another process', () => {
@@ -206,6 +215,19 @@ describe('a cache made stale by another process', () => {
     const answer = await ok(post(a, message('abc', { text: 'after deletion' })));
     expect(answer.response.contact_created).toBe(true);
     expect(answer.response.contact_id).not.toBe(first.response.contact_id);
+  });
+
+  it('reference → dialog: a reference claimed since is found by the claim’s own append', async () => {
+    const { a, b } = await world();
+    await ok(post(a, message('abc')));
+    const opened = await ok(post(b, message('abc', { reference: 'chat-elsewhere' })));
+    const answer = await ok(post(a, message('abc', { reference: 'chat-elsewhere', text: 'a' })));
+    expect(answer.response).toMatchObject({
+      dialog_id: opened.response.dialog_id,
+      dialog_created: false,
+    });
+    const texts = (await messagesOf(a.store, opened.response.dialog_id)).map((m) => m.text);
+    expect(texts).toEqual(['hello', 'a']);
   });
 
   it('dialog: a message appended since is kept, and this one lands after it', async () => {
