@@ -207,6 +207,18 @@ describe('a cache made stale by another process', () => {
     });
   });
 
+  it('contact key: a key claimed since by a contact made elsewhere is that contact’s', async () => {
+    const { a, b } = await world();
+    await ok(post(a, message('abc')));
+    const made = await ok(post(b, message('xyz')));
+    const answer = await ok(post(a, message('xyz', { text: 'known elsewhere' })));
+    expect(answer.response).toMatchObject({
+      contact_id: made.response.contact_id,
+      contact_created: false,
+      dialog_id: made.response.dialog_id,
+    });
+  });
+
   it('contact: a contact deleted since is not written to; its data makes a new one', async () => {
     const { a, b } = await world();
     const first = await ok(post(a, message('abc')));
