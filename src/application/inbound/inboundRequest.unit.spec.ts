@@ -11,6 +11,7 @@ import type { Event } from '../../domain/shared/decider';
 import type { EventStore } from '../ports/eventStore';
 import { hashToken } from '../secrets';
 import { streams } from '../streams';
+import { inboundRequest } from '../../../test/support/decodedMessage';
 import { authorizeRequest, receiveAuthorized } from './inboundRequest';
 import type { InboundMessageRequest, InboundResult } from './receiveMessage';
 
@@ -87,22 +88,7 @@ const world = async () => {
 const message = (
   value: string,
   overrides: Partial<InboundMessageRequest> = {},
-): InboundMessageRequest => ({
-  dialogId: null,
-  reference: `chat-${value}`,
-  title: null,
-  timestamp: null,
-  text: 'hello',
-  html: null,
-  integrationData: null,
-  attachments: [],
-  contactObject: {
-    name: 'Vasya Pupkin',
-    contacts: [{ type: 'id', value, service: 'custom', origin: 'custom' }],
-  },
-  contactsId: null,
-  ...overrides,
-});
+): InboundMessageRequest => inboundRequest({ reference: `chat-${value}`, ...overrides }, value);
 
 /** The inbound endpoint, as its route runs it. */
 const post = async (
