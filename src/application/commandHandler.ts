@@ -65,19 +65,19 @@ const catchUp = async <E extends Event, S>(
   return loaded;
 };
 
-/**
- * The stream's current state; with a cache, only the events after the cached revision are
- * read; within a request that trusts the cache, none (`reads` notes it for the next append).
- */
 export type LoadOptions = Readonly<{
   /**
    * In a request that trusts the cache, a stream it does not hold is taken not to exist,
    * unread: only for a claim the request will append to with `no_stream` if it is free,
-   * which checks it (the reference of a message).
+   * which checks it (a message's reference, a contact data key).
    */
   newUnlessCached?: boolean;
 }>;
 
+/**
+ * The stream's current state; with a cache, only the events after the cached revision are
+ * read; within a request that trusts the cache, none (`reads` notes it for the next append).
+ */
 const load = async <E extends Event, S>(
   store: EventStore,
   streamId: string,

@@ -168,13 +168,13 @@ export class PostgresEventStore implements EventStore {
       `event_store_append_${kind}${checked ? '_if_unchanged' : ''}`,
     );
     if (result.length === 0) {
+      // every revision the refusal may be about, in one round trip
+      const revisions = await this.revisionsOf([streamId, ...unchanged.map((u) => u.streamId)]);
+      const revisionOf = (id: string): Promise<bigint | 'no_stream'> =>
+        Promise.resolve(revisions.get(id) ?? 'no_stream');
       throw (
-        (await movedStream(unchanged, (id) => this.currentRevision(id))) ??
-        new WrongExpectedVersionError(
-          streamId,
-          expectedRevision,
-          await this.currentRevision(streamId),
-        )
+        (await movedStream(unchanged, revisionOf)) ??
+        new WrongExpectedVersionError(streamId, expectedRevision, await revisionOf(streamId))
       );
     }
     this.notifications.appended();
@@ -317,6 +317,15 @@ export class PostgresEventStore implements EventStore {
             },
       ),
     };
+  }
+
+  private async revisionsOf(streamIds: readonly string[]): Promise<Map<string, bigint>> {
+    const rows = await this.query<{ stream_id: string; revision: string }>(
+      'SELECT stream_id, revision FROM event_store.streams WHERE stream_id = ANY($1::text[])',
+      [[...streamIds]],
+      'event_store_revisions',
+    );
+    return new Map(rows.map((r) => [r.stream_id, BigInt(r.revision)]));
   }
 
   private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
