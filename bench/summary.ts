@@ -36,6 +36,9 @@ const missing = (name: string, section: { status: string; reason?: string } | un
     ? []
     : [{ section: name, metric: section.status, value: section.reason ?? '' }];
 
+const kindStatements = (inbound: Results['sections']['inbound'], kind: string): number | null =>
+  (ok(inbound) ? inbound.statementsPerKind : null)?.find((k) => k.kind === kind)?.writePath ?? null;
+
 /** The design targets of issue 7 on a 2-core machine; null when the figure was not measured. */
 export const targetsOf = (r: Results): Target[] => {
   const { inbound, projections, search, webhooks } = r.sections;
@@ -56,6 +59,18 @@ export const targetsOf = (r: Results): Target[] => {
       '≥ 0.35',
       ok(inbound) ? inbound.ratio : null,
       (v) => v >= 0.35,
+    ),
+    target(
+      'statements per existing message, warm',
+      '1',
+      kindStatements(inbound, 'existing'),
+      (v) => v <= 1,
+    ),
+    target(
+      'statements per existing message with a key',
+      '≤ 2',
+      kindStatements(inbound, 'idempotent'),
+      (v) => v <= 2,
     ),
     target(
       'p99 at half load (ms)',
@@ -210,6 +225,13 @@ export const rowsOf = (r: Results): Row[] => {
         metric: 'non-2xx answers (full + half)',
         value: String(non2xx(full) + non2xx(half)),
       },
+      ...(inbound.statementsPerKind ?? []).map((k) => ({
+        section: 'inbound',
+        metric: `statements per ${k.kind} message: write path (append / stream reads / other); notify; read side`,
+        value: `${fmt(k.writePath, 2)} (${fmt(k.append, 2)} / ${fmt(k.readStream, 2)} / ${fmt(k.revision, 2)}); ${fmt(k.notify, 2)}; ${fmt(k.readSide, 1)}`,
+        ...(k.kind === 'existing' ? met(r, 'statements per existing message, warm') : {}),
+        ...(k.kind === 'idempotent' ? met(r, 'statements per existing message with a key') : {}),
+      })),
       {
         section: 'projections',
         metric: 'lag at full load p50 / p99 (ms)',

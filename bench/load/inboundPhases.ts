@@ -18,6 +18,7 @@ export type InboundTarget = Readonly<{
  */
 export const inboundPhases = (load: Child, target: () => InboundTarget) => {
   const merges = { used: 0, missed: 0 };
+  let reserved = 0;
   const run = async (
     stream: string,
     mode: 'max' | 'rate',
@@ -35,7 +36,7 @@ export const inboundPhases = (load: Child, target: () => InboundTarget) => {
       seed: stream.charCodeAt(0),
       stream,
       mergeFrom: merges.used,
-      mergeTo: population.mergePairs,
+      mergeTo: population.mergePairs - reserved,
     };
     load.send(request);
     const result = await load.next<InboundRunResult>('result');
@@ -43,5 +44,17 @@ export const inboundPhases = (load: Child, target: () => InboundTarget) => {
     merges.missed += result.mergesMissed;
     return result.load;
   };
-  return { run, merges: (): Readonly<{ used: number; missed: number }> => ({ ...merges }) };
+  /** `n` merge pairs for someone else (the statement count), taken from the end */
+  const reserve = (n: number): Readonly<{ from: number; to: number }> => {
+    const { mergePairs } = target().population;
+    const from = Math.max(merges.used, mergePairs - n - reserved);
+    const range = { from, to: mergePairs - reserved };
+    reserved += range.to - range.from;
+    return range;
+  };
+  return {
+    run,
+    reserve,
+    merges: (): Readonly<{ used: number; missed: number }> => ({ ...merges }),
+  };
 };

@@ -13,6 +13,7 @@ import { createBenchChannel } from './benchChannel';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
 import { measureNotaryCost, type NotaryCost } from './notaryCost';
 import { topStatements, type StatementStat } from './statements';
+import { statementsPerKind, type KindStatements } from './statementsPerKind';
 import { measureRateLimitCost, type RateLimitCost } from './rateLimitCost';
 
 export type InboundSection = Readonly<{
@@ -28,6 +29,8 @@ export type InboundSection = Readonly<{
   lag: LagSummary;
   lagAtHalfLoad: LagSummary;
   statements: readonly StatementStat[] | null;
+  /** statements per message of each kind, warm caches, one request at a time (--statements) */
+  statementsPerKind?: readonly KindStatements[] | null;
   /** full-load rate with the audit notary on and off */
   notary: NotaryCost;
   /** what RATE_LIMIT_* adds per request (the load above runs with it off) */
@@ -70,7 +73,20 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     await phase('warm', 'max', options.warmupS, null);
     // the lag under load is measured from a read side that is up to date
     await waitForProjections(databaseUrl, 10 * 60_000);
-    if (options.statements) await topStatements(databaseUrl, 'reset');
+    let perKind: KindStatements[] | null = null;
+    if (options.statements) {
+      bench.log('statements per kind of message (pg_stat_statements), one request at a time');
+      const pairs = phases.reserve(25);
+      perKind = await statementsPerKind(databaseUrl, {
+        parleyUrl: parley.url,
+        endpoint,
+        customers: population.customers,
+        mergeFrom: pairs.from,
+        mergeTo: pairs.to,
+      });
+      await waitForProjections(databaseUrl, 10 * 60_000);
+      await topStatements(databaseUrl, 'reset');
+    }
 
     bench.log(`full load: ${options.durationS} s, ${options.connections} connections`);
     const probe = await startLagProbe(databaseUrl);
@@ -144,6 +160,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       lag,
       lagAtHalfLoad,
       statements,
+      statementsPerKind: perKind,
       notary,
       rateLimit,
     };

@@ -11,6 +11,7 @@ import {
   type RecordedEvent,
 } from './ports/eventStore';
 import type { IdGenerator } from './ports/ids';
+import { RequestReads, StaleReadError } from './requestReads';
 import { StreamLocks } from './streamLocks';
 
 export type Loaded<S> = Readonly<{
@@ -64,15 +65,35 @@ const catchUp = async <E extends Event, S>(
   return loaded;
 };
 
-/** The stream's current state; with a cache, only the events after the cached revision are read. */
+export type LoadOptions = Readonly<{
+  /**
+   * In a request that trusts the cache, a stream it does not hold is taken not to exist,
+   * unread: only for a claim the request will append to with `no_stream` if it is free,
+   * which checks it (a message's reference, a contact data key).
+   */
+  newUnlessCached?: boolean;
+}>;
+
+/**
+ * The stream's current state; with a cache, only the events after the cached revision are
+ * read; within a request that trusts the cache, none (`reads` notes it for the next append).
+ */
 const load = async <E extends Event, S>(
   store: EventStore,
   streamId: string,
   decider: Folding<E, S>,
   cache: AggregateCache | null,
+  reads: RequestReads | null = null,
+  options: LoadOptions = {},
 ): Promise<Loaded<S>> => {
   const cached = cache?.get<S>(streamId, decider) ?? null;
   if (cached !== null && cache?.isSettled(decider)) return cached;
+  if (cached === null && options.newUnlessCached === true && reads?.trusting === true)
+    return { state: decider.initialState(), revision: null };
+  if (cached !== null && reads?.trusting === true) {
+    reads.relyOn(streamId, cached.revision);
+    return cached;
+  }
   return catchUp(store, streamId, decider, cached, cache);
 };
 
@@ -112,6 +133,7 @@ const handle = async <C extends Command, E extends Event, S>(
   command: C | ((state: S) => C),
   context: CommandContext,
   options: HandleOptions<S>,
+  reads: RequestReads | null,
 ): Promise<Either<DomainError, Handled<E, S>>> =>
   locks.withLock(streamId, async () => {
     const cached =
@@ -147,10 +169,13 @@ const handle = async <C extends Command, E extends Event, S>(
         data: e.data,
         metadata,
       }));
+      const unchanged = reads?.unchangedFor(streamId) ?? [];
       try {
         const appended = await store.appendToStream(streamId, toAppend, {
           expectedRevision: revision ?? 'no_stream',
+          ...(unchanged.length > 0 ? { unchanged } : {}),
         });
+        reads?.appended();
         const after = events.reduce(decider.evolve, state);
         cache?.set(streamId, decider, after, appended.nextExpectedRevision);
         return right({
@@ -160,6 +185,11 @@ const handle = async <C extends Command, E extends Event, S>(
           checkpoint: appended.checkpoint,
         });
       } catch (error) {
+        if (isWrongExpectedVersion(error) && error.streamId !== streamId) {
+          // a stream the request relied on from the cache moved: nothing was appended
+          cache?.drop(error.streamId);
+          throw new StaleReadError(error.streamId);
+        }
         if (!isWrongExpectedVersion(error) || attempt >= MAX_ATTEMPTS) {
           // the append may or may not have happened: forget what we knew
           cache?.drop(streamId);
@@ -184,7 +214,11 @@ const backOff = (attempt: number): Promise<void> =>
  */
 export type CommandHandler = Readonly<{
   /** the stream's current state (with the cache, only the events after it are read) */
-  load: <E extends Event, S>(streamId: string, decider: Folding<E, S>) => Promise<Loaded<S>>;
+  load: <E extends Event, S>(
+    streamId: string,
+    decider: Folding<E, S>,
+    options?: LoadOptions,
+  ) => Promise<Loaded<S>>;
   /** load → decide → append; see `handle` above */
   handle: <C extends Command, E extends Event, S>(
     streamId: string,
@@ -193,7 +227,17 @@ export type CommandHandler = Readonly<{
     context: CommandContext,
     options?: HandleOptions<S>,
   ) => Promise<Either<DomainError, Handled<E, S>>>;
+  /** what the request of this handler relied on from the cache; null outside a request */
+  reads: RequestReads | null;
+  /**
+   * A handler for one request (see RequestReads): with `trustCache`, loads answer from the
+   * cache until its first append, which checks them. Reuse it for the whole request.
+   */
+  forRequest: (trustCache: boolean) => RequestCommands;
 }>;
+
+/** A request's handler: `verify` before answering with what it read (see RequestReads). */
+export type RequestCommands = CommandHandler & Readonly<{ verify: () => Promise<void> }>;
 
 export const commandHandler = (ports: CommandPorts): CommandHandler => {
   const bound: Required<CommandPorts> = {
@@ -202,11 +246,44 @@ export const commandHandler = (ports: CommandPorts): CommandHandler => {
     locks: ports.locks ?? new StreamLocks(),
     cache: ports.cache ?? null,
   };
+  const forRequest = (trustCache: boolean): RequestCommands => {
+    const reads = new RequestReads(trustCache && bound.cache !== null);
+    return {
+      load: (streamId, decider, options) =>
+        load(bound.store, streamId, decider, bound.cache, reads, options),
+      handle: (streamId, decider, command, context, options = {}) =>
+        handle(bound, streamId, decider, command, context, options, reads),
+      reads,
+      forRequest,
+      verify: () => reads.verify(bound.store, (id) => bound.cache?.drop(id)),
+    };
+  };
   return {
     load: (streamId, decider) => load(bound.store, streamId, decider, bound.cache),
     handle: (streamId, decider, command, context, options = {}) =>
-      handle(bound, streamId, decider, command, context, options),
+      handle(bound, streamId, decider, command, context, options, null),
+    reads: null,
+    forRequest,
   };
+};
+
+/**
+ * Runs a request on a handler that trusts the cache (`first`, made by `commands.forRequest(true)`
+ * and perhaps used already); when a stream it relied on turns out to have moved (it then
+ * appended nothing), once more on one that reads, with `again` true.
+ */
+export const consistently = async <T>(
+  first: RequestCommands,
+  work: (commands: RequestCommands, again: boolean) => Promise<T>,
+): Promise<T> => {
+  try {
+    const result = await work(first, false);
+    await first.verify();
+    return result;
+  } catch (error) {
+    if (!(error instanceof StaleReadError)) throw error;
+    return work(first.forRequest(false), true);
+  }
 };
 
 /** What a use case that changes something needs: the command handler, and ids for what it creates. */

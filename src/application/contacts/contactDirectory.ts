@@ -40,8 +40,14 @@ export const resolveContact = async (
   throw new Error(`contact ${contactId}: merge chain longer than ${MAX_MERGE_HOPS}`);
 };
 
+/**
+ * A key this process does not know of is taken as free in a request that trusts the cache:
+ * settlement claims a free key with `no_stream`, and a claim found there refuses the step,
+ * which plans again with reads, as when another request claims it meanwhile.
+ */
 export const keyHolder = async (reader: StreamReader, key: string): Promise<ContactKey['holder']> =>
-  (await reader.load(streams.contactKey(key), contactKeyDecider)).state.holder;
+  (await reader.load(streams.contactKey(key), contactKeyDecider, { newUnlessCached: true })).state
+    .holder;
 
 export const dataRecord = async (
   reader: StreamReader,

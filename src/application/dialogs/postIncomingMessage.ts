@@ -31,6 +31,8 @@ export const locateDialog = async (
     const claim = await commands.load(
       streams.dialogReference(channelId, request.reference),
       dialogReferenceDecider,
+      // a free reference is claimed with `no_stream`, which finds a claim we did not read
+      { newUnlessCached: true },
     );
     return right({
       kind: 'by-reference',

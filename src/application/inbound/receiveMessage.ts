@@ -17,6 +17,7 @@ import {
   type PostedMessage,
 } from '../dialogs/postIncomingMessage';
 import type { Checkpoint, EventStore } from '../ports/eventStore';
+import { streams } from '../streams';
 import { derivedIds, findRecorded, recordResponse } from './idempotency';
 
 /** The inbound endpoint's body, decoded and within limits (src/infrastructure/http/codecs). */
@@ -67,14 +68,22 @@ export type InboundOptions = Readonly<{
   context: CommandContext;
 }>;
 
-/** The answer an earlier request with this key got; a different body with it is a conflict. */
+/**
+ * The answer an earlier request with this key got; a different body with it is a conflict.
+ * A request that trusts the cache does not read it: it relies on there being none, which its
+ * first append checks (RequestReads), so a replay costs it a second run.
+ */
 const earlierAnswer = async (
-  store: EventStore,
+  { store, commands }: InboundDeps,
   scope: string,
   { idempotencyKey, requestHash }: InboundOptions,
 ): Promise<Either<DomainError, InboundResult> | null> => {
-  const recorded =
-    idempotencyKey === null ? null : await findRecorded(store, scope, idempotencyKey);
+  if (idempotencyKey === null) return null;
+  if (commands.reads?.trusting === true) {
+    commands.reads.relyOn(streams.idempotency(scope, idempotencyKey), 'no_stream');
+    return null;
+  }
+  const recorded = await findRecorded(store, scope, idempotencyKey);
   if (recorded === null) return null;
   return recorded.requestHash === requestHash
     ? right({ response: recorded.response as InboundResponse, checkpoint: null, replayed: true })
@@ -114,7 +123,7 @@ export const receiveMessage = async (
 ): Promise<Either<DomainError, InboundResult>> => {
   const { idempotencyKey, requestHash, context } = options;
   const scope = channel.channelId;
-  const earlier = await earlierAnswer(deps.store, scope, options);
+  const earlier = await earlierAnswer(deps, scope, options);
   if (earlier !== null) return earlier;
 
   if (isEmptyBody(request)) {

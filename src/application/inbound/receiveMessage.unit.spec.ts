@@ -13,6 +13,7 @@ import {
 } from '../../domain/testing/builders/contact';
 import { dialogOpened, messageReceived } from '../../domain/testing/builders/dialog';
 import { CHANNEL, CONTACT, DIALOG, OTHER_CONTACT, T0, T1 } from '../../domain/testing/builders/ids';
+import { inboundRequest } from '../../../test/support/decodedMessage';
 import { given, inStream, NOW, type World } from '../../../test/support/useCase';
 import { receiveMessage, type InboundMessageRequest } from './receiveMessage';
 
@@ -27,22 +28,8 @@ const wire = (d: typeof ABC) => ({
   origin: d.origin,
 });
 
-const message = (overrides: Partial<InboundMessageRequest> = {}): InboundMessageRequest => ({
-  dialogId: null,
-  reference: null,
-  title: null,
-  timestamp: null,
-  text: 'hello',
-  html: null,
-  integrationData: null,
-  attachments: [],
-  contactObject: {
-    name: 'Vasya Pupkin',
-    contacts: [{ type: 'id', value: 'abc', service: 'custom', origin: 'custom' }],
-  },
-  contactsId: null,
-  ...overrides,
-});
+const message = (overrides: Partial<InboundMessageRequest> = {}): InboundMessageRequest =>
+  inboundRequest(overrides);
 
 const receive =
   (request: InboundMessageRequest, idempotencyKey: string | null = null) =>

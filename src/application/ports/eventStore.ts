@@ -62,6 +62,24 @@ export type AppendResult = Readonly<{
   checkpoint: Checkpoint;
 }>;
 
+/**
+ * A stream the caller read and relied on without appending to it: `revision` is what it read
+ * (`no_stream`: it found none). An append that names it fails with WrongExpectedVersionError
+ * for that stream (`error.streamId`) when it has moved since, and appends nothing.
+ */
+export type StreamAt = Readonly<{ streamId: string; revision: bigint | 'no_stream' }>;
+
+export type AppendOptions = Readonly<{
+  expectedRevision: ExpectedRevision;
+  /**
+   * streams that must still be where the caller read them. It writes nothing to them: the
+   * append is still one stream's. PostgreSQL checks them in the append's statement;
+   * EventStoreDB, which has no such check, reads each just before the append
+   * (docs/performance.md says why both keep SPEC §1.1).
+   */
+  unchanged?: readonly StreamAt[];
+}>;
+
 export type ReadStreamOptions = Readonly<{ fromRevision?: bigint; maxCount?: number }>;
 
 export type ReadAllOptions = Readonly<{
@@ -109,7 +127,7 @@ export interface EventStore {
   appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
-    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+    options: AppendOptions,
   ): Promise<AppendResult>;
   /** Events of one stream in revision order; [] when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;
@@ -165,3 +183,20 @@ export class StreamDeletedError extends Error {
 
 export const isWrongExpectedVersion = (error: unknown): error is WrongExpectedVersionError =>
   error instanceof WrongExpectedVersionError;
+
+/** The first of `unchanged` that moved, by `revisionOf`; null when none did. */
+export const movedStream = async (
+  unchanged: readonly StreamAt[],
+  revisionOf: (streamId: string) => Promise<bigint | 'no_stream'>,
+): Promise<WrongExpectedVersionError | null> => {
+  const actual = await Promise.all(unchanged.map((u) => revisionOf(u.streamId)));
+  const i = unchanged.findIndex((u, n) => u.revision !== actual[n]);
+  const moved = unchanged[i];
+  return moved === undefined
+    ? null
+    : new WrongExpectedVersionError(
+        moved.streamId,
+        moved.revision,
+        actual[i] as bigint | 'no_stream',
+      );
+};

@@ -220,6 +220,66 @@ export const describeEventStoreContract = (
       });
     });
 
+    describe('unchanged streams (read, relied on, not written)', () => {
+      const withOne = async (): Promise<string> => {
+        const streamId = newStream();
+        await store.appendToStream(streamId, [anEvent()], { expectedRevision: 'no_stream' });
+        return streamId;
+      };
+      const kinds: readonly ('no_stream' | 'stream_exists' | 'any' | 'revision')[] = [
+        'no_stream',
+        'stream_exists',
+        'any',
+        'revision',
+      ];
+      const target = async (kind: (typeof kinds)[number]) => {
+        const streamId = kind === 'no_stream' ? newStream() : await withOne();
+        return { streamId, expectedRevision: kind === 'revision' ? 0n : kind } as const;
+      };
+
+      it.each(kinds)('%s appends when every stream is where it was read', async (kind) => {
+        const read = await withOne();
+        const { streamId, expectedRevision } = await target(kind);
+        await store.appendToStream(streamId, [anEvent('Relied')], {
+          expectedRevision,
+          unchanged: [
+            { streamId: read, revision: 0n },
+            { streamId: newStream(), revision: 'no_stream' },
+          ],
+        });
+        expect((await store.readStream(streamId)).map((e) => e.type)).toContain('Relied');
+        expect(await store.readStream(read)).toHaveLength(1);
+      });
+
+      it.each(kinds)('%s refuses, naming the moved stream, and appends nothing', async (kind) => {
+        const read = await withOne();
+        await store.appendToStream(read, [anEvent()], { expectedRevision: 0n });
+        const { streamId, expectedRevision } = await target(kind);
+        const error = await store
+          .appendToStream(streamId, [anEvent('Relied')], {
+            expectedRevision,
+            unchanged: [{ streamId: read, revision: 0n }],
+          })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedVersionError);
+        expect(error).toMatchObject({ streamId: read, expected: 0n, actual: 1n });
+        expect((await store.readStream(streamId)).map((e) => e.type)).not.toContain('Relied');
+      });
+
+      it('refuses when a stream read as missing appeared', async () => {
+        const appeared = await withOne();
+        const streamId = newStream();
+        const error = await store
+          .appendToStream(streamId, [anEvent()], {
+            expectedRevision: 'no_stream',
+            unchanged: [{ streamId: appeared, revision: 'no_stream' }],
+          })
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({ streamId: appeared, actual: 0n });
+        expect(await store.readStream(streamId)).toEqual([]);
+      });
+    });
+
     describe('concurrent appenders', () => {
       it('exactly one of many appenders with the same revision wins', async () => {
         const streamId = newStream();

@@ -8,7 +8,9 @@ import {
 } from '@eventstore/db-client';
 import {
   WrongExpectedVersionError,
+  movedStream,
   type AllSubscription,
+  type AppendOptions,
   type AppendResult,
   type Checkpoint,
   type EventStore,
@@ -159,8 +161,11 @@ export class EventStoreDbEventStore implements EventStore {
   async appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
-    { expectedRevision }: Readonly<{ expectedRevision: ExpectedRevision }>,
+    { expectedRevision, unchanged = [] }: AppendOptions,
   ): Promise<AppendResult> {
+    // no multi-stream check in EventStoreDB: the streams are read just before the append
+    const moved = await movedStream(unchanged, (id) => this.currentRevision(id));
+    if (moved !== null) throw moved;
     if (events.length === 0) return this.appendNothing(streamId, expectedRevision);
     const eventData = events.map(toEventData);
     const result = await withDeadline(

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   WrongExpectedVersionError,
   type AllSubscription,
+  type AppendOptions,
   type AppendResult,
   type Checkpoint,
   type EventStore,
@@ -29,8 +30,13 @@ export class MemoryEventStore implements EventStore {
   async appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
-    { expectedRevision }: Readonly<{ expectedRevision: ExpectedRevision }>,
+    { expectedRevision, unchanged = [] }: AppendOptions,
   ): Promise<AppendResult> {
+    for (const u of unchanged) {
+      const other = this.streams.get(u.streamId);
+      const at = other === undefined ? 'no_stream' : BigInt(other.length - 1);
+      if (at !== u.revision) throw new WrongExpectedVersionError(u.streamId, u.revision, at);
+    }
     const stream = this.streams.get(streamId);
     const actual = stream === undefined ? null : BigInt(stream.length - 1);
     if (!satisfies(expectedRevision, actual)) {

@@ -2,7 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import {
   EventStoreUnavailableError,
   WrongExpectedVersionError,
+  movedStream,
   type AllSubscription,
+  type AppendOptions,
   type AppendResult,
   type Checkpoint,
   type EventMetadata,
@@ -54,31 +56,59 @@ export const toRecorded = (row: EventRow): RecordedEvent => ({
  * stream row changes (or does not, and nothing is inserted) and the events go in atomically.
  * A concurrent append waits on the stream row and then finds the revision moved.
  */
-const STREAM_STEP: Record<'no_stream' | 'stream_exists' | 'any' | 'revision', string> = {
-  no_stream: `INSERT INTO event_store.streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
-              ON CONFLICT (stream_id) DO NOTHING RETURNING revision`,
-  stream_exists: `UPDATE event_store.streams SET revision = revision + $2::bigint
-                  WHERE stream_id = $1 RETURNING revision`,
-  any: `INSERT INTO event_store.streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
-        ON CONFLICT (stream_id) DO UPDATE SET revision = event_store.streams.revision + $2::bigint
+const STREAM_STEP = (
+  guard: string,
+): Record<'no_stream' | 'stream_exists' | 'any' | 'revision', string> => {
+  const row =
+    guard === '' ? 'VALUES ($1, $2::bigint - 1)' : `SELECT $1, $2::bigint - 1 WHERE ${guard}`;
+  return {
+    no_stream: `INSERT INTO event_store.streams (stream_id, revision)
+              ${row} ON CONFLICT (stream_id) DO NOTHING RETURNING revision`,
+    stream_exists: `UPDATE event_store.streams SET revision = revision + $2::bigint
+                  WHERE stream_id = $1 ${guard === '' ? '' : `AND ${guard}`} RETURNING revision`,
+    any: `INSERT INTO event_store.streams (stream_id, revision)
+        ${row} ON CONFLICT (stream_id) DO UPDATE SET revision = event_store.streams.revision + $2::bigint
         RETURNING revision`,
-  revision: `UPDATE event_store.streams SET revision = revision + $2::bigint
-             WHERE stream_id = $1 AND revision = $7::bigint RETURNING revision`,
+    revision: `UPDATE event_store.streams SET revision = revision + $2::bigint
+             WHERE stream_id = $1 AND revision = $7::bigint ${guard === '' ? '' : `AND ${guard}`}
+             RETURNING revision`,
+  };
 };
 
-const appendStatement = (step: string): string => `
-  WITH stream AS (${step})
+/**
+ * The `unchanged` streams of an append ($u: names, $u+1: revisions, null for none) are where
+ * the caller read them, in the statement's snapshot: a request that relied on cached streams
+ * costs this one statement instead of a read of each (docs/performance.md).
+ */
+const unchangedCheck = (u: number): string => `unchanged AS (
+    SELECT NOT EXISTS (
+      SELECT FROM unnest($${u}::text[], $${u + 1}::bigint[]) AS u(id, revision)
+      LEFT JOIN event_store.streams s ON s.stream_id = u.id
+      WHERE s.revision IS DISTINCT FROM u.revision) AS ok)`;
+
+const appendStatement = (step: string, check = ''): string => `
+  WITH ${check === '' ? '' : `${check},`} stream AS (${step})
   INSERT INTO event_store.events (stream_id, stream_revision, event_id, event_type, data, metadata)
   SELECT $1, stream.revision - $2::bigint + e.ord, e.id, e.type, e.data::jsonb, e.metadata::jsonb
   FROM stream,
        unnest($3::uuid[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
   RETURNING global_position, transaction_id, stream_revision`;
 
+const PLAIN = STREAM_STEP('');
+const GUARDED = STREAM_STEP('(SELECT ok FROM unchanged)');
 const APPEND = {
-  no_stream: appendStatement(STREAM_STEP.no_stream),
-  stream_exists: appendStatement(STREAM_STEP.stream_exists),
-  any: appendStatement(STREAM_STEP.any),
-  revision: appendStatement(STREAM_STEP.revision),
+  no_stream: appendStatement(PLAIN.no_stream),
+  stream_exists: appendStatement(PLAIN.stream_exists),
+  any: appendStatement(PLAIN.any),
+  revision: appendStatement(PLAIN.revision),
+};
+
+/** the appends with `unchanged` streams; their parameters follow the append's own */
+const APPEND_IF_UNCHANGED = {
+  no_stream: appendStatement(GUARDED.no_stream, unchangedCheck(7)),
+  stream_exists: appendStatement(GUARDED.stream_exists, unchangedCheck(7)),
+  any: appendStatement(GUARDED.any, unchangedCheck(7)),
+  revision: appendStatement(GUARDED.revision, unchangedCheck(8)),
 };
 
 export type PostgresEventStoreOptions = Readonly<{
@@ -104,9 +134,13 @@ export class PostgresEventStore implements EventStore {
   async appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
-    { expectedRevision }: Readonly<{ expectedRevision: ExpectedRevision }>,
+    { expectedRevision, unchanged = [] }: AppendOptions,
   ): Promise<AppendResult> {
-    if (events.length === 0) return this.appendNothing(streamId, expectedRevision);
+    if (events.length === 0) {
+      const moved = await movedStream(unchanged, (id) => this.currentRevision(id));
+      if (moved !== null) throw moved;
+      return this.appendNothing(streamId, expectedRevision);
+    }
     const kind = typeof expectedRevision === 'bigint' ? 'revision' : expectedRevision;
     const params: unknown[] = [
       streamId,
@@ -117,16 +151,30 @@ export class PostgresEventStore implements EventStore {
       events.map((e) => JSON.stringify(e.metadata)),
     ];
     if (typeof expectedRevision === 'bigint') params.push(expectedRevision.toString());
+    const checked = unchanged.length > 0;
+    if (checked) {
+      params.push(
+        unchanged.map((u) => u.streamId),
+        unchanged.map((u) => (u.revision === 'no_stream' ? null : u.revision.toString())),
+      );
+    }
     const result = await this.query<{
       global_position: string;
       transaction_id: string;
       stream_revision: string;
-    }>(APPEND[kind], params, `event_store_append_${kind}`);
+    }>(
+      (checked ? APPEND_IF_UNCHANGED : APPEND)[kind],
+      params,
+      `event_store_append_${kind}${checked ? '_if_unchanged' : ''}`,
+    );
     if (result.length === 0) {
-      throw new WrongExpectedVersionError(
-        streamId,
-        expectedRevision,
-        await this.currentRevision(streamId),
+      // every revision the refusal may be about, in one round trip
+      const revisions = await this.revisionsOf([streamId, ...unchanged.map((u) => u.streamId)]);
+      const revisionOf = (id: string): Promise<bigint | 'no_stream'> =>
+        Promise.resolve(revisions.get(id) ?? 'no_stream');
+      throw (
+        (await movedStream(unchanged, revisionOf)) ??
+        new WrongExpectedVersionError(streamId, expectedRevision, await revisionOf(streamId))
       );
     }
     this.notifications.appended();
@@ -269,6 +317,15 @@ export class PostgresEventStore implements EventStore {
             },
       ),
     };
+  }
+
+  private async revisionsOf(streamIds: readonly string[]): Promise<Map<string, bigint>> {
+    const rows = await this.query<{ stream_id: string; revision: string }>(
+      'SELECT stream_id, revision FROM event_store.streams WHERE stream_id = ANY($1::text[])',
+      [[...streamIds]],
+      'event_store_revisions',
+    );
+    return new Map(rows.map((r) => [r.stream_id, BigInt(r.revision)]));
   }
 
   private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {

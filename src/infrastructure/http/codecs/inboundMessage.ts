@@ -74,9 +74,18 @@ const given = (value: string | null | undefined): string | null =>
 const lowerId = (value: string | null | undefined): string | null =>
   given(value)?.trim().toLowerCase() ?? null;
 
+/** built once per configuration: building it cost about as much as decoding a body with it */
+const codecs = new WeakMap<Limits, ReturnType<typeof inboundMessageCodec>>();
+
+const codecFor = (limits: Limits): ReturnType<typeof inboundMessageCodec> => {
+  let codec = codecs.get(limits);
+  if (codec === undefined) codecs.set(limits, (codec = inboundMessageCodec(limits)));
+  return codec;
+};
+
 /** Decodes the body (400 E_VALIDATION with JSON paths) into the application's request. */
 export const decodeInboundMessage = (limits: Limits, body: unknown): InboundMessageRequest => {
-  const b = decodeOrThrow(inboundMessageCodec(limits), body, 'message body');
+  const b = decodeOrThrow(codecFor(limits), body, 'message body');
   const contact = b.contact_object ?? null;
   return {
     dialogId: lowerId(b.dialog_id),

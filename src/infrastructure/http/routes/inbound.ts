@@ -1,7 +1,8 @@
 import Router from '@koa/router';
-import { authorizeIntegration } from '../../../application/channels/integrationAccess';
+import type { authorizeIntegration } from '../../../application/channels/integrationAccess';
+import type { RequestCommands } from '../../../application/commandHandler';
+import { authorizeRequest, receiveAuthorized } from '../../../application/inbound/inboundRequest';
 import { IDEMPOTENCY_KEY, requestHash } from '../../../application/inbound/idempotency';
-import { receiveMessage } from '../../../application/inbound/receiveMessage';
 import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
 import { decodeInboundMessage } from '../codecs/inboundMessage';
 import { HttpError } from '../httpError';
@@ -11,7 +12,11 @@ import type { SharedRateLimiter } from '../../rateLimit/sharedRateLimiter';
 import type { RequestState } from '../middleware/requestContext';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-type InboundState = RequestState & { channel: Awaited<ReturnType<typeof authorizeIntegration>> };
+type InboundState = RequestState & {
+  channel: Awaited<ReturnType<typeof authorizeIntegration>>;
+  /** the request's handler, which trusts the cache until its first append (RequestReads) */
+  commands: RequestCommands;
+};
 
 const tokenOf = (query: unknown): string | null => {
   const token = (query as { token?: unknown }).token;
@@ -34,7 +39,9 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
     '/api/custom-channel/message/:channelId',
     async (ctx, next) => {
       const channelId = ctx.params.channelId?.toLowerCase() ?? '';
-      ctx.state.channel = await authorizeIntegration(deps.commands, channelId, tokenOf(ctx.query));
+      const authorized = await authorizeRequest(deps.commands, channelId, tokenOf(ctx.query));
+      ctx.state.commands = authorized.commands;
+      ctx.state.channel = authorized.channel;
       orThrow(ctx.state.channel);
       await enforceRateLimit(ctx, limiter, channelId);
       await next();
@@ -50,16 +57,23 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
       }
       const body: unknown = ctx.request.body;
       const request = decodeInboundMessage(deps.config.limits, body);
-      const result = orThrow(
-        await receiveMessage(inboundDeps, channel, request, {
-          idempotencyKey: key,
-          // only a request with a key is ever compared with another
-          requestHash: key === null ? '' : requestHash(body),
-          context: commandContext(ctx, deps.clock, {
-            type: 'integration',
-            channelId: channel.channelId,
-          }),
+      const options = {
+        idempotencyKey: key,
+        // only a request with a key is ever compared with another
+        requestHash: key === null ? '' : requestHash(body),
+        context: commandContext(ctx, deps.clock, {
+          type: 'integration',
+          channelId: channel.channelId,
         }),
+      };
+      const result = orThrow(
+        await receiveAuthorized(
+          inboundDeps,
+          { commands: ctx.state.commands, channel },
+          tokenOf(ctx.query),
+          request,
+          options,
+        ),
       );
       setPosition(ctx, result.checkpoint);
       if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
