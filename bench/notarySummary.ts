@@ -51,5 +51,9 @@ export const notaryRows = (notary: NotaryCost | undefined, target: Target | unde
       'CPU ms per message, Parley + PostgreSQL, catch-up included: notary off / on (cost)',
       `${fmt(cpuMsPerMessage.off, 2)} / ${fmt(cpuMsPerMessage.on, 2)} (${percent(cpuMsPerMessage.cost)})`,
     ),
+    row(
+      'CPU ms per message of the notary alone, catching up after an off phase (share of off)',
+      `${fmt(notary.replayCpuMsPerMessage, 2)} (${percent(notary.replayCpuMsPerMessage / cpuMsPerMessage.off)})`,
+    ),
   ];
 };

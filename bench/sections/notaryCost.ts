@@ -26,6 +26,12 @@ export type OnOff = Readonly<{ on: number; off: number; cost: number }>;
 
 export type NotaryCost = Readonly<{
   phases: readonly NotaryPhase[];
+  /**
+   * Parley's and PostgreSQL's CPU, ms per message, while a restarted notary caught up alone on
+   * the messages of the phase before (written without it), mean over the phases: the notary's
+   * own work, which what else the machine runs sways far less than the rates
+   */
+  replayCpuMsPerMessage: number;
   /** cost 1 - on / off */
   loadRate: OnOff;
   /** cost 1 - on / off: the figure judged against SPEC §7's 10 % */
@@ -71,6 +77,11 @@ export const measureNotaryCost = async (
 ): Promise<NotaryCost> => {
   const { options } = bench;
   const phases: NotaryPhase[] = [];
+  const replays: number[] = [];
+  // messages written since the notary last ran (warm-up included): what it catches up on
+  let unnotarised = 0;
+  // the phases before ran with the notary: it starts at the head, so that it replays only ours
+  await waitForProjections(databaseUrl, CATCH_UP_TIMEOUT_MS, undefined, 'wait');
   for (let i = 0; i < rounds * 2; i++) {
     const notary = i % 2 === 1;
     const name = notary ? 'on' : 'off';
@@ -86,10 +97,14 @@ export const measureNotaryCost = async (
         env: { AUDIT_NOTARY: String(notary) },
       }),
     );
-    // the notary first catches up on what was written without it
+    // the notary first catches up on what was written without it, alone
+    const replay = meter();
     await atHead();
+    const replayed = replay.stop();
+    if (notary && unnotarised > 0)
+      replays.push(((replayed.parley ?? 0) + (replayed.postgres ?? 0)) / unnotarised);
     // phase names seed the mix: a different one each time
-    await phase(`${'pqrstuvw'[i]}-warm-${name}`, 'max', options.warmupS, null);
+    const warm = await phase(`${'pqrstuvw'[i]}-warm-${name}`, 'max', options.warmupS, null);
     // the warm-up's backlog is not the phase's
     await atHead();
     const used = meter();
@@ -98,6 +113,7 @@ export const measureNotaryCost = async (
     await atHead();
     const ended = Date.now();
     const cpu = used.stop();
+    unnotarised = notary ? 0 : unnotarised + warm.ok + load.ok;
     const per = (ms: number | null | undefined): number => (ms ?? 0) / Math.max(1, load.ok);
     const loadS = load.durationS;
     const catchUpS = (ended - loadEnded) / 1000;
@@ -128,6 +144,7 @@ export const measureNotaryCost = async (
       (on, off) => 1 - on / off,
     ),
     sustainedRate,
+    replayCpuMsPerMessage: round(mean(replays), 3),
     cpuMsPerMessage: onOff(
       phases,
       (p) => p.cpuMsPerMessage.total,
