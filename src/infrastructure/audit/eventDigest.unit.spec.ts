@@ -51,11 +51,11 @@ describe('the audit digests', () => {
     fc.assert(
       fc.property(
         fc.record({
-          position: fc.string({ unit: 'binary' }),
-          stream: fc.string({ unit: 'binary' }),
+          position: fc.string({ unit: 'grapheme' }),
+          stream: fc.string({ unit: 'grapheme' }),
           revision: fc.bigInt({ min: 0n, max: 2n ** 63n }),
-          id: fc.string({ unit: 'binary' }),
-          type: fc.string({ unit: 'binary' }),
+          id: fc.string({ unit: 'grapheme' }),
+          type: fc.string({ unit: 'grapheme' }),
           dataDigest: fc.string(),
           metadataDigest: fc.string(),
         }),
