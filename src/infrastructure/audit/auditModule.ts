@@ -8,14 +8,6 @@ import { notaryProjection } from './notary';
 /** How often the notary's head is signed: the larger part of the tail-deletion window. */
 export const SIGNING_INTERVAL_MS = 1_000;
 
-/**
- * How long the notary's subscription gathers commits after a wake-up before it reads (the read
- * models: 20 ms). Under load every append wakes it: at 20 ms it read the whole log some 40
- * times a second, a few events each, which cost more than its digests. At 200 ms one read
- * makes one batch; the tail window grows by at most this (docs/audit.md).
- */
-export const NOTARY_GATHER_MS = 200;
-
 export type AuditModule = Readonly<{
   workers: readonly Worker[];
   /** for /readyz: where the notary stands and how recent the last signature is */
@@ -34,7 +26,6 @@ export const auditModuleFor = (deps: ParleyDeps): AuditModule => {
     pool,
     store,
     projection,
-    gatherMs: NOTARY_GATHER_MS,
     log: logger.child({ worker: `projection:${projection.name}` }),
   });
   const monitor = new ProjectionMonitor({ pool, store, clock }, [projection], () =>
