@@ -1,5 +1,6 @@
 import type { BenchOptions } from './lib/context';
 import type { Machine } from './lib/machine';
+import { notaryRows, notaryTarget, NOTARY_TARGET } from './notarySummary';
 import { fmt, triple, type Row, type Target } from './lib/report';
 import type { InboundSection } from './sections/inbound';
 import type { ProjectionsSection } from './sections/projections';
@@ -90,12 +91,7 @@ export const targetsOf = (r: Results): Target[] => {
       ok(search) ? search.latency.p95 : null,
       (v) => v <= 30,
     ),
-    target(
-      'audit notary cost to the inbound rate',
-      '< 10 %',
-      ok(inbound) && inbound.notary !== undefined ? inbound.notary.cost : null,
-      (v) => v < 0.1,
-    ),
+    notaryTarget(ok(inbound) ? inbound.notary : undefined),
     target(
       'projection lag at half load p99 (ms)',
       '≤ 1,000',
@@ -200,26 +196,10 @@ export const rowsOf = (r: Results): Row[] => {
         value: fmt(inbound.ratio, 3),
         ...met(r, 'inbound / INSERT baseline'),
       },
-      {
-        section: 'inbound',
-        metric: 'audit notary off, on, …: full-load messages/s (cost)',
-        value:
-          inbound.notary === undefined
-            ? 'n/a'
-            : `${inbound.notary.off
-                .flatMap((off, i) => [off, inbound.notary.on[i] ?? 0])
-                .map((v) => fmt(v, 1))
-                .join(', ')} (${fmt(inbound.notary.cost * 100, 1)} %)`,
-        ...met(r, 'audit notary cost to the inbound rate'),
-      },
-      {
-        section: 'inbound',
-        metric: 'CPU ms per message, Parley + PostgreSQL: notary on / off',
-        value:
-          inbound.notary?.cpuMsPerMessage === undefined
-            ? 'n/a'
-            : cpuTriple(inbound.notary.cpuMsPerMessage.on, inbound.notary.cpuMsPerMessage.off),
-      },
+      ...notaryRows(
+        inbound.notary,
+        r.targets.find((t) => t.name === NOTARY_TARGET),
+      ),
       {
         section: 'inbound',
         metric: 'non-2xx answers (full + half)',

@@ -1,4 +1,5 @@
 import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
+import { NOTARY } from '../../src/infrastructure/audit/notary';
 import { createPool } from '../../src/infrastructure/postgres/pool';
 import { allProjections } from '../../src/projections/allProjections';
 import { readCheckpoints } from '../../src/projections/checkpoints';
@@ -15,6 +16,8 @@ export type LagSummary = Readonly<{
 export type LagProbe = Readonly<{ stop(): Promise<LagSummary> }>;
 
 const SAMPLE_MS = 250;
+/** how often a wait looks: a phase that ends on a wait is this much too long at most */
+const POLL_MS = 50;
 
 /**
  * Watches the projections that the Parley process runs while the load is on: every SAMPLE_MS,
@@ -53,6 +56,13 @@ export const startLagProbe = async (databaseUrl: string): Promise<LagProbe> => {
 };
 
 /**
+ * Which consumers a wait counts besides the read models and the webhook outbox: the audit
+ * notary must be at the head too ('wait'), or is left out because it does not run ('ignore');
+ * by default it counts when its row is there.
+ */
+export type NotaryWait = 'wait' | 'ignore' | 'if-present';
+
+/**
  * Waits until every projection and the webhook outbox (every checkpoint row) has applied the
  * whole log; resolves to the time it took.
  */
@@ -61,14 +71,18 @@ export const waitForProjections = async (
   timeoutMs: number,
   /** how many of them are at the head of the log, of how many */
   onProgress: (atHead: number, of: number) => void = () => undefined,
+  notary: NotaryWait = 'if-present',
 ): Promise<number> => {
   const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-wait' });
   const store = new PostgresEventStore(pool);
   const started = Date.now();
-  const expected = allProjections.length + 1; // and the webhook outbox
+  // and the webhook outbox, and the notary when it must be there
+  const expected = allProjections.length + 1 + (notary === 'wait' ? 1 : 0);
   try {
     for (let polls = 0; ; polls++) {
-      const rows = await readCheckpoints(pool);
+      const rows = (await readCheckpoints(pool)).filter(
+        (row) => notary !== 'ignore' || row.projection !== NOTARY,
+      );
       const lags = await Promise.all(
         rows.map((row) => measureLag(store, row.checkpoint, new Date(), 1)),
       );
@@ -79,7 +93,7 @@ export const waitForProjections = async (
       // each reads only the types it handles, so their event counts are not comparable
       if (polls % 100 === 99)
         onProgress(lags.filter((lag) => lag.eventsBehind === 0).length, expected);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } finally {
     await store.close();

@@ -63,76 +63,10 @@ export const lockNotaryState = async (db: ClientBase): Promise<NotaryState> => {
 // a row reads back as the export writes a record: bigints as decimal strings
 type DigestRow = DigestJson;
 
-const DIGEST_COLUMNS =
+export const DIGEST_COLUMNS =
   'seq, position, stream, revision, event_id, type, data_digest, metadata_digest, leaf, stream_head, global_head';
 
 const toDigest = digestOfJson;
-
-/** One statement for a whole batch: the notary's cost per event is one array element. */
-export const insertDigests = async (
-  db: ClientBase,
-  digests: readonly EventDigest[],
-): Promise<void> => {
-  if (digests.length === 0) return;
-  const column = <T>(f: (d: EventDigest) => T): T[] => digests.map(f);
-  await db.query(
-    `INSERT INTO audit.event_digests (${DIGEST_COLUMNS})
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],
-       $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
-    [
-      column((d) => d.seq.toString()),
-      column((d) => d.position),
-      column((d) => d.stream),
-      column((d) => d.revision.toString()),
-      column((d) => d.eventId),
-      column((d) => d.type),
-      column((d) => d.dataDigest),
-      column((d) => d.metadataDigest),
-      column((d) => d.leaf),
-      column((d) => d.streamHead),
-      column((d) => d.globalHead),
-    ],
-  );
-};
-
-export const streamHeadsOf = async (
-  db: ClientBase,
-  streams: readonly string[],
-): Promise<Map<string, string>> => {
-  const { rows } = await db.query<{ stream: string; head: string }>(
-    'SELECT stream, head FROM audit.stream_heads WHERE stream = ANY($1::text[])',
-    [[...streams]],
-  );
-  return new Map(rows.map((r) => [r.stream, r.head]));
-};
-
-/** The last digest of each stream in the batch becomes its head. */
-export const saveStreamHeads = async (
-  db: ClientBase,
-  lasts: readonly EventDigest[],
-): Promise<void> => {
-  if (lasts.length === 0) return;
-  await db.query(
-    `INSERT INTO audit.stream_heads (stream, revision, head, last_seq)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[])
-     ON CONFLICT (stream) DO UPDATE SET
-       revision = EXCLUDED.revision, head = EXCLUDED.head, last_seq = EXCLUDED.last_seq`,
-    [
-      lasts.map((d) => d.stream),
-      lasts.map((d) => d.revision.toString()),
-      lasts.map((d) => d.streamHead),
-      lasts.map((d) => d.seq.toString()),
-    ],
-  );
-};
-
-export const saveNotaryState = async (db: ClientBase, state: NotaryState): Promise<void> => {
-  await db.query('UPDATE audit.notary_state SET seq = $1, position = $2, global_head = $3', [
-    state.seq.toString(),
-    state.position,
-    state.globalHead,
-  ]);
-};
 
 export const streamsChangedSince = async (db: ClientBase, seq: bigint): Promise<StreamHead[]> => {
   const { rows } = await db.query<{ stream: string; revision: string; head: string }>(

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { canonicalJson } from './canonicalJson';
-import { chained, digestEvent, GENESIS, leafOf, sha256, type AuditedEvent } from './eventDigest';
+import {
+  chained,
+  digestEvent,
+  digestOfJson,
+  GENESIS,
+  leafOf,
+  sha256,
+  type AuditedEvent,
+} from './eventDigest';
 
 const event: AuditedEvent = {
   position: '7:42',
@@ -26,6 +34,45 @@ describe('the audit digests', () => {
         expect(canonicalJson(shuffled)).toBe(canonicalJson(value));
         expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
+    ));
+
+  it('sort keys by code unit, integer-like ones too, and leave undefined members out', () => {
+    const value = {
+      b: [1, undefined, 'x'],
+      '10': true,
+      '9': null,
+      B: { z: 1, a: undefined },
+      é: 2,
+    };
+    expect(canonicalJson(value)).toBe('{"10":true,"9":null,"B":{"z":1},"b":[1,null,"x"],"é":2}');
+  });
+
+  it('write the leaf as the canonical JSON of its fields, whatever text they hold', () =>
+    fc.assert(
+      fc.property(
+        fc.record({
+          position: fc.string({ unit: 'grapheme' }),
+          stream: fc.string({ unit: 'grapheme' }),
+          revision: fc.bigInt({ min: 0n, max: 2n ** 63n }),
+          id: fc.string({ unit: 'grapheme' }),
+          type: fc.string({ unit: 'grapheme' }),
+          dataDigest: fc.string(),
+          metadataDigest: fc.string(),
+        }),
+        (fields) => {
+          expect(leafOf(fields)).toBe(
+            digestOfJson({
+              position: fields.position,
+              stream: fields.stream,
+              revision: fields.revision.toString(),
+              id: fields.id,
+              type: fields.type,
+              data_digest: fields.dataDigest,
+              metadata_digest: fields.metadataDigest,
+            }),
+          );
+        },
+      ),
     ));
 
   it('chain a leaf onto the heads before it, as docs/audit.md writes it', () => {

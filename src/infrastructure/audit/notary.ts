@@ -1,15 +1,9 @@
 import type { ClientBase } from 'pg';
 import type { Checkpoint, EventStore, RecordedEvent } from '../../application/ports/eventStore';
 import type { Projection } from '../../projections/projection';
-import {
-  createAuditTables,
-  insertDigests,
-  lockNotaryState,
-  saveNotaryState,
-  saveStreamHeads,
-  streamHeadsOf,
-} from './auditTables';
+import { createAuditTables } from './auditTables';
 import { digestEvent, GENESIS, type AuditedEvent, type EventDigest } from './eventDigest';
+import { lockStateAndHeads, saveBatch } from './notaryBatch';
 
 export const NOTARY = 'audit_notary';
 
@@ -28,18 +22,18 @@ type Order = EventStore['compareCheckpoints'];
 /**
  * Chains a batch of the log, in commit order, onto the notary's chains: one digest per event,
  * the heads of the streams it touched, the global head. Events at or before the notary's
- * position (a replay: a first build in bulk that was cut short) are left as they are.
+ * position (a replay: a first build in bulk that was cut short) are left as they are. Two
+ * statements per batch, whatever its size: the lock with the heads, and the records.
  */
 const notarize = async (
   db: ClientBase,
   events: readonly RecordedEvent[],
   order: Order,
 ): Promise<void> => {
-  const state = await lockNotaryState(db);
+  const { state, heads } = await lockStateAndHeads(db, [...new Set(events.map((e) => e.streamId))]);
   const at = state.position as Checkpoint | null;
   const fresh = events.filter((e) => order(e.checkpoint, at) > 0);
   if (fresh.length === 0) return;
-  const heads = await streamHeadsOf(db, [...new Set(fresh.map((e) => e.streamId))]);
   const digests: EventDigest[] = [];
   const lasts = new Map<string, EventDigest>();
   let { seq, globalHead } = state;
@@ -52,10 +46,8 @@ const notarize = async (
     lasts.set(event.streamId, digest);
     digests.push(digest);
   }
-  await insertDigests(db, digests);
-  await saveStreamHeads(db, [...lasts.values()]);
   const last = fresh[fresh.length - 1] as RecordedEvent;
-  await saveNotaryState(db, { seq, position: last.checkpoint, globalHead });
+  await saveBatch(db, digests, [...lasts.values()], { seq, position: last.checkpoint, globalHead });
 };
 
 export const NOTARY_VERSION = 1;
