@@ -51,6 +51,8 @@ const QUERY_INDEXES: readonly string[] = [
   `CREATE INDEX contacts_search ON contacts USING gin (search_text gin_trgm_ops)`,
   `CREATE INDEX contacts_merged_at ON contacts (merged_at) WHERE merged_at IS NOT NULL`,
   `CREATE INDEX contacts_created ON contacts (created_at)`,
+  // the dialog list's text filter (dialogQueries.ts)
+  `CREATE INDEX contact_data_value_search ON contact_data USING gin (value_search gin_trgm_ops)`,
   `CREATE INDEX contact_data_value_digits ON contact_data USING gin (value_digits gin_trgm_ops)`,
   ...WORDS_QUERY_INDEXES,
 ];
