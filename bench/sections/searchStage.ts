@@ -36,7 +36,9 @@ export const fromLog = (stage: LogStage): SearchStage => ({
 export const bulkSearchStage = async (bench: BenchContext): Promise<SearchStage> => {
   const contacts = bench.options.searchContacts;
   const databaseUrl = await bench.server.createDatabase('search');
-  const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-seed' });
+  // one connection: the bulk statements run for minutes, past the pool's statement timeout
+  const pool = createPool({ connectionString: databaseUrl, max: 1, applicationName: 'bench-seed' });
+  pool.on('connect', (client) => void client.query('SET statement_timeout = 0'));
   let parley: ParleyProcess | null = null;
   try {
     await migrate(pool);

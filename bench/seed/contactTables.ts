@@ -50,7 +50,7 @@ export const seedContactTables = async (
     `INSERT INTO contact_words (word, contact_id, source_id)
      SELECT w.w, d.contact_id, d.data_id FROM contact_data d
      CROSS JOIN LATERAL (${splitWords(`CASE WHEN d.type = 'phone' THEN d.value_digits ELSE d.value END`)}) w`,
-    'INSERT INTO search_words (word) SELECT DISTINCT word FROM contact_words ON CONFLICT DO NOTHING',
+    'INSERT INTO search_words (word, contacts) SELECT word, count(*) FROM contact_words GROUP BY word',
     'VACUUM ANALYZE contacts, contact_data, contact_words, search_words',
   ];
   const client = await pool.connect();

@@ -28,8 +28,6 @@ const MAX_WORDS = 6;
  * threshold are the K most alike at THRESHOLD that reach it, so the cascade stays exact.
  */
 const WORDS_PER_QUERY_WORD = 200;
-/** postings counted per query word to choose the one whose contacts are read first */
-const DRIVER_CAP = 5000;
 
 /*
  * Words: each word of the query is matched against the dictionary of words (a word of digits
@@ -54,15 +52,15 @@ export const SEARCH = `
   ),
   nwords AS MATERIALIZED (SELECT count(*) AS k FROM words),
   matched AS MATERIALIZED (
-    SELECT words.n, m.word, m.sim
+    SELECT words.n, m.word, m.sim, m.contacts
     FROM words CROSS JOIN LATERAL (
-      SELECT word, sim FROM (
-        SELECT d.word, word_similarity(words.w, d.word)::float8 AS sim
+      SELECT word, sim, contacts FROM (
+        SELECT d.word, word_similarity(words.w, d.word)::float8 AS sim, d.contacts
         FROM read_model.search_words d
         WHERE NOT words.numeric AND words.w <% d.word AND d.word !~ '^[0-9]+$'
         UNION ALL
         -- every word of digits after the query's word: ':' follows '9'
-        SELECT d.word, word_similarity(words.w, d.word)::float8
+        SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
         FROM read_model.search_words d
         WHERE words.numeric AND d.word >= words.w COLLATE "C"
           AND d.word < (words.w || ':') COLLATE "C"
@@ -72,14 +70,10 @@ export const SEARCH = `
       ORDER BY sim DESC, word LIMIT ${WORDS_PER_QUERY_WORD}
     ) m
   ),
+  -- the query word whose matches the dictionary says the fewest contacts hold
   driver AS MATERIALIZED (
     SELECT words.n FROM words
-    ORDER BY (SELECT count(*) FROM (
-      SELECT 1 FROM matched m
-      CROSS JOIN LATERAL (
-        SELECT 1 FROM read_model.contact_words p WHERE p.word = m.word LIMIT ${DRIVER_CAP}
-      ) p
-      WHERE m.n = words.n LIMIT ${DRIVER_CAP}) c), words.n
+    ORDER BY (SELECT coalesce(sum(m.contacts), 0) FROM matched m WHERE m.n = words.n), words.n
     LIMIT 1
   ),
   -- a word's contacts by the index, never a scan of every word (OFFSET 0, as below)
@@ -146,7 +140,7 @@ const searchAt = async (
   ]);
   // prepared once per connection: planning this statement cost more than running it
   const result = await db.query<Row>({
-    name: 'contact-search-v4',
+    name: 'contact-search-v5',
     text: SEARCH,
     values: [query.trim(), page.limit + 1, page.offset],
   });

@@ -21,7 +21,11 @@ export const WORDS_DDL = `
   -- the word too: search checks a candidate's words from this index alone
   CREATE INDEX contact_words_contact ON contact_words (contact_id, source_id, word);
   -- bytewise order: a word of digits is found by its prefix, a range of this key
-  CREATE TABLE search_words (word text COLLATE "C" PRIMARY KEY);
+  CREATE TABLE search_words (
+    word text COLLATE "C" PRIMARY KEY,
+    -- rows of contact_words it was added with, never lowered: search's estimate of its contacts
+    contacts integer NOT NULL
+  );
 `;
 
 export const WORDS_QUERY_INDEXES: readonly string[] = [
@@ -43,7 +47,8 @@ export const splitWords = (text: string): string =>
 const insertWords = (texts: string): string => `
   words AS (SELECT DISTINCT w.w, t.contact_id, t.source_id
             FROM ${texts} t CROSS JOIN LATERAL (${splitWords('t.text')}) w),
-  dict AS (INSERT INTO search_words (word) SELECT DISTINCT w FROM words ON CONFLICT DO NOTHING)
+  dict AS (INSERT INTO search_words (word, contacts) SELECT w, count(*) FROM words GROUP BY w
+           ON CONFLICT (word) DO UPDATE SET contacts = search_words.contacts + EXCLUDED.contacts)
   INSERT INTO contact_words (word, contact_id, source_id) SELECT w, contact_id, source_id FROM words`;
 
 /**
