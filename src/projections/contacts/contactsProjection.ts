@@ -92,7 +92,7 @@ const addData = async (
 export const contactsProjection: Projection = {
   name: 'contacts',
   version: 2,
-  tables: ['contacts', 'contact_data', 'contact_words', 'contact_name_words'],
+  tables: ['contacts', 'contact_data', 'contact_words', 'search_words'],
   createTables: async (db) => {
     // trusted since PostgreSQL 13: a database owner may create it; in public, never in a shadow
     // schema that a rebuild drops
