@@ -9,7 +9,9 @@ import { renderTable } from './lib/report';
 import { startLogStage, type LogStage } from './sections/logStage';
 import { runInbound } from './sections/inbound';
 import { runProjections } from './sections/projections';
+import { runDialogLists } from './sections/dialogLists';
 import { runSearch } from './sections/search';
+import { BULK_ABOVE, bulkSearchStage, fromLog } from './sections/searchStage';
 import { runWebhooks } from './sections/webhooks';
 import { rowsOf, targetsOf, type Results } from './summary';
 
@@ -32,7 +34,7 @@ const main = async (): Promise<void> => {
   });
   const bench: BenchContext = { server, options: cli.options, log };
   const sections: Partial<Record<SectionName, unknown>> = {};
-  // the big log and a Parley on it, for the projections and the search
+  // the big log and a Parley on it, for the projections, the search and the dialog lists
   const staged: { stage: LogStage | null } = { stage: null };
   let interrupted = false;
   // Ctrl-C: the children go with their parent's IPC channel; the PostgreSQL server is ours to stop
@@ -58,8 +60,18 @@ const main = async (): Promise<void> => {
             return runInbound(bench);
           case 'projections':
             return runProjections(bench, await theLog());
-          case 'search':
-            return runSearch(bench, await theLog());
+          case 'search': {
+            if (cli.options.searchContacts <= BULK_ABOVE)
+              return runSearch(bench, fromLog(await theLog()));
+            const stage = await bulkSearchStage(bench);
+            try {
+              return await runSearch(bench, stage);
+            } finally {
+              await stage.stop();
+            }
+          }
+          case 'dialogs':
+            return runDialogLists(bench, await theLog());
           case 'webhooks':
             return runWebhooks(bench);
         }

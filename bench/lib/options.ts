@@ -1,6 +1,6 @@
 import type { BenchOptions } from './context';
 
-export const SECTIONS = ['inbound', 'projections', 'search', 'webhooks'] as const;
+export const SECTIONS = ['inbound', 'projections', 'search', 'dialogs', 'webhooks'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export type Cli = Readonly<{
@@ -19,7 +19,8 @@ const USAGE = `npm run bench -- [all|${SECTIONS.join('|')}]… [options]
   --customers N      seeded customers with a dialog each (default 2000)
   --merge-pairs N    seeded pairs of customers for merge requests (default 2000)
   --log-events N     events in the log the projections rebuild from (default 200000)
-  --search-contacts N contacts the search runs over (default 100000)
+  --contacts N       contacts the search runs over (default 100000; also --search-contacts);
+                     above 100000 they are written into the read model in bulk, not the log
   --profile DIR      write a V8 CPU profile of the Parley process into DIR
   --statements       load pg_stat_statements and print the top statements (embedded only)
   --out FILE         JSON results (default bench/results/latest.json for all sections,
@@ -43,6 +44,7 @@ const COUNTS: Readonly<Record<string, keyof Omit<BenchOptions, 'profileDir' | 's
   '--merge-pairs': 'mergePairs',
   '--log-events': 'logEvents',
   '--search-contacts': 'searchContacts',
+  '--contacts': 'searchContacts',
 };
 
 export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli => {

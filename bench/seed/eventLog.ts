@@ -35,7 +35,7 @@ const decideAll = <C extends Command, E extends Event, S>(
   return out;
 };
 
-const FIRST = [
+export const FIRST_NAMES = [
   'Alexander',
   'Anastasia',
   'Boris',
@@ -67,7 +67,7 @@ const FIRST = [
   'Mateo',
   'Sofia',
 ];
-const SYLLABLES = [
+export const SYLLABLES = [
   'ka',
   'ro',
   'vin',
@@ -99,7 +99,7 @@ const familyName = (rnd: () => number): string => {
 };
 
 export const seededContactName = (rnd: () => number): string =>
-  `${FIRST[Math.floor(rnd() * FIRST.length)]} ${familyName(rnd)}`;
+  `${FIRST_NAMES[Math.floor(rnd() * FIRST_NAMES.length)]} ${familyName(rnd)}`;
 
 export type LogSeed = Readonly<{
   channelId: string;

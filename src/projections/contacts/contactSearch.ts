@@ -1,6 +1,7 @@
 import type { ClientBase, Pool } from 'pg';
 import { inTransaction } from '../transaction';
 import { CONTACT_COLUMNS, withDetails, type ContactRow, type ContactView } from './contactQueries';
+import { splitWords } from './contactWords';
 
 export type ContactHit = ContactView & Readonly<{ score: number }>;
 
@@ -20,48 +21,112 @@ export const CASCADE: readonly number[] = [0.9, 0.75, 0.6, 0.5, THRESHOLD];
 
 type Row = ContactRow & { score: number };
 
-const SEARCH = `
+/** a query's first words; more would only narrow an AND further */
+const MAX_WORDS = 6;
+/**
+ * Dictionary words a query word matches, the most alike first. The K most alike at a higher
+ * threshold are the K most alike at THRESHOLD that reach it, so the cascade stays exact.
+ */
+const WORDS_PER_QUERY_WORD = 200;
+
+/*
+ * Words: each word of the query is matched against the dictionary of words (a word of digits
+ * by its prefix only: "4567" is not like "14567"); a contact is a hit when every query word
+ * matches one of its words, and scores its worst word's match, so that a threshold on the
+ * score is a threshold on every word (which keeps the cascade exact), ties ranked by the
+ * mean. The contacts of the query word with the fewest are read; the others are checked
+ * against each of them. Phones: a query that is part of a phone number matches phone digits
+ * as digits, whatever the punctuation. A hit on a merged contact's data counts for its
+ * survivor.
+ */
+export const SEARCH = `
   WITH q AS MATERIALIZED (
-    SELECT lower($1::text) AS text, regexp_replace($1::text, '\\D', '', 'g') AS digits,
+    SELECT regexp_replace($1::text, '\\D', '', 'g') AS digits,
            -- digits are compared as digits only when the query is a phone number's part:
            -- "user4567@" or "shop-user-4567" would otherwise rank every phone with 4567 first
            $1::text ~ '^[0-9[:space:]+().-]+$' AS phone
   ),
-  hits AS MATERIALIZED (
-    SELECT c.contact_id, word_similarity(q.text, c.search_text) AS score
-    FROM read_model.contacts c, q
-    WHERE q.text <% c.search_text
-    UNION ALL
-    SELECT d.contact_id, word_similarity(q.text, d.value_search)
-    FROM read_model.contact_data d, q
-    WHERE q.text <% d.value_search
-    UNION ALL
-    SELECT d.contact_id,
-           CASE WHEN strpos(d.value_digits, q.digits) > 0 THEN 1
-                ELSE word_similarity(q.digits, d.value_digits) END
-    FROM read_model.contact_data d, q
-    WHERE q.phone AND length(q.digits) >= 3
-      AND (d.value_digits LIKE '%' || q.digits || '%' OR q.digits <% d.value_digits)
+  words AS MATERIALIZED (
+    SELECT w, row_number() OVER () AS n, w ~ '^[0-9]+$' AS numeric
+    FROM (${splitWords('$1::text')} LIMIT ${MAX_WORDS}) t
   ),
-  -- OFFSET 0 keeps these lookups by primary key: the planner cannot estimate how few hits the
-  -- trigram operators leave and would rather hash-join whole tables
-  ranked AS (
-    SELECT s.contact_id, max(h.score) AS score
-    FROM hits h
+  nwords AS MATERIALIZED (SELECT count(*) AS k FROM words),
+  matched AS MATERIALIZED (
+    SELECT words.n, m.word, m.sim, m.contacts
+    FROM words CROSS JOIN LATERAL (
+      SELECT word, sim, contacts FROM (
+        SELECT d.word, word_similarity(words.w, d.word)::float8 AS sim, d.contacts
+        FROM read_model.search_words d
+        WHERE NOT words.numeric AND words.w <% d.word AND d.word !~ '^[0-9]+$'
+        UNION ALL
+        -- every word of digits after the query's word: ':' follows '9'
+        SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
+        FROM read_model.search_words d
+        WHERE words.numeric AND d.word >= words.w COLLATE "C"
+          AND d.word < (words.w || ':') COLLATE "C"
+          AND word_similarity(words.w, d.word)
+              >= current_setting('pg_trgm.word_similarity_threshold')::real
+      ) x
+      ORDER BY sim DESC, word LIMIT ${WORDS_PER_QUERY_WORD}
+    ) m
+  ),
+  -- the query word whose matches the dictionary says the fewest contacts hold
+  driver AS MATERIALIZED (
+    SELECT words.n FROM words
+    ORDER BY (SELECT coalesce(sum(m.contacts), 0) FROM matched m WHERE m.n = words.n), words.n
+    LIMIT 1
+  ),
+  -- a word's contacts by the index, never a scan of every word (OFFSET 0, as below)
+  candidates AS MATERIALIZED (
+    SELECT p.contact_id, max(m.sim) AS best
+    FROM matched m
     CROSS JOIN LATERAL (
-      SELECT coalesce(c.survivor_id, c.contact_id) AS contact_id
-      FROM read_model.contacts c WHERE c.contact_id = h.contact_id OFFSET 0
-    ) s
+      SELECT p.contact_id FROM read_model.contact_words p WHERE p.word = m.word OFFSET 0
+    ) p
+    WHERE m.n = (SELECT n FROM driver)
     GROUP BY 1
+  ),
+  -- the other query words' best match among each candidate's words
+  others AS (
+    SELECT c.contact_id, m.n, max(m.sim) AS best
+    FROM candidates c
+    JOIN read_model.contact_words p ON p.contact_id = c.contact_id
+    JOIN matched m ON m.word = p.word
+    WHERE m.n <> (SELECT n FROM driver) AND (SELECT k FROM nwords) > 1
+    GROUP BY 1, 2
+  ),
+  word_hits AS (
+    SELECT c.contact_id, least(c.best, min(o.best)) AS score,
+           (c.best + coalesce(sum(o.best), 0)) / (SELECT k FROM nwords) AS tie
+    FROM candidates c LEFT JOIN others o ON o.contact_id = c.contact_id
+    GROUP BY c.contact_id, c.best
+    HAVING count(o.n) = (SELECT k FROM nwords) - 1
+  ),
+  -- OFFSET 0 keeps these lookups by primary key: the planner cannot estimate how few hits
+  -- the trigram operators leave and would rather hash-join whole tables
+  phone_hits AS (
+    SELECT DISTINCT s.contact_id, 1::float8 AS score
+    FROM q, read_model.contact_data d
+    CROSS JOIN LATERAL (
+      SELECT l.contact_id FROM read_model.contacts c
+      JOIN read_model.contacts l ON l.contact_id = coalesce(c.survivor_id, c.contact_id)
+      WHERE c.contact_id = d.contact_id AND l.status = 'active' OFFSET 0
+    ) s
+    WHERE q.phone AND length(q.digits) >= 3 AND d.value_digits LIKE '%' || q.digits || '%'
+  ),
+  -- a contact ranks by its better hit: (score, tie) of its words or of its phone
+  page AS (
+    SELECT coalesce(n.contact_id, v.contact_id) AS contact_id,
+           greatest(n.score, v.score) AS score,
+           CASE WHEN n.score >= coalesce(v.score, 0) THEN n.tie ELSE v.score END AS tie
+    FROM word_hits n FULL JOIN phone_hits v ON v.contact_id = n.contact_id
+    ORDER BY 2 DESC, 3 DESC, 1
+    LIMIT $2 OFFSET $3
   )
-  SELECT ${CONTACT_COLUMNS}, r.score::float8 AS score
-  FROM ranked r
-  CROSS JOIN LATERAL (
-    SELECT * FROM read_model.contacts c
-    WHERE c.contact_id = r.contact_id AND c.status = 'active' OFFSET 0
-  ) c
-  ORDER BY r.score DESC, c.contact_id
-  LIMIT $2 OFFSET $3`;
+  SELECT ${CONTACT_COLUMNS}, r.score
+  FROM page r
+  CROSS JOIN LATERAL (SELECT * FROM read_model.contacts c WHERE c.contact_id = r.contact_id OFFSET 0) c
+  ORDER BY r.score DESC, r.tie DESC, c.contact_id`;
 
 const searchAt = async (
   db: ClientBase,
@@ -73,7 +138,12 @@ const searchAt = async (
   await db.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
     String(threshold),
   ]);
-  const result = await db.query<Row>(SEARCH, [query.trim(), page.limit + 1, page.offset]);
+  // prepared once per connection: planning this statement cost more than running it
+  const result = await db.query<Row>({
+    name: 'contact-search-v5',
+    text: SEARCH,
+    values: [query.trim(), page.limit + 1, page.offset],
+  });
   return result.rows;
 };
 

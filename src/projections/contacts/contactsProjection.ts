@@ -1,6 +1,14 @@
 import type { ClientBase } from 'pg';
 import type { ContactData } from '../../domain/contact/contactData';
 import type { Projection } from '../projection';
+import {
+  dropWords,
+  indexNameWords,
+  moveWords,
+  withValueWords,
+  WORDS_DDL,
+  WORDS_QUERY_INDEXES,
+} from './contactWords';
 
 const DDL = `
   CREATE TABLE contacts (
@@ -43,8 +51,10 @@ const QUERY_INDEXES: readonly string[] = [
   `CREATE INDEX contacts_search ON contacts USING gin (search_text gin_trgm_ops)`,
   `CREATE INDEX contacts_merged_at ON contacts (merged_at) WHERE merged_at IS NOT NULL`,
   `CREATE INDEX contacts_created ON contacts (created_at)`,
+  // the dialog list's text filter (dialogQueries.ts)
   `CREATE INDEX contact_data_value_search ON contact_data USING gin (value_search gin_trgm_ops)`,
   `CREATE INDEX contact_data_value_digits ON contact_data USING gin (value_digits gin_trgm_ops)`,
+  ...WORDS_QUERY_INDEXES,
 ];
 
 /**
@@ -61,16 +71,19 @@ const addData = async (
   await db.query(
     // a contact's data usually comes with its creation, at the same time: touching it then
     // would only write a new row version and index entries for the same value
-    `WITH touched AS (UPDATE contacts SET updated_at = $8
-                      WHERE contact_id = $2 AND updated_at IS DISTINCT FROM $8)
-     INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, match_key,
+    withValueWords(
+      'UPDATE contacts SET updated_at = $8 WHERE contact_id = $2 AND updated_at IS DISTINCT FROM $8',
+      `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, match_key,
                                added_at, updated_at)
      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $8
      WHERE NOT EXISTS (SELECT 1 FROM contact_data WHERE contact_id = $2 AND match_key = $7)
      ON CONFLICT (data_id) DO UPDATE SET
        contact_id = EXCLUDED.contact_id, type = EXCLUDED.type, value = EXCLUDED.value,
        service = EXCLUDED.service, origin = EXCLUDED.origin, match_key = EXCLUDED.match_key,
-       updated_at = EXCLUDED.updated_at`,
+       updated_at = EXCLUDED.updated_at
+     -- a new item's words; one moved from a merged contact has them already
+     RETURNING data_id, contact_id, type, value, xmax = 0 AS fresh`,
+    ),
     [item.id, contactId, item.type, item.value, item.service, item.origin, item.key, at],
   );
 };
@@ -78,13 +91,14 @@ const addData = async (
 /** Contacts (merged ones point to their survivor) and their contact data, searchable with pg_trgm. */
 export const contactsProjection: Projection = {
   name: 'contacts',
-  version: 1,
-  tables: ['contacts', 'contact_data'],
+  version: 2,
+  tables: ['contacts', 'contact_data', 'contact_words', 'search_words'],
   createTables: async (db) => {
     // trusted since PostgreSQL 13: a database owner may create it; in public, never in a shadow
     // schema that a rebuild drops
     await db.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
     await db.query(DDL);
+    await db.query(WORDS_DDL);
   },
   queryIndexes: QUERY_INDEXES,
   batchedWrites: true,
@@ -96,12 +110,14 @@ export const contactsProjection: Projection = {
          VALUES ($1, $2, $3, $4, 'active', $5, $6)`,
         [data.contactId, data.channelId, data.name, data.description, data.createdAt, recordedAt],
       );
+      await indexNameWords(db, data.contactId, data.name, data.description);
     },
     ContactUpdated: async (db, { data, recordedAt }) => {
       await db.query(
         `UPDATE contacts SET name = $2, description = $3, updated_at = $4 WHERE contact_id = $1`,
         [data.contactId, data.name, data.description, recordedAt],
       );
+      await indexNameWords(db, data.contactId, data.name, data.description);
     },
     ContactDataAdded: async (db, { data, recordedAt }) => {
       await addData(db, data.contactId, data.data, recordedAt);
@@ -109,10 +125,13 @@ export const contactsProjection: Projection = {
     ContactDataChanged: async (db, { data, recordedAt }) => {
       const item = data.data;
       await db.query(
-        `WITH touched AS (UPDATE contacts SET updated_at = $8 WHERE contact_id = $2)
-         UPDATE contact_data
+        withValueWords(
+          'UPDATE contacts SET updated_at = $8 WHERE contact_id = $2',
+          `UPDATE contact_data
          SET type = $3, value = $4, service = $5, origin = $6, match_key = $7, updated_at = $8
-         WHERE data_id = $1 AND contact_id = $2`,
+         WHERE data_id = $1 AND contact_id = $2
+         RETURNING data_id, contact_id, type, value, true AS fresh`,
+        ),
         [
           item.id,
           data.contactId,
@@ -152,6 +171,7 @@ export const contactsProjection: Projection = {
         merged,
         survivor,
       ]);
+      await moveWords(db, merged, survivor);
     },
     ContactDeleted: async (db, { data, recordedAt }) => {
       await db.query(
@@ -159,6 +179,7 @@ export const contactsProjection: Projection = {
          WHERE contact_id = $1`,
         [data.contactId, data.deletedAt, recordedAt],
       );
+      await dropWords(db, data.contactId);
     },
   },
 };

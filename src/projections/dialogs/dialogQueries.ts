@@ -1,5 +1,6 @@
 import type { DialogSnapshot } from '../../application/audit/dialogAsOf';
 import type { Pool } from 'pg';
+import { DIALOG_TEXT } from './dialogsProjection';
 
 export type DialogStatusFilter = 'open' | 'closed';
 
@@ -169,11 +170,17 @@ export const listDialogs = async (
        AND ($7::timestamptz IS NULL OR (d.updated_at, d.dialog_id) < ($7, $8::text))
        AND ($10::boolean IS NULL OR (d.assignee_id IS NOT NULL) = $10)
        AND ($11::boolean IS NULL OR (d.status = 'open' AND d.last_message_direction = 'incoming') = $11)
-       AND ($12::text IS NULL
-            OR lower(concat_ws(' ', d.title, d.reference, d.last_message_preview)) LIKE $12
-            OR c.search_text LIKE $12
-            OR EXISTS (SELECT 1 FROM read_model.contact_data cd
-                       WHERE cd.contact_id = d.contact_id AND cd.value_search LIKE $12))
+       -- each by its trigram index, then the page in list order among the few found
+       AND ($12::text IS NULL OR d.dialog_id IN (
+             SELECT t.dialog_id FROM read_model.dialogs t WHERE ${DIALOG_TEXT} LIKE $12
+             UNION
+             SELECT t.dialog_id FROM read_model.contacts tc
+             JOIN read_model.dialogs t ON t.contact_id = tc.contact_id
+             WHERE tc.search_text LIKE $12
+             UNION
+             SELECT t.dialog_id FROM read_model.contact_data cd
+             JOIN read_model.dialogs t ON t.contact_id = cd.contact_id
+             WHERE cd.value_search LIKE $12))
      ORDER BY d.updated_at DESC, d.dialog_id DESC
      LIMIT $9`,
     [
