@@ -38,35 +38,6 @@ export const components: {
         },
       },
     },
-    Attachment: {
-      type: 'object',
-      required: ['url', 'size', 'name', 'mimeType'],
-      properties: {
-        url: {
-          type: 'string',
-          format: 'uri',
-          description: 'absolute http(s) URL; stored as metadata, never downloaded',
-        },
-        size: { type: 'integer', minimum: 0, description: 'bytes' },
-        name: { type: 'string' },
-        mimeType: { type: 'string' },
-      },
-    },
-    ContactDataWithId: {
-      type: 'object',
-      required: ['id', 'value', 'type', 'service', 'origin'],
-      properties: {
-        id: {
-          type: 'string',
-          pattern: '^[0-9a-f]{24}$',
-          description: 'pass it in contacts_id next time',
-        },
-        value: { type: 'string' },
-        type: { type: 'string' },
-        service: { type: 'string' },
-        origin: { type: ['string', 'null'] },
-      },
-    },
     InboundResult: {
       type: 'object',
       required: [

@@ -3,10 +3,12 @@ import { auditPaths } from './audit';
 import type { Limits } from '../../config';
 import { channelPaths } from './channels';
 import { components } from './components';
+import { fromContracts } from './fromContracts';
+import { routeContracts } from '../routes/contracts';
 import { inboundPaths, inboundSchemas } from './inbound';
 import { operationPaths } from './operations';
 import { operatorPaths, operatorSchemas } from './operators';
-import { readModelPaths, readModelSchemas } from './readModels';
+import { readModelPaths } from './readModels';
 import { webhookEvents, webhookPaths } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
 
@@ -16,14 +18,21 @@ type Paths = Record<string, Record<string, unknown>>;
 const mergePaths = (...all: readonly Paths[]): Paths => {
   const merged: Paths = {};
   for (const paths of all) {
-    for (const [path, item] of Object.entries(paths)) merged[path] = { ...merged[path], ...item };
+    for (const [path, item] of Object.entries(paths)) {
+      const known = Object.keys(item).filter((key) => merged[path]?.[key] !== undefined);
+      if (known.length > 0) throw new Error(`OpenAPI: ${path} has ${known.join(', ')} twice`);
+      merged[path] = { ...merged[path], ...item };
+    }
   }
   return merged;
 };
 
+const declared = fromContracts(routeContracts);
+
 /** Paths from every module; a test checks that each route Parley serves is here. */
 const paths = withTimeTravel(
   mergePaths(
+    declared.paths,
     inboundPaths,
     channelPaths,
     operatorPaths,
@@ -34,6 +43,18 @@ const paths = withTimeTravel(
     auditPaths,
   ),
 );
+
+/** Schemas by name; two modules must not write the same name. */
+const mergeSchemas = (...all: readonly Record<string, unknown>[]): Record<string, unknown> => {
+  const merged: Record<string, unknown> = {};
+  for (const schemas of all) {
+    for (const [name, schema] of Object.entries(schemas)) {
+      if (name in merged) throw new Error(`OpenAPI: two schemas named ${name}`);
+      merged[name] = schema;
+    }
+  }
+  return merged;
+};
 
 /** The document for this configuration: limits come from it, as the codecs apply them. */
 export const openApiDocument = (serverUrl: string, limits: Limits) => ({
@@ -49,13 +70,13 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => ({
   webhooks: webhookEvents,
   components: {
     ...components,
-    schemas: {
-      ...components.schemas,
-      ...inboundSchemas(limits),
-      ...readModelSchemas,
-      ...operatorSchemas(limits),
-      ...webhookSchemas,
-      ...auditReadingSchemas,
-    },
+    schemas: mergeSchemas(
+      components.schemas,
+      declared.schemas,
+      inboundSchemas(limits),
+      operatorSchemas(limits),
+      webhookSchemas,
+      auditReadingSchemas,
+    ),
   },
 });

@@ -153,8 +153,8 @@ export const operationPaths = {
     },
   },
   '/api/contacts/{id}': {
-    parameters: [idParam('id', 'contact id; a merged id deletes its survivor')],
     delete: {
+      parameters: [idParam('id', 'contact id; a merged id deletes its survivor')],
       tags: ['contacts'],
       summary: 'Delete a contact (admin or operator): its data stops matching',
       security: bearer,

@@ -1,0 +1,13 @@
+import type { RouteContract } from '../contract';
+import { contactQueryContracts } from './contactQueries';
+import { dialogQueryContracts } from './dialogQueries';
+
+/**
+ * Every route declared by a contract (contract.ts): the served OpenAPI is built from these,
+ * and test/responseCodecs.e2e.spec.ts decodes real answers with their response codecs. A new
+ * route file exports its contracts and adds them here.
+ */
+export const routeContracts: readonly RouteContract[] = [
+  ...dialogQueryContracts,
+  ...contactQueryContracts,
+];
