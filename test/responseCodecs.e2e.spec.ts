@@ -12,8 +12,9 @@ import { useTestParley } from './support/parley';
  */
 describe('answers decode with the response codecs of their route contracts', () => {
   const parley = useTestParley();
+  type Example = Readonly<{ path: string; body?: unknown }>;
   /** `method path` of a contract → the request that exercises it */
-  const requests = new Map<string, string>();
+  const requests = new Map<string, Example>();
 
   beforeAll(async () => {
     const channel = await createChannel(parley);
@@ -43,12 +44,20 @@ describe('answers decode with the response codecs of their route contracts', () 
     expect(posted.status).toBe(200);
     const { dialog_id: dialogId, contact_id: contactId } = posted.body as Record<string, string>;
     const at = `min_position=${encodeURIComponent(posted.headers.get('x-parley-position') ?? '')}`;
-    const examples: Record<string, string> = {
-      'get /api/dialogs': `/api/dialogs?channel_id=${channel.channelId}&${at}`,
-      'get /api/dialogs/{id}': `/api/dialogs/${dialogId}?${at}`,
-      'get /api/dialogs/{id}/messages': `/api/dialogs/${dialogId}/messages?${at}`,
-      'get /api/contacts/search': `/api/contacts/search?q=Vasya&${at}`,
-      'get /api/contacts/{id}': `/api/contacts/${contactId}?${at}`,
+    const doomed = await createChannel(parley, 'Doomed');
+    const channelPath = `/api/channels/${channel.channelId}`;
+    const examples: Record<string, Example> = {
+      'get /api/dialogs': { path: `/api/dialogs?channel_id=${channel.channelId}&${at}` },
+      'get /api/dialogs/{id}': { path: `/api/dialogs/${dialogId}?${at}` },
+      'get /api/dialogs/{id}/messages': { path: `/api/dialogs/${dialogId}/messages?${at}` },
+      'get /api/contacts/search': { path: `/api/contacts/search?q=Vasya&${at}` },
+      'get /api/contacts/{id}': { path: `/api/contacts/${contactId}?${at}` },
+      'get /api/channels': { path: `/api/channels?${at}` },
+      'post /api/channels': { path: '/api/channels', body: { name: 'Another' } },
+      'get /api/channels/{id}': { path: channelPath },
+      'patch /api/channels/{id}': { path: channelPath, body: { name: 'Avito (renamed)' } },
+      'delete /api/channels/{id}': { path: `/api/channels/${doomed.channelId}` },
+      'post /api/channels/{id}/tokens': { path: `${channelPath}/tokens` },
     };
     for (const [operation, request] of Object.entries(examples)) requests.set(operation, request);
   });
@@ -60,11 +69,12 @@ describe('answers decode with the response codecs of their route contracts', () 
     expect([...requests.keys()].sort()).toEqual(declared.map(operation).sort()));
 
   it.each(declared.map((c) => [operation(c), c] as const))('%s', async (name, contract) => {
-    const request = requests.get(name);
-    if (request === undefined) throw new Error(`no request for ${name}`);
-    const response = await parley.request(request, {
+    const example = requests.get(name);
+    if (example === undefined) throw new Error(`no request for ${name}`);
+    const response = await parley.request(example.path, {
       method: contract.method.toUpperCase(),
-      headers: parley.admin,
+      headers: { ...parley.admin, 'content-type': 'application/json' },
+      ...(example.body === undefined ? {} : { body: JSON.stringify(example.body) }),
     });
     expect(response.status).toBe(contract.response.status);
     const body: unknown = await response.json();

@@ -55,10 +55,10 @@ export type RouteContract = Readonly<{
 export const routerPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** Registers a handler on the method and path its contract declares. */
-export const serve = <S, C>(
+export const serve = <S extends object, C extends object>(
   router: Router<S, C>,
   contract: RouteContract,
-  handler: RouterMiddleware<S, C>,
+  ...handlers: RouterMiddleware<S, C>[]
 ): void => {
-  router[contract.method](routerPath(contract.path), handler);
+  router[contract.method](routerPath(contract.path), ...handlers);
 };

@@ -1,5 +1,5 @@
 import { errorCodes } from '../../../domain/errors';
-import { ref, type Schema } from './schema';
+import type { Schema } from './schema';
 
 export const components: {
   schemas: Record<string, Schema>;
@@ -67,38 +67,6 @@ export const components: {
             'true for exactly one request: the one that created the contact (which may finish a contact a concurrent request began)',
         },
         contacts: { type: 'array', items: { $ref: '#/components/schemas/ContactDataWithId' } },
-      },
-    },
-    Channel: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        enabled: { type: 'boolean' },
-        deleted: { type: 'boolean' },
-        created_at: { type: 'string', format: 'date-time' },
-        endpoint_url: { type: 'string', format: 'uri' },
-        tokens: {
-          type: 'array',
-          items: ref('TokenSummary'),
-        },
-      },
-    },
-    TokenSummary: {
-      type: 'object',
-      description: "a live token's id and prefix, never the token",
-      properties: {
-        id: { type: 'string' },
-        prefix: { type: 'string' },
-        issued_at: { type: 'string', format: 'date-time' },
-      },
-    },
-    IssuedToken: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        token: { type: 'string', description: 'shown this once; only its SHA-256 is kept' },
-        prefix: { type: 'string' },
       },
     },
   },

@@ -1,14 +1,12 @@
 import { auditReadingPaths, auditReadingSchemas, withTimeTravel } from './auditReading';
 import { auditPaths } from './audit';
 import type { Limits } from '../../config';
-import { channelPaths } from './channels';
 import { components } from './components';
 import { fromContracts } from './fromContracts';
 import { routeContracts } from '../routes/contracts';
 import { inboundPaths, inboundSchemas } from './inbound';
 import { operationPaths } from './operations';
 import { operatorPaths, operatorSchemas } from './operators';
-import { readModelPaths } from './readModels';
 import { webhookEvents, webhookPaths } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
 
@@ -34,11 +32,9 @@ const paths = withTimeTravel(
   mergePaths(
     declared.paths,
     inboundPaths,
-    channelPaths,
     operatorPaths,
     webhookPaths,
     operationPaths,
-    readModelPaths,
     auditReadingPaths,
     auditPaths,
   ),

@@ -128,6 +128,18 @@ export const operationPaths = {
       },
     },
   },
+  '/metrics': {
+    get: {
+      tags: ['operations'],
+      summary: 'Prometheus metrics: projection lag and activity, process',
+      responses: {
+        '200': {
+          description: 'text exposition format 0.0.4',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+      },
+    },
+  },
   '/healthz': {
     get: {
       tags: ['operations'],

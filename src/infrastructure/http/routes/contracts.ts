@@ -1,4 +1,6 @@
 import type { RouteContract } from '../contract';
+import { listChannelsContract } from './channelQueries';
+import { channelContracts } from './channels';
 import { contactQueryContracts } from './contactQueries';
 import { dialogQueryContracts } from './dialogQueries';
 
@@ -10,4 +12,6 @@ import { dialogQueryContracts } from './dialogQueries';
 export const routeContracts: readonly RouteContract[] = [
   ...dialogQueryContracts,
   ...contactQueryContracts,
+  listChannelsContract,
+  ...channelContracts,
 ];
