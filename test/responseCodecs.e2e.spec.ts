@@ -45,6 +45,12 @@ describe('answers decode with the response codecs of their route contracts', () 
     const { dialog_id: dialogId, contact_id: contactId } = posted.body as Record<string, string>;
     const at = `min_position=${encodeURIComponent(posted.headers.get('x-parley-position') ?? '')}`;
     const doomed = await createChannel(parley, 'Doomed');
+    const operator = await parley.request('/api/operators', {
+      method: 'POST',
+      headers: { ...parley.admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Oleg' }),
+    });
+    const { id: operatorId } = (await operator.json()) as { id: string };
     const channelPath = `/api/channels/${channel.channelId}`;
     const examples: Record<string, Example> = {
       'get /api/dialogs': { path: `/api/dialogs?channel_id=${channel.channelId}&${at}` },
@@ -58,6 +64,21 @@ describe('answers decode with the response codecs of their route contracts', () 
       'patch /api/channels/{id}': { path: channelPath, body: { name: 'Avito (renamed)' } },
       'delete /api/channels/{id}': { path: `/api/channels/${doomed.channelId}` },
       'post /api/channels/{id}/tokens': { path: `${channelPath}/tokens` },
+      'post /api/operators': { path: '/api/operators', body: { name: 'Olga' } },
+      'get /api/operators': { path: '/api/operators' },
+      'get /api/operators/{id}': { path: `/api/operators/${operatorId}` },
+      'post /api/operators/{id}/tokens': { path: `/api/operators/${operatorId}/tokens` },
+      'post /api/dialogs/{id}/messages': {
+        path: `/api/dialogs/${dialogId}/messages`,
+        body: { text: 'Yes, it is.' },
+      },
+      'put /api/dialogs/{id}/assignee': {
+        path: `/api/dialogs/${dialogId}/assignee`,
+        body: { operator_id: operatorId },
+      },
+      'delete /api/dialogs/{id}/assignee': { path: `/api/dialogs/${dialogId}/assignee` },
+      'post /api/dialogs/{id}/close': { path: `/api/dialogs/${dialogId}/close` },
+      'post /api/dialogs/{id}/reopen': { path: `/api/dialogs/${dialogId}/reopen` },
     };
     for (const [operation, request] of Object.entries(examples)) requests.set(operation, request);
   });

@@ -1,6 +1,7 @@
 import type { Router, RouterMiddleware } from '@koa/router';
 import type * as t from 'io-ts';
 import type { ErrorCode } from '../../domain/errors';
+import type { Limits } from '../config';
 
 export type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
@@ -43,7 +44,10 @@ export type RouteContract = Readonly<{
   /** path parameters: name → prose; each is an id of 24 hex digits */
   params?: Readonly<Record<string, string>>;
   query?: QueryContract;
-  body?: t.Any;
+  /** header parameters, as OpenAPI writes them */
+  headers?: readonly Fragment[];
+  /** the request body's codec; a function when the configured limits shape it */
+  body?: t.Any | ((limits: Limits) => t.Any);
   response: Answer;
   /** every code the route may answer; statuses come from errorStatus.ts */
   errors: readonly ErrorCode[];

@@ -109,3 +109,18 @@ export const messageAnswer = named(
 
 export const dialogPage = pageOf(dialogAnswer);
 export const messagePage = pageOf(messageAnswer);
+
+/** A reply as sent. */
+export const replySentAnswer = t.exact(
+  t.type({ dialog_id: t.string, message_id: t.string, direction: t.literal('outgoing') }),
+);
+
+/** Who the dialog is assigned to now. */
+export const assignedAnswer = t.exact(
+  t.type({ dialog_id: t.string, assignee_id: nullable(t.string) }),
+);
+export const unassignedAnswer = t.exact(t.type({ dialog_id: t.string, assignee_id: t.null }));
+
+/** The dialog's status now. */
+export const statusAnswer = <S extends 'open' | 'closed'>(status: S) =>
+  t.exact(t.type({ dialog_id: t.string, status: t.literal(status) }));

@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import type { ErrorCode } from '../../../domain/errors';
+import type { Limits } from '../../config';
 import type { RouteContract } from '../contract';
 import { errorStatus } from '../errorStatus';
 import { jsonSchemaOf, type JsonSchema } from './jsonSchema';
@@ -45,7 +46,7 @@ const errorAnswers = (contract: RouteContract): Record<string, unknown> => {
 };
 
 /** Builds OpenAPI paths and the components their codecs name, from route contracts. */
-export const fromContracts = (contracts: readonly RouteContract[]) => {
+export const fromContracts = (contracts: readonly RouteContract[], limits: Limits) => {
   const schemas: Record<string, JsonSchema> = {};
   const hook = (codec: t.Any, schema: JsonSchema): JsonSchema => {
     const component = names.get(codec);
@@ -63,6 +64,7 @@ export const fromContracts = (contracts: readonly RouteContract[]) => {
     const query = c.query;
     const parameters = [
       ...Object.entries(c.params ?? {}).map(([name, note]) => idParam(name, note)),
+      ...(c.headers ?? []),
       ...Object.entries(query?.codec.props ?? {}).map(([name, codec]) => ({
         name,
         in: 'query',
@@ -78,7 +80,11 @@ export const fromContracts = (contracts: readonly RouteContract[]) => {
       ...(c.description === undefined ? {} : { description: c.description }),
       ...(c.security === undefined ? {} : { security: [{ [c.security]: [] }] }),
       ...(parameters.length === 0 ? {} : { parameters }),
-      ...(c.body === undefined ? {} : { requestBody: jsonBody(schemaOf(c.body)) }),
+      ...(c.body === undefined
+        ? {}
+        : {
+            requestBody: jsonBody(schemaOf(typeof c.body === 'function' ? c.body(limits) : c.body)),
+          }),
       responses: {
         [String(response.status)]: {
           description: response.description,

@@ -2,7 +2,9 @@ import type { RouteContract } from '../contract';
 import { listChannelsContract } from './channelQueries';
 import { channelContracts } from './channels';
 import { contactQueryContracts } from './contactQueries';
+import { dialogCommandContracts } from './dialogCommands';
 import { dialogQueryContracts } from './dialogQueries';
+import { operatorContracts } from './operators';
 
 /**
  * Every route declared by a contract (contract.ts): the served OpenAPI is built from these,
@@ -14,4 +16,6 @@ export const routeContracts: readonly RouteContract[] = [
   ...contactQueryContracts,
   listChannelsContract,
   ...channelContracts,
+  ...operatorContracts,
+  ...dialogCommandContracts,
 ];
