@@ -3,7 +3,7 @@ import { PathReporter } from 'io-ts/PathReporter';
 import type { RouteContract } from '../src/infrastructure/http/contract';
 import { routeContracts } from '../src/infrastructure/http/routes/contracts';
 import { createChannel, postMessage } from './support/inbound';
-import { useTestParley } from './support/parley';
+import { deliveriesOf, eventually, subscribe, useWebhookWorld } from './support/webhooks';
 
 /**
  * Real answers of a running Parley, decoded with the response codecs their route contracts
@@ -11,12 +11,15 @@ import { useTestParley } from './support/parley';
  * give the answer back, so a field the codec does not know (t.exact drops it) fails too.
  */
 describe('answers decode with the response codecs of their route contracts', () => {
-  const parley = useTestParley();
+  // a whole Parley with its outbox, and a receiver, so that deliveries exist
+  const world = useWebhookWorld({});
   type Example = Readonly<{ path: string; body?: unknown }>;
   /** `method path` of a contract → the request that exercises it */
   const requests = new Map<string, Example>();
 
   beforeAll(async () => {
+    const { parley, receiver } = world;
+    const webhookId = await subscribe(parley, receiver);
     const channel = await createChannel(parley);
     const posted = await postMessage(parley, channel, {
       reference: 'codecs-1',
@@ -43,6 +46,13 @@ describe('answers decode with the response codecs of their route contracts', () 
     });
     expect(posted.status).toBe(200);
     const { dialog_id: dialogId, contact_id: contactId } = posted.body as Record<string, string>;
+    const [delivery] = await eventually(async () => {
+      const delivered = await deliveriesOf(parley, webhookId, '?status=delivered');
+      expect(delivered).not.toEqual([]);
+      return delivered;
+    });
+    const deliveryPath = `/api/webhooks/${webhookId}/deliveries/${delivery?.id ?? ''}`;
+    const spare = await subscribe(parley, receiver, ['dialog.created']);
     const at = `min_position=${encodeURIComponent(posted.headers.get('x-parley-position') ?? '')}`;
     const doomed = await createChannel(parley, 'Doomed');
     const operator = await parley.request('/api/operators', {
@@ -77,6 +87,22 @@ describe('answers decode with the response codecs of their route contracts', () 
         body: { operator_id: operatorId },
       },
       'delete /api/dialogs/{id}/assignee': { path: `/api/dialogs/${dialogId}/assignee` },
+      'post /api/webhooks': {
+        path: '/api/webhooks',
+        body: { url: receiver.url, events: ['message.created'], channel_id: channel.channelId },
+      },
+      'get /api/webhooks': { path: '/api/webhooks' },
+      'get /api/webhooks/{id}': { path: `/api/webhooks/${webhookId}` },
+      'patch /api/webhooks/{id}': { path: `/api/webhooks/${spare}`, body: { enabled: false } },
+      'post /api/webhooks/{id}/rotate-secret': { path: `/api/webhooks/${spare}/rotate-secret` },
+      'get /api/webhooks/{id}/deliveries': { path: `/api/webhooks/${webhookId}/deliveries` },
+      'get /api/webhooks/{id}/deliveries/{deliveryId}': { path: deliveryPath },
+      'post /api/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
+        path: `${deliveryPath}/redeliver`,
+      },
+      'post /api/webhooks/{id}/redeliver': {
+        path: `/api/webhooks/${webhookId}/redeliver?since=2026-01-01T00:00:00Z`,
+      },
       'post /api/dialogs/{id}/close': { path: `/api/dialogs/${dialogId}/close` },
       'post /api/dialogs/{id}/reopen': { path: `/api/dialogs/${dialogId}/reopen` },
     };
@@ -92,6 +118,7 @@ describe('answers decode with the response codecs of their route contracts', () 
   it.each(declared.map((c) => [operation(c), c] as const))('%s', async (name, contract) => {
     const example = requests.get(name);
     if (example === undefined) throw new Error(`no request for ${name}`);
+    const { parley } = world;
     const response = await parley.request(example.path, {
       method: contract.method.toUpperCase(),
       headers: { ...parley.admin, 'content-type': 'application/json' },

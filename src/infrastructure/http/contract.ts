@@ -10,7 +10,8 @@ export type Fragment = Readonly<Record<string, unknown>>;
 
 /** The query string a route decodes: its codec (decodeQuery) and the prose per parameter. */
 export type QueryContract = Readonly<{
-  codec: t.PartialC<t.Props>;
+  /** a t.type's parameters are all required, a t.partial's optional */
+  codec: t.Any & Readonly<{ _tag: 'PartialType' | 'InterfaceType'; props: t.Props }>;
   /** what each parameter does, for the document (the codec says what it accepts) */
   notes?: Readonly<Record<string, string>>;
   /** parameters the route refuses to go without (it checks them itself) */
@@ -41,8 +42,8 @@ export type RouteContract = Readonly<{
   description?: string;
   /** `bearer`: the admin token or an operator's (staffAuth) */
   security?: 'bearer';
-  /** path parameters: name → prose; each is an id of 24 hex digits */
-  params?: Readonly<Record<string, string>>;
+  /** path parameters: name → prose (an id of 24 hex digits), or [prose, its schema] */
+  params?: Readonly<Record<string, string | readonly [string, Fragment]>>;
   query?: QueryContract;
   /** header parameters, as OpenAPI writes them */
   headers?: readonly Fragment[];

@@ -6,7 +6,7 @@ import { fromContracts } from './fromContracts';
 import { routeContracts } from '../routes/contracts';
 import { inboundPaths, inboundSchemas } from './inbound';
 import { operationPaths } from './operations';
-import { webhookEvents, webhookPaths } from './webhooks';
+import { webhookEvents } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
 
 type Paths = Record<string, Record<string, unknown>>;
@@ -26,9 +26,7 @@ const mergePaths = (...all: readonly Paths[]): Paths => {
 
 /** Paths from the route contracts and every module; a test checks each served route is here. */
 const pathsOf = (declared: Paths) =>
-  withTimeTravel(
-    mergePaths(declared, inboundPaths, webhookPaths, operationPaths, auditReadingPaths, auditPaths),
-  );
+  withTimeTravel(mergePaths(declared, inboundPaths, operationPaths, auditReadingPaths, auditPaths));
 
 /** Schemas by name; two modules must not write the same name. */
 const mergeSchemas = (...all: readonly Record<string, unknown>[]): Record<string, unknown> => {

@@ -63,12 +63,17 @@ export const fromContracts = (contracts: readonly RouteContract[], limits: Limit
   const operation = (c: RouteContract) => {
     const query = c.query;
     const parameters = [
-      ...Object.entries(c.params ?? {}).map(([name, note]) => idParam(name, note)),
+      ...Object.entries(c.params ?? {}).map(([name, param]) =>
+        typeof param === 'string'
+          ? idParam(name, param)
+          : { ...idParam(name, param[0]), schema: param[1] },
+      ),
       ...(c.headers ?? []),
       ...Object.entries(query?.codec.props ?? {}).map(([name, codec]) => ({
         name,
         in: 'query',
-        required: query?.required?.includes(name) ?? false,
+        required:
+          (query?.codec._tag === 'InterfaceType' || query?.required?.includes(name)) ?? false,
         ...(query?.notes?.[name] === undefined ? {} : { description: query.notes[name] }),
         schema: schemaOf(codec as t.Any),
       })),

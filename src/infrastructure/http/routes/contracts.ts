@@ -5,6 +5,8 @@ import { contactQueryContracts } from './contactQueries';
 import { dialogCommandContracts } from './dialogCommands';
 import { dialogQueryContracts } from './dialogQueries';
 import { operatorContracts } from './operators';
+import { deliveryContracts } from './webhookDeliveries';
+import { webhookContracts } from './webhooks';
 
 /**
  * Every route declared by a contract (contract.ts): the served OpenAPI is built from these,
@@ -18,4 +20,6 @@ export const routeContracts: readonly RouteContract[] = [
   ...channelContracts,
   ...operatorContracts,
   ...dialogCommandContracts,
+  ...webhookContracts,
+  ...deliveryContracts,
 ];
