@@ -2,7 +2,7 @@ import { isLeft } from 'fp-ts/Either';
 import { PathReporter } from 'io-ts/PathReporter';
 import type { RouteContract } from '../src/infrastructure/http/contract';
 import { routeContracts } from '../src/infrastructure/http/routes/contracts';
-import { createChannel, postMessage } from './support/inbound';
+import { createChannel, customer, postMessage } from './support/inbound';
 import { deliveriesOf, eventually, subscribe, useWebhookWorld } from './support/webhooks';
 
 /**
@@ -63,6 +63,10 @@ describe('answers decode with the response codecs of their route contracts', () 
     const { id: operatorId } = (await operator.json()) as { id: string };
     const channelPath = `/api/channels/${channel.channelId}`;
     const examples: Record<string, Example> = {
+      'post /api/custom-channel/message/{channelId}': {
+        path: channel.path,
+        body: { reference: 'codecs-1', text: 'And the chairs?', ...customer('codecs-vasya') },
+      },
       'get /api/dialogs': { path: `/api/dialogs?channel_id=${channel.channelId}&${at}` },
       'get /api/dialogs/{id}': { path: `/api/dialogs/${dialogId}?${at}` },
       'get /api/dialogs/{id}/messages': { path: `/api/dialogs/${dialogId}/messages?${at}` },

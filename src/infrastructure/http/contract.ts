@@ -40,8 +40,8 @@ export type RouteContract = Readonly<{
   tags: readonly string[];
   summary: string;
   description?: string;
-  /** `bearer`: the admin token or an operator's (staffAuth) */
-  security?: 'bearer';
+  /** `bearer`: the admin token or an operator's (staffAuth); `channelToken`: `?token=` */
+  security?: 'bearer' | 'channelToken';
   /** path parameters: name → prose (an id of 24 hex digits), or [prose, its schema] */
   params?: Readonly<Record<string, string | readonly [string, Fragment]>>;
   query?: QueryContract;
@@ -54,6 +54,8 @@ export type RouteContract = Readonly<{
   errors: readonly ErrorCode[];
   /** prose per error status, shown before the codes */
   errorNotes?: Readonly<Partial<Record<number, string>>>;
+  /** response headers of an error status, besides the Retry-After its codes imply */
+  errorHeaders?: Readonly<Partial<Record<number, Fragment>>>;
 }>;
 
 /** `/api/dialogs/{id}` → `/api/dialogs/:id`, the path as @koa/router matches it. */

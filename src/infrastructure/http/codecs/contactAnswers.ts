@@ -43,3 +43,29 @@ export const contactAnswer = named(
 export const contactHitPage = pageOf(
   t.intersection([contactAnswer, t.exact(t.type({ score: t.number }))]),
 );
+
+/** What the inbound endpoint answers (application/inbound/receiveMessage.ts InboundResponse). */
+export const inboundAnswer = named(
+  'InboundResult',
+  t.exact(
+    t.type({
+      dialog_id: t.string,
+      message_id: t.string,
+      contact_id: t.string,
+      reference: nullable(t.string),
+      dialog_created: t.boolean,
+      contact_created: t.boolean,
+      contacts: t.readonlyArray(contactDataAnswer),
+    }),
+  ),
+  {
+    contact_id: { description: 'the surviving contact when contacts were merged' },
+    dialog_created: {
+      description: 'true for exactly one request: the one that opened the dialog',
+    },
+    contact_created: {
+      description:
+        'true for exactly one request: the one that created the contact (which may finish a contact a concurrent request began)',
+    },
+  },
+);

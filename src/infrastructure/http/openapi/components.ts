@@ -38,36 +38,5 @@ export const components: {
         },
       },
     },
-    InboundResult: {
-      type: 'object',
-      required: [
-        'dialog_id',
-        'message_id',
-        'contact_id',
-        'reference',
-        'dialog_created',
-        'contact_created',
-        'contacts',
-      ],
-      properties: {
-        dialog_id: { type: 'string' },
-        message_id: { type: 'string' },
-        contact_id: {
-          type: 'string',
-          description: 'the surviving contact when contacts were merged',
-        },
-        reference: { type: ['string', 'null'] },
-        dialog_created: {
-          type: 'boolean',
-          description: 'true for exactly one request: the one that opened the dialog',
-        },
-        contact_created: {
-          type: 'boolean',
-          description:
-            'true for exactly one request: the one that created the contact (which may finish a contact a concurrent request began)',
-        },
-        contacts: { type: 'array', items: { $ref: '#/components/schemas/ContactDataWithId' } },
-      },
-    },
   },
 };

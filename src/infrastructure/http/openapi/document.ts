@@ -4,7 +4,6 @@ import type { Limits } from '../../config';
 import { components } from './components';
 import { fromContracts } from './fromContracts';
 import { routeContracts } from '../routes/contracts';
-import { inboundPaths, inboundSchemas } from './inbound';
 import { operationPaths } from './operations';
 import { webhookEvents } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
@@ -26,7 +25,7 @@ const mergePaths = (...all: readonly Paths[]): Paths => {
 
 /** Paths from the route contracts and every module; a test checks each served route is here. */
 const pathsOf = (declared: Paths) =>
-  withTimeTravel(mergePaths(declared, inboundPaths, operationPaths, auditReadingPaths, auditPaths));
+  withTimeTravel(mergePaths(declared, operationPaths, auditReadingPaths, auditPaths));
 
 /** Schemas by name; two modules must not write the same name. */
 const mergeSchemas = (...all: readonly Record<string, unknown>[]): Record<string, unknown> => {
@@ -59,7 +58,6 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => {
       schemas: mergeSchemas(
         components.schemas,
         declared.schemas,
-        inboundSchemas(limits),
         webhookSchemas,
         auditReadingSchemas,
       ),

@@ -36,10 +36,11 @@ const errorAnswers = (contract: RouteContract): Record<string, unknown> => {
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const note = contract.errorNotes?.[status];
     const retry = codes.some((code) => RETRY_AFTER.includes(code));
+    const headers = { ...(retry ? retryAfter : {}), ...contract.errorHeaders?.[status] };
     answers[String(status)] = json(
       { allOf: [ref('Error'), { properties: { code: { enum: codes } } }] },
       `${note === undefined ? '' : `${note} `}(${codes.join(', ')})`,
-      retry ? retryAfter : undefined,
+      Object.keys(headers).length === 0 ? undefined : headers,
     );
   }
   return answers;

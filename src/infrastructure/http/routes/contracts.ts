@@ -4,6 +4,7 @@ import { channelContracts } from './channels';
 import { contactQueryContracts } from './contactQueries';
 import { dialogCommandContracts } from './dialogCommands';
 import { dialogQueryContracts } from './dialogQueries';
+import { inboundContract } from './inbound';
 import { operatorContracts } from './operators';
 import { deliveryContracts } from './webhookDeliveries';
 import { webhookContracts } from './webhooks';
@@ -14,6 +15,7 @@ import { webhookContracts } from './webhooks';
  * route file exports its contracts and adds them here.
  */
 export const routeContracts: readonly RouteContract[] = [
+  inboundContract,
   ...dialogQueryContracts,
   ...contactQueryContracts,
   listChannelsContract,
