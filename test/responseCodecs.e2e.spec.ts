@@ -104,6 +104,13 @@ describe('answers decode with the response codecs of their route contracts', () 
       'post /api/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
         path: `${deliveryPath}/redeliver`,
       },
+      'get /api/dialogs/{id}/history': { path: `/api/dialogs/${dialogId}/history` },
+      'get /api/contacts/{id}/history': {
+        path: `/api/contacts/${contactId}/history?include_merged=true`,
+      },
+      'get /api/channels/{id}/history': { path: `${channelPath}/history` },
+      'get /api/operators/{id}/history': { path: `/api/operators/${operatorId}/history` },
+      'get /api/webhooks/{id}/history': { path: `/api/webhooks/${webhookId}/history` },
       'post /api/webhooks/{id}/redeliver': {
         path: `/api/webhooks/${webhookId}/redeliver?since=2026-01-01T00:00:00Z`,
       },

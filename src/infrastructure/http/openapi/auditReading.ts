@@ -15,53 +15,6 @@ import {
 
 /** The reading half of the audit (SPEC §7): auditors, history, time travel, trace. */
 export const auditReadingSchemas: Record<string, Schema> = {
-  HistoryItem: {
-    type: 'object',
-    required: [
-      'position',
-      'stream',
-      'revision',
-      'type',
-      'recorded_at',
-      'actor',
-      'correlation_id',
-      'causation_id',
-      'data',
-      'summary',
-    ],
-    properties: {
-      position: {
-        type: 'string',
-        description: 'global log position (as X-Parley-Position); usable as at_position',
-      },
-      stream: { type: 'string' },
-      revision: {
-        type: 'string',
-        description: '0-based revision in the stream, a decimal 64-bit integer',
-      },
-      type: { type: 'string', description: 'the event type (docs/events.md)' },
-      recorded_at: { type: 'string', format: 'date-time' },
-      actor: {
-        type: 'object',
-        description: 'integration + channelId, operator + operatorId, admin or system',
-      },
-      correlation_id: {
-        type: 'string',
-        description: 'the X-Request-Id of the request that caused it',
-      },
-      causation_id: { type: ['string', 'null'] },
-      data: { type: 'object', description: 'the event data, without token hashes' },
-      summary: { type: 'string', description: 'one line in plain words' },
-    },
-  },
-  HistoryPage: {
-    type: 'object',
-    required: ['items', 'next_cursor'],
-    properties: {
-      items: { type: 'array', items: ref('HistoryItem') },
-      next_cursor: { type: ['string', 'null'] },
-    },
-  },
   Auditor: {
     type: 'object',
     required: ['id', 'name', 'created_at', 'tokens'],
@@ -72,42 +25,6 @@ export const auditReadingSchemas: Record<string, Schema> = {
       tokens: { type: 'array', items: ref('TokenSummary') },
     },
   },
-};
-
-const history = (kind: string, notFound: string, who: string, extra: readonly Schema[] = []) => ({
-  parameters: [idParam('id', `${kind} id`)],
-  get: {
-    tags: ['audit'],
-    summary: `The ${kind}'s history (${who}): its events from the event store, in log order`,
-    security: bearer,
-    parameters: [
-      {
-        name: 'limit',
-        in: 'query',
-        schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-      },
-      {
-        name: 'cursor',
-        in: 'query',
-        schema: { type: 'string' },
-        description: 'next_cursor of the previous page',
-      },
-      ...extra,
-    ],
-    responses: {
-      '200': json(ref('HistoryPage'), 'a page of history'),
-      ...badRequest,
-      ...adminOnly,
-      ...errors(404, [notFound], `no such ${kind}`),
-    },
-  },
-});
-
-const includeMerged: Schema = {
-  name: 'include_merged',
-  in: 'query',
-  schema: { enum: ['true', 'false'], default: 'false' },
-  description: 'true: also the events of the contacts merged into this one (chains included)',
 };
 
 const auditOnly = {
@@ -202,11 +119,6 @@ export const auditReadingPaths = {
       },
     },
   },
-  '/api/dialogs/{id}/history': history('dialog', 'E_DIALOG_NOT_FOUND', 'staff'),
-  '/api/contacts/{id}/history': history('contact', 'E_CONTACT_NOT_FOUND', 'staff', [includeMerged]),
-  '/api/channels/{id}/history': history('channel', 'E_CHANNEL_NOT_FOUND', 'admin or auditor'),
-  '/api/operators/{id}/history': history('operator', 'E_OPERATOR_NOT_FOUND', 'admin or auditor'),
-  '/api/webhooks/{id}/history': history('webhook', 'E_WEBHOOK_NOT_FOUND', 'admin or auditor'),
   '/api/auditors': {
     post: {
       tags: ['audit'],

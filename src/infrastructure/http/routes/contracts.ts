@@ -4,6 +4,7 @@ import { channelContracts } from './channels';
 import { contactQueryContracts } from './contactQueries';
 import { dialogCommandContracts } from './dialogCommands';
 import { dialogQueryContracts } from './dialogQueries';
+import { historyContracts } from './history';
 import { inboundContract } from './inbound';
 import { operatorContracts } from './operators';
 import { deliveryContracts } from './webhookDeliveries';
@@ -24,4 +25,5 @@ export const routeContracts: readonly RouteContract[] = [
   ...dialogCommandContracts,
   ...webhookContracts,
   ...deliveryContracts,
+  ...historyContracts,
 ];
