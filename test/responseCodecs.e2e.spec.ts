@@ -50,7 +50,7 @@ describe('answers decode with the response codecs of their route contracts', () 
       const delivered = await deliveriesOf(parley, webhookId, '?status=delivered');
       expect(delivered).not.toEqual([]);
       return delivered;
-    });
+    }, 90_000);
     const deliveryPath = `/api/webhooks/${webhookId}/deliveries/${delivery?.id ?? ''}`;
     const spare = await subscribe(parley, receiver, ['dialog.created']);
     const at = `min_position=${encodeURIComponent(posted.headers.get('x-parley-position') ?? '')}`;
@@ -104,6 +104,8 @@ describe('answers decode with the response codecs of their route contracts', () 
       'post /api/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
         path: `${deliveryPath}/redeliver`,
       },
+      'post /api/auditors': { path: '/api/auditors', body: { name: 'Anna' } },
+      'get /api/auditors': { path: '/api/auditors' },
       'get /api/dialogs/{id}/history': { path: `/api/dialogs/${dialogId}/history` },
       'get /api/contacts/{id}/history': {
         path: `/api/contacts/${contactId}/history?include_merged=true`,
@@ -118,7 +120,7 @@ describe('answers decode with the response codecs of their route contracts', () 
       'post /api/dialogs/{id}/reopen': { path: `/api/dialogs/${dialogId}/reopen` },
     };
     for (const [operation, request] of Object.entries(examples)) requests.set(operation, request);
-  });
+  }, 120_000);
 
   const declared = routeContracts.filter((c) => c.response.codec !== undefined);
   const operation = (c: RouteContract) => `${c.method} ${c.path}`;

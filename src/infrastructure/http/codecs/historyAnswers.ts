@@ -1,7 +1,8 @@
 import * as t from 'io-ts';
 import { describedAs } from '../openapi/jsonSchema';
 import { named } from '../openapi/fromContracts';
-import { dateTime, nullable } from './answers';
+import { dateTime, nullable, parleyId } from './answers';
+import { tokenSummaryAnswer } from './channelAnswers';
 
 const anObject = describedAs(
   t.refinement(
@@ -46,3 +47,37 @@ export const historyPageAnswer = named(
   'HistoryPage',
   t.exact(t.type({ items: t.readonlyArray(historyItemAnswer), next_cursor: nullable(t.string) })),
 );
+
+const AUDITOR_TOKEN = /^paud_[A-Za-z0-9_-]+$/;
+
+/** An auditor on the roster (routes/auditors.ts auditorView). */
+export const auditorAnswer = named(
+  'Auditor',
+  t.exact(
+    t.type({
+      id: parleyId,
+      name: t.string,
+      created_at: dateTime,
+      tokens: t.readonlyArray(tokenSummaryAnswer),
+    }),
+  ),
+);
+
+export const createdAuditorAnswer = t.intersection([
+  auditorAnswer,
+  t.exact(
+    t.type({
+      token: t.exact(
+        t.type({
+          id: t.string,
+          token: describedAs(
+            t.refinement(t.string, (s) => AUDITOR_TOKEN.test(s), 'auditor token'),
+            { pattern: AUDITOR_TOKEN.source },
+          ),
+        }),
+      ),
+    }),
+  ),
+]);
+
+export const auditorListAnswer = t.exact(t.type({ items: t.readonlyArray(auditorAnswer) }));

@@ -1,4 +1,4 @@
-import { auditReadingPaths, auditReadingSchemas, withTimeTravel } from './auditReading';
+import { auditReadingPaths, withTimeTravel } from './auditReading';
 import { auditPaths } from './audit';
 import type { Limits } from '../../config';
 import { components } from './components';
@@ -55,12 +55,7 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => {
     webhooks: webhookEvents,
     components: {
       ...components,
-      schemas: mergeSchemas(
-        components.schemas,
-        declared.schemas,
-        webhookSchemas,
-        auditReadingSchemas,
-      ),
+      schemas: mergeSchemas(components.schemas, declared.schemas, webhookSchemas),
     },
   };
 };

@@ -4,6 +4,7 @@ import { channelContracts } from './channels';
 import { contactQueryContracts } from './contactQueries';
 import { dialogCommandContracts } from './dialogCommands';
 import { dialogQueryContracts } from './dialogQueries';
+import { auditorContracts } from './auditors';
 import { historyContracts } from './history';
 import { inboundContract } from './inbound';
 import { operatorContracts } from './operators';
@@ -26,4 +27,5 @@ export const routeContracts: readonly RouteContract[] = [
   ...webhookContracts,
   ...deliveryContracts,
   ...historyContracts,
+  ...auditorContracts,
 ];
