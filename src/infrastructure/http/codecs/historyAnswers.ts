@@ -1,8 +1,8 @@
 import * as t from 'io-ts';
 import { describedAs } from '../openapi/jsonSchema';
 import { named } from '../openapi/fromContracts';
-import { dateTime, nullable, parleyId } from './answers';
-import { tokenSummaryAnswer } from './channelAnswers';
+import { dateTime, nullable } from './answers';
+import { staffMemberAnswer } from './operatorAnswers';
 
 const anObject = describedAs(
   t.refinement(
@@ -51,17 +51,7 @@ export const historyPageAnswer = named(
 const AUDITOR_TOKEN = /^paud_[A-Za-z0-9_-]+$/;
 
 /** An auditor on the roster (routes/auditors.ts auditorView). */
-export const auditorAnswer = named(
-  'Auditor',
-  t.exact(
-    t.type({
-      id: parleyId,
-      name: t.string,
-      created_at: dateTime,
-      tokens: t.readonlyArray(tokenSummaryAnswer),
-    }),
-  ),
-);
+export const auditorAnswer = staffMemberAnswer('Auditor');
 
 export const createdAuditorAnswer = t.intersection([
   auditorAnswer,

@@ -1,22 +1,29 @@
 import * as t from 'io-ts';
 import { describedAs } from '../openapi/jsonSchema';
 import { named } from '../openapi/fromContracts';
+import type { Schema } from '../openapi/schema';
 import { dateTime, parleyId } from './answers';
 import { tokenSummaryAnswer } from './channelAnswers';
 
+/** Someone on staff with tokens (operators, auditors): the same shape under another name. */
+export const staffMemberAnswer = (name: string, notes: Record<string, Schema> = {}) =>
+  named(
+    name,
+    t.exact(
+      t.type({
+        id: parleyId,
+        name: t.string,
+        created_at: dateTime,
+        tokens: t.readonlyArray(tokenSummaryAnswer),
+      }),
+    ),
+    notes,
+  );
+
 /** An operator, read from its stream (routes/operators.ts operatorView). */
-export const operatorAnswer = named(
-  'Operator',
-  t.exact(
-    t.type({
-      id: parleyId,
-      name: t.string,
-      created_at: dateTime,
-      tokens: t.readonlyArray(tokenSummaryAnswer),
-    }),
-  ),
-  { tokens: { description: 'live tokens: their ids and prefixes, never the tokens' } },
-);
+export const operatorAnswer = staffMemberAnswer('Operator', {
+  tokens: { description: 'live tokens: their ids and prefixes, never the tokens' },
+});
 
 const OPERATOR_TOKEN = /^pop_[0-9a-f]{24}_[A-Za-z0-9_-]+$/;
 

@@ -21,7 +21,7 @@ import {
 import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
 import { named } from '../openapi/fromContracts';
-import { positionHeader } from '../openapi/schema';
+import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
 import { commandContext, orThrow, setPosition } from '../respond';
@@ -59,14 +59,7 @@ export const replyContract: RouteContract = {
   summary: 'Reply (admin or operator): MessageSent, reopening a closed dialog',
   description:
     'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409.',
-  headers: [
-    {
-      name: 'Idempotency-Key',
-      in: 'header',
-      required: false,
-      schema: { type: 'string', maxLength: 255 },
-    },
-  ],
+  headers: [idempotencyKeyHeader()],
   body: (limits) =>
     named('Reply', replyBody(limits), {
       '': {

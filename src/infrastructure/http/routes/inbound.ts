@@ -9,7 +9,7 @@ import { decodeInboundMessage, inboundMessageCodec } from '../codecs/inboundMess
 import { serve, type RouteContract } from '../contract';
 import { named } from '../openapi/fromContracts';
 import { inboundNotes, rateLimitHeaders } from '../openapi/inbound';
-import { positionHeader } from '../openapi/schema';
+import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { HttpError } from '../httpError';
 import { jsonBody } from '../middleware/jsonBody';
 import { enforceRateLimit } from '../middleware/rateLimit';
@@ -40,13 +40,9 @@ export const inboundContract: RouteContract = {
   params: { channelId: ['channel id', { type: 'string' }] },
   query: { codec: tokenQuery, notes: { token: 'channel token' } },
   headers: [
-    {
-      name: 'Idempotency-Key',
-      in: 'header',
-      required: false,
-      schema: { type: 'string', maxLength: 255 },
-      description: 'same key and body: the first answer again, nothing appended; another body: 409',
-    },
+    idempotencyKeyHeader(
+      'same key and body: the first answer again, nothing appended; another body: 409',
+    ),
   ],
   body: (limits) => named('InboundMessage', inboundMessageCodec(limits), inboundNotes(limits)),
   response: {
