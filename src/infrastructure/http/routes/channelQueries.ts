@@ -7,9 +7,13 @@ import { channelAnswer, channelListAnswer } from '../codecs/channelAnswers';
 import { serve, type RouteContract } from '../contract';
 import { decodeQuery } from '../queryParams';
 import { endpointUrl } from './channels';
-import { readErrorNotes, readErrors, readNotes, type QueryRouteDeps } from './queryRouteDeps';
-
-const listParams = t.partial({ min_position: t.string });
+import {
+  readErrorNotes,
+  readErrors,
+  readNotes,
+  readParams,
+  type QueryRouteDeps,
+} from './queryRouteDeps';
 
 export const listChannelsContract: RouteContract = {
   method: 'get',
@@ -17,7 +21,7 @@ export const listChannelsContract: RouteContract = {
   tags: ['channels'],
   summary: 'Every channel, deleted ones included (admin; from the read model)',
   security: 'bearer',
-  query: { codec: listParams, notes: readNotes },
+  query: { codec: readParams, notes: readNotes },
   response: { status: 200, description: 'the channels', codec: channelListAnswer },
   errors: [...readErrors, 'E_FORBIDDEN'],
   errorNotes: { ...readErrorNotes, 403: 'not the admin token' },
@@ -49,7 +53,7 @@ export const channelQueryRoutes = (
   const router = new Router<StaffState>();
   router.use(auth, requireAdmin(), readYourWrites(['channels']));
   serve(router, listChannelsContract, async (ctx) => {
-    decodeQuery(listParams, ctx.query);
+    decodeQuery(readParams, ctx.query);
     ctx.body = { items: (await listChannels(pool)).map((c) => channelJson(c, publicUrl)) };
   });
   return router;

@@ -14,6 +14,7 @@ import {
   readErrorNotes,
   readErrors,
   readNotes,
+  readParams,
   type QueryRouteDeps,
 } from './queryRouteDeps';
 
@@ -36,8 +37,6 @@ const searchParams = t.partial({
   cursor: searchCursor,
   min_position: t.string,
 });
-
-const readParams = t.partial({ min_position: t.string });
 
 const read = { tags: ['contacts'], security: 'bearer', errorNotes: readErrorNotes } as const;
 

@@ -18,6 +18,7 @@ import {
   readErrorNotes,
   readErrors,
   readNotes,
+  readParams,
   type QueryRouteDeps,
 } from './queryRouteDeps';
 
@@ -48,8 +49,6 @@ const messageParams = t.partial({
   cursor: messageCursor,
   min_position: t.string,
 });
-
-const readParams = t.partial({ min_position: t.string });
 
 const read = { tags: ['dialogs'], security: 'bearer', errorNotes: readErrorNotes } as const;
 

@@ -1,3 +1,4 @@
+import * as t from 'io-ts';
 import { intParam } from '../queryParams';
 import type { Middleware } from 'koa';
 import type { StaffState } from '../auth/staffAuth';
@@ -18,6 +19,9 @@ export const MAX_LIMIT = 200;
 
 /** `limit` of a list endpoint. */
 export const pageLimit = intParam(1, MAX_LIMIT, DEFAULT_LIMIT);
+
+/** The query of a read without paging: read-your-writes only. */
+export const readParams = t.partial({ min_position: t.string });
 
 /** What the read-model parameters every list or read shares do. */
 export const readNotes = {
