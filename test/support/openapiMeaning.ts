@@ -113,6 +113,10 @@ const fragmentMeaning = (value: Json, refs: Record<string, Json>): Json => {
 
 const parameterKey = (p: Json): string => (isObject(p) ? `${String(p.in)} ${String(p.name)}` : '');
 
+/** A parameter that does not say `required` is optional (OpenAPI 3.1, Parameter Object). */
+const withRequired = (p: Json): Json =>
+  isObject(p) && p.required === undefined ? { ...p, required: false } : p;
+
 /** `get /api/channels/{id}` → that operation's meaning, with its path's parameters folded in. */
 export const operationsOf = (document: OpenApiDocument): Record<string, Json> => {
   const refs = document.components.schemas;
@@ -123,7 +127,7 @@ export const operationsOf = (document: OpenApiDocument): Record<string, Json> =>
       const operation = item[method];
       if (!isObject(operation)) continue;
       const parameters = [...shared, ...((operation.parameters as Json[] | undefined) ?? [])]
-        .map((p) => fragmentMeaning(p, refs))
+        .map((p) => fragmentMeaning(withRequired(p), refs))
         .sort((a, b) => parameterKey(a).localeCompare(parameterKey(b)));
       const { parameters: _ignored, ...rest } = operation;
       const meaning = fragmentMeaning(rest, refs) as JsonObject;

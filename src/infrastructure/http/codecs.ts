@@ -24,5 +24,8 @@ export const bigintString = new t.Type<bigint, string, unknown>(
 );
 
 /** ISO 8601 in JSON answers; null stays null. */
-export const iso = (date: Date | null): string | null =>
-  date === null ? null : date.toISOString();
+export function iso(date: Date): string;
+export function iso(date: Date | null): string | null;
+export function iso(date: Date | null): string | null {
+  return date === null ? null : date.toISOString();
+}

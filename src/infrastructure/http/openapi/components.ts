@@ -1,5 +1,5 @@
 import { errorCodes } from '../../../domain/errors';
-import { ref, type Schema } from './schema';
+import type { Schema } from './schema';
 
 export const components: {
   schemas: Record<string, Schema>;
@@ -36,98 +36,6 @@ export const components: {
           type: 'string',
           description: 'on E_INTERNAL: the id to find the request in the logs',
         },
-      },
-    },
-    Attachment: {
-      type: 'object',
-      required: ['url', 'size', 'name', 'mimeType'],
-      properties: {
-        url: {
-          type: 'string',
-          format: 'uri',
-          description: 'absolute http(s) URL; stored as metadata, never downloaded',
-        },
-        size: { type: 'integer', minimum: 0, description: 'bytes' },
-        name: { type: 'string' },
-        mimeType: { type: 'string' },
-      },
-    },
-    ContactDataWithId: {
-      type: 'object',
-      required: ['id', 'value', 'type', 'service', 'origin'],
-      properties: {
-        id: {
-          type: 'string',
-          pattern: '^[0-9a-f]{24}$',
-          description: 'pass it in contacts_id next time',
-        },
-        value: { type: 'string' },
-        type: { type: 'string' },
-        service: { type: 'string' },
-        origin: { type: ['string', 'null'] },
-      },
-    },
-    InboundResult: {
-      type: 'object',
-      required: [
-        'dialog_id',
-        'message_id',
-        'contact_id',
-        'reference',
-        'dialog_created',
-        'contact_created',
-        'contacts',
-      ],
-      properties: {
-        dialog_id: { type: 'string' },
-        message_id: { type: 'string' },
-        contact_id: {
-          type: 'string',
-          description: 'the surviving contact when contacts were merged',
-        },
-        reference: { type: ['string', 'null'] },
-        dialog_created: {
-          type: 'boolean',
-          description: 'true for exactly one request: the one that opened the dialog',
-        },
-        contact_created: {
-          type: 'boolean',
-          description:
-            'true for exactly one request: the one that created the contact (which may finish a contact a concurrent request began)',
-        },
-        contacts: { type: 'array', items: { $ref: '#/components/schemas/ContactDataWithId' } },
-      },
-    },
-    Channel: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        enabled: { type: 'boolean' },
-        deleted: { type: 'boolean' },
-        created_at: { type: 'string', format: 'date-time' },
-        endpoint_url: { type: 'string', format: 'uri' },
-        tokens: {
-          type: 'array',
-          items: ref('TokenSummary'),
-        },
-      },
-    },
-    TokenSummary: {
-      type: 'object',
-      description: "a live token's id and prefix, never the token",
-      properties: {
-        id: { type: 'string' },
-        prefix: { type: 'string' },
-        issued_at: { type: 'string', format: 'date-time' },
-      },
-    },
-    IssuedToken: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        token: { type: 'string', description: 'shown this once; only its SHA-256 is kept' },
-        prefix: { type: 'string' },
       },
     },
   },

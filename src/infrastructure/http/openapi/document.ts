@@ -1,13 +1,11 @@
-import { auditReadingPaths, auditReadingSchemas, withTimeTravel } from './auditReading';
+import { auditReadingPaths, withTimeTravel } from './auditReading';
 import { auditPaths } from './audit';
 import type { Limits } from '../../config';
-import { channelPaths } from './channels';
 import { components } from './components';
-import { inboundPaths, inboundSchemas } from './inbound';
+import { fromContracts } from './fromContracts';
+import { routeContracts } from '../routes/contracts';
 import { operationPaths } from './operations';
-import { operatorPaths, operatorSchemas } from './operators';
-import { readModelPaths, readModelSchemas } from './readModels';
-import { webhookEvents, webhookPaths } from './webhooks';
+import { webhookEvents } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
 
 type Paths = Record<string, Record<string, unknown>>;
@@ -16,46 +14,48 @@ type Paths = Record<string, Record<string, unknown>>;
 const mergePaths = (...all: readonly Paths[]): Paths => {
   const merged: Paths = {};
   for (const paths of all) {
-    for (const [path, item] of Object.entries(paths)) merged[path] = { ...merged[path], ...item };
+    for (const [path, item] of Object.entries(paths)) {
+      const known = Object.keys(item).filter((key) => merged[path]?.[key] !== undefined);
+      if (known.length > 0) throw new Error(`OpenAPI: ${path} has ${known.join(', ')} twice`);
+      merged[path] = { ...merged[path], ...item };
+    }
   }
   return merged;
 };
 
-/** Paths from every module; a test checks that each route Parley serves is here. */
-const paths = withTimeTravel(
-  mergePaths(
-    inboundPaths,
-    channelPaths,
-    operatorPaths,
-    webhookPaths,
-    operationPaths,
-    readModelPaths,
-    auditReadingPaths,
-    auditPaths,
-  ),
-);
+/** Paths from the route contracts and every module; a test checks each served route is here. */
+const pathsOf = (declared: Paths) =>
+  withTimeTravel(mergePaths(declared, operationPaths, auditReadingPaths, auditPaths));
+
+/** Schemas by name; two modules must not write the same name. */
+const mergeSchemas = (...all: readonly Record<string, unknown>[]): Record<string, unknown> => {
+  const merged: Record<string, unknown> = {};
+  for (const schemas of all) {
+    for (const [name, schema] of Object.entries(schemas)) {
+      if (name in merged) throw new Error(`OpenAPI: two schemas named ${name}`);
+      merged[name] = schema;
+    }
+  }
+  return merged;
+};
 
 /** The document for this configuration: limits come from it, as the codecs apply them. */
-export const openApiDocument = (serverUrl: string, limits: Limits) => ({
-  openapi: '3.1.0',
-  info: {
-    title: 'Parley',
-    version: '1.0.0',
-    description:
-      'Event-sourced help-desk custom channel. Errors are `{ code, message, details? }`; see README for every code. Ids are 24 hex digits.',
-  },
-  servers: [{ url: serverUrl }],
-  paths,
-  webhooks: webhookEvents,
-  components: {
-    ...components,
-    schemas: {
-      ...components.schemas,
-      ...inboundSchemas(limits),
-      ...readModelSchemas,
-      ...operatorSchemas(limits),
-      ...webhookSchemas,
-      ...auditReadingSchemas,
+export const openApiDocument = (serverUrl: string, limits: Limits) => {
+  const declared = fromContracts(routeContracts, limits);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Parley',
+      version: '1.0.0',
+      description:
+        'Event-sourced help-desk custom channel. Errors are `{ code, message, details? }`; see README for every code. Ids are 24 hex digits.',
     },
-  },
-});
+    servers: [{ url: serverUrl }],
+    paths: pathsOf(declared.paths),
+    webhooks: webhookEvents,
+    components: {
+      ...components,
+      schemas: mergeSchemas(components.schemas, declared.schemas, webhookSchemas),
+    },
+  };
+};

@@ -30,6 +30,8 @@ const isAbsent = (schema: JsonSchema): boolean => schema === ABSENT;
 
 /** Merges the schemas an intersection's members give (object properties and required). */
 const intersect = (schemas: readonly JsonSchema[]): JsonSchema => {
+  // a member shown by reference (a named component) cannot be merged into: all must hold
+  if (schemas.some((schema) => schema.$ref !== undefined)) return { allOf: [...schemas] };
   const merged: JsonSchema = {};
   for (const schema of schemas) {
     for (const [key, value] of Object.entries(schema)) {

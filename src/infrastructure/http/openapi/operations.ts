@@ -128,6 +128,18 @@ export const operationPaths = {
       },
     },
   },
+  '/metrics': {
+    get: {
+      tags: ['operations'],
+      summary: 'Prometheus metrics: projection lag and activity, process',
+      responses: {
+        '200': {
+          description: 'text exposition format 0.0.4',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+      },
+    },
+  },
   '/healthz': {
     get: {
       tags: ['operations'],
@@ -153,8 +165,8 @@ export const operationPaths = {
     },
   },
   '/api/contacts/{id}': {
-    parameters: [idParam('id', 'contact id; a merged id deletes its survivor')],
     delete: {
+      parameters: [idParam('id', 'contact id; a merged id deletes its survivor')],
       tags: ['contacts'],
       summary: 'Delete a contact (admin or operator): its data stops matching',
       security: bearer,

@@ -39,6 +39,15 @@ export const positionHeader = {
   },
 };
 
+/** The Idempotency-Key request header: same key and body answer the first answer again. */
+export const idempotencyKeyHeader = (description?: string) => ({
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', maxLength: 255 },
+  ...(description === undefined ? {} : { description }),
+});
+
 export const retryAfter = {
   'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } },
 };

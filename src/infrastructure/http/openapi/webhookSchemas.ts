@@ -9,65 +9,6 @@ export const eventTypes = {
 
 /** Subscriptions, deliveries and the payload Parley POSTs (docs/webhooks.md). */
 export const webhookSchemas: Record<string, Schema> = {
-  Webhook: {
-    type: 'object',
-    properties: {
-      id: { type: 'string' },
-      url: { type: 'string', format: 'uri' },
-      events: eventTypes,
-      channel_id: { ...nullableString, description: 'only dialogs of this channel; null: all' },
-      enabled: { type: 'boolean' },
-      disabled_reason: {
-        ...nullableString,
-        description: '`endpoint_gone` when Parley disabled it after a 410, else `disabled`',
-      },
-      created_at: { type: 'string', format: 'date-time' },
-    },
-  },
-  WebhookSecret: {
-    type: 'object',
-    properties: {
-      secret: {
-        type: 'string',
-        pattern: '^whsec_',
-        description: 'shown once: verify signatures with it (Standard Webhooks)',
-      },
-    },
-  },
-  Delivery: {
-    type: 'object',
-    properties: {
-      id: { type: 'string', description: 'delivery id; also the order of deliveries' },
-      webhook_id: { type: 'string' },
-      message_id: { type: 'string', description: 'the webhook-id header, the payload id' },
-      event_type: { type: 'string' },
-      dialog_id: { type: 'string' },
-      status: {
-        enum: ['pending', 'delivered', 'failed', 'cancelled'],
-        description: 'failed: the retry schedule was spent (dead letter), or the endpoint said 410',
-      },
-      attempts: { type: 'integer' },
-      next_attempt_at: { ...nullableString, format: 'date-time' },
-      created_at: { type: 'string', format: 'date-time' },
-      finished_at: { ...nullableString, format: 'date-time' },
-      last_status_code: { type: ['integer', 'null'] },
-      last_error: nullableString,
-      last_latency_ms: { type: ['integer', 'null'] },
-      last_response: { ...nullableString, description: 'the first 1 KiB of the response body' },
-    },
-  },
-  DeliveryAttempt: {
-    type: 'object',
-    properties: {
-      attempt: { type: 'integer' },
-      started_at: { type: 'string', format: 'date-time' },
-      latency_ms: { type: 'integer' },
-      status_code: { type: ['integer', 'null'] },
-      error: nullableString,
-      response_snippet: nullableString,
-      outcome: { enum: ['delivered', 'retry', 'failed', 'gone'] },
-    },
-  },
   WebhookEvent: {
     type: 'object',
     description:

@@ -3,14 +3,32 @@ import * as t from 'io-ts';
 import { listChannels, type ChannelView } from '../../../projections/channels/channelQueries';
 import { requireAdmin, type StaffState } from '../auth/staffAuth';
 import { iso } from '../codecs';
+import { channelAnswer, channelListAnswer } from '../codecs/channelAnswers';
+import { serve, type RouteContract } from '../contract';
 import { decodeQuery } from '../queryParams';
 import { endpointUrl } from './channels';
-import type { QueryRouteDeps } from './queryRouteDeps';
+import {
+  readErrorNotes,
+  readErrors,
+  readNotes,
+  readParams,
+  type QueryRouteDeps,
+} from './queryRouteDeps';
 
-const listParams = t.partial({ min_position: t.string });
+export const listChannelsContract: RouteContract = {
+  method: 'get',
+  path: '/api/channels',
+  tags: ['channels'],
+  summary: 'Every channel, deleted ones included (admin; from the read model)',
+  security: 'bearer',
+  query: { codec: readParams, notes: readNotes },
+  response: { status: 200, description: 'the channels', codec: channelListAnswer },
+  errors: [...readErrors, 'E_FORBIDDEN'],
+  errorNotes: { ...readErrorNotes, 403: 'not the admin token' },
+};
 
 /** The same shape as channel management's answers (routes/channels.ts). */
-const channelJson = (c: ChannelView, publicUrl: string) => ({
+const channelJson = (c: ChannelView, publicUrl: string): t.TypeOf<typeof channelAnswer> => ({
   id: c.channelId,
   name: c.name,
   enabled: c.enabled,
@@ -34,8 +52,8 @@ export const channelQueryRoutes = (
 ): Router => {
   const router = new Router<StaffState>();
   router.use(auth, requireAdmin(), readYourWrites(['channels']));
-  router.get('/api/channels', async (ctx) => {
-    decodeQuery(listParams, ctx.query);
+  serve(router, listChannelsContract, async (ctx) => {
+    decodeQuery(readParams, ctx.query);
     ctx.body = { items: (await listChannels(pool)).map((c) => channelJson(c, publicUrl)) };
   });
   return router;

@@ -4,9 +4,19 @@ import { isObjectId } from '../../../domain/shared/ids';
 import { getContact, type ContactView } from '../../../projections/contacts/contactQueries';
 import { searchContacts } from '../../../projections/contacts/contactSearch';
 import { iso } from '../codecs';
+import { contactAnswer, contactHitPage } from '../codecs/contactAnswers';
+import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
-import { cursorParam, decodeQuery, intParam, textParam } from '../queryParams';
-import { DEFAULT_LIMIT, MAX_LIMIT, type QueryRouteDeps } from './queryRouteDeps';
+import { cursorParam, decodeQuery, textParam } from '../queryParams';
+import {
+  DEFAULT_LIMIT,
+  pageLimit,
+  readErrorNotes,
+  readErrors,
+  readNotes,
+  readParams,
+  type QueryRouteDeps,
+} from './queryRouteDeps';
 
 const offset = new t.Type<number, number, unknown>(
   'an offset',
@@ -23,14 +33,43 @@ const searchCursor = cursorParam(t.type({ o: offset }));
 
 const searchParams = t.partial({
   q: textParam(200),
-  limit: intParam(1, MAX_LIMIT),
+  limit: pageLimit,
   cursor: searchCursor,
   min_position: t.string,
 });
 
-const readParams = t.partial({ min_position: t.string });
+const read = { tags: ['contacts'], security: 'bearer', errorNotes: readErrorNotes } as const;
 
-export const contactJson = (c: ContactView) => ({
+export const searchContactsContract: RouteContract = {
+  ...read,
+  method: 'get',
+  path: '/api/contacts/search',
+  summary:
+    'Fuzzy search over names, descriptions and contact values (phone digits too), best first',
+  query: { codec: searchParams, notes: { ...readNotes, q: 'what to look for' }, required: ['q'] },
+  response: { status: 200, description: 'a page of live contacts', codec: contactHitPage },
+  errors: readErrors,
+};
+
+export const getContactContract: RouteContract = {
+  ...read,
+  method: 'get',
+  path: '/api/contacts/{id}',
+  summary: 'A contact; a merged id answers its survivor (Content-Location names it)',
+  params: { id: 'contact id' },
+  query: { codec: readParams, notes: readNotes },
+  response: {
+    status: 200,
+    description: 'the contact, or the survivor of a merged one',
+    codec: contactAnswer,
+  },
+  errors: [...readErrors, 'E_CONTACT_NOT_FOUND', 'E_CONTACT_DELETED'],
+  errorNotes: { ...readErrorNotes, 404: 'no such contact, or deleted' },
+};
+
+export const contactQueryContracts = [searchContactsContract, getContactContract];
+
+export const contactJson = (c: ContactView): t.TypeOf<typeof contactAnswer> => ({
   contact_id: c.contactId,
   channel_id: c.channelId,
   name: c.name,
@@ -53,7 +92,7 @@ export const contactQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDep
   const router = new Router();
   router.use(auth, readYourWrites(['contacts']));
 
-  router.get('/api/contacts/search', async (ctx) => {
+  serve(router, searchContactsContract, async (ctx) => {
     const q = decodeQuery(searchParams, ctx.query);
     if (q.q === undefined) {
       throw new HttpError('E_VALIDATION', 'the query parameters are not valid', [
@@ -71,7 +110,7 @@ export const contactQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDep
 
   // A merged contact's id answers its survivor (200, Content-Location names the survivor), so
   // links held by integrators keep working after a merge.
-  router.get('/api/contacts/:id', async (ctx) => {
+  serve(router, getContactContract, async (ctx) => {
     decodeQuery(readParams, ctx.query);
     const id = ctx.params.id ?? '';
     const contact = isObjectId(id) ? await getContact(pool, id) : null;

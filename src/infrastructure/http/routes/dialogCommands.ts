@@ -12,7 +12,16 @@ import { decodeOrThrow } from '../codecs/decode';
 import { objectIdCodec } from '../codecs/ids';
 import { jsonObject } from '../codecs/primitives';
 import { IDEMPOTENCY_KEY, replyBody } from '../codecs/reply';
+import {
+  assignedAnswer,
+  replySentAnswer,
+  statusAnswer,
+  unassignedAnswer,
+} from '../codecs/dialogAnswers';
+import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
+import { named } from '../openapi/fromContracts';
+import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
 import { commandContext, orThrow, setPosition } from '../respond';
@@ -35,6 +44,99 @@ const idempotencyKeyOf = (ctx: Context): string | null => {
   return key;
 };
 
+const command = {
+  tags: ['dialogs'],
+  security: 'bearer',
+  params: { id: 'dialog id' },
+  errorNotes: { 400: 'bad request', 401: 'no or a wrong bearer token', 404: 'no such dialog' },
+} as const;
+const positioned = { headers: positionHeader } as const;
+
+export const replyContract: RouteContract = {
+  ...command,
+  method: 'post',
+  path: '/api/dialogs/{id}/messages',
+  summary: 'Reply (admin or operator): MessageSent, reopening a closed dialog',
+  description:
+    'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409.',
+  headers: [idempotencyKeyHeader()],
+  body: (limits) =>
+    named('Reply', replyBody(limits), {
+      '': {
+        description: 'at least one of a non-empty text, html or attachments (E_MESSAGE_EMPTY)',
+      },
+      text: { description: `at most ${limits.textBytes} bytes (MAX_TEXT_BYTES)` },
+      html: {
+        description: `at most ${limits.htmlBytes} bytes (MAX_HTML_BYTES); kept as written, sanitized when served`,
+      },
+    }),
+  response: { status: 201, description: 'sent', codec: replySentAnswer, ...positioned },
+  errors: [
+    'E_VALIDATION',
+    'E_MALFORMED_JSON',
+    'E_MESSAGE_EMPTY',
+    'E_UNAUTHORIZED',
+    'E_DIALOG_NOT_FOUND',
+    'E_IDEMPOTENCY_CONFLICT',
+  ],
+  errorNotes: {
+    ...command.errorNotes,
+    400: 'bad or empty reply',
+    409: 'the key was used for another reply',
+  },
+};
+
+export const assignContract: RouteContract = {
+  ...command,
+  method: 'put',
+  path: '/api/dialogs/{id}/assignee',
+  summary: 'Assign to an operator, or unassign with null (admin or operator)',
+  body: assigneeBody,
+  response: { status: 200, description: 'assigned', codec: assignedAnswer, ...positioned },
+  errors: [
+    'E_VALIDATION',
+    'E_MALFORMED_JSON',
+    'E_UNAUTHORIZED',
+    'E_DIALOG_NOT_FOUND',
+    'E_OPERATOR_NOT_FOUND',
+  ],
+  errorNotes: { ...command.errorNotes, 404: 'no such dialog or operator' },
+};
+
+export const unassignContract: RouteContract = {
+  ...command,
+  method: 'delete',
+  path: '/api/dialogs/{id}/assignee',
+  summary: 'Unassign (admin or operator)',
+  response: { status: 200, description: 'unassigned', codec: unassignedAnswer, ...positioned },
+  errors: ['E_UNAUTHORIZED', 'E_DIALOG_NOT_FOUND'],
+};
+
+const statusContract = (action: 'close' | 'reopen', status: 'closed' | 'open'): RouteContract => ({
+  ...command,
+  method: 'post',
+  path: `/api/dialogs/{id}/${action}`,
+  summary: `${action === 'close' ? 'Close' : 'Reopen'} a dialog (admin or operator); again changes nothing`,
+  response: {
+    status: 200,
+    description: 'the dialog’s status now',
+    codec: statusAnswer(status),
+    ...positioned,
+  },
+  errors: ['E_UNAUTHORIZED', 'E_DIALOG_NOT_FOUND'],
+});
+
+export const closeContract = statusContract('close', 'closed');
+export const reopenContract = statusContract('reopen', 'open');
+
+export const dialogCommandContracts = [
+  replyContract,
+  assignContract,
+  unassignContract,
+  closeContract,
+  reopenContract,
+];
+
 /** What these routes use, and nothing more. */
 export type DialogCommandRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'config'>;
 
@@ -43,12 +145,12 @@ export type DialogCommandRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDe
  * an operator's; the bearer is the actor of every event.
  */
 export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
-  const router = new Router<StaffState>({ prefix: '/api/dialogs' });
+  const router = new Router<StaffState>();
   const body = jsonBody(deps.config.limits.bodyBytes);
   const reply = replyBody(deps.config.limits);
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens));
 
-  router.post('/:id/messages', body, async (ctx) => {
+  serve(router, replyContract, body, async (ctx) => {
     const id = dialogId(ctx.params.id);
     const b = decodeOrThrow(reply, ctx.request.body, 'reply');
     const sent = orThrow(
@@ -66,7 +168,12 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
     );
     setPosition(ctx, await positionOf(deps.store, streams.dialog(id), sent.handled));
     ctx.status = 201;
-    ctx.body = { dialog_id: id, message_id: sent.messageId, direction: 'outgoing' };
+    const answer: t.TypeOf<typeof replySentAnswer> = {
+      dialog_id: id,
+      message_id: sent.messageId,
+      direction: 'outgoing',
+    };
+    ctx.body = answer;
   });
 
   const assign = async (ctx: Context & { state: StaffState }, assigneeId: string | null) => {
@@ -74,18 +181,19 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
     const context = commandContext(ctx, deps.clock, ctx.state.actor);
     const handled = orThrow(await assignDialog(deps, { dialogId: id, assigneeId }, context));
     setPosition(ctx, await positionOf(deps.store, streams.dialog(id), handled));
-    ctx.body = { dialog_id: id, assignee_id: assigneeId };
+    const answer: t.TypeOf<typeof assignedAnswer> = { dialog_id: id, assignee_id: assigneeId };
+    ctx.body = answer;
   };
-  router.put('/:id/assignee', body, async (ctx) =>
+  serve(router, assignContract, body, async (ctx) =>
     assign(ctx, decodeOrThrow(assigneeBody, ctx.request.body, 'assignee').operator_id),
   );
-  router.delete('/:id/assignee', async (ctx) => assign(ctx, null));
+  serve(router, unassignContract, async (ctx) => assign(ctx, null));
 
-  for (const [action, to] of [
-    ['close', 'closed'],
-    ['reopen', 'open'],
+  for (const [contract, to] of [
+    [closeContract, 'closed'],
+    [reopenContract, 'open'],
   ] as const) {
-    router.post(`/:id/${action}`, async (ctx) => {
+    serve(router, contract, async (ctx) => {
       const id = dialogId(ctx.params.id);
       const context = commandContext(ctx, deps.clock, ctx.state.actor);
       const handled = orThrow(await changeDialogStatus(deps, { dialogId: id, to }, context));

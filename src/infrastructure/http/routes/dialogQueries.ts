@@ -8,16 +8,19 @@ import {
 } from '../../../projections/dialogs/dialogQueries';
 import { listMessages, type MessageView } from '../../../projections/dialogs/messageQueries';
 import { bigintString, iso, isoDate } from '../codecs';
+import { dialogAnswer, dialogPage, messageAnswer, messagePage } from '../codecs/dialogAnswers';
+import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
+import { cursorParam, decodeQuery, objectIdParam, textParam, timestampParam } from '../queryParams';
 import {
-  cursorParam,
-  decodeQuery,
-  intParam,
-  objectIdParam,
-  textParam,
-  timestampParam,
-} from '../queryParams';
-import { DEFAULT_LIMIT, MAX_LIMIT, type QueryRouteDeps } from './queryRouteDeps';
+  DEFAULT_LIMIT,
+  pageLimit,
+  readErrorNotes,
+  readErrors,
+  readNotes,
+  readParams,
+  type QueryRouteDeps,
+} from './queryRouteDeps';
 
 const dialogCursor = cursorParam(t.type({ u: isoDate, id: t.string }));
 const messageCursor = cursorParam(t.type({ c: isoDate, r: bigintString }));
@@ -36,20 +39,70 @@ const listParams = t.partial({
   waiting: flag,
   q: textParam(200),
   updated_since: timestampParam,
-  limit: intParam(1, MAX_LIMIT),
+  limit: pageLimit,
   cursor: dialogCursor,
   min_position: t.string,
 });
 
 const messageParams = t.partial({
-  limit: intParam(1, MAX_LIMIT),
+  limit: pageLimit,
   cursor: messageCursor,
   min_position: t.string,
 });
 
-const readParams = t.partial({ min_position: t.string });
+const read = { tags: ['dialogs'], security: 'bearer', errorNotes: readErrorNotes } as const;
 
-export const dialogJson = (d: DialogView) => ({
+export const listDialogsContract: RouteContract = {
+  ...read,
+  method: 'get',
+  path: '/api/dialogs',
+  summary: 'Dialogs matching every filter given, most recently updated first',
+  query: {
+    codec: listParams,
+    notes: {
+      ...readNotes,
+      channel_id: 'of this channel',
+      status: 'open or closed',
+      reference: 'the external key, within a channel',
+      contact_id: "a contact's (a merged id finds its survivor's)",
+      assignee_id: 'assigned to this operator',
+      assigned: 'false: only unassigned; true: assigned',
+      waiting: 'true: open, the customer wrote last',
+      q: "text in the title, reference, last message, contact's name or any contact data value",
+      updated_since: 'updated at or after',
+    },
+  },
+  response: { status: 200, description: 'a page', codec: dialogPage },
+  errors: readErrors,
+};
+
+export const getDialogContract: RouteContract = {
+  ...read,
+  method: 'get',
+  path: '/api/dialogs/{id}',
+  summary: 'A dialog',
+  params: { id: 'dialog id' },
+  query: { codec: readParams, notes: readNotes },
+  response: { status: 200, description: 'the dialog', codec: dialogAnswer },
+  errors: [...readErrors, 'E_DIALOG_NOT_FOUND'],
+  errorNotes: { ...readErrorNotes, 404: 'no such dialog' },
+};
+
+export const listMessagesContract: RouteContract = {
+  ...read,
+  method: 'get',
+  path: '/api/dialogs/{id}/messages',
+  summary: "A dialog's messages, by the sender's timestamp, then by arrival",
+  params: { id: 'dialog id' },
+  query: { codec: messageParams, notes: readNotes },
+  response: { status: 200, description: 'a page', codec: messagePage },
+  errors: [...readErrors, 'E_DIALOG_NOT_FOUND'],
+  errorNotes: { ...readErrorNotes, 404: 'no such dialog' },
+};
+
+export const dialogQueryContracts = [listDialogsContract, getDialogContract, listMessagesContract];
+
+export const dialogJson = (d: DialogView): t.TypeOf<typeof dialogAnswer> => ({
   dialog_id: d.dialogId,
   channel_id: d.channelId,
   channel_name: d.channelName,
@@ -85,7 +138,7 @@ export const dialogJson = (d: DialogView) => ({
   closed_at: iso(d.closedAt),
 });
 
-export const messageJson = (m: MessageView) => ({
+export const messageJson = (m: MessageView): t.TypeOf<typeof messageAnswer> => ({
   message_id: m.messageId,
   dialog_id: m.dialogId,
   direction: m.direction,
@@ -108,7 +161,7 @@ export const dialogQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDeps
   // the names a dialog shows come from the contacts, channels and operators read models
   router.use(auth, readYourWrites(['dialogs', 'contacts', 'channels', 'operators']));
 
-  router.get('/api/dialogs', async (ctx) => {
+  serve(router, listDialogsContract, async (ctx) => {
     const q = decodeQuery(listParams, ctx.query);
     const limit = q.limit ?? DEFAULT_LIMIT;
     const page = await listDialogs(
@@ -139,7 +192,7 @@ export const dialogQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDeps
     };
   });
 
-  router.get('/api/dialogs/:id', async (ctx) => {
+  serve(router, getDialogContract, async (ctx) => {
     decodeQuery(readParams, ctx.query);
     const id = ctx.params.id ?? '';
     const dialog = isObjectId(id) ? await getDialog(pool, id) : null;
@@ -147,7 +200,7 @@ export const dialogQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDeps
     ctx.body = dialogJson(dialog);
   });
 
-  router.get('/api/dialogs/:id/messages', async (ctx) => {
+  serve(router, listMessagesContract, async (ctx) => {
     const q = decodeQuery(messageParams, ctx.query);
     const id = ctx.params.id ?? '';
     if (!isObjectId(id) || (await getDialog(pool, id)) === null) throw dialogNotFound();

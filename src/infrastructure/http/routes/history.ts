@@ -13,19 +13,22 @@ import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { bigintString } from '../codecs';
 import { HttpError } from '../httpError';
 import { pathId } from '../pathId';
-import { cursorParam, decodeQuery, intParam } from '../queryParams';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './queryRouteDeps';
+import { historyItemAnswer, historyPageAnswer } from '../codecs/historyAnswers';
+import { serve, type RouteContract } from '../contract';
+import { describedAs } from '../openapi/jsonSchema';
+import { cursorParam, decodeQuery } from '../queryParams';
+import { DEFAULT_LIMIT, pageLimit } from './queryRouteDeps';
 
 const historyCursor = cursorParam(t.record(t.string, bigintString));
 
-const pageParams = { limit: intParam(1, MAX_LIMIT), cursor: historyCursor };
+const pageParams = { limit: pageLimit, cursor: historyCursor };
 const historyParams = t.partial(pageParams);
 const contactHistoryParams = t.partial({
   ...pageParams,
-  include_merged: t.keyof({ true: null, false: null }),
+  include_merged: describedAs(t.keyof({ true: null, false: null }), { default: 'false' }),
 });
 
-export const historyItemJson = (item: HistoryItem) => ({
+export const historyItemJson = (item: HistoryItem): t.TypeOf<typeof historyItemAnswer> => ({
   position: item.position,
   stream: item.stream,
   revision: item.revision.toString(),
@@ -45,6 +48,34 @@ type Kind = Readonly<{
   what: string;
 }>;
 
+const historyContract = (kind: Kind): RouteContract => ({
+  method: 'get',
+  path: `/api/${kind.path}/{id}/history`,
+  tags: ['audit'],
+  summary: `The ${kind.what}'s history (${staffReads(kind) ? 'staff' : 'admin or auditor'}): its events from the event store, in log order`,
+  security: 'bearer',
+  params: { id: `${kind.what} id` },
+  query: {
+    codec: kind.path === 'contacts' ? contactHistoryParams : historyParams,
+    notes: {
+      cursor: 'next_cursor of the previous page',
+      include_merged:
+        'true: also the events of the contacts merged into this one (chains included)',
+    },
+  },
+  response: { status: 200, description: 'a page of history', codec: historyPageAnswer },
+  errors: ['E_VALIDATION', 'E_MALFORMED_JSON', 'E_UNAUTHORIZED', 'E_FORBIDDEN', kind.notFound],
+  errorNotes: {
+    400: 'bad request',
+    401: 'no or a wrong bearer token',
+    403: 'not the admin token',
+    404: `no such ${kind.what}`,
+  },
+});
+
+/** Dialogs and contacts are the operators' surface; the rest is management's. */
+const staffReads = (kind: Kind): boolean => kind.path === 'dialogs' || kind.path === 'contacts';
+
 const KINDS: readonly Kind[] = [
   { path: 'dialogs', stream: streams.dialog, notFound: 'E_DIALOG_NOT_FOUND', what: 'dialog' },
   { path: 'contacts', stream: streams.contact, notFound: 'E_CONTACT_NOT_FOUND', what: 'contact' },
@@ -58,6 +89,10 @@ const KINDS: readonly Kind[] = [
   { path: 'webhooks', stream: streams.webhook, notFound: 'E_WEBHOOK_NOT_FOUND', what: 'webhook' },
 ];
 
+const HISTORIES = KINDS.map((kind) => ({ kind, contract: historyContract(kind) }));
+
+export const historyContracts = HISTORIES.map(({ contract }) => contract);
+
 const exists = async (store: EventStore, streamId: string): Promise<boolean> =>
   (await store.readStream(streamId, { maxCount: 1 })).length > 0;
 
@@ -70,10 +105,9 @@ const exists = async (store: EventStore, streamId: string): Promise<boolean> =>
 export const historyRoutes = (deps: ParleyDeps): Router => {
   const router = new Router<StaffState>();
   const auth = staffAuth(deps.adminTokenHash, deps.operatorTokens);
-  for (const kind of KINDS) {
-    const guards =
-      kind.path === 'dialogs' || kind.path === 'contacts' ? [auth] : [auth, requireAdmin()];
-    router.get(`/api/${kind.path}/:id/history`, ...guards, async (ctx) => {
+  for (const { kind, contract } of HISTORIES) {
+    const guards = staffReads(kind) ? [auth] : [auth, requireAdmin()];
+    serve(router, contract, ...guards, async (ctx) => {
       const id = pathId(ctx.params.id, kind.notFound, `${kind.what} not found`);
       const q = decodeQuery(
         kind.path === 'contacts' ? contactHistoryParams : historyParams,
@@ -92,10 +126,11 @@ export const historyRoutes = (deps: ParleyDeps): Router => {
         q.cursor ?? {},
         q.limit ?? DEFAULT_LIMIT,
       );
-      ctx.body = {
+      const answer: t.TypeOf<typeof historyPageAnswer> = {
         items: page.items.map(historyItemJson),
         next_cursor: page.next === null ? null : historyCursor.encode(page.next),
       };
+      ctx.body = answer;
     });
   }
   return router;

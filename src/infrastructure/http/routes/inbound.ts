@@ -1,10 +1,16 @@
 import Router from '@koa/router';
+import * as t from 'io-ts';
 import type { authorizeIntegration } from '../../../application/channels/integrationAccess';
 import type { RequestCommands } from '../../../application/commandHandler';
 import { authorizeRequest, receiveAuthorized } from '../../../application/inbound/inboundRequest';
 import { IDEMPOTENCY_KEY, requestHash } from '../../../application/inbound/idempotency';
 import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
-import { decodeInboundMessage } from '../codecs/inboundMessage';
+import { inboundAnswer } from '../codecs/contactAnswers';
+import { decodeInboundMessage, inboundMessageCodec } from '../codecs/inboundMessage';
+import { serve, type RouteContract } from '../contract';
+import { named } from '../openapi/fromContracts';
+import { inboundNotes, rateLimitHeaders } from '../openapi/inbound';
+import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { HttpError } from '../httpError';
 import { jsonBody } from '../middleware/jsonBody';
 import { enforceRateLimit } from '../middleware/rateLimit';
@@ -18,10 +24,78 @@ type InboundState = RequestState & {
   commands: RequestCommands;
 };
 
+/** `?token=`: read by tokenOf, so that a missing token is E_INVALID_TOKEN, never E_VALIDATION. */
+const tokenQuery = t.type({ token: t.string });
+
 const tokenOf = (query: unknown): string | null => {
   const token = (query as { token?: unknown }).token;
   const first = Array.isArray(token) ? token[0] : token;
   return typeof first === 'string' ? first : null;
+};
+
+export const inboundContract: RouteContract = {
+  method: 'post',
+  path: '/api/custom-channel/message/{channelId}',
+  tags: ['custom channel'],
+  summary: 'Post a customer message into a dialog (the seed’s endpoint)',
+  description:
+    'Opens or continues the dialog and creates, updates or merges the contact, in one request. Checks in this order: token and channel, rate limit, body, contact, dialog. A 4xx appends nothing. Every answer after the token check carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (docs/integration.md, Rate limits).',
+  security: 'channelToken',
+  // an unknown channel answers E_INVALID_TOKEN like a wrong token: any string is a channel id
+  params: { channelId: ['channel id', { type: 'string' }] },
+  query: { codec: tokenQuery, notes: { token: 'channel token' } },
+  headers: [
+    idempotencyKeyHeader(
+      'same key and body: the first answer again, nothing appended; another body: 409',
+    ),
+  ],
+  body: (limits) => named('InboundMessage', inboundMessageCodec(limits), inboundNotes(limits)),
+  response: {
+    status: 200,
+    description: 'accepted: every event is durably appended',
+    codec: inboundAnswer,
+    headers: {
+      ...positionHeader,
+      ...rateLimitHeaders,
+      'Idempotent-Replayed': {
+        description: '"true" when an earlier request with this key answered',
+        schema: { type: 'string' },
+      },
+    },
+  },
+  errors: [
+    'E_CONTACT_INFO_REQUIRED',
+    'E_CUSTOM_CONTACTS_REQUIRED',
+    'E_CONTACTS_VALUE_REQUIRED',
+    'E_MALFORMED_CONTACT_ID',
+    'E_MALFORMED_JSON',
+    'E_VALIDATION',
+    'E_CONTACT_INFO_CONFLICT',
+    'E_MESSAGE_EMPTY',
+    'E_INVALID_TOKEN',
+    'E_CHANNEL_NOT_ENABLED',
+    'E_CHANNEL_DELETED',
+    'E_CONTACT_NOT_FOUND',
+    'E_CONTACT_DELETED',
+    'E_DIALOG_NOT_FOUND',
+    'E_IDEMPOTENCY_CONFLICT',
+    'E_PAYLOAD_TOO_LARGE',
+    'E_UNSUPPORTED_MEDIA_TYPE',
+    'E_RATE_LIMITED',
+    'E_UNAVAILABLE',
+  ],
+  errorNotes: {
+    400: 'bad request',
+    401: 'token missing, wrong, revoked, or channel unknown',
+    403: 'channel disabled or deleted',
+    404: 'not found',
+    409: 'Idempotency-Key reused with another body',
+    413: 'body over MAX_BODY_BYTES',
+    415: 'not application/json',
+    429: 'too many requests for this channel',
+    503: 'store or database unavailable; retry',
+  },
+  errorHeaders: { 429: rateLimitHeaders },
 };
 
 /** What these routes use, and nothing more. */
@@ -35,8 +109,9 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
   const router = new Router<InboundState>();
   const inboundDeps = { ...deps, defaultPhoneRegion: deps.config.defaultPhoneRegion };
 
-  router.post(
-    '/api/custom-channel/message/:channelId',
+  serve(
+    router,
+    inboundContract,
     async (ctx, next) => {
       const channelId = ctx.params.channelId?.toLowerCase() ?? '';
       const authorized = await authorizeRequest(deps.commands, channelId, tokenOf(ctx.query));
@@ -78,7 +153,8 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
       setPosition(ctx, result.checkpoint);
       if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
       ctx.status = 200;
-      ctx.body = result.response;
+      const answer: t.TypeOf<typeof inboundAnswer> = result.response;
+      ctx.body = answer;
     },
   );
   return router;

@@ -1,3 +1,5 @@
+import * as t from 'io-ts';
+import { intParam } from '../queryParams';
 import type { Middleware } from 'koa';
 import type { StaffState } from '../auth/staffAuth';
 import type { Pool } from 'pg';
@@ -14,3 +16,25 @@ export type QueryRouteDeps = Readonly<{
 /** Page sizes of list endpoints: `limit` from 1 to MAX_LIMIT, DEFAULT_LIMIT when absent. */
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
+
+/** `limit` of a list endpoint. */
+export const pageLimit = intParam(1, MAX_LIMIT, DEFAULT_LIMIT);
+
+/** The query of a read without paging: read-your-writes only. */
+export const readParams = t.partial({ min_position: t.string });
+
+/** What the read-model parameters every list or read shares do. */
+export const readNotes = {
+  limit: 'items per page',
+  cursor: 'the `next_cursor` of the previous page',
+  min_position:
+    'an `X-Parley-Position` from a write: wait (up to MIN_POSITION_TIMEOUT_MS) until the read model has applied it',
+} as const;
+
+/** The error answers of every read-model read: a bad parameter, no token, not caught up. */
+export const readErrors = ['E_VALIDATION', 'E_UNAUTHORIZED', 'E_UNAVAILABLE'] as const;
+export const readErrorNotes = {
+  400: 'a bad or unknown query parameter; `details` names it',
+  401: 'no or a wrong bearer token',
+  503: 'the read model did not reach min_position in time',
+} as const;

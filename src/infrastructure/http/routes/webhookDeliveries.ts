@@ -11,8 +11,15 @@ import {
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { deliveryQuery, sinceQuery } from '../codecs/webhook';
+import {
+  deliveryPage,
+  deliveryWithAttempts,
+  redeliveryAnswer,
+  requeuedAnswer,
+} from '../codecs/webhookAnswers';
+import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
-import { webhookId } from './webhooks';
+import { adminOnly, webhookAdmin, webhookId } from './webhooks';
 
 const deliveryNotFound = () =>
   new HttpError('E_DELIVERY_NOT_FOUND', 'no such delivery for this webhook');
@@ -22,12 +29,68 @@ const deliveryId = (value: string | undefined): string => {
   return value;
 };
 
+const deliveryParams = {
+  ...webhookAdmin.params,
+  deliveryId: ['delivery id', { type: 'string', pattern: '^[0-9]+$' }],
+} as const;
+
+export const listDeliveriesContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'get',
+  path: '/api/webhooks/{id}/deliveries',
+  summary: 'The delivery log, newest first, paged (admin)',
+  query: { codec: deliveryQuery, notes: { cursor: 'next_cursor' } },
+  response: { status: 200, description: 'a page', codec: deliveryPage },
+  errors: ['E_VALIDATION', ...adminOnly, 'E_WEBHOOK_NOT_FOUND'],
+  errorNotes: { ...webhookAdmin.errorNotes, 400: 'bad query' },
+};
+
+export const getDeliveryContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'get',
+  path: '/api/webhooks/{id}/deliveries/{deliveryId}',
+  params: deliveryParams,
+  summary: 'One delivery with every attempt (admin)',
+  response: { status: 200, description: 'the delivery', codec: deliveryWithAttempts },
+  errors: [...adminOnly, 'E_WEBHOOK_NOT_FOUND', 'E_DELIVERY_NOT_FOUND'],
+  errorNotes: { ...webhookAdmin.errorNotes, 404: 'no such delivery' },
+};
+
+export const redeliverContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'post',
+  path: '/api/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+  params: deliveryParams,
+  summary: 'Send again now, same webhook-id and body, retry schedule from the start (admin)',
+  response: { status: 202, description: 'queued', codec: redeliveryAnswer },
+  errors: [...adminOnly, 'E_WEBHOOK_NOT_FOUND', 'E_DELIVERY_NOT_FOUND'],
+  errorNotes: { ...webhookAdmin.errorNotes, 404: 'no such delivery' },
+};
+
+export const redeliverFailedContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'post',
+  path: '/api/webhooks/{id}/redeliver',
+  summary: 'Queue again every failed (dead-lettered) delivery created since a time (admin)',
+  query: { codec: sinceQuery },
+  response: { status: 202, description: 'how many were queued', codec: requeuedAnswer },
+  errors: ['E_VALIDATION', ...adminOnly, 'E_WEBHOOK_NOT_FOUND'],
+  errorNotes: { ...webhookAdmin.errorNotes, 400: 'since missing or not a time' },
+};
+
+export const deliveryContracts = [
+  listDeliveriesContract,
+  getDeliveryContract,
+  redeliverContract,
+  redeliverFailedContract,
+];
+
 /** What these routes use, and nothing more. */
 export type WebhookDeliveryRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'pool'>;
 
 /** The delivery log of a subscription, and manual redelivery. Admin only. */
 export const webhookDeliveryRoutes = (deps: WebhookDeliveryRouteDeps): Router => {
-  const router = new Router<StaffState>({ prefix: '/api/webhooks/:id' });
+  const router = new Router<StaffState>();
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAdmin());
 
   /** a removed subscription's log stays readable; an id that never was one is 404 */
@@ -38,7 +101,7 @@ export const webhookDeliveryRoutes = (deps: WebhookDeliveryRouteDeps): Router =>
     return id;
   };
 
-  router.get('/deliveries', async (ctx) => {
+  serve(router, listDeliveriesContract, async (ctx) => {
     const id = await knownWebhook(ctx);
     const query = decodeOrThrow(deliveryQuery, ctx.query, 'query');
     const page = await listDeliveries(deps.pool, id, {
@@ -49,14 +112,14 @@ export const webhookDeliveryRoutes = (deps: WebhookDeliveryRouteDeps): Router =>
     ctx.body = { items: page.items, next_cursor: page.nextCursor };
   });
 
-  router.get('/deliveries/:deliveryId', async (ctx) => {
+  serve(router, getDeliveryContract, async (ctx) => {
     const id = await knownWebhook(ctx);
     const delivery = await getDelivery(deps.pool, id, deliveryId(ctx.params.deliveryId));
     if (delivery === null) throw deliveryNotFound();
     ctx.body = delivery;
   });
 
-  router.post('/deliveries/:deliveryId/redeliver', async (ctx) => {
+  serve(router, redeliverContract, async (ctx) => {
     const id = await knownWebhook(ctx);
     const delivery = deliveryId(ctx.params.deliveryId);
     if (!(await redeliver(deps.pool, id, delivery))) throw deliveryNotFound();
@@ -64,7 +127,7 @@ export const webhookDeliveryRoutes = (deps: WebhookDeliveryRouteDeps): Router =>
     ctx.body = { id: delivery, status: 'pending' };
   });
 
-  router.post('/redeliver', async (ctx) => {
+  serve(router, redeliverFailedContract, async (ctx) => {
     const id = await knownWebhook(ctx);
     const { since } = decodeOrThrow(sinceQuery, ctx.query, 'query');
     ctx.status = 202;

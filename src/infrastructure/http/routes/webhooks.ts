@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type * as t from 'io-ts';
 import type { Context } from 'koa';
 import { positionOf } from '../../../application/position';
 import { streams } from '../../../application/streams';
@@ -17,7 +18,16 @@ import { webhookUrlGuard } from '../../webhooks/urlGuard';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { subscribeBody, updateBody } from '../codecs/webhook';
+import {
+  rotatedAnswer,
+  subscribedAnswer,
+  webhookAnswer,
+  webhookListAnswer,
+} from '../codecs/webhookAnswers';
+import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
+import { named } from '../openapi/fromContracts';
+import { positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
 import { commandContext, orThrow, setPosition } from '../respond';
@@ -25,7 +35,9 @@ import { commandContext, orThrow, setPosition } from '../respond';
 export const webhookId = (id: string | undefined): string =>
   pathId(id, 'E_WEBHOOK_NOT_FOUND', 'webhook not found');
 
-export const webhookView = (webhook: Exclude<Webhook, { status: 'absent' }>) => ({
+export const webhookView = (
+  webhook: Exclude<Webhook, { status: 'absent' }>,
+): t.TypeOf<typeof webhookAnswer> => ({
   id: webhook.webhookId,
   url: webhook.url,
   events: webhook.events,
@@ -40,6 +52,95 @@ const liveView = (webhook: Webhook) => {
   return webhookView(webhook);
 };
 
+export const webhookAdmin = {
+  tags: ['webhooks'],
+  security: 'bearer',
+  params: { id: 'webhook id' },
+  errorNotes: {
+    400: 'bad request, or a URL resolving to a private, loopback or link-local address',
+    401: 'no or a wrong bearer token',
+    403: 'not the admin token',
+    404: 'no such webhook',
+  },
+} as const;
+export const adminOnly = ['E_UNAUTHORIZED', 'E_FORBIDDEN'] as const;
+const badUrl = ['E_VALIDATION', 'E_MALFORMED_JSON', 'E_WEBHOOK_URL_FORBIDDEN'] as const;
+const positioned = { headers: positionHeader } as const;
+
+export const subscribeContract: RouteContract = {
+  ...webhookAdmin,
+  params: {},
+  method: 'post',
+  path: '/api/webhooks',
+  summary: 'Subscribe (admin): the signing secret is shown once',
+  body: named('WebhookSubscription', subscribeBody, {
+    url: { description: 'http(s), no user:password@ (the event log keeps it)' },
+    channel_id: { description: 'only dialogs of this channel; absent or null: all' },
+  }),
+  response: { status: 201, description: 'subscribed', codec: subscribedAnswer, ...positioned },
+  errors: [...badUrl, ...adminOnly, 'E_CHANNEL_NOT_FOUND'],
+  errorNotes: { ...webhookAdmin.errorNotes, 404: 'the channel filter names no live channel' },
+};
+
+export const listWebhooksContract: RouteContract = {
+  ...webhookAdmin,
+  params: {},
+  method: 'get',
+  path: '/api/webhooks',
+  summary: 'Every subscription (admin), as the outbox knows them',
+  response: { status: 200, description: 'subscriptions', codec: webhookListAnswer },
+  errors: adminOnly,
+};
+
+export const getWebhookContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'get',
+  path: '/api/webhooks/{id}',
+  summary: 'A subscription, read from its event stream (admin)',
+  response: { status: 200, description: 'the webhook', codec: webhookAnswer },
+  errors: [...adminOnly, 'E_WEBHOOK_NOT_FOUND'],
+};
+
+export const updateWebhookContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'patch',
+  path: '/api/webhooks/{id}',
+  summary: 'Change URL, events, channel filter; enable or disable (admin)',
+  body: named('WebhookChange', updateBody, {
+    channel_id: { description: 'null removes the filter' },
+  }),
+  response: { status: 200, description: 'after the change', codec: webhookAnswer, ...positioned },
+  errors: [...badUrl, ...adminOnly, 'E_WEBHOOK_NOT_FOUND', 'E_CHANNEL_NOT_FOUND'],
+  errorNotes: { ...webhookAdmin.errorNotes, 404: 'no such webhook or channel' },
+};
+
+export const removeWebhookContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'delete',
+  path: '/api/webhooks/{id}',
+  summary: 'Remove (admin): pending deliveries are cancelled, the secret forgotten',
+  response: { status: 204, description: 'removed', ...positioned },
+  errors: [...adminOnly, 'E_WEBHOOK_NOT_FOUND'],
+};
+
+export const rotateSecretContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'post',
+  path: '/api/webhooks/{id}/rotate-secret',
+  summary: 'A new secret, shown once; the previous one keeps signing alongside for 24 h',
+  response: { status: 200, description: 'rotated', codec: rotatedAnswer, ...positioned },
+  errors: [...adminOnly, 'E_WEBHOOK_NOT_FOUND'],
+};
+
+export const webhookContracts = [
+  subscribeContract,
+  listWebhooksContract,
+  getWebhookContract,
+  updateWebhookContract,
+  removeWebhookContract,
+  rotateSecretContract,
+];
+
 /** What these routes use, and nothing more. */
 export type WebhookRouteDeps = StaffAuthDeps &
   CommandDeps &
@@ -50,7 +151,7 @@ export type WebhookRouteDeps = StaffAuthDeps &
  * stale; the list comes from the outbox's table, which follows the log.
  */
 export const webhookRoutes = (deps: WebhookRouteDeps): Router => {
-  const router = new Router<StaffState>({ prefix: '/api/webhooks' });
+  const router = new Router<StaffState>();
   const body = jsonBody(deps.config.limits.bodyBytes);
   const webhookDeps: WebhookDeps = {
     ...deps,
@@ -61,7 +162,7 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Router => {
     commandContext(ctx, deps.clock, ctx.state.actor);
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAdmin());
 
-  router.post('/', body, async (ctx) => {
+  serve(router, subscribeContract, body, async (ctx) => {
     const b = decodeOrThrow(subscribeBody, ctx.request.body, 'webhook');
     const created = orThrow(
       await subscribeWebhook(
@@ -76,15 +177,15 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Router => {
     ctx.body = { ...liveView(created.handled.state), secret: created.secret };
   });
 
-  router.get('/', async (ctx) => {
+  serve(router, listWebhooksContract, async (ctx) => {
     ctx.body = { items: await listSubscriptions(deps.pool) };
   });
 
-  router.get('/:id', async (ctx) => {
+  serve(router, getWebhookContract, async (ctx) => {
     ctx.body = liveView(await loadWebhook(deps, webhookId(ctx.params.id)));
   });
 
-  router.patch('/:id', body, async (ctx) => {
+  serve(router, updateWebhookContract, body, async (ctx) => {
     const id = webhookId(ctx.params.id);
     const b = decodeOrThrow(updateBody, ctx.request.body, 'webhook change');
     if (Object.keys(b).length === 0) {
@@ -109,7 +210,7 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Router => {
     ctx.body = liveView(handled.state);
   });
 
-  router.delete('/:id', async (ctx) => {
+  serve(router, removeWebhookContract, async (ctx) => {
     const handled = orThrow(
       await removeWebhook(webhookDeps, webhookId(ctx.params.id), context(ctx)),
     );
@@ -117,7 +218,7 @@ export const webhookRoutes = (deps: WebhookRouteDeps): Router => {
     ctx.status = 204;
   });
 
-  router.post('/:id/rotate-secret', async (ctx) => {
+  serve(router, rotateSecretContract, async (ctx) => {
     const id = webhookId(ctx.params.id);
     const rotated = orThrow(await rotateWebhookSecret(webhookDeps, id, context(ctx)));
     setPosition(ctx, rotated.handled.checkpoint);
