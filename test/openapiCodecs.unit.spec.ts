@@ -3,6 +3,7 @@ import { isRight } from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { loadConfig } from '../src/infrastructure/config';
 import { changeChannelBody, createChannelBody } from '../src/infrastructure/http/codecs/channels';
+import { deliveryStatusBody } from '../src/infrastructure/http/codecs/deliveryStatus';
 import { inboundMessageCodec } from '../src/infrastructure/http/codecs/inboundMessage';
 import { replyBody } from '../src/infrastructure/http/codecs/reply';
 import { subscribeBody, updateBody } from '../src/infrastructure/http/codecs/webhook';
@@ -31,6 +32,7 @@ const resolve = (schema: Schema): Schema => {
 /** Every request body the document shows, and the codec its route decodes it with. */
 const bodies: readonly (readonly [method: string, path: string, codec: t.Any])[] = [
   ['post', '/api/custom-channel/message/{channelId}', inboundMessageCodec(limits)],
+  ['post', '/api/custom-channel/message/{channelId}/status', deliveryStatusBody],
   ['post', '/api/channels', createChannelBody],
   ['patch', '/api/channels/{id}', changeChannelBody],
   ['post', '/api/operators', createOperatorBody],

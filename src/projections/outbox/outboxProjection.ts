@@ -76,6 +76,7 @@ const applyDialogEvent = async (tx: Tx, event: DialogEvent, input: OutboxInput) 
     timestamp: input.recordedAt,
     dialog,
     message: trigger.message,
+    ...(trigger.statusUpdate === undefined ? {} : { statusUpdate: trigger.statusUpdate }),
     contact: await resolveOutboxContact(tx, contactId),
     changes: trigger.changes,
   });

@@ -4,6 +4,7 @@ import type { Limits } from '../../config';
 import { channelPaths } from './channels';
 import { components } from './components';
 import { inboundPaths, inboundSchemas } from './inbound';
+import { integrationExtraPaths, integrationExtraSchemas } from './integrationExtras';
 import { operationPaths } from './operations';
 import { operatorPaths, operatorSchemas } from './operators';
 import { readModelPaths, readModelSchemas } from './readModels';
@@ -25,6 +26,7 @@ const mergePaths = (...all: readonly Paths[]): Paths => {
 const paths = withTimeTravel(
   mergePaths(
     inboundPaths,
+    integrationExtraPaths,
     channelPaths,
     operatorPaths,
     webhookPaths,
@@ -52,6 +54,7 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => ({
     schemas: {
       ...components.schemas,
       ...inboundSchemas(limits),
+      ...integrationExtraSchemas,
       ...readModelSchemas,
       ...operatorSchemas(limits),
       ...webhookSchemas,

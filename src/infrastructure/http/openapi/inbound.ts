@@ -75,7 +75,7 @@ export const inboundSchemas = (limits: Limits) => ({
 });
 
 /** draft-ietf-httpapi-ratelimit-headers-07, separate fields; on every answer after the token check */
-const rateLimitHeaders = {
+export const rateLimitHeaders = {
   'RateLimit-Limit': {
     description: 'the channel’s burst (RATE_LIMIT_BURST); absent when rate limiting is off',
     schema: { type: 'integer' },

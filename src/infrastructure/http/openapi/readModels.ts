@@ -64,6 +64,13 @@ export const readModelSchemas: Record<string, Schema> = {
       timestamp: { type: 'integer', description: "the sender's timestamp, ms since the epoch" },
       created_at: time("the sender's timestamp (a reply: when it was sent)", false),
       received_at: time('when Parley received it', false),
+      status: {
+        enum: ['sent', 'delivered', 'read', 'failed', null],
+        description:
+          'outgoing: sent until the integration reports delivered, read or failed (never backwards); incoming: null',
+      },
+      status_reason: nullable('string', { description: 'failed: the reason reported' }),
+      status_at: time('when the status was reached (the report’s timestamp)'),
     },
   },
   Contact: {

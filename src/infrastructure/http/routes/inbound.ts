@@ -1,7 +1,10 @@
-import Router from '@koa/router';
+import Router, { type RouterMiddleware } from '@koa/router';
 import { authorizeIntegration } from '../../../application/channels/integrationAccess';
 import { IDEMPOTENCY_KEY, requestHash } from '../../../application/inbound/idempotency';
 import { receiveMessage } from '../../../application/inbound/receiveMessage';
+import { reportDelivery } from '../../../application/dialogs/reportDelivery';
+import { findMessageDialog } from '../../../projections/dialogs/messageQueries';
+import { decodeDeliveryReport } from '../codecs/deliveryStatus';
 import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
 import { decodeInboundMessage } from '../codecs/inboundMessage';
 import { HttpError } from '../httpError';
@@ -11,7 +14,9 @@ import type { SharedRateLimiter } from '../../rateLimit/sharedRateLimiter';
 import type { RequestState } from '../middleware/requestContext';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-type InboundState = RequestState & { channel: Awaited<ReturnType<typeof authorizeIntegration>> };
+export type InboundState = RequestState & {
+  channel: Awaited<ReturnType<typeof authorizeIntegration>>;
+};
 
 const tokenOf = (query: unknown): string | null => {
   const token = (query as { token?: unknown }).token;
@@ -20,7 +25,25 @@ const tokenOf = (query: unknown): string | null => {
 };
 
 /** What these routes use, and nothing more. */
-export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config'>;
+export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config' | 'pool'>;
+
+/** A report may come a moment before the read model has the reply: look a few times. */
+const LOCATE_ATTEMPTS = 5;
+const LOCATE_PAUSE_MS = 100;
+
+/** Token and channel, then the channel's rate limit: every integration route starts so. */
+export const integrationAuth =
+  (
+    deps: Pick<CommandDeps, 'commands'>,
+    limiter: SharedRateLimiter,
+  ): RouterMiddleware<InboundState> =>
+  async (ctx, next) => {
+    const channelId = ctx.params.channelId?.toLowerCase() ?? '';
+    ctx.state.channel = await authorizeIntegration(deps.commands, channelId, tokenOf(ctx.query));
+    orThrow(ctx.state.channel);
+    await enforceRateLimit(ctx, limiter, channelId);
+    await next();
+  };
 
 /**
  * The seed's endpoint: POST /api/custom-channel/message/{channelId}?token=…
@@ -29,16 +52,11 @@ export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config'>;
 export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter): Router => {
   const router = new Router<InboundState>();
   const inboundDeps = { ...deps, defaultPhoneRegion: deps.config.defaultPhoneRegion };
+  const integration = integrationAuth(deps, limiter);
 
   router.post(
     '/api/custom-channel/message/:channelId',
-    async (ctx, next) => {
-      const channelId = ctx.params.channelId?.toLowerCase() ?? '';
-      ctx.state.channel = await authorizeIntegration(deps.commands, channelId, tokenOf(ctx.query));
-      orThrow(ctx.state.channel);
-      await enforceRateLimit(ctx, limiter, channelId);
-      await next();
-    },
+    integration,
     jsonBody(deps.config.limits.bodyBytes),
     async (ctx) => {
       const channel = orThrow(ctx.state.channel);
@@ -65,6 +83,35 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
       if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
       ctx.status = 200;
       ctx.body = result.response;
+    },
+  );
+  const locateMessage = async (channelId: string, messageId: string) => {
+    for (let attempt = 1; ; attempt += 1) {
+      const found = await findMessageDialog(deps.pool, channelId, messageId);
+      if (found !== null || attempt === LOCATE_ATTEMPTS) return found;
+      await new Promise((resolve) => setTimeout(resolve, LOCATE_PAUSE_MS));
+    }
+  };
+  router.post(
+    '/api/custom-channel/message/:channelId/status',
+    integration,
+    jsonBody(deps.config.limits.bodyBytes),
+    async (ctx) => {
+      const channel = orThrow(ctx.state.channel);
+      const reported = orThrow(
+        await reportDelivery(
+          { ...deps, locateMessage },
+          decodeDeliveryReport(channel.channelId, ctx.request.body),
+          commandContext(ctx, deps.clock, { type: 'integration', channelId: channel.channelId }),
+        ),
+      );
+      setPosition(ctx, reported.checkpoint);
+      ctx.body = {
+        message_id: reported.messageId,
+        dialog_id: reported.dialogId,
+        status: reported.status,
+        changed: reported.changed,
+      };
     },
   );
   return router;
