@@ -92,9 +92,12 @@ type Command =
   | { kind: 'reopen' }
   | { kind: 'rename channel'; name: string }
   | { kind: 'create operator'; name: string }
-  | { kind: 'subscribe'; path: string };
+  | { kind: 'subscribe'; path: string }
+  | { kind: 'status'; body: Record<string, unknown> };
 
-const command: fc.Arbitrary<Command> = fc.oneof(
+/** the integration's endpoints of SPEC §2.1, drawn as often as their weight says */
+const commandsBeyondTheSeed: fc.WeightedArbitrary<Command>[] = [];
+const seedCommands: fc.WeightedArbitrary<Command>[] = [
   { weight: 6, arbitrary: inbound.map((body) => ({ kind: 'inbound' as const, body })) },
   {
     weight: 2,
@@ -117,7 +120,20 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       .webPath()
       .map((path) => ({ kind: 'subscribe' as const, path: path.replaceAll('\u0000', '') })),
   },
+];
+
+const deliveryStatus = fc.record(
+  {
+    status: fc.constantFrom('delivered', 'read', 'failed'),
+    reason: storable(200),
+    timestamp,
+  },
+  { requiredKeys: ['status'] },
 );
+commandsBeyondTheSeed.push({
+  weight: 2,
+  arbitrary: deliveryStatus.map((body) => ({ kind: 'status' as const, body })),
+});
 
 const SEED = Number(process.env.ACCEPTED_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
@@ -147,6 +163,7 @@ describe('everything the codecs accept can be stored and applied by every projec
     const refused: string[] = [];
     let dialogId: string | null = null;
     let operatorId: string | null = null;
+    let replied: { dialog_id: string; message_id: string } | null = null;
     const run = async (c: Command): Promise<void> => {
       const answer = async (response: Response | { status: number; body: unknown }) => {
         const status = response.status;
@@ -161,8 +178,23 @@ describe('everything the codecs accept can be stored and applied by every projec
           return;
         }
         case 'reply':
-          if (dialogId !== null)
-            await answer(await staff('POST', `/api/dialogs/${dialogId}/messages`, c));
+          if (dialogId !== null) {
+            const body = await answer(await staff('POST', `/api/dialogs/${dialogId}/messages`, c));
+            if (typeof body.message_id === 'string')
+              replied = { dialog_id: dialogId, message_id: body.message_id };
+          }
+          return;
+        case 'status':
+          if (replied !== null) {
+            const at = channel.path.replace('?', '/status?');
+            await answer(
+              await parley.request(at, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ ...c.body, ...replied }),
+              }),
+            );
+          }
           return;
         case 'assign':
           if (dialogId !== null && operatorId !== null)
@@ -189,7 +221,7 @@ describe('everything the codecs accept can be stored and applied by every projec
           await answer(
             await staff('POST', '/api/webhooks', {
               url: `http://127.0.0.1:9${c.path}`,
-              events: ['dialog.created', 'dialog.updated', 'message.created'],
+              events: ['dialog.created', 'dialog.updated', 'message.created', 'message.updated'],
             }),
           );
           return;
@@ -197,9 +229,15 @@ describe('everything the codecs accept can be stored and applied by every projec
     };
 
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 20, maxLength: 40 }), async (commands) => {
-        for (const c of commands) await run(c);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof(...seedCommands, ...commandsBeyondTheSeed), {
+          minLength: 20,
+          maxLength: 40,
+        }),
+        async (commands) => {
+          for (const c of commands) await run(c);
+        },
+      ),
       { seed: SEED, numRuns: 15 },
     );
     expect(refused).toEqual([]);

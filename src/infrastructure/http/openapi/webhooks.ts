@@ -9,6 +9,7 @@ import {
   positionHeader,
   ref,
 } from './schema';
+import { webhookEventTypes } from '../../../domain/webhook/eventTypes';
 import { subscribeBody, updateBody } from '../codecs/webhook';
 import { jsonSchemaOf } from './jsonSchema';
 
@@ -29,7 +30,7 @@ const badUrl = errors(
 
 /** OpenAPI 3.1 `webhooks`: what Parley POSTs to subscribers. */
 export const webhookEvents = Object.fromEntries(
-  ['dialog.created', 'dialog.updated', 'message.created'].map((type) => [
+  webhookEventTypes.map((type) => [
     type,
     {
       post: {
