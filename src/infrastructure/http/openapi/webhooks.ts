@@ -179,6 +179,58 @@ export const webhookPaths = {
       },
     },
   },
+  '/api/webhooks/{id}/events': {
+    parameters: [webhookId],
+    get: {
+      tags: ['webhooks'],
+      summary: 'The catch-up feed: every payload this subscription receives, oldest first (admin)',
+      description:
+        'Resume from the Parley-Feed-Cursor header of the last delivery you received; each item’s payload is the exact body (and webhook-id) its deliveries send, in per-dialog order. docs/webhooks.md, Catching up.',
+      security: bearer,
+      parameters: [
+        {
+          name: 'after',
+          in: 'query',
+          schema: { type: 'string', pattern: '^[0-9]{1,18}$' },
+          description: 'a Parley-Feed-Cursor or a next_cursor; absent: from the first',
+        },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+      ],
+      responses: {
+        '200': json(
+          {
+            type: 'object',
+            required: ['items', 'next_cursor', 'has_more'],
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['cursor', 'id', 'type', 'dialog_id', 'payload'],
+                  properties: {
+                    cursor: { type: 'string', description: 'this delivery’s Parley-Feed-Cursor' },
+                    id: { type: 'string', description: 'the webhook-id' },
+                    type: { enum: [...webhookEventTypes] },
+                    dialog_id: { type: 'string' },
+                    payload: ref('WebhookEvent'),
+                  },
+                },
+              },
+              next_cursor: {
+                ...nullableString,
+                description: 'the last item’s cursor (or `after` again): pass it as `after`',
+              },
+              has_more: { type: 'boolean' },
+            },
+          },
+          'a page',
+        ),
+        ...errors(400, ['E_VALIDATION'], 'bad query'),
+        ...adminOnly,
+        ...notFound,
+      },
+    },
+  },
   '/api/webhooks/{id}/deliveries/{deliveryId}': {
     parameters: [webhookId, deliveryId],
     get: {
