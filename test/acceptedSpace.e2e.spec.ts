@@ -93,7 +93,8 @@ type Command =
   | { kind: 'rename channel'; name: string }
   | { kind: 'create operator'; name: string }
   | { kind: 'subscribe'; path: string }
-  | { kind: 'status'; body: Record<string, unknown> };
+  | { kind: 'status'; body: Record<string, unknown> }
+  | { kind: 'import'; lines: Record<string, unknown>[] };
 
 /** the integration's endpoints of SPEC §2.1, drawn as often as their weight says */
 const commandsBeyondTheSeed: fc.WeightedArbitrary<Command>[] = [];
@@ -133,6 +134,22 @@ const deliveryStatus = fc.record(
 commandsBeyondTheSeed.push({
   weight: 2,
   arbitrary: deliveryStatus.map((body) => ({ kind: 'status' as const, body })),
+});
+
+// a history import: inbound bodies as NDJSON lines, with an external id and a time each
+commandsBeyondTheSeed.push({
+  weight: 2,
+  arbitrary: fc
+    .array(fc.tuple(inbound, nonBlank(40), timestamp), { minLength: 1, maxLength: 3 })
+    .map((lines) => ({
+      kind: 'import' as const,
+      lines: lines.map(([body, externalId, at]) => ({
+        ...body,
+        external_id: externalId,
+        direction: 'incoming',
+        timestamp: at,
+      })),
+    })),
 });
 
 const SEED = Number(process.env.ACCEPTED_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -184,6 +201,18 @@ describe('everything the codecs accept can be stored and applied by every projec
               replied = { dialog_id: dialogId, message_id: body.message_id };
           }
           return;
+        case 'import': {
+          const response = await parley.request(channel.path.replace('/message/', '/import/'), {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-ndjson' },
+            body: c.lines.map((line) => JSON.stringify(line)).join('\n'),
+          });
+          const body = await answer(response);
+          const lines = (body.lines ?? []) as { status: string }[];
+          if (lines.some((line) => line.status === 'error'))
+            refused.push(`import ${JSON.stringify(body)}`);
+          return;
+        }
         case 'status':
           if (replied !== null) {
             const at = channel.path.replace('?', '/status?');

@@ -64,6 +64,8 @@ const applyDialogEvent = async (tx: Tx, event: DialogEvent, input: OutboxInput) 
   const dialog = evolveDialog(before, event);
   if (dialog === null) return false;
   await saveOutboxDialog(tx, dialog);
+  // an imported history's events keep the outbox's dialog current but send nothing
+  if (input.quiet === true) return false;
   const trigger = webhookTriggerOf(event);
   if (trigger === null) return false;
   const subscribers = await subscribersOf(tx, trigger.type, dialog.channelId);

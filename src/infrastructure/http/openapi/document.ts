@@ -54,7 +54,7 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => ({
     schemas: {
       ...components.schemas,
       ...inboundSchemas(limits),
-      ...integrationExtraSchemas,
+      ...integrationExtraSchemas(limits),
       ...readModelSchemas,
       ...operatorSchemas(limits),
       ...webhookSchemas,

@@ -1,10 +1,62 @@
+import type { Limits } from '../../config';
 import { deliveryStatusBody } from '../codecs/deliveryStatus';
+import { importLineCodec } from '../codecs/importLine';
 import { rateLimitHeaders } from './inbound';
 import { jsonSchemaOf } from './jsonSchema';
 import { annotated, errors, json, jsonBody, positionHeader, ref, retryAfter } from './schema';
 
 /** The integration's endpoints beyond the seed's (SPEC §2.1): delivery status, history import. */
-export const integrationExtraSchemas = {
+export const integrationExtraSchemas = (limits: Limits) => ({
+  ImportLine: annotated(jsonSchemaOf(importLineCodec(limits)), {
+    '': {
+      description:
+        'one line of the NDJSON body: the inbound message’s fields, plus external_id, direction and the original timestamp. Outgoing lines need no contact and go into the dialog their dialog_id or reference names.',
+      examples: [
+        {
+          external_id: 'avito-msg-1001',
+          direction: 'incoming',
+          reference: 'avito-chat-u2i-42',
+          timestamp: 1709283600000,
+          text: 'Is the sofa still available?',
+          contact_object: {
+            name: 'Vasya Pupkin',
+            contacts: [{ type: 'id', value: 'u2i-42', service: 'custom', origin: 'custom' }],
+          },
+        },
+      ],
+    },
+    external_id: {
+      description: 'your id of the message: imported once per channel, then already_imported',
+    },
+    timestamp: { description: 'ms since the Unix epoch: when the message was written (or sent)' },
+  }),
+  ImportReport: {
+    type: 'object',
+    required: ['imported', 'already_imported', 'errors', 'lines'],
+    properties: {
+      imported: { type: 'integer' },
+      already_imported: { type: 'integer' },
+      errors: { type: 'integer' },
+      lines: {
+        type: 'array',
+        description: 'one per non-blank line, by line number',
+        items: {
+          type: 'object',
+          required: ['line', 'external_id', 'status'],
+          properties: {
+            line: { type: 'integer', description: '1-based, blank lines counted' },
+            external_id: { type: ['string', 'null'] },
+            status: { enum: ['imported', 'already_imported', 'error'] },
+            dialog_id: { type: 'string' },
+            message_id: { type: 'string' },
+            code: { type: 'string', description: 'error: the error code' },
+            message: { type: 'string' },
+            details: { type: 'array', items: {} },
+          },
+        },
+      },
+    },
+  },
   DeliveryStatusReport: annotated(jsonSchemaOf(deliveryStatusBody), {
     '': {
       description:
@@ -32,7 +84,7 @@ export const integrationExtraSchemas = {
       changed: { type: 'boolean', description: 'false: a repeat, or behind the known status' },
     },
   },
-};
+});
 
 const channelParameters = [
   { name: 'channelId', in: 'path', required: true, schema: { type: 'string' } },
@@ -62,6 +114,39 @@ const integrationErrors = {
 };
 
 export const integrationExtraPaths = {
+  '/api/custom-channel/import/{channelId}': {
+    post: {
+      tags: ['custom channel'],
+      summary: 'Import past messages, both directions, at their original times (NDJSON)',
+      description:
+        'One message a line. Incoming lines follow the inbound endpoint’s rules (contact, dialog by dialog_id or reference); outgoing ones become operator replies at their time. A line’s external_id is imported once per channel: again, it answers already_imported and appends nothing. Imported messages send no webhooks unless webhooks=true. Body at most MAX_IMPORT_BYTES. docs/integration.md, History import.',
+      security: [{ channelToken: [] }],
+      parameters: [
+        ...channelParameters,
+        {
+          name: 'webhooks',
+          in: 'query',
+          required: false,
+          schema: { enum: ['true', 'false'] },
+          description:
+            'true: subscribers get dialog.created and message.created as for live messages',
+        },
+      ],
+      requestBody: {
+        required: true,
+        content: { 'application/x-ndjson': { schema: ref('ImportLine') } },
+      },
+      responses: {
+        '200': json(
+          ref('ImportReport'),
+          'every line reported: imported, already_imported or error',
+          rateLimitHeaders,
+        ),
+        ...errors(400, ['E_VALIDATION'], 'bad query'),
+        ...integrationErrors,
+      },
+    },
+  },
   '/api/custom-channel/message/{channelId}/status': {
     post: {
       tags: ['custom channel'],
