@@ -281,5 +281,6 @@ describe('everything the codecs accept can be stored and applied by every projec
     expect(names.size).toBeGreaterThan(allProjections.length);
     await waitForPosition(parley.deps.pool, parley.deps.store, head, [...names], 60_000);
     expect(await readStuckEvents(parley.deps.pool)).toEqual([]);
-  });
+    // the commands beyond the seed (imports above all) make a run longer than the default
+  }, 180_000);
 });

@@ -180,7 +180,7 @@ describe('history import (SPEC §2.1)', () => {
       direction: 'outgoing',
       created_at: new Date(START + 1000).toISOString(),
     });
-  });
+  }, 360_000);
 
   it('refuses another content type, a body over MAX_IMPORT_BYTES and a bad token', async () => {
     const { parley } = world;
