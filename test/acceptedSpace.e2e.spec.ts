@@ -92,9 +92,13 @@ type Command =
   | { kind: 'reopen' }
   | { kind: 'rename channel'; name: string }
   | { kind: 'create operator'; name: string }
-  | { kind: 'subscribe'; path: string };
+  | { kind: 'subscribe'; path: string }
+  | { kind: 'status'; body: Record<string, unknown> }
+  | { kind: 'import'; lines: Record<string, unknown>[] };
 
-const command: fc.Arbitrary<Command> = fc.oneof(
+/** the integration's endpoints of SPEC §2.1, drawn as often as their weight says */
+const commandsBeyondTheSeed: fc.WeightedArbitrary<Command>[] = [];
+const seedCommands: fc.WeightedArbitrary<Command>[] = [
   { weight: 6, arbitrary: inbound.map((body) => ({ kind: 'inbound' as const, body })) },
   {
     weight: 2,
@@ -117,7 +121,36 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       .webPath()
       .map((path) => ({ kind: 'subscribe' as const, path: path.replaceAll('\u0000', '') })),
   },
+];
+
+const deliveryStatus = fc.record(
+  {
+    status: fc.constantFrom('delivered', 'read', 'failed'),
+    reason: storable(200),
+    timestamp,
+  },
+  { requiredKeys: ['status'] },
 );
+commandsBeyondTheSeed.push({
+  weight: 2,
+  arbitrary: deliveryStatus.map((body) => ({ kind: 'status' as const, body })),
+});
+
+// a history import: inbound bodies as NDJSON lines, with an external id and a time each
+commandsBeyondTheSeed.push({
+  weight: 2,
+  arbitrary: fc
+    .array(fc.tuple(inbound, nonBlank(40), timestamp), { minLength: 1, maxLength: 3 })
+    .map((lines) => ({
+      kind: 'import' as const,
+      lines: lines.map(([body, externalId, at]) => ({
+        ...body,
+        external_id: externalId,
+        direction: 'incoming',
+        timestamp: at,
+      })),
+    })),
+});
 
 const SEED = Number(process.env.ACCEPTED_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
@@ -147,6 +180,7 @@ describe('everything the codecs accept can be stored and applied by every projec
     const refused: string[] = [];
     let dialogId: string | null = null;
     let operatorId: string | null = null;
+    let replied: { dialog_id: string; message_id: string } | null = null;
     const run = async (c: Command): Promise<void> => {
       const answer = async (response: Response | { status: number; body: unknown }) => {
         const status = response.status;
@@ -161,8 +195,35 @@ describe('everything the codecs accept can be stored and applied by every projec
           return;
         }
         case 'reply':
-          if (dialogId !== null)
-            await answer(await staff('POST', `/api/dialogs/${dialogId}/messages`, c));
+          if (dialogId !== null) {
+            const body = await answer(await staff('POST', `/api/dialogs/${dialogId}/messages`, c));
+            if (typeof body.message_id === 'string')
+              replied = { dialog_id: dialogId, message_id: body.message_id };
+          }
+          return;
+        case 'import': {
+          const response = await parley.request(channel.path.replace('/message/', '/import/'), {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-ndjson' },
+            body: c.lines.map((line) => JSON.stringify(line)).join('\n'),
+          });
+          const body = await answer(response);
+          const lines = (body.lines ?? []) as { status: string }[];
+          if (lines.some((line) => line.status === 'error'))
+            refused.push(`import ${JSON.stringify(body)}`);
+          return;
+        }
+        case 'status':
+          if (replied !== null) {
+            const at = channel.path.replace('?', '/status?');
+            await answer(
+              await parley.request(at, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ ...c.body, ...replied }),
+              }),
+            );
+          }
           return;
         case 'assign':
           if (dialogId !== null && operatorId !== null)
@@ -189,7 +250,7 @@ describe('everything the codecs accept can be stored and applied by every projec
           await answer(
             await staff('POST', '/api/webhooks', {
               url: `http://127.0.0.1:9${c.path}`,
-              events: ['dialog.created', 'dialog.updated', 'message.created'],
+              events: ['dialog.created', 'dialog.updated', 'message.created', 'message.updated'],
             }),
           );
           return;
@@ -197,9 +258,15 @@ describe('everything the codecs accept can be stored and applied by every projec
     };
 
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 20, maxLength: 40 }), async (commands) => {
-        for (const c of commands) await run(c);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof(...seedCommands, ...commandsBeyondTheSeed), {
+          minLength: 20,
+          maxLength: 40,
+        }),
+        async (commands) => {
+          for (const c of commands) await run(c);
+        },
+      ),
       { seed: SEED, numRuns: 15 },
     );
     expect(refused).toEqual([]);
@@ -214,5 +281,6 @@ describe('everything the codecs accept can be stored and applied by every projec
     expect(names.size).toBeGreaterThan(allProjections.length);
     await waitForPosition(parley.deps.pool, parley.deps.store, head, [...names], 60_000);
     expect(await readStuckEvents(parley.deps.pool)).toEqual([]);
-  });
+    // the commands beyond the seed (imports above all) make a run longer than the default
+  }, 180_000);
 });

@@ -175,6 +175,7 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
       body: JSON.stringify({ text: 'Yes, every day from 9 to 21.' }),
     });
     expect(answered.status).toBe(201);
+    dialogs.olgaReply = ((await answered.json()) as { message_id: string }).message_id;
   }, 60_000);
   afterAll(async () => browser?.close());
 
@@ -443,6 +444,39 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     await page.locator('#live:not(.offline)').waitFor({ timeout: 15_000 });
     await expect(page.locator('#sign-out').textContent()).resolves.toBe('Выйти');
     await page.selectOption('#lang', 'en');
+    await context.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("shows an operator reply's delivery status live: delivered, read, then a late delivered stays read", async () => {
+    const { context, page } = await signedIn(masha.auth.authorization.slice('Bearer '.length));
+    await item(page, dialogs.olga as string).click();
+    const status = page.locator(
+      `.message.outgoing[data-message-id="${dialogs.olgaReply as string}"] .delivery`,
+    );
+    await status.waitFor({ timeout: 15_000 });
+    await expect(status.getAttribute('data-status')).resolves.toBe('sent');
+    const report = async (state: string) => {
+      const response = await fetch(`${parley.url}${channel.path.replace('?', '/status?')}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message_id: dialogs.olgaReply, status: state }),
+      });
+      expect(response.status).toBe(200);
+    };
+    const shows = async (state: string, words: string) => {
+      await until(async () => (await status.getAttribute('data-status')) === state);
+      await expect(status.textContent()).resolves.toBe(words);
+    };
+    await report('delivered');
+    await shows('delivered', 'delivered');
+    await report('read');
+    await shows('read', 'read');
+    // out of order: the inbox keeps what the read model keeps
+    await report('delivered');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await shows('read', 'read');
+    expect(await axe(page)).toEqual([]);
     await context.close();
     expect(errors).toEqual([]);
   }, 120_000);

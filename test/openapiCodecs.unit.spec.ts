@@ -3,6 +3,8 @@ import { isRight } from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { loadConfig } from '../src/infrastructure/config';
 import { changeChannelBody, createChannelBody } from '../src/infrastructure/http/codecs/channels';
+import { deliveryStatusBody } from '../src/infrastructure/http/codecs/deliveryStatus';
+import { importLineCodec } from '../src/infrastructure/http/codecs/importLine';
 import { inboundMessageCodec } from '../src/infrastructure/http/codecs/inboundMessage';
 import { replyBody } from '../src/infrastructure/http/codecs/reply';
 import { subscribeBody, updateBody } from '../src/infrastructure/http/codecs/webhook';
@@ -31,6 +33,9 @@ const resolve = (schema: Schema): Schema => {
 /** Every request body the document shows, and the codec its route decodes it with. */
 const bodies: readonly (readonly [method: string, path: string, codec: t.Any])[] = [
   ['post', '/api/custom-channel/message/{channelId}', inboundMessageCodec(limits)],
+  ['post', '/api/custom-channel/message/{channelId}/status', deliveryStatusBody],
+  // one NDJSON line of the body
+  ['post', '/api/custom-channel/import/{channelId}', importLineCodec(limits)],
   ['post', '/api/channels', createChannelBody],
   ['patch', '/api/channels/{id}', changeChannelBody],
   ['post', '/api/operators', createOperatorBody],
@@ -44,7 +49,9 @@ const bodies: readonly (readonly [method: string, path: string, codec: t.Any])[]
 const bodySchema = (method: string, path: string): Schema => {
   const body = document.paths[path]?.[method]?.requestBody;
   if (body === undefined) throw new Error(`${method} ${path} has no request body`);
-  return resolve((body.content['application/json'] as { schema: Schema }).schema);
+  // JSON, or NDJSON whose schema is that of one line
+  const content = body.content['application/json'] ?? body.content['application/x-ndjson'];
+  return resolve((content as { schema: Schema }).schema);
 };
 
 describe('the request bodies the OpenAPI document shows, and the codecs that decode them', () => {

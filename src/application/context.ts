@@ -8,6 +8,8 @@ export type CommandContext = Readonly<{
   now: Date;
   /** the HTTP request behind the command, when there is one: recorded for the audit trace */
   request?: Readonly<{ route: string; idempotencyKey: string | null }>;
+  /** its events send no webhooks (a history import without ?webhooks=true) */
+  quiet?: boolean;
 }>;
 
 export const SCHEMA_VERSION = 1;
@@ -22,4 +24,5 @@ export const metadataFor = (context: CommandContext): EventMetadata => ({
   ...(context.request === undefined || context.request.idempotencyKey === null
     ? {}
     : { idempotencyKey: context.request.idempotencyKey }),
+  ...(context.quiet === true ? { quiet: true as const } : {}),
 });

@@ -19,6 +19,8 @@ export const streams = {
   contactKey: (key: string) => `contact-key-${sha256(key)}`,
   /** the contact a contact data id was created for */
   contactData: (dataId: string) => `contact-data-${dataId}`,
+  /** the one import of a channel's message with this external id (a history import) */
+  imported: (channelId: string, externalId: string) => `import-${sha256(channelId, externalId)}`,
   /** the recorded outcome of a request made with an Idempotency-Key */
   idempotency: (scope: string, key: string) => `idempotency-${sha256(scope, key)}`,
 } as const;

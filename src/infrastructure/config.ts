@@ -85,6 +85,7 @@ const variables = {
   WEBHOOK_CONCURRENCY: intFromEnv(0, 1000),
   LOG_LEVEL: logLevel,
   MAX_BODY_BYTES: intFromEnv(1024, 64 * 1024 * 1024),
+  MAX_IMPORT_BYTES: intFromEnv(1024, 1024 * 1024 * 1024),
   MAX_TEXT_BYTES: intFromEnv(1, 16 * 1024 * 1024),
   MAX_HTML_BYTES: intFromEnv(1, 16 * 1024 * 1024),
   MAX_ATTACHMENTS: intFromEnv(0, 1000),
@@ -110,6 +111,8 @@ type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]
 
 export type Limits = Readonly<{
   bodyBytes: number;
+  /** a history import's NDJSON body */
+  importBytes: number;
   textBytes: number;
   htmlBytes: number;
   attachments: number;
@@ -212,6 +215,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: values.LOG_LEVEL ?? 'info',
     limits: {
       bodyBytes: values.MAX_BODY_BYTES ?? 1024 * 1024,
+      importBytes: values.MAX_IMPORT_BYTES ?? 32 * 1024 * 1024,
       textBytes: values.MAX_TEXT_BYTES ?? 64 * 1024,
       htmlBytes: values.MAX_HTML_BYTES ?? 256 * 1024,
       attachments: values.MAX_ATTACHMENTS ?? 20,

@@ -25,6 +25,7 @@ describe('configuration', () => {
     });
     expect(config.limits).toEqual({
       bodyBytes: 1048576,
+      importBytes: 32 * 1024 * 1024,
       textBytes: 65536,
       htmlBytes: 262144,
       attachments: 20,

@@ -25,6 +25,7 @@ import { meRoutes } from './http/routes/me';
 import { openApiRoutes } from './http/routes/openapi';
 import { dialogCommandRoutes } from './http/routes/dialogCommands';
 import { operatorRoutes } from './http/routes/operators';
+import { historyImportRoutes } from './http/routes/historyImport';
 import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
 import { auditRoutes } from './http/routes/audit';
@@ -130,6 +131,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   // notes idempotent replays of the inbound route for the audit trace: before it
   replayNotes(deps),
   inboundRoutes(deps, modules.rateLimiter),
+  historyImportRoutes(deps, modules.rateLimiter),
   channelRoutes(deps),
   contactCommandRoutes(deps),
   operatorRoutes(deps),

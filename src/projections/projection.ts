@@ -12,6 +12,8 @@ export type Projected<E extends ParleyEvent = ParleyEvent> = Readonly<{
   revision: bigint;
   /** when the write side decided it (metadata.recordedAt): the same on every replay */
   recordedAt: string;
+  /** metadata.quiet: a history import asked for no webhooks */
+  quiet?: true;
 }>;
 
 type Handler<E extends ParleyEvent> = (db: ClientBase, event: Projected<E>) => Promise<void>;
@@ -128,5 +130,6 @@ const dispatch = async (
     streamId: recorded.streamId,
     revision: recorded.revision,
     recordedAt: recorded.metadata?.recordedAt ?? recorded.created.toISOString(),
+    ...(recorded.metadata?.quiet === true ? { quiet: true as const } : {}),
   });
 };

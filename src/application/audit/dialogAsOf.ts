@@ -1,5 +1,6 @@
 import { dialogDecider } from '../../domain/dialog/decide';
 import type { DialogEvent } from '../../domain/dialog/events';
+import type { DeliveryStatus } from '../../domain/dialog/deliveryStatus';
 import type { Attachment } from '../../domain/dialog/message';
 import type { EventStore, RecordedEvent } from '../ports/eventStore';
 import { streams } from '../streams';
@@ -40,6 +41,8 @@ export type MessageSnapshot = Readonly<{
   createdAt: Date;
   receivedAt: Date;
   revision: bigint;
+  /** outgoing only: the delivery status the integration reported, `sent` until it does */
+  delivery: Readonly<{ status: DeliveryStatus; reason: string | null; at: Date }> | null;
 }>;
 
 type Statistics = Omit<
@@ -72,6 +75,8 @@ const countStatistics = (events: readonly RecordedEvent[]): Statistics | null =>
       continue;
     }
     if (stats === null) continue;
+    // a delivery receipt is not activity: the read model leaves updated_at as it was
+    if (event === 'MessageDeliveryStatusChanged') continue;
     stats = { ...stats, updatedAt: at };
     if (event === 'DialogReopened') stats = { ...stats, closedAt: null };
     if (event === 'DialogStatusChanged')
@@ -139,8 +144,15 @@ export const dialogAsOf = async (
 };
 
 /** The dialog's messages, by the sender's timestamp and then by arrival (SPEC §2). */
-const messagesOf = (recorded: readonly RecordedEvent[]): MessageSnapshot[] =>
-  recorded
+const messagesOf = (recorded: readonly RecordedEvent[]): MessageSnapshot[] => {
+  const deliveries = new Map<string, NonNullable<MessageSnapshot['delivery']>>();
+  for (const r of recorded) {
+    const event = { type: r.type, data: r.data } as DialogEvent;
+    if (event.type !== 'MessageDeliveryStatusChanged') continue;
+    const { messageId, status, reason, reportedAt } = event.data;
+    deliveries.set(messageId, { status, reason, at: new Date(reportedAt) });
+  }
+  return recorded
     .flatMap((r): MessageSnapshot[] => {
       const event = { type: r.type, data: r.data } as DialogEvent;
       if (event.type === 'MessageReceived') {
@@ -159,6 +171,7 @@ const messagesOf = (recorded: readonly RecordedEvent[]): MessageSnapshot[] =>
             createdAt: new Date(d.createdAt),
             receivedAt: new Date(d.receivedAt),
             revision: r.revision,
+            delivery: null,
           },
         ];
       }
@@ -178,6 +191,11 @@ const messagesOf = (recorded: readonly RecordedEvent[]): MessageSnapshot[] =>
             createdAt: new Date(d.sentAt),
             receivedAt: new Date(d.sentAt),
             revision: r.revision,
+            delivery: deliveries.get(d.messageId) ?? {
+              status: 'sent',
+              reason: null,
+              at: new Date(d.sentAt),
+            },
           },
         ];
       }
@@ -186,3 +204,4 @@ const messagesOf = (recorded: readonly RecordedEvent[]): MessageSnapshot[] =>
     .sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || Number(a.revision - b.revision),
     );
+};

@@ -61,6 +61,8 @@ const deed = (event: ParleyEvent, names: OperatorNames): string => {
       return `posted the customer's message ${event.data.messageId}`;
     case 'MessageSent':
       return `replied with message ${event.data.messageId}`;
+    case 'MessageDeliveryStatusChanged':
+      return `reported message ${event.data.messageId} ${event.data.status}`;
     case 'ContactCreated':
       return `created the contact ${quoted(event.data.name)}`;
     case 'ContactUpdated':

@@ -111,21 +111,24 @@ const responseOf = (posted: PostedMessage, contact: ContactSettlement): InboundR
   })),
 });
 
+export type Accepted = Readonly<{ posted: PostedMessage; contact: ContactSettlement }>;
+
 /**
- * POST /api/custom-channel/message/{channelId}: every check and lookup first (body, contact,
- * dialog), then the appends (contact, then dialog), so a 4xx appends nothing (SPEC 1.1).
+ * A customer's message into its dialog by the usual rules: every check and lookup first (body,
+ * contact, dialog), then the appends (contact, then dialog), so a refusal appends nothing.
+ * `newId` names what it creates (derived ids make a retry land on the same ones).
  */
-export const receiveMessage = async (
+export const acceptIncoming = async (
   deps: InboundDeps,
   channel: LiveChannel,
   request: InboundMessageRequest,
-  options: InboundOptions,
-): Promise<Either<DomainError, InboundResult>> => {
-  const { idempotencyKey, requestHash, context } = options;
-  const scope = channel.channelId;
-  const earlier = await earlierAnswer(deps, scope, options);
-  if (earlier !== null) return earlier;
-
+  options: Readonly<{
+    context: CommandContext;
+    newId: (purpose: string) => string;
+    requestHash: string | null;
+  }>,
+): Promise<Either<DomainError, Accepted>> => {
+  const { context, newId } = options;
   if (isEmptyBody(request)) {
     return left(
       domainError('E_MESSAGE_EMPTY', 'a message needs a non-empty text, html or attachments'),
@@ -136,8 +139,6 @@ export const receiveMessage = async (
     contactsId: request.contactsId,
   });
   if (isLeft(info)) return info;
-  const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey);
-  const newId = (purpose: string): string => derive?.(purpose) ?? deps.ids.objectId();
   const plan = () =>
     planContact(deps.commands, info.right, {
       channelId: channel.channelId,
@@ -167,14 +168,40 @@ export const receiveMessage = async (
       attachments: request.attachments,
       integrationData: request.integrationData,
       createdAt: new Date(request.timestamp ?? context.now.getTime()).toISOString(),
-      requestHash: idempotencyKey === null ? null : requestHash,
+      requestHash: options.requestHash,
     },
     { context, newId },
   );
   if (isLeft(posted)) return posted;
+  return right({ posted: posted.right, contact: contact.right });
+};
 
-  const response = responseOf(posted.right, contact.right);
-  const checkpoint = posted.right.checkpoint ?? contact.right.checkpoint;
+/**
+ * POST /api/custom-channel/message/{channelId}: every check and lookup first (body, contact,
+ * dialog), then the appends (contact, then dialog), so a 4xx appends nothing (SPEC 1.1).
+ */
+export const receiveMessage = async (
+  deps: InboundDeps,
+  channel: LiveChannel,
+  request: InboundMessageRequest,
+  options: InboundOptions,
+): Promise<Either<DomainError, InboundResult>> => {
+  const { idempotencyKey, requestHash, context } = options;
+  const scope = channel.channelId;
+  const earlier = await earlierAnswer(deps, scope, options);
+  if (earlier !== null) return earlier;
+
+  const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey);
+  const accepted = await acceptIncoming(deps, channel, request, {
+    context,
+    newId: (purpose) => derive?.(purpose) ?? deps.ids.objectId(),
+    requestHash: idempotencyKey === null ? null : requestHash,
+  });
+  if (isLeft(accepted)) return accepted;
+  const { posted, contact } = accepted.right;
+
+  const response = responseOf(posted, contact);
+  const checkpoint = posted.checkpoint ?? contact.checkpoint;
   if (idempotencyKey === null) return right({ response, checkpoint, replayed: false });
   const recorded = await recordResponse(
     deps,

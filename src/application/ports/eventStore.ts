@@ -31,6 +31,8 @@ export type EventMetadata = Readonly<{
   route?: string;
   /** the request's Idempotency-Key header, when it carried one */
   idempotencyKey?: string;
+  /** a history import asked for no webhooks: the outbox queues none for these events */
+  quiet?: true;
 }>;
 
 export type EventToAppend = Readonly<{

@@ -4,6 +4,7 @@ import { domainError, type DomainError } from '../errors';
 import type { Decider } from '../shared/decider';
 import type { MessageId } from '../shared/ids';
 import type { AssignDialog, DialogCommand, ReceiveMessage, SendReply } from './commands';
+import { reportDeliveryStatus } from './deliveryStatus';
 import type { DialogEvent } from './events';
 import { isEmptyBody } from './message';
 import { evolve, findMessage, initialState, type Dialog } from './state';
@@ -150,6 +151,8 @@ export const decide = (command: DialogCommand, state: Dialog): Decision => {
       return changeStatus(state, 'closed');
     case 'ReopenDialog':
       return changeStatus(state, 'open');
+    case 'ReportDeliveryStatus':
+      return reportDeliveryStatus(command, state);
     default:
       return absurd(command);
   }

@@ -1,5 +1,6 @@
 import type { Event } from '../shared/decider';
 import type { ChannelId, ContactId, DialogId, MessageId, OperatorId } from '../shared/ids';
+import type { DeliveryStatus, ReportedStatus } from './deliveryStatus';
 import type { MessageBody } from './message';
 
 export type DialogStatus = 'open' | 'closed';
@@ -61,6 +62,21 @@ export type MessageSent = Event<
   }
 >;
 
+/** An outgoing message moved up the delivery lattice (deliveryStatus.ts), as reported. */
+export type MessageDeliveryStatusChanged = Event<
+  'MessageDeliveryStatusChanged',
+  {
+    dialogId: DialogId;
+    messageId: MessageId;
+    status: ReportedStatus;
+    previousStatus: DeliveryStatus;
+    /** `failed` only: the integration's reason, if it gave one */
+    reason: string | null;
+    /** the integration's time for it, else when Parley heard, ISO 8601 */
+    reportedAt: string;
+  }
+>;
+
 export type DialogEvent =
   | DialogOpened
   | DialogTitleChanged
@@ -68,7 +84,8 @@ export type DialogEvent =
   | DialogStatusChanged
   | DialogAssigned
   | MessageReceived
-  | MessageSent;
+  | MessageSent
+  | MessageDeliveryStatusChanged;
 
 export const dialogEventTypes: readonly DialogEvent['type'][] = [
   'DialogOpened',
@@ -78,4 +95,5 @@ export const dialogEventTypes: readonly DialogEvent['type'][] = [
   'DialogAssigned',
   'MessageReceived',
   'MessageSent',
+  'MessageDeliveryStatusChanged',
 ];

@@ -1,4 +1,5 @@
 import type { ChannelId, ContactId, DialogId, MessageId, OperatorId } from '../shared/ids';
+import type { DeliveryStatus } from './deliveryStatus';
 import type { DialogEvent, DialogStatus } from './events';
 
 /**
@@ -7,8 +8,16 @@ import type { DialogEvent, DialogStatus } from './events';
  */
 export type MessageTrail = Readonly<{
   messageId: MessageId;
+  direction: 'incoming' | 'outgoing';
   requestHash: string | null;
   previous: MessageTrail | null;
+}> | null;
+
+/** Delivery reports that moved a status, newest first: the first node for a message is its status. */
+export type DeliveryTrail = Readonly<{
+  messageId: MessageId;
+  status: DeliveryStatus;
+  previous: DeliveryTrail | null;
 }> | null;
 
 export type Dialog =
@@ -22,6 +31,7 @@ export type Dialog =
       contactId: ContactId;
       assigneeId: OperatorId | null;
       messages: MessageTrail;
+      deliveries: DeliveryTrail;
     }>;
 
 export const initialState = (): Dialog => ({ status: 'absent' });
@@ -45,6 +55,7 @@ export const evolve = (state: Dialog, event: DialogEvent): Dialog => {
       contactId,
       assigneeId: null,
       messages: null,
+      deliveries: null,
     };
   }
   if (state.status === 'absent') return state;
@@ -60,7 +71,15 @@ export const evolve = (state: Dialog, event: DialogEvent): Dialog => {
     case 'MessageReceived':
     case 'MessageSent': {
       const { messageId, requestHash } = event.data;
-      return { ...state, messages: { messageId, requestHash, previous: state.messages } };
+      const direction = event.type === 'MessageSent' ? 'outgoing' : 'incoming';
+      return {
+        ...state,
+        messages: { messageId, direction, requestHash, previous: state.messages },
+      };
+    }
+    case 'MessageDeliveryStatusChanged': {
+      const { messageId, status } = event.data;
+      return { ...state, deliveries: { messageId, status, previous: state.deliveries } };
     }
   }
 };

@@ -3,7 +3,12 @@
  * as the seed's product names them. Wire names, not domain events: the outbox makes them from
  * dialog events (projections/outbox/payload.ts).
  */
-export const webhookEventTypes = ['dialog.created', 'dialog.updated', 'message.created'] as const;
+export const webhookEventTypes = [
+  'dialog.created',
+  'dialog.updated',
+  'message.created',
+  'message.updated',
+] as const;
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

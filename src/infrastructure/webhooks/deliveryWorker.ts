@@ -12,7 +12,7 @@ import {
 } from './deliveryQueue';
 import { destinationAgents, type DestinationAgents } from './destinationAgents';
 import { sendWebhook, type AttemptResult } from './sendWebhook';
-import { webhookHeaders } from './signature';
+import { FEED_CURSOR_HEADER, webhookHeaders } from './signature';
 import type { AddressGuard } from './urlGuard';
 
 export type DeliveryWorkerOptions = Readonly<{
@@ -94,12 +94,16 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
           }
         : await sendWebhook(
             claimed.url,
-            webhookHeaders(
-              claimed.secrets.map((stored) => openSecret(claimed.webhookId, stored)),
-              claimed.messageId,
-              Math.floor(startedAt.getTime() / 1000),
-              claimed.body,
-            ),
+            {
+              ...webhookHeaders(
+                claimed.secrets.map((stored) => openSecret(claimed.webhookId, stored)),
+                claimed.messageId,
+                Math.floor(startedAt.getTime() / 1000),
+                claimed.body,
+              ),
+              // where GET /api/webhooks/{id}/events resumes after this one; outside the signature
+              [FEED_CURSOR_HEADER]: claimed.deliveryId,
+            },
             claimed.body,
             { timeoutMs: options.timeoutMs, guard: options.guard, agents },
           );

@@ -26,6 +26,9 @@ export const signatureHeader = (
     })
     .join(' ');
 
+/** Each delivery's place in its subscription's feed (GET /api/webhooks/{id}/events?after=). */
+export const FEED_CURSOR_HEADER = 'parley-feed-cursor';
+
 export const webhookHeaders = (
   secrets: readonly string[],
   messageId: string,

@@ -48,6 +48,10 @@ const DDL = `
     received_at timestamptz NOT NULL,
     -- the event's revision in the dialog's stream: arrival order within the dialog
     revision bigint NOT NULL,
+    -- outgoing only: how far the integration reported it got (domain/dialog/deliveryStatus.ts)
+    delivery_status text CHECK (delivery_status IN ('sent', 'failed', 'delivered', 'read')),
+    delivery_reason text,
+    delivery_status_at timestamptz,
     PRIMARY KEY (dialog_id, message_id)
   );
 
@@ -79,6 +83,8 @@ const QUERY_INDEXES: readonly string[] = [
   `CREATE INDEX messages_received ON messages (received_at)`,
   // the list's text filter (dialogQueries.ts), by trigrams instead of a scan of every dialog
   `CREATE INDEX dialogs_text ON dialogs USING gin (${DIALOG_TEXT} gin_trgm_ops)`,
+  // a delivery report names a message by its id alone
+  `CREATE INDEX messages_by_id ON messages (message_id)`,
 ];
 
 /**
@@ -107,8 +113,8 @@ const survivorOf = async (db: ClientBase, contactId: string): Promise<string> =>
 export const dialogsProjection: Projection = {
   name: 'dialogs',
   // 2: the last message's id, direction, preview and author, for the inbox list
-  // 3: a trigram index of the list's text filter
-  version: 3,
+  // 3: a trigram index of the list's text filter; 4: outgoing messages' delivery status
+  version: 4,
   tables: ['dialogs', 'messages', 'dialog_contact_aliases'],
   createTables: async (db) => {
     // for dialogs_text; in public, as the contacts projection creates it
@@ -226,8 +232,10 @@ export const dialogsProjection: Projection = {
            RETURNING channel_id
          )
          INSERT INTO messages (dialog_id, message_id, channel_id, direction, operator_id, text,
-                               html, attachments, created_at, received_at, revision)
-         SELECT $1, $2, channel_id, 'outgoing', $3, $4, $5, $6, $7, $7, $8 FROM dialog`,
+                               html, attachments, created_at, received_at, revision,
+                               delivery_status, delivery_status_at)
+         SELECT $1, $2, channel_id, 'outgoing', $3, $4, $5, $6, $7, $7, $8, 'sent', $7
+         FROM dialog`,
         [
           data.dialogId,
           data.messageId,
@@ -240,6 +248,15 @@ export const dialogsProjection: Projection = {
           recordedAt,
           messagePreview(data.text, data.html, data.attachments),
         ],
+      );
+    },
+    // the decider only ever moves a status up, so the latest event is the status; the dialog's
+    // updated_at stays: a receipt is not activity that should move the dialog up the inbox
+    MessageDeliveryStatusChanged: async (db, { data }) => {
+      await db.query(
+        `UPDATE messages SET delivery_status = $3, delivery_reason = $4, delivery_status_at = $5
+         WHERE dialog_id = $1 AND message_id = $2`,
+        [data.dialogId, data.messageId, data.status, data.reason, data.reportedAt],
       );
     },
     ContactMergedInto: async (db, { data }) => {

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { MessageSnapshot } from '../../application/audit/dialogAsOf';
+import type { DeliveryStatus } from '../../domain/dialog/deliveryStatus';
 import type { Attachment } from '../../domain/dialog/message';
 import type { Slice } from './dialogQueries';
 
@@ -22,6 +23,9 @@ type Row = {
   created_at: Date;
   received_at: Date;
   revision: string;
+  delivery_status: DeliveryStatus | null;
+  delivery_reason: string | null;
+  delivery_status_at: Date | null;
 };
 
 export const listMessages = async (
@@ -31,7 +35,8 @@ export const listMessages = async (
 ): Promise<Slice<MessageView>> => {
   const result = await pool.query<Row>(
     `SELECT message_id, dialog_id, direction, contact_id, operator_id, text, html, attachments,
-            integration_data, created_at, received_at, revision
+            integration_data, created_at, received_at, revision, delivery_status,
+            delivery_reason, delivery_status_at
      FROM read_model.messages
      WHERE dialog_id = $1
        AND ($2::timestamptz IS NULL OR (created_at, revision) > ($2, $3::bigint))
@@ -58,7 +63,28 @@ export const listMessages = async (
       createdAt: row.created_at,
       receivedAt: row.received_at,
       revision: BigInt(row.revision),
+      delivery:
+        row.delivery_status === null || row.delivery_status_at === null
+          ? null
+          : {
+              status: row.delivery_status,
+              reason: row.delivery_reason,
+              at: row.delivery_status_at,
+            },
     })),
     more: result.rows.length > page.limit,
   };
+};
+
+/** The dialog of a channel's message, by the message's id alone; null if the model has none. */
+export const findMessageDialog = async (
+  pool: Pool,
+  channelId: string,
+  messageId: string,
+): Promise<string | null> => {
+  const result = await pool.query<{ dialog_id: string }>(
+    'SELECT dialog_id FROM read_model.messages WHERE message_id = $1 AND channel_id = $2',
+    [messageId, channelId],
+  );
+  return result.rows[0]?.dialog_id ?? null;
 };

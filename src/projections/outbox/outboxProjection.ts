@@ -64,6 +64,8 @@ const applyDialogEvent = async (tx: Tx, event: DialogEvent, input: OutboxInput) 
   const dialog = evolveDialog(before, event);
   if (dialog === null) return false;
   await saveOutboxDialog(tx, dialog);
+  // an imported history's events keep the outbox's dialog current but send nothing
+  if (input.quiet === true) return false;
   const trigger = webhookTriggerOf(event);
   if (trigger === null) return false;
   const subscribers = await subscribersOf(tx, trigger.type, dialog.channelId);
@@ -76,6 +78,7 @@ const applyDialogEvent = async (tx: Tx, event: DialogEvent, input: OutboxInput) 
     timestamp: input.recordedAt,
     dialog,
     message: trigger.message,
+    ...(trigger.statusUpdate === undefined ? {} : { statusUpdate: trigger.statusUpdate }),
     contact: await resolveOutboxContact(tx, contactId),
     changes: trigger.changes,
   });

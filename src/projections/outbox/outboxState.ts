@@ -56,7 +56,8 @@ export const evolveDialog = (
 ): OutboxDialog | null => {
   const facts = payloadFacts(dialog, event);
   // the trail is not stored: evolve only adds to it, and nothing here reads it
-  const before: Dialog = dialog === null ? { status: 'absent' } : { ...dialog, messages: null };
+  const before: Dialog =
+    dialog === null ? { status: 'absent' } : { ...dialog, messages: null, deliveries: null };
   const after = evolveDomainDialog(before, event);
   if (after.status === 'absent' || facts === null) return null;
   const { dialogId, channelId, reference, title, status, assigneeId } = after;

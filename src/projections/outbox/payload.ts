@@ -26,16 +26,27 @@ export type WebhookMessage = Readonly<{
   receivedAt?: string;
 }>;
 
+/** message.updated: an outgoing message's new delivery status (its body is in message.created). */
+export type WebhookStatusUpdate = Readonly<{
+  id: string;
+  status: string;
+  previousStatus: string;
+  reason: string | null;
+  at: string;
+}>;
+
 export type WebhookTrigger = Readonly<{
   type: WebhookEventType;
   changes: readonly DialogChange[];
   message: WebhookMessage | null;
+  statusUpdate?: WebhookStatusUpdate;
 }>;
 
 /**
  * Which webhook event a dialog event makes, if any: dialog.created on DialogOpened,
  * dialog.updated when status, assignee or title change (a reopening by activity is a status
- * change too), message.created for every message, incoming and outgoing.
+ * change too), message.created for every message, incoming and outgoing, message.updated when
+ * an outgoing message's delivery status moves.
  */
 export const webhookTriggerOf = (event: DialogEvent): WebhookTrigger | null => {
   const updated = (change: DialogChange): WebhookTrigger => ({
@@ -84,6 +95,15 @@ export const webhookTriggerOf = (event: DialogEvent): WebhookTrigger | null => {
       const m = event.data;
       return created(m, { direction: 'outgoing', operatorId: m.operatorId, createdAt: m.sentAt });
     }
+    case 'MessageDeliveryStatusChanged': {
+      const { messageId, status, previousStatus, reason, reportedAt } = event.data;
+      return {
+        type: 'message.updated',
+        changes: [],
+        message: null,
+        statusUpdate: { id: messageId, status, previousStatus, reason, at: reportedAt },
+      };
+    }
   }
 };
 
@@ -95,6 +115,7 @@ export type PayloadInput = Readonly<{
   timestamp: string;
   dialog: OutboxDialog;
   message: WebhookMessage | null;
+  statusUpdate?: WebhookStatusUpdate;
   /** the dialog's contact with merges resolved; null if the outbox never saw it */
   contact: OutboxContact | null;
   changes: readonly DialogChange[];
@@ -120,6 +141,15 @@ const messageJson = (m: WebhookMessage) => ({
         received_at: m.receivedAt ?? null,
       }
     : { operator_id: m.operatorId ?? null }),
+});
+
+const statusJson = (u: WebhookStatusUpdate) => ({
+  id: u.id,
+  direction: 'outgoing',
+  status: u.status,
+  previous_status: u.previousStatus,
+  status_reason: u.reason,
+  status_at: u.at,
 });
 
 const contactJson = (c: OutboxContact) => ({
@@ -156,6 +186,7 @@ export const webhookPayload = (input: PayloadInput): string =>
         created_at: input.dialog.openedAt,
       },
       ...(input.message === null ? {} : { message: messageJson(input.message) }),
+      ...(input.statusUpdate === undefined ? {} : { message: statusJson(input.statusUpdate) }),
       contact: input.contact === null ? null : contactJson(input.contact),
       ...(input.type === 'dialog.updated' ? { changes: input.changes } : {}),
     },

@@ -1,6 +1,6 @@
 import type { DialogCommand } from '../../dialog/commands';
 import type { DialogEvent } from '../../dialog/events';
-import { CHANNEL, CONTACT, DIALOG, MESSAGE, OPERATOR, T0, T1 } from './ids';
+import { CHANNEL, CONTACT, DIALOG, MESSAGE, OPERATOR, T0, T1, T2 } from './ids';
 import { builderOf } from './builder';
 
 const event = builderOf<DialogEvent>();
@@ -57,6 +57,15 @@ export const messageSent = event('MessageSent', () => ({
   requestHash: null,
 }));
 
+export const messageDeliveryStatusChanged = event('MessageDeliveryStatusChanged', () => ({
+  dialogId: DIALOG,
+  messageId: MESSAGE,
+  status: 'delivered',
+  previousStatus: 'sent',
+  reason: null,
+  reportedAt: T2,
+}));
+
 export const receiveMessage = command('ReceiveMessage', () => ({
   dialogId: DIALOG,
   channelId: CHANNEL,
@@ -85,3 +94,10 @@ export const sendReply = command('SendReply', () => ({
 export const assignDialog = command('AssignDialog', () => ({ assigneeId: OPERATOR }));
 export const closeDialog = command('CloseDialog', () => ({}));
 export const reopenDialog = command('ReopenDialog', () => ({}));
+export const reportDeliveryStatus = command('ReportDeliveryStatus', () => ({
+  channelId: CHANNEL,
+  messageId: MESSAGE,
+  status: 'delivered',
+  reason: null,
+  reportedAt: T2,
+}));

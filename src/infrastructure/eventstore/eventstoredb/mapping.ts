@@ -145,7 +145,7 @@ const eventMetadata = t.intersection([
     recordedAt: t.string,
     schemaVersion: t.number,
   }),
-  t.partial({ route: t.string, idempotencyKey: t.string }),
+  t.partial({ route: t.string, idempotencyKey: t.string, quiet: t.literal(true) }),
 ]);
 
 // the codec must describe the port's type exactly: a field added to one and not the other fails here

@@ -95,9 +95,25 @@ export const messageAnswer = named(
       timestamp: integer,
       created_at: dateTime,
       received_at: dateTime,
+      status: nullable(
+        t.union([
+          t.literal('sent'),
+          t.literal('delivered'),
+          t.literal('read'),
+          t.literal('failed'),
+        ]),
+      ),
+      status_reason: nullable(t.string),
+      status_at: nullable(dateTime),
     }),
   ),
   {
+    status: {
+      description:
+        'outgoing: sent until the integration reports delivered, read or failed (never backwards); incoming: null',
+    },
+    status_reason: { description: 'failed: the reason reported' },
+    status_at: { description: 'when the status was reached (the report’s timestamp)' },
     contact_id: { description: 'incoming: the sender, as recorded' },
     operator_id: { description: 'outgoing: the operator who replied' },
     html: { description: 'sanitized' },

@@ -79,6 +79,9 @@ const cursor = new t.Type<string, string, unknown>(
 );
 describedAs(cursor, { type: 'string', pattern: '^[0-9]{1,18}$' });
 
+/** GET /api/webhooks/{id}/events: after a feed cursor (a delivery's `Parley-Feed-Cursor`). */
+export const feedQuery = t.partial({ after: cursor, limit });
+
 export const deliveryQuery = t.partial({
   status: t.keyof({ pending: null, delivered: null, failed: null, cancelled: null }),
   cursor,

@@ -4,6 +4,7 @@ import type { Limits } from '../../config';
 import { components } from './components';
 import { fromContracts } from './fromContracts';
 import { routeContracts } from '../routes/contracts';
+import { integrationExtraPaths, integrationExtraSchemas } from './integrationExtras';
 import { operationPaths } from './operations';
 import { webhookEvents } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
@@ -25,7 +26,9 @@ const mergePaths = (...all: readonly Paths[]): Paths => {
 
 /** Paths from the route contracts and every module; a test checks each served route is here. */
 const pathsOf = (declared: Paths) =>
-  withTimeTravel(mergePaths(declared, operationPaths, auditReadingPaths, auditPaths));
+  withTimeTravel(
+    mergePaths(declared, integrationExtraPaths, operationPaths, auditReadingPaths, auditPaths),
+  );
 
 /** Schemas by name; two modules must not write the same name. */
 const mergeSchemas = (...all: readonly Record<string, unknown>[]): Record<string, unknown> => {
@@ -55,7 +58,12 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => {
     webhooks: webhookEvents,
     components: {
       ...components,
-      schemas: mergeSchemas(components.schemas, declared.schemas, webhookSchemas),
+      schemas: mergeSchemas(
+        components.schemas,
+        declared.schemas,
+        integrationExtraSchemas(limits),
+        webhookSchemas,
+      ),
     },
   };
 };

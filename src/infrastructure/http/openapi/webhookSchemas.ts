@@ -1,10 +1,11 @@
+import { webhookEventTypes } from '../../../domain/webhook/eventTypes';
 import { ref, type Schema } from './schema';
 
 const nullableString = { type: ['string', 'null'] };
 export const eventTypes = {
   type: 'array',
   minItems: 1,
-  items: { enum: ['dialog.created', 'dialog.updated', 'message.created'] },
+  items: { enum: [...webhookEventTypes] },
 };
 
 /** Subscriptions, deliveries and the payload Parley POSTs (docs/webhooks.md). */
@@ -16,7 +17,7 @@ export const webhookSchemas: Record<string, Schema> = {
     required: ['id', 'type', 'timestamp', 'data'],
     properties: {
       id: { type: 'string', examples: ['msg_6b07a1c2d3e4f5a6b7c8d9e0_4'] },
-      type: { enum: ['dialog.created', 'dialog.updated', 'message.created'] },
+      type: { enum: [...webhookEventTypes] },
       timestamp: { type: 'string', format: 'date-time' },
       data: {
         type: 'object',
@@ -40,7 +41,8 @@ export const webhookSchemas: Record<string, Schema> = {
           },
           message: {
             type: 'object',
-            description: 'message.created only',
+            description:
+              'message.created; message.updated carries id, direction and the status fields only',
             properties: {
               id: { type: 'string' },
               direction: { enum: ['incoming', 'outgoing'] },
@@ -52,6 +54,16 @@ export const webhookSchemas: Record<string, Schema> = {
               contact_id: { ...nullableString, description: 'incoming only' },
               received_at: { ...nullableString, description: 'incoming only' },
               operator_id: { ...nullableString, description: 'outgoing only; null: the admin' },
+              status: {
+                enum: ['delivered', 'read', 'failed'],
+                description: 'message.updated only: the reply’s new delivery status',
+              },
+              previous_status: {
+                enum: ['sent', 'delivered', 'read', 'failed'],
+                description: 'message.updated only',
+              },
+              status_reason: { ...nullableString, description: 'message.updated, failed only' },
+              status_at: { ...nullableString, description: 'message.updated only' },
             },
           },
           contact: {

@@ -151,6 +151,10 @@ export const messageJson = (m: MessageView): t.TypeOf<typeof messageAnswer> => (
   timestamp: m.createdAt.getTime(),
   created_at: iso(m.createdAt),
   received_at: iso(m.receivedAt),
+  // outgoing only: sent until the integration reports delivered, read or failed
+  status: m.delivery?.status ?? null,
+  status_reason: m.delivery?.reason ?? null,
+  status_at: m.delivery === null ? null : iso(m.delivery.at),
 });
 
 const dialogNotFound = (): HttpError => new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');

@@ -1,9 +1,12 @@
-import Router from '@koa/router';
+import Router, { type RouterMiddleware } from '@koa/router';
 import * as t from 'io-ts';
-import type { authorizeIntegration } from '../../../application/channels/integrationAccess';
+import { authorizeIntegration } from '../../../application/channels/integrationAccess';
 import type { RequestCommands } from '../../../application/commandHandler';
 import { authorizeRequest, receiveAuthorized } from '../../../application/inbound/inboundRequest';
 import { IDEMPOTENCY_KEY, requestHash } from '../../../application/inbound/idempotency';
+import { reportDelivery } from '../../../application/dialogs/reportDelivery';
+import { findMessageDialog } from '../../../projections/dialogs/messageQueries';
+import { decodeDeliveryReport } from '../codecs/deliveryStatus';
 import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
 import { inboundAnswer } from '../codecs/contactAnswers';
 import { decodeInboundMessage, inboundMessageCodec } from '../codecs/inboundMessage';
@@ -18,10 +21,10 @@ import type { SharedRateLimiter } from '../../rateLimit/sharedRateLimiter';
 import type { RequestState } from '../middleware/requestContext';
 import { commandContext, orThrow, setPosition } from '../respond';
 
-type InboundState = RequestState & {
+export type InboundState = RequestState & {
   channel: Awaited<ReturnType<typeof authorizeIntegration>>;
-  /** the request's handler, which trusts the cache until its first append (RequestReads) */
-  commands: RequestCommands;
+  /** the inbound request's handler, which trusts the cache until its first append (RequestReads) */
+  commands?: RequestCommands;
 };
 
 /** `?token=`: read by tokenOf, so that a missing token is E_INVALID_TOKEN, never E_VALIDATION. */
@@ -98,8 +101,32 @@ export const inboundContract: RouteContract = {
   errorHeaders: { 429: rateLimitHeaders },
 };
 
+/** Set by the inbound route's first middleware; the others never read it. */
+const requestCommandsOf = (state: InboundState): RequestCommands => {
+  if (state.commands === undefined) throw new Error('inbound: the request has no handler');
+  return state.commands;
+};
+
 /** What these routes use, and nothing more. */
-export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config'>;
+export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config' | 'pool'>;
+
+/** A report may come a moment before the read model has the reply: look a few times. */
+const LOCATE_ATTEMPTS = 5;
+const LOCATE_PAUSE_MS = 100;
+
+/** Token and channel, then the channel's rate limit: the other integration routes start so. */
+export const integrationAuth =
+  (
+    deps: Pick<CommandDeps, 'commands'>,
+    limiter: SharedRateLimiter,
+  ): RouterMiddleware<InboundState> =>
+  async (ctx, next) => {
+    const channelId = ctx.params.channelId?.toLowerCase() ?? '';
+    ctx.state.channel = await authorizeIntegration(deps.commands, channelId, tokenOf(ctx.query));
+    orThrow(ctx.state.channel);
+    await enforceRateLimit(ctx, limiter, channelId);
+    await next();
+  };
 
 /**
  * The seed's endpoint: POST /api/custom-channel/message/{channelId}?token=…
@@ -144,7 +171,7 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
       const result = orThrow(
         await receiveAuthorized(
           inboundDeps,
-          { commands: ctx.state.commands, channel },
+          { commands: requestCommandsOf(ctx.state), channel },
           tokenOf(ctx.query),
           request,
           options,
@@ -155,6 +182,35 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
       ctx.status = 200;
       const answer: t.TypeOf<typeof inboundAnswer> = result.response;
       ctx.body = answer;
+    },
+  );
+  const locateMessage = async (channelId: string, messageId: string) => {
+    for (let attempt = 1; ; attempt += 1) {
+      const found = await findMessageDialog(deps.pool, channelId, messageId);
+      if (found !== null || attempt === LOCATE_ATTEMPTS) return found;
+      await new Promise((resolve) => setTimeout(resolve, LOCATE_PAUSE_MS));
+    }
+  };
+  router.post(
+    '/api/custom-channel/message/:channelId/status',
+    integrationAuth(deps, limiter),
+    jsonBody(deps.config.limits.bodyBytes),
+    async (ctx) => {
+      const channel = orThrow(ctx.state.channel);
+      const reported = orThrow(
+        await reportDelivery(
+          { ...deps, locateMessage },
+          decodeDeliveryReport(channel.channelId, ctx.request.body),
+          commandContext(ctx, deps.clock, { type: 'integration', channelId: channel.channelId }),
+        ),
+      );
+      setPosition(ctx, reported.checkpoint);
+      ctx.body = {
+        message_id: reported.messageId,
+        dialog_id: reported.dialogId,
+        status: reported.status,
+        changed: reported.changed,
+      };
     },
   );
   return router;

@@ -10,7 +10,8 @@ import {
 } from '../../webhooks/deliveryLog';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
-import { deliveryQuery, sinceQuery } from '../codecs/webhook';
+import { deliveryQuery, feedQuery, sinceQuery } from '../codecs/webhook';
+import { readEventFeed } from '../../webhooks/eventFeed';
 import {
   deliveryPage,
   deliveryWithAttempts,
@@ -88,7 +89,7 @@ export const deliveryContracts = [
 /** What these routes use, and nothing more. */
 export type WebhookDeliveryRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'pool'>;
 
-/** The delivery log of a subscription, and manual redelivery. Admin only. */
+/** The delivery log of a subscription, its catch-up feed, and manual redelivery. Admin only. */
 export const webhookDeliveryRoutes = (deps: WebhookDeliveryRouteDeps): Router => {
   const router = new Router<StaffState>();
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAdmin());
@@ -110,6 +111,18 @@ export const webhookDeliveryRoutes = (deps: WebhookDeliveryRouteDeps): Router =>
       limit: query.limit ?? 50,
     });
     ctx.body = { items: page.items, next_cursor: page.nextCursor };
+  });
+
+  // what the subscription receives, to page from a delivery's Parley-Feed-Cursor after downtime
+  router.get('/api/webhooks/:id/events', async (ctx) => {
+    const id = await knownWebhook(ctx);
+    const query = decodeOrThrow(feedQuery, ctx.query, 'query');
+    const page = await readEventFeed(deps.pool, id, {
+      after: query.after ?? null,
+      limit: query.limit ?? 100,
+    });
+    ctx.type = 'application/json';
+    ctx.body = page.json;
   });
 
   serve(router, getDeliveryContract, async (ctx) => {

@@ -91,6 +91,11 @@ const MESSAGES = {
     hTitle: 'changed the title to “{title}”',
     hReceived: 'posted a message from the customer',
     hSent: 'replied',
+    hDelivery: 'the channel reported the reply {status}',
+    deliverySent: 'sent',
+    deliveryDelivered: 'delivered',
+    deliveryRead: 'read',
+    deliveryFailed: 'failed',
     hMerged: 'merged {count} contact(s) into the customer: {ids}',
   },
   ru: {
@@ -166,6 +171,11 @@ const MESSAGES = {
     hTitle: 'название изменено на «{title}»',
     hReceived: 'получено сообщение клиента',
     hSent: 'отправлен ответ',
+    hDelivery: 'канал сообщил: ответ {status}',
+    deliverySent: 'отправлено',
+    deliveryDelivered: 'доставлено',
+    deliveryRead: 'прочитано',
+    deliveryFailed: 'не доставлено',
     hMerged: 'объединены контакты клиента ({count}): {ids}',
   },
 };
@@ -765,17 +775,34 @@ function renderAttachments(attachments) {
   );
 }
 
+function deliveryWord(status) {
+  return t(`delivery${status.charAt(0).toUpperCase()}${status.slice(1)}`);
+}
+
+/** An operator's reply: sent, delivered, read or failed, as the channel reported it. */
+function renderDelivery(message) {
+  const status = message.status;
+  const when = message.status_at ? exactTime(message.status_at) : '';
+  const reason = status === 'failed' && message.status_reason ? `: ${message.status_reason}` : '';
+  return element('span', {
+    className: `delivery ${status}`,
+    'data-status': status,
+    title: `${deliveryWord(status)}${reason}${when ? ` · ${when}` : ''}`,
+    text: `${deliveryWord(status)}${reason}`,
+  });
+}
+
 function renderMessage(message, dialog) {
-  const body = [
-    element('header', { className: 'message-meta' }, [
-      element('span', { className: 'sender', text: senderOf(message, dialog) }),
-      element('time', {
-        datetime: message.created_at,
-        title: exactTime(message.created_at),
-        text: exactTime(message.created_at),
-      }),
-    ]),
+  const meta = [
+    element('span', { className: 'sender', text: senderOf(message, dialog) }),
+    element('time', {
+      datetime: message.created_at,
+      title: exactTime(message.created_at),
+      text: exactTime(message.created_at),
+    }),
   ];
+  if (message.direction === 'outgoing' && message.status) meta.push(renderDelivery(message));
+  const body = [element('header', { className: 'message-meta' }, meta)];
   // a message may carry both: the text as written, and its html
   if (message.text) body.push(element('div', { className: 'text', text: message.text }));
   if (message.html) {
@@ -1019,6 +1046,8 @@ function historyLine(item) {
       return t('hReceived');
     case 'MessageSent':
       return t('hSent');
+    case 'MessageDeliveryStatusChanged':
+      return t('hDelivery', { status: deliveryWord(data.status) });
     case 'ContactsMerged': {
       const ids = data.mergedContactIds || [];
       return t('hMerged', { count: ids.length, ids: ids.join(', ') });
