@@ -2,6 +2,7 @@ import { fmt, type Row, type Target } from './lib/report';
 import type { NotaryCost } from './sections/notaryCost';
 
 export const NOTARY_TARGET = 'audit notary cost to the sustained inbound rate';
+export const ENCRYPTION_TARGET = 'privacy encryption cost to the sustained inbound rate';
 
 const percent = (cost: number): string => `${fmt(cost * 100, 1)} %`;
 
@@ -15,9 +16,24 @@ export const notaryTarget = (notary: NotaryCost | undefined): Target => {
   return { name: NOTARY_TARGET, target: '< 10 %', value, met: value === null ? null : value < 0.1 };
 };
 
+/** SPEC §8: sealing personal fields costs under 15 % of the inbound rate. */
+export const encryptionTarget = (encryption: NotaryCost | undefined): Target => {
+  const value = measured(encryption) ? encryption.sustainedRate.cost : null;
+  return {
+    name: ENCRYPTION_TARGET,
+    target: '< 15 %',
+    value,
+    met: value === null ? null : value < 0.15,
+  };
+};
+
 /** The notary's rows of the summary: both rates, the catch-up and the CPU, off next to on. */
-export const notaryRows = (notary: NotaryCost | undefined, target: Target | undefined): Row[] => {
-  if (!measured(notary)) return [{ section: 'inbound', metric: 'audit notary cost', value: 'n/a' }];
+export const notaryRows = (
+  notary: NotaryCost | undefined,
+  target: Target | undefined,
+  name = 'audit notary',
+): Row[] => {
+  if (!measured(notary)) return [{ section: 'inbound', metric: `${name} cost`, value: 'n/a' }];
   const { phases, loadRate, sustainedRate, cpuMsPerMessage } = notary;
   const order = phases.map((p) => (p.notary ? 'on' : 'off')).join(', ');
   const list = (figure: (p: NotaryCost['phases'][number]) => number, digits: number): string =>
@@ -30,30 +46,34 @@ export const notaryRows = (notary: NotaryCost | undefined, target: Target | unde
   });
   return [
     row(
-      'audit notary off / on: full-load messages/s while loading (cost)',
+      `${name} off / on: full-load messages/s while loading (cost)`,
       `${fmt(loadRate.off, 1)} / ${fmt(loadRate.on, 1)} (${percent(loadRate.cost)})`,
       { target: '< 10 %, not judged' },
     ),
     row(
-      'audit notary off / on: messages/s over load + catch-up to the head (cost)',
+      `${name} off / on: messages/s over load + catch-up to the head (cost)`,
       `${fmt(sustainedRate.off, 1)} / ${fmt(sustainedRate.on, 1)} (${percent(sustainedRate.cost)})`,
       target === undefined ? {} : { target: target.target, met: target.met },
     ),
     row(
-      `audit notary phases ${order}: sustained messages/s`,
+      `${name} phases ${order}: sustained messages/s`,
       list((p) => p.sustainedRate, 1),
     ),
     row(
-      `audit notary phases ${order}: catch-up after the load (s)`,
+      `${name} phases ${order}: catch-up after the load (s)`,
       list((p) => p.catchUpS, 2),
     ),
     row(
-      'CPU ms per message, Parley + PostgreSQL, catch-up included: notary off / on (cost)',
+      `CPU ms per message, Parley + PostgreSQL, catch-up included: ${name} off / on (cost)`,
       `${fmt(cpuMsPerMessage.off, 2)} / ${fmt(cpuMsPerMessage.on, 2)} (${percent(cpuMsPerMessage.cost)})`,
     ),
-    row(
-      'CPU ms per message of the notary alone, catching up after an off phase (share of off)',
-      `${fmt(notary.replayCpuMsPerMessage, 2)} (${percent(notary.replayCpuMsPerMessage / cpuMsPerMessage.off)})`,
-    ),
+    ...(name !== 'audit notary'
+      ? []
+      : [
+          row(
+            'CPU ms per message of the notary alone, catching up after an off phase (share of off)',
+            `${fmt(notary.replayCpuMsPerMessage, 2)} (${percent(notary.replayCpuMsPerMessage / cpuMsPerMessage.off)})`,
+          ),
+        ]),
   ];
 };

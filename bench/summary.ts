@@ -1,9 +1,16 @@
 import type { BenchOptions } from './lib/context';
 import type { Machine } from './lib/machine';
-import { notaryRows, notaryTarget, NOTARY_TARGET } from './notarySummary';
+import {
+  ENCRYPTION_TARGET,
+  encryptionTarget,
+  notaryRows,
+  notaryTarget,
+  NOTARY_TARGET,
+} from './notarySummary';
 import { fmt, triple, type Row, type Target } from './lib/report';
 import type { DialogListsSection } from './sections/dialogLists';
 import type { InboundSection } from './sections/inbound';
+import type { NotaryCost } from './sections/notaryCost';
 import type { ProjectionsSection } from './sections/projections';
 import type { SearchSection } from './sections/search';
 import type { WebhooksSection } from './sections/webhooks';
@@ -117,6 +124,7 @@ export const targetsOf = (r: Results): Target[] => {
       (v) => v <= 10,
     ),
     notaryTarget(ok(inbound) ? inbound.notary : undefined),
+    encryptionTarget(ok(inbound) ? inbound.encryption : undefined),
     target(
       'projection lag at half load p99 (ms)',
       '≤ 1,000',
@@ -224,6 +232,11 @@ export const rowsOf = (r: Results): Row[] => {
       ...notaryRows(
         inbound.notary,
         r.targets.find((t) => t.name === NOTARY_TARGET),
+      ),
+      ...notaryRows(
+        inbound.encryption,
+        r.targets.find((t) => t.name === ENCRYPTION_TARGET),
+        'privacy encryption',
       ),
       {
         section: 'inbound',

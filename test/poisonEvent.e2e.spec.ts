@@ -120,7 +120,11 @@ describe('a projection that cannot apply an event', () => {
     let out = '';
     let err = '';
     const code = await projectionsCli(args, {
-      env: { DATABASE_URL: parley.deps.config.databaseUrl as string, LOG_LEVEL: 'silent' },
+      env: {
+        DATABASE_URL: parley.deps.config.databaseUrl as string,
+        PARLEY_MASTER_KEY: parley.deps.config.masterKey.current as string,
+        LOG_LEVEL: 'silent',
+      },
       out: (text) => void (out += text),
       err: { write: (text) => void (err += text), isTTY: false },
     });

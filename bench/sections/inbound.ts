@@ -6,12 +6,12 @@ import type { Population } from '../load/mix';
 import { benchScript, startChild } from '../lib/child';
 import type { BenchContext } from '../lib/context';
 import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
-import { startParleyProcess } from '../lib/parleyProcess';
+import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
 import { seedPopulation } from '../seed/population';
 import { createBenchChannel } from './benchChannel';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
-import { measureNotaryCost, type NotaryCost } from './notaryCost';
+import { ENCRYPTION_TOGGLE, measureNotaryCost, type NotaryCost } from './notaryCost';
 import { topStatements, type StatementStat } from './statements';
 import { statementsPerKind, type KindStatements } from './statementsPerKind';
 import { measureRateLimitCost, type RateLimitCost } from './rateLimitCost';
@@ -33,6 +33,8 @@ export type InboundSection = Readonly<{
   statementsPerKind?: readonly KindStatements[] | null;
   /** full-load rate with the audit notary on and off */
   notary: NotaryCost;
+  /** full-load rate with personal fields sealed and not (PRIVACY_ENCRYPTION) */
+  encryption: NotaryCost;
   /** what RATE_LIMIT_* adds per request (the load above runs with it off) */
   rateLimit: RateLimitCost;
 }>;
@@ -111,15 +113,19 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     const halfCpuMs = halfCpu.stop();
     const lagAtHalfLoad = await halfProbe.stop();
 
-    const notary = await measureNotaryCost(
+    const restart = async (start: () => Promise<ParleyProcess>): Promise<void> => {
+      await parley.stop();
+      parley = await start();
+    };
+    const notary = await measureNotaryCost(bench, databaseUrl, phase, restart, meter);
+    const encryption = await measureNotaryCost(
       bench,
       databaseUrl,
       phase,
-      async (start) => {
-        await parley.stop();
-        parley = await start();
-      },
+      restart,
       meter,
+      2,
+      ENCRYPTION_TOGGLE,
     );
 
     bench.log(
@@ -162,6 +168,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       statements,
       statementsPerKind: perKind,
       notary,
+      encryption,
       rateLimit,
     };
   } finally {

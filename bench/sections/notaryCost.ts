@@ -59,8 +59,29 @@ const onOff = (
 
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 
+/** A feature whose cost to the inbound rate is measured: its name and the switch that turns it on or off. */
+export type Toggle = Readonly<{
+  name: string;
+  env: (on: boolean) => Record<string, string>;
+  /** the feature is the notary: off phases do not wait for it, on phases replay what it missed */
+  notary: boolean;
+}>;
+
+export const NOTARY_TOGGLE: Toggle = {
+  name: 'audit notary',
+  env: (on) => ({ AUDIT_NOTARY: String(on) }),
+  notary: true,
+};
+
+/** Sealing personal fields (SPEC §8); PRIVACY_ENCRYPTION=false is a bench switch only. */
+export const ENCRYPTION_TOGGLE: Toggle = {
+  name: 'privacy encryption',
+  env: (on) => ({ PRIVACY_ENCRYPTION: String(on) }),
+  notary: false,
+};
+
 /**
- * The notary's cost to the inbound rate, in the inbound section's run: phases with Parley
+ * A feature's cost (the notary's, encryption's) to the inbound rate, in the inbound section's run: phases with Parley
  * restarted without the notary and with it, alternating (off, on, off, on) so that a drift of
  * the machine over the run weighs on both sides. A phase starts with its read side at the head
  * and ends when it is back there: at full load the notary (like the read models) falls behind,
@@ -74,6 +95,7 @@ export const measureNotaryCost = async (
   restart: (start: () => Promise<ParleyProcess>) => Promise<void>,
   meter: () => CpuMeter,
   rounds = 2,
+  toggle: Toggle = NOTARY_TOGGLE,
 ): Promise<NotaryCost> => {
   const { options } = bench;
   const phases: NotaryPhase[] = [];
@@ -83,25 +105,33 @@ export const measureNotaryCost = async (
   // the phases before ran with the notary: it starts at the head, so that it replays only ours
   await waitForProjections(databaseUrl, CATCH_UP_TIMEOUT_MS, undefined, 'wait');
   for (let i = 0; i < rounds * 2; i++) {
-    const notary = i % 2 === 1;
-    const name = notary ? 'on' : 'off';
+    const on = i % 2 === 1;
+    // the field keeps its name: with the encryption toggle it says whether encryption was on
+    const notary = on;
+    const name = on ? 'on' : 'off';
+    const notaryRuns = on || !toggle.notary;
     const atHead = () =>
-      waitForProjections(databaseUrl, CATCH_UP_TIMEOUT_MS, undefined, notary ? 'wait' : 'ignore');
+      waitForProjections(
+        databaseUrl,
+        CATCH_UP_TIMEOUT_MS,
+        undefined,
+        notaryRuns ? 'wait' : 'ignore',
+      );
     bench.log(
-      `audit notary ${name}: ${options.warmupS} s warm-up, ${options.durationS} s at full load, catch-up`,
+      `${toggle.name} ${name}: ${options.warmupS} s warm-up, ${options.durationS} s at full load, catch-up`,
     );
     await restart(() =>
       startParleyProcess({
         databaseUrl,
         poolSize: options.poolSize,
-        env: { AUDIT_NOTARY: String(notary) },
+        env: toggle.env(on),
       }),
     );
     // the notary first catches up on what was written without it, alone
     const replay = meter();
     await atHead();
     const replayed = replay.stop();
-    if (notary && unnotarised > 0)
+    if (toggle.notary && on && unnotarised > 0)
       replays.push(((replayed.parley ?? 0) + (replayed.postgres ?? 0)) / unnotarised);
     // phase names seed the mix: a different one each time
     const warm = await phase(`${'pqrstuvw'[i]}-warm-${name}`, 'max', options.warmupS, null);
@@ -113,7 +143,7 @@ export const measureNotaryCost = async (
     await atHead();
     const ended = Date.now();
     const cpu = used.stop();
-    unnotarised = notary ? 0 : unnotarised + warm.ok + load.ok;
+    unnotarised = notaryRuns ? 0 : unnotarised + warm.ok + load.ok;
     const per = (ms: number | null | undefined): number => (ms ?? 0) / Math.max(1, load.ok);
     const loadS = load.durationS;
     const catchUpS = (ended - loadEnded) / 1000;

@@ -68,6 +68,7 @@ const dialogForReference = async (
   channelId: string,
   reference: string,
   candidate: string,
+  contactId: string,
   context: CommandContext,
 ): Promise<string> => {
   const claimed = await deps.commands.handle(
@@ -76,7 +77,7 @@ const dialogForReference = async (
     { type: 'ClaimDialogReference', data: { channelId, reference, dialogId: candidate } },
     context,
     // locateDialog found the reference free
-    { expectNew: true },
+    { expectNew: true, subject: contactId },
   );
   if (!isLeft(claimed)) return candidate;
   const holder = claimed.left.details?.[0] as { dialogId?: string } | undefined;
@@ -105,6 +106,7 @@ export const postIncomingMessage = async (
       message.channelId,
       target.reference,
       candidate,
+      message.contactId,
       context,
     );
     expectNew = dialogId === candidate;

@@ -60,7 +60,13 @@ export type InboundResult = Readonly<{
   replayed: boolean;
 }>;
 
-export type InboundDeps = CommandDeps & Readonly<{ store: EventStore; defaultPhoneRegion: string }>;
+export type InboundDeps = CommandDeps &
+  Readonly<{
+    store: EventStore;
+    defaultPhoneRegion: string;
+    /** the server's keyed hash (HMAC), for ids derived from an Idempotency-Key */
+    keyedHash?: (text: string) => string;
+  }>;
 
 export type InboundOptions = Readonly<{
   idempotencyKey: string | null;
@@ -191,7 +197,7 @@ export const receiveMessage = async (
   const earlier = await earlierAnswer(deps, scope, options);
   if (earlier !== null) return earlier;
 
-  const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey);
+  const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey, deps.keyedHash);
   const accepted = await acceptIncoming(deps, channel, request, {
     context,
     newId: (purpose) => derive?.(purpose) ?? deps.ids.objectId(),
@@ -209,6 +215,7 @@ export const receiveMessage = async (
     idempotencyKey,
     { requestHash, response },
     context,
+    response.contact_id,
   );
   return right({ response: recorded.response as InboundResponse, checkpoint, replayed: false });
 };

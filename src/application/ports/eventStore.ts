@@ -33,6 +33,11 @@ export type EventMetadata = Readonly<{
   idempotencyKey?: string;
   /** a history import asked for no webhooks: the outbox queues none for these events */
   quiet?: true;
+  /**
+   * the contact whose personal data the event holds, when its data does not name it (a reply,
+   * a title, a recorded answer): its personal fields are sealed with that contact's key
+   */
+  subject?: string;
 }>;
 
 export type EventToAppend = Readonly<{

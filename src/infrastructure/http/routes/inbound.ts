@@ -108,7 +108,7 @@ const requestCommandsOf = (state: InboundState): RequestCommands => {
 };
 
 /** What these routes use, and nothing more. */
-export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config' | 'pool'>;
+export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config' | 'pool' | 'keyedHash'>;
 
 /** A report may come a moment before the read model has the reply: look a few times. */
 const LOCATE_ATTEMPTS = 5;
@@ -134,7 +134,11 @@ export const integrationAuth =
  */
 export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter): Router => {
   const router = new Router<InboundState>();
-  const inboundDeps = { ...deps, defaultPhoneRegion: deps.config.defaultPhoneRegion };
+  const inboundDeps = {
+    ...deps,
+    defaultPhoneRegion: deps.config.defaultPhoneRegion,
+    keyedHash: deps.keyedHash,
+  };
 
   serve(
     router,
