@@ -10,7 +10,6 @@ import {
 import { fmt, triple, type Row, type Target } from './lib/report';
 import type { DialogListsSection } from './sections/dialogLists';
 import type { InboundSection } from './sections/inbound';
-import type { NotaryCost } from './sections/notaryCost';
 import type { ProjectionsSection } from './sections/projections';
 import type { SearchSection } from './sections/search';
 import type { WebhooksSection } from './sections/webhooks';
