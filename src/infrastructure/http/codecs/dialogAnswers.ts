@@ -95,14 +95,7 @@ export const messageAnswer = named(
       timestamp: integer,
       created_at: dateTime,
       received_at: dateTime,
-      status: nullable(
-        t.union([
-          t.literal('sent'),
-          t.literal('delivered'),
-          t.literal('read'),
-          t.literal('failed'),
-        ]),
-      ),
+      status: nullable(t.keyof({ sent: null, delivered: null, read: null, failed: null })),
       status_reason: nullable(t.string),
       status_at: nullable(dateTime),
     }),

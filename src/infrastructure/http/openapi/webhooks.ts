@@ -1,8 +1,9 @@
+import { webhookEventTypes } from '../../../domain/webhook/eventTypes';
 import { ref } from './schema';
 
 /** OpenAPI 3.1 `webhooks`: what Parley POSTs to subscribers. */
 export const webhookEvents = Object.fromEntries(
-  ['dialog.created', 'dialog.updated', 'message.created'].map((type) => [
+  webhookEventTypes.map((type) => [
     type,
     {
       post: {
