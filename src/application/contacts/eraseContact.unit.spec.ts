@@ -1,3 +1,4 @@
+import type { ContactEvent } from '../../domain/contact/events';
 import {
   contactCreated,
   contactDeleted,
@@ -12,7 +13,7 @@ import { streams } from '../streams';
 import { eraseContact } from './eraseContact';
 
 /** THIRD was merged into OTHER, then OTHER into CONTACT: a chain of two merges. */
-const chain = {
+const chain: Record<string, readonly ContactEvent[]> = {
   [streams.contact(CONTACT)]: [
     contactCreated({ createdAt: T0 }),
     contactsMerged({ mergedContactIds: [OTHER_CONTACT] }),
@@ -77,7 +78,7 @@ describe('eraseContact, on the in-memory store', () => {
     await given({
       ...chain,
       [streams.contact(CONTACT)]: [
-        ...chain[streams.contact(CONTACT)],
+        ...(chain[streams.contact(CONTACT)] ?? []),
         contactErased({ erasedContactIds: everyone }),
       ],
     })
