@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
+import { privacyMigration } from '../privacy/schema';
 import { traceMigrations } from '../trace/schema';
 
 export type Migration = Readonly<{ version: number; name: string; sql: string }>;
@@ -73,6 +74,7 @@ export const migrations: readonly Migration[] = [
   outboxSchemaMigration,
   ...traceMigrations,
   rateLimitMigration,
+  privacyMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;
