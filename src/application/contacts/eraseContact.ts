@@ -4,12 +4,13 @@ import { domainError, type DomainError } from '../../domain/errors';
 import { isObjectId } from '../../domain/shared/ids';
 import type { CommandDeps } from '../commandHandler';
 import type { CommandContext } from '../context';
-import type { Checkpoint } from '../ports/eventStore';
+import { findRecorded, recordResponse } from '../inbound/idempotency';
+import type { Checkpoint, EventStore } from '../ports/eventStore';
 import type { SubjectKeys } from '../ports/subjectKeys';
 import { streams } from '../streams';
 import { loadContact, resolveContact, type StreamReader } from './contactDirectory';
 
-export type EraseDeps = Pick<CommandDeps, 'commands'> & Readonly<{ subjectKeys: SubjectKeys }>;
+export type EraseDeps = CommandDeps & Readonly<{ store: EventStore; subjectKeys: SubjectKeys }>;
 
 export type Erased = Readonly<{
   /** the contact the erasure was recorded on: the survivor the asked id stands for */
@@ -39,6 +40,35 @@ export const withMerged = async (reader: StreamReader, contactId: string): Promi
  * an erased contact destroys nothing new and appends nothing, so a retry answers the same.
  */
 export const eraseContact = async (
+  deps: EraseDeps,
+  contactId: string,
+  context: CommandContext,
+  idempotencyKey: string | null = null,
+): Promise<Either<DomainError, Erased>> => {
+  if (idempotencyKey === null) return erase(deps, contactId, context);
+  // the answer holds ids only; the key names one contact, so a reuse for another is a conflict
+  const recorded = await findRecorded(deps.store, ERASE_SCOPE, idempotencyKey);
+  if (recorded !== null)
+    return recorded.requestHash === contactId
+      ? right({ ...(recorded.response as Erased), checkpoint: null })
+      : left(domainError('E_IDEMPOTENCY_CONFLICT', 'this Idempotency-Key erased another contact'));
+  const erased = await erase(deps, contactId, context);
+  if (isLeft(erased)) return erased;
+  const { checkpoint, ...response } = erased.right;
+  await recordResponse(
+    deps,
+    ERASE_SCOPE,
+    idempotencyKey,
+    { requestHash: contactId, response },
+    context,
+  );
+  return right({ ...response, checkpoint });
+};
+
+/** The scope of erase requests' Idempotency-Keys: the admin's, across channels. */
+const ERASE_SCOPE = 'contact-erase';
+
+const erase = async (
   deps: EraseDeps,
   contactId: string,
   context: CommandContext,

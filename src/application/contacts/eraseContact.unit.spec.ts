@@ -98,4 +98,38 @@ describe('eraseContact, on the in-memory store', () => {
 
   it('refuses a malformed id', () =>
     given().when(erasing('nope').act).thenFails('E_CONTACT_NOT_FOUND'));
+
+  describe('with an Idempotency-Key', () => {
+    const response = { contactId: CONTACT, erasedContactIds: everyone };
+    const recorded = {
+      type: 'IdempotentRequestRecorded',
+      data: { scope: 'contact-erase', requestHash: CONTACT, response },
+    } as const;
+    const withKey = (contactId: string) => (world: World) =>
+      eraseContact({ ...world, subjectKeys: memorySubjectKeys() }, contactId, world.context, 'k-1');
+
+    it('records the answer, ids only', () =>
+      given(chain)
+        .when(withKey(CONTACT))
+        .then(() => ({
+          result: response,
+          events: [
+            ...inStream(
+              streams.contact(CONTACT),
+              contactErased({ erasedContactIds: everyone, erasedAt: NOW }),
+            ),
+            ...inStream(streams.idempotency('contact-erase', 'k-1'), recorded),
+          ],
+        })));
+
+    it('answers a retry with the recorded answer', () =>
+      given({ ...chain, [streams.idempotency('contact-erase', 'k-1')]: [recorded] })
+        .when(withKey(CONTACT))
+        .then(() => ({ result: { ...response, checkpoint: null }, events: [] })));
+
+    it('refuses the key for another contact', () =>
+      given({ ...chain, [streams.idempotency('contact-erase', 'k-1')]: [recorded] })
+        .when(withKey(THIRD_CONTACT))
+        .thenFails('E_IDEMPOTENCY_CONFLICT'));
+  });
 });

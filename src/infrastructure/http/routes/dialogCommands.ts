@@ -11,11 +11,10 @@ import { staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { objectIdCodec } from '../codecs/ids';
 import { jsonObject } from '../codecs/primitives';
-import { IDEMPOTENCY_KEY, replyBody } from '../codecs/reply';
-import { HttpError } from '../httpError';
+import { replyBody } from '../codecs/reply';
 import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
-import { commandContext, orThrow, setPosition } from '../respond';
+import { commandContext, idempotencyKeyOf, orThrow, setPosition } from '../respond';
 
 export const assigneeBody = t.intersection([
   jsonObject,
@@ -23,17 +22,6 @@ export const assigneeBody = t.intersection([
 ]);
 
 const dialogId = (id: string | undefined) => pathId(id, 'E_DIALOG_NOT_FOUND', 'dialog not found');
-
-const idempotencyKeyOf = (ctx: Context): string | null => {
-  const key = ctx.get('idempotency-key');
-  if (key === '') return null;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new HttpError('E_VALIDATION', 'the Idempotency-Key header is not valid', [
-      { path: '(header) Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
-    ]);
-  }
-  return key;
-};
 
 /** What these routes use, and nothing more. */
 export type DialogCommandRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'config'>;
