@@ -6,6 +6,7 @@ import { components } from './components';
 import { inboundPaths, inboundSchemas } from './inbound';
 import { operationPaths } from './operations';
 import { operatorPaths, operatorSchemas } from './operators';
+import { privacyPaths } from './privacy';
 import { readModelPaths, readModelSchemas } from './readModels';
 import { webhookEvents, webhookPaths } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
@@ -32,6 +33,7 @@ const paths = withTimeTravel(
     readModelPaths,
     auditReadingPaths,
     auditPaths,
+    privacyPaths,
   ),
 );
 

@@ -73,7 +73,7 @@ export const readModelSchemas: Record<string, Schema> = {
       channel_id: { type: 'string', description: 'where the contact was first seen' },
       name: { type: 'string' },
       description: nullable('string'),
-      status: { enum: ['active', 'merged', 'deleted'] },
+      status: { enum: ['active', 'merged', 'deleted', 'erased'] },
       contacts: { type: 'array', items: ref('ContactDataWithId') },
       merged_ids: {
         type: 'array',
@@ -224,6 +224,7 @@ export const readModelPaths = {
         '200': json(ref('Contact'), 'the contact, or the survivor of a merged one'),
         ...readErrors,
         ...errors(404, ['E_CONTACT_NOT_FOUND', 'E_CONTACT_DELETED'], 'no such contact, or deleted'),
+        ...errors(410, ['E_CONTACT_ERASED'], "the contact's data was erased"),
         ...notCaughtUp,
       },
     },
