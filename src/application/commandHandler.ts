@@ -97,7 +97,19 @@ export type HandleOptions<S> = Readonly<{
    * `no_stream` checks it, and a decision that appends nothing reads the stream first.
    */
   expectNew?: boolean;
+  /** the contact the appended events are about, when the stream's state does not say (see subjectOf) */
+  subject?: string;
 }>;
+
+/**
+ * The contact an aggregate's events are about: its state's `contactId` (a dialog's contact, a
+ * contact itself). Recorded as `metadata.subject` so that the store seals the personal fields
+ * of events whose data does not name the contact (a reply, a new title) with that contact's key.
+ */
+const subjectOf = (state: unknown): string | undefined => {
+  const contactId = (state as { contactId?: unknown } | null)?.contactId;
+  return typeof contactId === 'string' ? contactId : undefined;
+};
 
 /**
  * load → decide → append with the loaded revision; on a concurrent append, load again and
@@ -140,7 +152,9 @@ const handle = async <C extends Command, E extends Event, S>(
       }
       if (isLeft(decision)) return left(decision.left);
       if (events.length === 0) return right({ events, state, revision, checkpoint: null });
-      const metadata = metadataFor(context);
+      const after = events.reduce(decider.evolve, state);
+      const subject = options.subject ?? subjectOf(after);
+      const metadata = { ...metadataFor(context), ...(subject === undefined ? {} : { subject }) };
       const toAppend: EventToAppend[] = events.map((e) => ({
         id: ids.uuid(),
         type: e.type,
@@ -151,7 +165,6 @@ const handle = async <C extends Command, E extends Event, S>(
         const appended = await store.appendToStream(streamId, toAppend, {
           expectedRevision: revision ?? 'no_stream',
         });
-        const after = events.reduce(decider.evolve, state);
         cache?.set(streamId, decider, after, appended.nextExpectedRevision);
         return right({
           events,

@@ -104,6 +104,7 @@ const variables = {
   AUDIT_NOTARY: booleanFromEnv,
   PARLEY_MASTER_KEY: secret,
   PARLEY_PREVIOUS_MASTER_KEY: secret,
+  PRIVACY_ENCRYPTION: booleanFromEnv,
 } as const;
 
 type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
@@ -156,6 +157,8 @@ export type Config = Readonly<{
   }>;
   /** AES-256 keys sealing stored secrets (docs/operations.md); absent: DATA_DIR/master-key */
   masterKey: Readonly<{ current: string | null; previous: string | null }>;
+  /** false: personal fields are stored in plaintext (the bench's baseline only; docs/privacy.md) */
+  privacyEncryption: boolean;
 }>;
 
 export class ConfigError extends Error {
@@ -236,6 +239,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       current: values.PARLEY_MASTER_KEY ?? null,
       previous: values.PARLEY_PREVIOUS_MASTER_KEY ?? null,
     },
+    privacyEncryption: values.PRIVACY_ENCRYPTION ?? true,
   };
 };
 

@@ -48,7 +48,7 @@ import {
 import { postgresWebhookSecrets, sealAllUnder, secretOpener } from './webhooks/secretStore';
 import { checkMasterKey, parseMasterKey, resolveMasterKey } from './keys/masterKey';
 import type { MasterKey } from './keys/envelope';
-import { PostgresSubjectKeys } from './privacy/postgresSubjectKeys';
+import { protectStore } from './privacy/protection';
 import { addressGuardOf, type Resolve } from './webhooks/urlGuard';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
@@ -246,7 +246,6 @@ export const startParley = async (
     const applied = await migrate(pool);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const created = await createEventStore(config, pool);
-    const store = options.wrapStore?.(created) ?? created;
     const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
     const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
     const masterKeys = await masterKeysOf(config, logger);
@@ -260,7 +259,14 @@ export const startParley = async (
         'the audit checkpoints are signed with a key of this process alone; set AUDIT_SIGNING_KEY so that every process signs with the same key (docs/audit.md)',
       );
 
-    const subjectKeys = new PostgresSubjectKeys(pool, { masterKeys });
+    // the audit reads the log as stored (ciphertext); everything else through the codec
+    const privacy = await protectStore(pool, created, masterKeys, config.privacyEncryption);
+    if (privacy.state === 'legacy' && config.privacyEncryption)
+      logger.warn(
+        'the event log holds events from before encryption: run npm run keys -- protect-existing (docs/privacy.md)',
+      );
+    const store = options.wrapStore?.(privacy.store) ?? privacy.store;
+    const { storedEvents, subjectKeys, openStored } = privacy;
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;
@@ -272,6 +278,8 @@ export const startParley = async (
       logger,
       pool,
       store,
+      storedEvents,
+      openStored,
       clock: systemClock,
       ids,
       commands: commandHandler({

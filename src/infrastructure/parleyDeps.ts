@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { CommandHandler } from '../application/commandHandler';
 import type { Clock } from '../application/ports/clock';
-import type { EventStore } from '../application/ports/eventStore';
+import type { EventStore, RecordedEvent } from '../application/ports/eventStore';
 import type { IdGenerator } from '../application/ports/ids';
 import type { SubjectKeys } from '../application/ports/subjectKeys';
 import type { WebhookSecrets } from '../application/ports/webhookSecrets';
@@ -17,7 +17,12 @@ export type ParleyDeps = Readonly<{
   config: Config;
   logger: Logger;
   pool: Pool;
+  /** the event log through the privacy codec: personal fields read as plaintext or `[erased]` */
   store: EventStore;
+  /** the same log as stored (personal fields sealed): for the audit, which must not decrypt */
+  storedEvents: EventStore;
+  /** opens events read from storedEvents (or the tables under it): what `store` would have read */
+  openStored: (events: readonly RecordedEvent[]) => Promise<readonly RecordedEvent[]>;
   clock: Clock;
   ids: IdGenerator;
   /** the write side's one entry point: store, locks, aggregate cache and ids bound once */

@@ -66,6 +66,7 @@ const dialogForReference = async (
   channelId: string,
   reference: string,
   candidate: string,
+  contactId: string,
   context: CommandContext,
 ): Promise<string> => {
   const claimed = await deps.commands.handle(
@@ -74,7 +75,7 @@ const dialogForReference = async (
     { type: 'ClaimDialogReference', data: { channelId, reference, dialogId: candidate } },
     context,
     // locateDialog found the reference free
-    { expectNew: true },
+    { expectNew: true, subject: contactId },
   );
   if (!isLeft(claimed)) return candidate;
   const holder = claimed.left.details?.[0] as { dialogId?: string } | undefined;
@@ -103,6 +104,7 @@ export const postIncomingMessage = async (
       message.channelId,
       target.reference,
       candidate,
+      message.contactId,
       context,
     );
     expectNew = dialogId === candidate;

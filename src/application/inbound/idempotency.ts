@@ -89,6 +89,8 @@ export const recordResponse = async (
   key: string,
   recorded: Recorded,
   context: CommandContext,
+  /** the contact the answer is about: the record is sealed with its key */
+  subject: string,
 ): Promise<Recorded> => {
   const event: IdempotentRequestRecorded = {
     type: 'IdempotentRequestRecorded',
@@ -97,7 +99,14 @@ export const recordResponse = async (
   try {
     await deps.store.appendToStream(
       streams.idempotency(scope, key),
-      [{ id: deps.ids.uuid(), type: event.type, data: event.data, metadata: metadataFor(context) }],
+      [
+        {
+          id: deps.ids.uuid(),
+          type: event.type,
+          data: event.data,
+          metadata: { ...metadataFor(context), subject },
+        },
+      ],
       { expectedRevision: 'no_stream' },
     );
     return recorded;

@@ -173,6 +173,7 @@ export const receiveMessage = async (
     idempotencyKey,
     { requestHash, response },
     context,
+    response.contact_id,
   );
   return right({ response: recorded.response as InboundResponse, checkpoint, replayed: false });
 };

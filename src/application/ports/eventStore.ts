@@ -31,6 +31,11 @@ export type EventMetadata = Readonly<{
   route?: string;
   /** the request's Idempotency-Key header, when it carried one */
   idempotencyKey?: string;
+  /**
+   * the contact whose personal data the event holds, when its data does not name it (a reply,
+   * a title, a recorded answer): its personal fields are sealed with that contact's key
+   */
+  subject?: string;
 }>;
 
 export type EventToAppend = Readonly<{

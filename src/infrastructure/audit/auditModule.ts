@@ -20,7 +20,8 @@ export type AuditModule = Readonly<{
  * notary's last batch after the notary has stopped.
  */
 export const auditModuleFor = (deps: ParleyDeps): AuditModule => {
-  const { pool, store, clock, logger } = deps;
+  // digests of the log as stored (sealed): destroying a data key never breaks verification
+  const { pool, storedEvents: store, clock, logger } = deps;
   const projection = notaryProjection(store);
   const runner = new ProjectionRunner({
     pool,

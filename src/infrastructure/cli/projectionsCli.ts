@@ -13,7 +13,9 @@ import {
 } from '../../projections/runner/stuckEvents';
 import { ConfigError, loadConfig } from '../config';
 import { createEventStore } from '../eventstore/createEventStore';
+import { checkedMasterKeys } from '../keys/masterKey';
 import { migrate } from '../postgres/migrations';
+import { protectStore } from '../privacy/protection';
 import { openCliDatabase } from './cliDatabase';
 import { ProgressBar, type ProgressOutput } from './progress';
 
@@ -66,7 +68,14 @@ export const projectionsCli = async (args: readonly string[], io: CliIo): Promis
   try {
     io.err.write(`database: ${database.describe}\n`);
     await migrate(database.pool);
-    const store = await createEventStore(config, database.pool);
+    const stored = await createEventStore(config, database.pool);
+    // projections read plaintext, as in Parley
+    const { store } = await protectStore(
+      database.pool,
+      stored,
+      await checkedMasterKeys(database.pool, config),
+      config.privacyEncryption,
+    );
     try {
       if (command === 'status') await printStatus(database.pool, store, chosen as Projection[], io);
       else if (command === 'skip')

@@ -97,3 +97,19 @@ export const recordMasterKey = async (pool: Pool, key: MasterKey): Promise<void>
 export const retireOtherKeys = async (pool: Pool, key: MasterKey): Promise<void> => {
   await pool.query('DELETE FROM keys.master_key_check WHERE key_id <> $1', [key.id]);
 };
+
+/** The current master key, then PARLEY_PREVIOUS_MASTER_KEY during a rotation; checked against the database. */
+export const checkedMasterKeys = async (
+  pool: Pool,
+  config: Readonly<{
+    masterKey: Readonly<{ current: string | null; previous: string | null }>;
+    dataDir: string;
+  }>,
+): Promise<[MasterKey, ...MasterKey[]]> => {
+  const current = await resolveMasterKey(config.masterKey.current, config.dataDir);
+  const keys: [MasterKey, ...MasterKey[]] = [current];
+  if (config.masterKey.previous !== null)
+    keys.push(parseMasterKey(config.masterKey.previous, 'PARLEY_PREVIOUS_MASTER_KEY'));
+  await checkMasterKey(pool, keys);
+  return keys;
+};

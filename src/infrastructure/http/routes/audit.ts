@@ -27,7 +27,8 @@ export const auditRoutes = (deps: ParleyDeps): Router => {
   const router = new Router<StaffState>({ prefix: '/api/audit' });
   // the admin and auditors only (the one role check: auth/roles.ts)
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAudit());
-  const { pool, store, clock } = deps;
+  // the log as stored: an export holds no plaintext, and a destroyed key breaks no digest
+  const { pool, storedEvents: store, clock } = deps;
 
   /** A cursor is one of the store's checkpoints: one it cannot read is the caller's mistake. */
   const cursorOf = (value: string | undefined): Checkpoint | null => {

@@ -43,9 +43,11 @@ const deliveryJson = (d: TracedDelivery) => ({
  */
 export const traceRoutes = (deps: ParleyDeps): Router => {
   const router = new Router<StaffState>();
+  // the index reads the log as stored: its events are opened as the store would have
+  const indexed = postgresCorrelatedEvents(deps.pool);
   const correlated: CorrelatedEvents =
     deps.config.eventStoreUrl === null
-      ? postgresCorrelatedEvents(deps.pool)
+      ? async (id) => deps.openStored(await indexed(id))
       : scanningCorrelatedEvents(deps.store);
 
   router.get(

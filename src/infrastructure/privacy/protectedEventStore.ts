@@ -1,0 +1,130 @@
+import type {
+  AllSubscription,
+  AppendResult,
+  Checkpoint,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  SubscriptionItem,
+} from '../../application/ports/eventStore';
+import type { SubjectKeys } from '../../application/ports/subjectKeys';
+import { openData, sealData } from './fieldCodec';
+import type { KeyedHash } from './matchingSecret';
+import { personalFields } from './personalFields';
+
+/**
+ * Streams whose id is derived from what is matched (a contact's data, a dialog reference, an
+ * Idempotency-Key): the store keeps them under an HMAC of the application's id, so that a
+ * stream id never gives away what it was made of (an unkeyed SHA-256 of a phone number is
+ * reversed in seconds).
+ */
+export const KEYED_STREAM_PREFIXES = ['contact-key-', 'dialog-reference-', 'idempotency-'] as const;
+
+/** The id a stream is stored under: keyed for matching streams, as given for every other. */
+export const storedStreamId = (hash: KeyedHash, streamId: string): string => {
+  const prefix = KEYED_STREAM_PREFIXES.find((p) => streamId.startsWith(p));
+  return prefix === undefined ? streamId : `${prefix}${hash(streamId.slice(prefix.length))}`;
+};
+
+export type ProtectionOptions = Readonly<{
+  keys: SubjectKeys;
+  hash: KeyedHash;
+  /**
+   * The log may still hold matching streams under their unkeyed ids (written before this
+   * change, until `npm run keys -- protect-existing`): each is looked up under both ids.
+   */
+  legacyStreamIds: boolean;
+}>;
+
+/**
+ * The one boundary between the application and the store where personal data is sealed
+ * (SPEC §8): on append every personal field (personalFields.ts) is sealed with its subject's
+ * data key; on every read it is opened, or reads as its placeholder once the key is destroyed.
+ * Deciders, projections and webhooks see plaintext; the store, its exports and the audit see
+ * ciphertext. Wraps any adapter.
+ */
+export class ProtectedEventStore implements EventStore {
+  constructor(
+    private readonly inner: EventStore,
+    private readonly options: ProtectionOptions,
+  ) {}
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+  ): Promise<AppendResult> {
+    const sealed = await Promise.all(
+      events.map(async (e) =>
+        personalFields[e.type] === undefined
+          ? e
+          : { ...e, data: await sealData(this.options.keys, e) },
+      ),
+    );
+    return this.inner.appendToStream(await this.target(streamId), sealed, options);
+  }
+
+  async readStream(
+    streamId: string,
+    options?: ReadStreamOptions,
+  ): Promise<readonly RecordedEvent[]> {
+    const recorded = await this.inner.readStream(await this.target(streamId), options);
+    return this.openAll(recorded);
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<ReadAllResult> {
+    const page = await this.inner.readAll(options);
+    return { ...page, events: await this.openAll(page.events) };
+  }
+
+  subscribeToAll(options?: SubscribeToAllOptions): AllSubscription {
+    const subscription = this.inner.subscribeToAll(options);
+    const open = (event: RecordedEvent): Promise<RecordedEvent> => this.openOne(event);
+    return {
+      unsubscribe: () => subscription.unsubscribe(),
+      [Symbol.asyncIterator]: async function* (): AsyncGenerator<SubscriptionItem> {
+        for await (const item of subscription)
+          yield item.type === 'event' ? { type: 'event', event: await open(item.event) } : item;
+      },
+    };
+  }
+
+  compareCheckpoints(a: Checkpoint | null, b: Checkpoint | null): -1 | 0 | 1 {
+    return this.inner.compareCheckpoints(a, b);
+  }
+
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  /** Events read from the store another way (the trace's index by correlation id), opened. */
+  openAll(events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+    return Promise.all(events.map((e) => this.openOne(e)));
+  }
+
+  private async openOne(event: RecordedEvent): Promise<RecordedEvent> {
+    if (personalFields[event.type] === undefined) return event;
+    return { ...event, data: await openData(this.options.keys, event) };
+  }
+
+  /**
+   * Where a stream lives: its keyed id, unless the log is not yet protected and only its
+   * unkeyed id exists (a claim made before this change keeps working, and keeps one stream).
+   */
+  private async target(streamId: string): Promise<string> {
+    const keyed = storedStreamId(this.options.hash, streamId);
+    if (keyed === streamId || !this.options.legacyStreamIds) return keyed;
+    if ((await this.inner.readStream(keyed, { maxCount: 1 })).length > 0) return keyed;
+    if ((await this.inner.readStream(streamId, { maxCount: 1 })).length > 0) return streamId;
+    return keyed;
+  }
+}
