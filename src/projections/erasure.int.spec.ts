@@ -61,7 +61,11 @@ const history = (say: (value: string) => string): Given[] => {
     ),
     ...inStream(
       streams.dialog(DIALOG),
-      dialogOpened({ contactId: OTHER_CONTACT, title: say('My passport') }),
+      dialogOpened({
+        contactId: OTHER_CONTACT,
+        reference: say('avito-42'),
+        title: say('My passport'),
+      }),
       messageReceived({
         contactId: OTHER_CONTACT,
         text: say('my passport is 4510 123456'),
@@ -117,6 +121,7 @@ describe.each([
       given(...events).thenRows('dialogs', [
         {
           dialog_id: DIALOG,
+          reference: ERASED,
           title: ERASED,
           integration_data: ERASED,
           last_message_preview: ERASED,
@@ -126,6 +131,7 @@ describe.each([
         },
         {
           dialog_id: OTHER_DIALOG,
+          reference: null,
           title: 'Masha asks',
           integration_data: null,
           last_message_preview: 'hi from Masha',

@@ -4,7 +4,10 @@ import { domainError, type DomainError } from '../../domain/errors';
 import { isObjectId } from '../../domain/shared/ids';
 import type { CommandDeps } from '../commandHandler';
 import type { CommandContext } from '../context';
-import { findRecorded, recordResponse } from '../inbound/idempotency';
+import { metadataFor } from '../context';
+import { findRecorded, type Recorded } from '../inbound/idempotency';
+import { isWrongExpectedVersion } from '../ports/eventStore';
+import type { Event } from '../../domain/shared/decider';
 import type { Checkpoint, EventStore } from '../ports/eventStore';
 import type { SubjectKeys } from '../ports/subjectKeys';
 import { streams } from '../streams';
@@ -55,18 +58,45 @@ export const eraseContact = async (
   const erased = await erase(deps, contactId, context);
   if (isLeft(erased)) return erased;
   const { checkpoint, ...response } = erased.right;
-  await recordResponse(
-    deps,
-    ERASE_SCOPE,
-    idempotencyKey,
-    { requestHash: contactId, response },
-    context,
-  );
+  await recordErasure(deps, idempotencyKey, { requestHash: contactId, response }, context);
   return right({ ...response, checkpoint });
 };
 
 /** The scope of erase requests' Idempotency-Keys: the admin's, across channels. */
 const ERASE_SCOPE = 'contact-erase';
+
+/**
+ * What an erase request with an Idempotency-Key answered, on the key's idempotency stream as
+ * IdempotentRequestRecorded is. A type of its own: its answer is ids only, so the store has
+ * nothing to seal (an inbound answer repeats contact data and is sealed with the contact's key,
+ * which an erasure has just destroyed).
+ */
+export type EraseRequestRecorded = Event<
+  'EraseRequestRecorded',
+  { scope: string; requestHash: string; response: Omit<Erased, 'checkpoint'> }
+>;
+
+const recordErasure = async (
+  deps: EraseDeps,
+  key: string,
+  recorded: Recorded & { response: EraseRequestRecorded['data']['response'] },
+  context: CommandContext,
+): Promise<void> => {
+  const event: EraseRequestRecorded = {
+    type: 'EraseRequestRecorded',
+    data: { scope: ERASE_SCOPE, ...recorded },
+  };
+  try {
+    await deps.store.appendToStream(
+      streams.idempotency(ERASE_SCOPE, key),
+      [{ id: deps.ids.uuid(), type: event.type, data: event.data, metadata: metadataFor(context) }],
+      { expectedRevision: 'no_stream' },
+    );
+  } catch (error) {
+    // a concurrent twin recorded the same answer first: the erasure is the same
+    if (!isWrongExpectedVersion(error)) throw error;
+  }
+};
 
 const erase = async (
   deps: EraseDeps,

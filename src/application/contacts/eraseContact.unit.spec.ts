@@ -102,7 +102,7 @@ describe('eraseContact, on the in-memory store', () => {
   describe('with an Idempotency-Key', () => {
     const response = { contactId: CONTACT, erasedContactIds: everyone };
     const recorded = {
-      type: 'IdempotentRequestRecorded',
+      type: 'EraseRequestRecorded',
       data: { scope: 'contact-erase', requestHash: CONTACT, response },
     } as const;
     const withKey = (contactId: string) => (world: World) =>

@@ -241,7 +241,7 @@ export const dialogsProjection: Projection = {
       await db.query(
         `WITH erased AS (
            UPDATE dialogs
-           SET ${['title', 'integration_data', 'last_message_preview'].map(erasedColumn).join(', ')}
+           SET ${['reference', 'title', 'integration_data', 'last_message_preview'].map(erasedColumn).join(', ')}
            WHERE contact_id = ANY($1)
            RETURNING dialog_id
          )

@@ -20,7 +20,7 @@ export const erasedPayload = (body: string): string => {
   const payload = JSON.parse(body) as Json;
   const data = payload.data;
   if (!isObject(data)) return body;
-  blank(data.dialog, ['title', 'integration_data']);
+  blank(data.dialog, ['reference', 'title', 'integration_data']);
   const message = data.message;
   blank(message, ['text', 'html', 'integration_data']);
   if (isObject(message) && Array.isArray(message.attachments))

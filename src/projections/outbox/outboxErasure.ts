@@ -17,7 +17,7 @@ export const eraseFromOutbox = async (tx: Tx, contactIds: readonly string[]): Pr
     [contactIds, ERASED],
   );
   await tx.query(
-    `UPDATE webhooks.outbox_dialogs SET ${['title', 'integration_data'].map(erasedColumn).join(', ')}
+    `UPDATE webhooks.outbox_dialogs SET ${['reference', 'title', 'integration_data'].map(erasedColumn).join(', ')}
      WHERE contact_id = ANY($1)`,
     [contactIds, ERASED],
   );

@@ -205,6 +205,7 @@ export const operatorPaths = {
         ...unauthorized,
         ...dialogNotFound,
         ...errors(409, ['E_IDEMPOTENCY_CONFLICT'], 'the key was used for another reply'),
+        ...errors(410, ['E_CONTACT_ERASED'], "the dialog's contact was erased"),
       },
     },
   },
