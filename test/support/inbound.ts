@@ -1,3 +1,4 @@
+import type { EventMetadata, RecordedEvent } from '../../src/application/ports/eventStore';
 import type { TestParley } from './parley';
 
 export type TestChannel = Readonly<{
@@ -69,13 +70,24 @@ export const eventsOf = async (parley: TestParley, streamId: string) =>
     data: e.data as Record<string, unknown>,
   }));
 
-export const eventsOfType = async (parley: TestParley, type: string) =>
-  (
-    await parley.deps.pool.query<{ stream_id: string; data: Record<string, unknown> }>(
-      'SELECT stream_id, data FROM event_store.events WHERE event_type = $1 ORDER BY global_position',
-      [type],
-    )
-  ).rows;
+/** Every event of a type, in log order, read from the table and opened as the store would. */
+export const eventsOfType = async (parley: TestParley, type: string) => {
+  const { rows } = await parley.deps.pool.query<{
+    id: string;
+    stream_id: string;
+    type: string;
+    data: Record<string, unknown>;
+    metadata: EventMetadata;
+  }>(
+    `SELECT event_id AS id, stream_id, event_type AS type, data, metadata FROM event_store.events
+      WHERE event_type = $1 ORDER BY global_position`,
+    [type],
+  );
+  const opened = await parley.deps.openStored(
+    rows.map((r) => ({ ...r, streamId: r.stream_id }) as unknown as RecordedEvent),
+  );
+  return opened.map((e) => ({ stream_id: e.streamId, data: e.data as Record<string, unknown> }));
+};
 
 /** The codes SPEC §2 documents for the inbound endpoint, the seed's and ours. */
 export const INBOUND_SPEC_CODES: readonly string[] = [
