@@ -1,7 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { auditCli } from '../../src/infrastructure/cli/auditCli';
 import { keysCli } from '../../src/infrastructure/keys/keysCli';
+import { parseMasterKey } from '../../src/infrastructure/keys/masterKey';
+import { PostgresSubjectKeys } from '../../src/infrastructure/privacy/postgresSubjectKeys';
 import { allProjections } from '../../src/projections/allProjections';
 import { buildShadow, dropShadow } from '../../src/projections/rebuild';
 import { READ_MODEL } from '../../src/projections/schema';
+import { createTestDatabase } from '../support/database';
 import { scanDatabase } from '../support/databaseScan';
 import { eventually } from '../support/eventually';
 import { bodyOf } from '../support/http';
@@ -316,6 +323,42 @@ describe('erasing a person (SPEC §8, issue 14 "Must show")', () => {
     );
     expect(leaked).toEqual([]);
   });
+
+  it('erases again where its export is imported, whatever keys were restored there', async () => {
+    const ndjson = await parley.request('/api/audit/events', {
+      headers: { ...parley.admin, accept: 'application/x-ndjson' },
+    });
+    const dir = await mkdtemp(path.join(tmpdir(), 'parley-erased-'));
+    const file = path.join(dir, 'log.ndjson');
+    await writeFile(file, await ndjson.text());
+    const target = await createTestDatabase();
+    try {
+      // his key came back with a backup of the keys taken before the erasure
+      const restored = new PostgresSubjectKeys(target.pool, {
+        masterKeys: [parseMasterKey(TEST_MASTER_KEY, 'PARLEY_MASTER_KEY')],
+      });
+      await restored.seal(zinovy, Buffer.from('x'), 'restored');
+      const err: string[] = [];
+      const code = await auditCli(['import', file], {
+        env: {
+          DATABASE_URL: target.connectionString,
+          DATA_DIR: dir,
+          PARLEY_MASTER_KEY: TEST_MASTER_KEY,
+          LOG_LEVEL: 'silent',
+        },
+        out: () => undefined,
+        err: (t) => void err.push(t),
+      });
+      expect({ code, err }).toMatchObject({ code: 0 });
+      const { rows } = await target.pool.query(
+        'SELECT subject_id FROM keys.subject_keys WHERE wrapped IS NULL ORDER BY subject_id',
+      );
+      expect(rows.map((r) => r.subject_id)).toEqual([zinovy, twice].sort());
+    } finally {
+      await target.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   // last: this process still holds the old master key, as a process not yet restarted does
   it('verifies after the keys are rotated to a new master key', async () => {
