@@ -23,7 +23,9 @@ export type FindingKind =
   /** the notary's own records do not chain: its tables were edited */
   | 'digest_altered'
   /** a signed checkpoint disagrees with the records, or its signature is not the key's */
-  | 'checkpoint_mismatch';
+  | 'checkpoint_mismatch'
+  /** a re-anchoring (protect-existing, docs/privacy.md) is not signed or not the notary's chain */
+  | 'reanchoring_mismatch';
 
 export type Place = Readonly<{
   stream: string | null;

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { EventStore } from '../../application/ports/eventStore';
+import { verifyReanchorings } from '../privacy/reanchoring';
 import { notaryHead } from './auditTables';
 import { liveItems } from './auditLog';
 import { digestOfJson, type ExportLine } from './exportFormat';
@@ -13,7 +14,11 @@ export const verifyLive = async (
   key: KeyObject,
 ): Promise<Verification> => {
   const head = await notaryHead(pool);
-  return verifyItems(liveItems(pool, store, head.seq), key);
+  const result = await verifyItems(liveItems(pool, store, head.seq), key);
+  const reanchorings = await verifyReanchorings(pool, key);
+  return reanchorings.length === 0
+    ? result
+    : { ...result, ok: false, findings: [...result.findings, ...reanchorings] };
 };
 
 export class ExportFormatError extends Error {

@@ -3,8 +3,10 @@ import { ConfigError, loadConfig } from '../config';
 import { openCliDatabase } from '../cli/cliDatabase';
 import { migrate } from '../postgres/migrations';
 import { sealAllUnder, secretCounts } from '../webhooks/secretStore';
-import { rewrapMatchingSecret } from '../privacy/matchingSecret';
-import { rewrapSubjectKeys } from '../privacy/postgresSubjectKeys';
+import { resolveSigningKey } from '../audit/signingKey';
+import { keyedHashOf, matchingSecret, rewrapMatchingSecret } from '../privacy/matchingSecret';
+import { PostgresSubjectKeys, rewrapSubjectKeys } from '../privacy/postgresSubjectKeys';
+import { protectExisting } from '../privacy/protectExisting';
 import type { MasterKey } from './envelope';
 import {
   checkMasterKey,
@@ -21,10 +23,13 @@ export type KeysIo = Readonly<{
   err: (text: string) => void;
 }>;
 
-const USAGE = `usage: npm run keys -- status | rotate
+const USAGE = `usage: npm run keys -- status | rotate | protect-existing
   status   which master keys the stored secrets are sealed under
   rotate   re-wrap every secret, data key and the matching secret under PARLEY_MASTER_KEY (the new key), reading those of
            PARLEY_PREVIOUS_MASTER_KEY (the old one); see docs/operations.md
+  protect-existing
+           seal the personal data of events written before encryption, once, and
+           re-anchor the audit log (PostgreSQL store, Parley stopped; docs/privacy.md)
 `;
 
 /** How many data keys and matching secrets are still wrapped by another key than `current`. */
@@ -40,7 +45,7 @@ const keysUnder = async (pool: Pool, current: MasterKey): Promise<number> => {
 /** `npm run keys`: exit 0 done, 1 failed, 2 bad usage, configuration or master key. */
 export const keysCli = async (args: readonly string[], io: KeysIo): Promise<number> => {
   const command = args[0];
-  if (command !== 'status' && command !== 'rotate') {
+  if (command !== 'status' && command !== 'rotate' && command !== 'protect-existing') {
     io.err(USAGE);
     return 2;
   }
@@ -60,6 +65,22 @@ export const keysCli = async (args: readonly string[], io: KeysIo): Promise<numb
     if (config.masterKey.previous !== null)
       keys.push(parseMasterKey(config.masterKey.previous, 'PARLEY_PREVIOUS_MASTER_KEY'));
     await checkMasterKey(database.pool, keys);
+    if (command === 'protect-existing') {
+      if (config.eventStoreUrl !== null) {
+        io.err(
+          'parley: protect-existing rewrites the PostgreSQL store only; for EventStoreDB export and import into a new store (docs/privacy.md)\n',
+        );
+        return 1;
+      }
+      const report = await protectExisting(
+        database.pool,
+        new PostgresSubjectKeys(database.pool, { masterKeys: keys as [MasterKey, ...MasterKey[]] }),
+        keyedHashOf(await matchingSecret(database.pool, keys as [MasterKey, ...MasterKey[]])),
+        await resolveSigningKey(config.audit.signingKey, config.dataDir, false),
+      );
+      io.out(`${JSON.stringify(report, null, 2)}\n`);
+      return 0;
+    }
     if (command === 'rotate') {
       const rewrapped =
         (await sealAllUnder(database.pool, current, keys)) +

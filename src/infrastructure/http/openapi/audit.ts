@@ -108,6 +108,7 @@ export const auditPaths = {
                         'swapped',
                         'digest_altered',
                         'checkpoint_mismatch',
+                        'reanchoring_mismatch',
                       ],
                     },
                     stream: { type: ['string', 'null'] },
