@@ -257,6 +257,17 @@ describe('erasing a person (SPEC §8, issue 14 "Must show")', () => {
     }
   });
 
+  it('refuses a reply in their dialog: nothing new can be sealed for them', async () => {
+    const response = await parley.request(
+      `/api/dialogs/${zinovyDialogs[0]}/messages`,
+      jsonRequest('POST', parley.admin, { text: 'are you there?' }),
+    );
+    expect({ status: response.status, code: (await bodyOf(response)).code }).toEqual({
+      status: 410,
+      code: 'E_CONTACT_ERASED',
+    });
+  });
+
   it('exports what is left of the person: ids, times and [erased]', async () => {
     const exported = await get(`/api/contacts/${twice}/export`);
     expect(exported.status).toBe(200);
