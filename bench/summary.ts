@@ -82,6 +82,12 @@ export const targetsOf = (r: Results): Target[] => {
       (v) => v < 0.1,
     ),
     target(
+      'privacy encryption cost to the inbound rate',
+      '< 15 %',
+      ok(inbound) && inbound.encryption !== undefined ? inbound.encryption.cost : null,
+      (v) => v < 0.15,
+    ),
+    target(
       'projection lag at half load p99 (ms)',
       '≤ 1,000',
       ok(inbound) ? inbound.lagAtHalfLoad.lagMs.p99 : null,
@@ -204,6 +210,29 @@ export const rowsOf = (r: Results): Row[] => {
           inbound.notary?.cpuMsPerMessage === undefined
             ? 'n/a'
             : cpuTriple(inbound.notary.cpuMsPerMessage.on, inbound.notary.cpuMsPerMessage.off),
+      },
+      {
+        section: 'inbound',
+        metric: 'privacy encryption off, on, …: full-load messages/s (cost)',
+        value:
+          inbound.encryption === undefined
+            ? 'n/a'
+            : `${inbound.encryption.off
+                .flatMap((off, i) => [off, inbound.encryption.on[i] ?? 0])
+                .map((v) => fmt(v, 1))
+                .join(', ')} (${fmt(inbound.encryption.cost * 100, 1)} %)`,
+        ...met(r, 'privacy encryption cost to the inbound rate'),
+      },
+      {
+        section: 'inbound',
+        metric: 'CPU ms per message, Parley + PostgreSQL: encryption on / off',
+        value:
+          inbound.encryption?.cpuMsPerMessage === undefined
+            ? 'n/a'
+            : cpuTriple(
+                inbound.encryption.cpuMsPerMessage.on,
+                inbound.encryption.cpuMsPerMessage.off,
+              ),
       },
       {
         section: 'inbound',

@@ -11,7 +11,7 @@ import { round } from '../lib/stats';
 import { seedPopulation } from '../seed/population';
 import { createBenchChannel } from './benchChannel';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
-import { measureNotaryCost, type NotaryCost } from './notaryCost';
+import { ENCRYPTION_TOGGLE, measureNotaryCost, type NotaryCost } from './notaryCost';
 import { topStatements, type StatementStat } from './statements';
 import { measureRateLimitCost, type RateLimitCost } from './rateLimitCost';
 
@@ -30,6 +30,8 @@ export type InboundSection = Readonly<{
   statements: readonly StatementStat[] | null;
   /** full-load rate with the audit notary on and off */
   notary: NotaryCost;
+  /** full-load rate with personal fields sealed and not (PRIVACY_ENCRYPTION) */
+  encryption: NotaryCost;
   /** what RATE_LIMIT_* adds per request (the load above runs with it off) */
   rateLimit: RateLimitCost;
 }>;
@@ -105,6 +107,18 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       },
       meter,
     );
+    const encryption = await measureNotaryCost(
+      bench,
+      databaseUrl,
+      phase,
+      async (start) => {
+        await parley.stop();
+        parley = await start();
+      },
+      meter,
+      2,
+      ENCRYPTION_TOGGLE,
+    );
 
     bench.log(
       `baseline: ${options.durationS} s of single-row INSERTs, ${options.connections} callers`,
@@ -145,6 +159,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       lagAtHalfLoad,
       statements,
       notary,
+      encryption,
       rateLimit,
     };
   } finally {

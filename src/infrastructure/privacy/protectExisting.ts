@@ -171,4 +171,3 @@ const reanchor = async (
   ]);
   return true;
 };
-

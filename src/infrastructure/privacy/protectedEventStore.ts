@@ -39,6 +39,8 @@ export type ProtectionOptions = Readonly<{
    * change, until `npm run keys -- protect-existing`): each is looked up under both ids.
    */
   legacyStreamIds: boolean;
+  /** false: appends leave personal fields in plaintext (PRIVACY_ENCRYPTION=false, the bench's baseline) */
+  seal?: boolean;
 }>;
 
 /**
@@ -61,7 +63,7 @@ export class ProtectedEventStore implements EventStore {
   ): Promise<AppendResult> {
     const sealed = await Promise.all(
       events.map(async (e) =>
-        personalFields[e.type] === undefined
+        personalFields[e.type] === undefined || this.options.seal === false
           ? e
           : { ...e, data: await sealData(this.options.keys, e) },
       ),

@@ -54,8 +54,9 @@ export type Protected = Readonly<{
 }>;
 
 /**
- * Wraps the store in the privacy codec (protectedEventStore.ts). `encryption: false` leaves it
- * unwrapped: the bench's baseline, never a deployment (docs/privacy.md).
+ * Wraps the store in the privacy codec (protectedEventStore.ts). `encryption: false` appends
+ * personal fields in plaintext (matching ids stay keyed): the bench's baseline, never a
+ * deployment (docs/privacy.md).
  */
 export const protectStore = async (
   pool: Pool,
@@ -64,20 +65,13 @@ export const protectStore = async (
   encryption = true,
 ): Promise<Protected> => {
   const subjectKeys = new PostgresSubjectKeys(pool, { masterKeys });
-  if (!encryption)
-    return {
-      store: stored,
-      storedEvents: stored,
-      subjectKeys,
-      openStored: async (events) => events,
-      state: 'legacy',
-    };
   const state = await protectionState(pool, stored);
   const hash = keyedHashOf(await matchingSecret(pool, masterKeys));
   const store = new ProtectedEventStore(stored, {
     keys: subjectKeys,
     hash,
     legacyStreamIds: state === 'legacy',
+    seal: encryption,
   });
   return {
     store,
