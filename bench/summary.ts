@@ -2,6 +2,7 @@ import type { BenchOptions } from './lib/context';
 import type { Machine } from './lib/machine';
 import { fmt, triple, type Row, type Target } from './lib/report';
 import type { InboundSection } from './sections/inbound';
+import type { NotaryCost } from './sections/notaryCost';
 import type { ProjectionsSection } from './sections/projections';
 import type { SearchSection } from './sections/search';
 import type { WebhooksSection } from './sections/webhooks';
@@ -134,6 +135,35 @@ const met = (r: Results, name: string): Pick<Row, 'target' | 'met'> => {
   return t === undefined ? {} : { target: t.target, met: t.met };
 };
 
+/** A feature measured off and on (the notary, encryption): its rates and its CPU per message. */
+const toggleRows = (
+  r: Results,
+  name: string,
+  short: string,
+  cost: NotaryCost | undefined,
+): Row[] => [
+  {
+    section: 'inbound',
+    metric: `${name} off, on, …: full-load messages/s (cost)`,
+    value:
+      cost === undefined
+        ? 'n/a'
+        : `${cost.off
+            .flatMap((off, i) => [off, cost.on[i] ?? 0])
+            .map((v) => fmt(v, 1))
+            .join(', ')} (${fmt(cost.cost * 100, 1)} %)`,
+    ...met(r, `${name} cost to the inbound rate`),
+  },
+  {
+    section: 'inbound',
+    metric: `CPU ms per message, Parley + PostgreSQL: ${short} on / off`,
+    value:
+      cost?.cpuMsPerMessage === undefined
+        ? 'n/a'
+        : cpuTriple(cost.cpuMsPerMessage.on, cost.cpuMsPerMessage.off),
+  },
+];
+
 export const rowsOf = (r: Results): Row[] => {
   const rows: Row[] = [];
   const { inbound, projections, search, webhooks } = r.sections;
@@ -191,49 +221,8 @@ export const rowsOf = (r: Results): Row[] => {
         value: fmt(inbound.ratio, 3),
         ...met(r, 'inbound / INSERT baseline'),
       },
-      {
-        section: 'inbound',
-        metric: 'audit notary off, on, …: full-load messages/s (cost)',
-        value:
-          inbound.notary === undefined
-            ? 'n/a'
-            : `${inbound.notary.off
-                .flatMap((off, i) => [off, inbound.notary.on[i] ?? 0])
-                .map((v) => fmt(v, 1))
-                .join(', ')} (${fmt(inbound.notary.cost * 100, 1)} %)`,
-        ...met(r, 'audit notary cost to the inbound rate'),
-      },
-      {
-        section: 'inbound',
-        metric: 'CPU ms per message, Parley + PostgreSQL: notary on / off',
-        value:
-          inbound.notary?.cpuMsPerMessage === undefined
-            ? 'n/a'
-            : cpuTriple(inbound.notary.cpuMsPerMessage.on, inbound.notary.cpuMsPerMessage.off),
-      },
-      {
-        section: 'inbound',
-        metric: 'privacy encryption off, on, …: full-load messages/s (cost)',
-        value:
-          inbound.encryption === undefined
-            ? 'n/a'
-            : `${inbound.encryption.off
-                .flatMap((off, i) => [off, inbound.encryption.on[i] ?? 0])
-                .map((v) => fmt(v, 1))
-                .join(', ')} (${fmt(inbound.encryption.cost * 100, 1)} %)`,
-        ...met(r, 'privacy encryption cost to the inbound rate'),
-      },
-      {
-        section: 'inbound',
-        metric: 'CPU ms per message, Parley + PostgreSQL: encryption on / off',
-        value:
-          inbound.encryption?.cpuMsPerMessage === undefined
-            ? 'n/a'
-            : cpuTriple(
-                inbound.encryption.cpuMsPerMessage.on,
-                inbound.encryption.cpuMsPerMessage.off,
-              ),
-      },
+      ...toggleRows(r, 'audit notary', 'notary', inbound.notary),
+      ...toggleRows(r, 'privacy encryption', 'encryption', inbound.encryption),
       {
         section: 'inbound',
         metric: 'non-2xx answers (full + half)',

@@ -70,6 +70,11 @@ describe('secrets at rest', () => {
     expect({ code, out: out.join('') }).toMatchObject({ code: 0 });
     const counts = await secretCounts(pool);
     expect(counts).toEqual({ plaintext: 0, byKey: { [masterKeyOf(next).id]: 1 } });
+    // the matching secret is re-wrapped too (data keys: src/infrastructure/privacy/*.int.spec.ts)
+    const { rows: wrapped } = await pool.query<{ key_id: string }>(
+      'SELECT key_id FROM keys.hmac_keys',
+    );
+    expect(wrapped).toEqual([{ key_id: masterKeyOf(next).id }]);
     const { rows } = await pool.query<{ webhook_id: string; secret: string }>(
       'SELECT webhook_id, secret FROM webhooks.secrets',
     );

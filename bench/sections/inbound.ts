@@ -6,7 +6,7 @@ import type { Population } from '../load/mix';
 import { benchScript, startChild } from '../lib/child';
 import type { BenchContext } from '../lib/context';
 import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
-import { startParleyProcess } from '../lib/parleyProcess';
+import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
 import { seedPopulation } from '../seed/population';
 import { createBenchChannel } from './benchChannel';
@@ -97,24 +97,16 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     const halfCpuMs = halfCpu.stop();
     const lagAtHalfLoad = await halfProbe.stop();
 
-    const notary = await measureNotaryCost(
-      bench,
-      databaseUrl,
-      phase,
-      async (start) => {
-        await parley.stop();
-        parley = await start();
-      },
-      meter,
-    );
+    const restart = async (start: () => Promise<ParleyProcess>): Promise<void> => {
+      await parley.stop();
+      parley = await start();
+    };
+    const notary = await measureNotaryCost(bench, databaseUrl, phase, restart, meter);
     const encryption = await measureNotaryCost(
       bench,
       databaseUrl,
       phase,
-      async (start) => {
-        await parley.stop();
-        parley = await start();
-      },
+      restart,
       meter,
       2,
       ENCRYPTION_TOGGLE,

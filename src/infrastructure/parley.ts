@@ -266,7 +266,7 @@ export const startParley = async (
         'the event log holds events from before encryption: run npm run keys -- protect-existing (docs/privacy.md)',
       );
     const store = options.wrapStore?.(privacy.store) ?? privacy.store;
-    const { storedEvents, subjectKeys, openStored } = privacy;
+    const { storedEvents, subjectKeys, openStored, hash: keyedHash } = privacy;
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;
@@ -297,6 +297,7 @@ export const startParley = async (
       auditKey,
       masterKeys,
       subjectKeys,
+      keyedHash,
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({

@@ -40,6 +40,8 @@ export type ParleyDeps = Readonly<{
   auditKey: SigningKey;
   /** seal and open stored secrets: the current master key first, then the previous one */
   masterKeys: readonly [MasterKey, ...MasterKey[]];
+  /** HMAC-SHA256 (hex) with the server's matching secret (keys.hmac_keys): ids that must not give away what they are made of */
+  keyedHash: (text: string) => string;
   /** the data keys of contacts (keys.subject_keys): personal fields of events are sealed with them */
   subjectKeys: SubjectKeys;
 }>;

@@ -11,6 +11,9 @@
  *                           "before-commit" and waits to be killed
  */
 import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
+import { checkedMasterKeys } from '../../src/infrastructure/keys/masterKey';
+import { protectStore } from '../../src/infrastructure/privacy/protection';
+import { TEST_MASTER_KEY } from './process';
 import { createPool } from '../../src/infrastructure/postgres/pool';
 import { allProjections } from '../../src/projections/allProjections';
 import { ProjectionRunner } from '../../src/projections/runner/projectionRunner';
@@ -21,7 +24,15 @@ const say = (line: Record<string, unknown>): void =>
 const main = async (): Promise<void> => {
   const env = process.env;
   const pool = createPool({ connectionString: env.DATABASE_URL ?? '', max: 8 });
-  const store = new PostgresEventStore(pool, { pollIntervalMs: 50 });
+  // projections read through the privacy codec, as in Parley
+  const { store } = await protectStore(
+    pool,
+    new PostgresEventStore(pool, { pollIntervalMs: 50 }),
+    await checkedMasterKeys(pool, {
+      masterKey: { current: env.PARLEY_MASTER_KEY ?? TEST_MASTER_KEY, previous: null },
+      dataDir: '/nonexistent',
+    }),
+  );
   const names = (env.PROJECTIONS ?? allProjections.map((p) => p.name).join(',')).split(',');
   const hangAt = Number(env.HANG_AT_BATCH ?? 0);
   let batches = 0;

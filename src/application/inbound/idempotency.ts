@@ -65,11 +65,18 @@ export const canonicalJson = (root: unknown): string => {
   return out.join('');
 };
 
-/** Ids derived from the key: a retry after a crash lands on the very same dialog, contact and message. */
+/**
+ * Ids derived from the key: a retry after a crash lands on the very same dialog, contact and
+ * message. A purpose may hold a match key (`data:` + the contact data's key): with `keyed` (an
+ * HMAC with the server's matching secret) an id gives nothing away, since the Idempotency-Key
+ * is in the event's metadata and an unkeyed hash of a guessed phone number would confirm it.
+ */
 export const derivedIds =
-  (scope: string, key: string) =>
-  (purpose: string): string =>
-    createHash('sha256').update(`${scope}\u0000${key}\u0000${purpose}`).digest('hex').slice(0, 24);
+  (scope: string, key: string, keyed?: (text: string) => string) =>
+  (purpose: string): string => {
+    const text = `${scope}\u0000${key}\u0000${purpose}`;
+    return (keyed?.(text) ?? createHash('sha256').update(text).digest('hex')).slice(0, 24);
+  };
 
 export const findRecorded = async (
   store: EventStore,

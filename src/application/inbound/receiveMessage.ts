@@ -59,7 +59,13 @@ export type InboundResult = Readonly<{
   replayed: boolean;
 }>;
 
-export type InboundDeps = CommandDeps & Readonly<{ store: EventStore; defaultPhoneRegion: string }>;
+export type InboundDeps = CommandDeps &
+  Readonly<{
+    store: EventStore;
+    defaultPhoneRegion: string;
+    /** the server's keyed hash (HMAC), for ids derived from an Idempotency-Key */
+    keyedHash?: (text: string) => string;
+  }>;
 
 export type InboundOptions = Readonly<{
   idempotencyKey: string | null;
@@ -127,7 +133,7 @@ export const receiveMessage = async (
     contactsId: request.contactsId,
   });
   if (isLeft(info)) return info;
-  const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey);
+  const derive = idempotencyKey === null ? null : derivedIds(scope, idempotencyKey, deps.keyedHash);
   const newId = (purpose: string): string => derive?.(purpose) ?? deps.ids.objectId();
   const plan = () =>
     planContact(deps.commands, info.right, {

@@ -42,6 +42,21 @@ const keysUnder = async (pool: Pool, current: MasterKey): Promise<number> => {
   return rows[0]?.n ?? 0;
 };
 
+/** Data keys by master key id, and how many were destroyed (erased subjects). */
+const dataKeyCounts = async (
+  pool: Pool,
+): Promise<{ destroyed: number; byKey: Record<string, number> }> => {
+  const { rows } = await pool.query<{ key_id: string | null; n: number }>(
+    'SELECT key_id, count(*)::int AS n FROM keys.subject_keys GROUP BY key_id',
+  );
+  const byKey: Record<string, number> = {};
+  let destroyed = 0;
+  for (const { key_id: id, n } of rows)
+    if (id === null) destroyed += n;
+    else byKey[id] = n;
+  return { destroyed, byKey };
+};
+
 /** `npm run keys`: exit 0 done, 1 failed, 2 bad usage, configuration or master key. */
 export const keysCli = async (args: readonly string[], io: KeysIo): Promise<number> => {
   const command = args[0];
@@ -101,7 +116,8 @@ export const keysCli = async (args: readonly string[], io: KeysIo): Promise<numb
       }
     }
     const counts = await secretCounts(database.pool);
-    io.out(`${JSON.stringify({ currentKeyId: current.id, secrets: counts }, null, 2)}\n`);
+    const dataKeys = await dataKeyCounts(database.pool);
+    io.out(`${JSON.stringify({ currentKeyId: current.id, secrets: counts, dataKeys }, null, 2)}\n`);
     return 0;
   } catch (error) {
     io.err(`parley: ${error instanceof Error ? error.message : String(error)}\n`);

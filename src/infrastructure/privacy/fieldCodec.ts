@@ -38,6 +38,13 @@ const mapAt = async (
 
 type EventLike = Readonly<{ id: string; type: string; data: unknown; metadata: unknown }>;
 
+/** The contact whose key seals the event's personal fields; undefined when it holds none. */
+export const subjectOfEvent = (event: EventLike): string | undefined => {
+  const rule = personalFields[event.type];
+  const subject = rule === undefined ? undefined : subjectOf(event, rule.subject);
+  return typeof subject === 'string' ? subject : undefined;
+};
+
 const subjectOf = (event: EventLike, where: 'data.contactId' | 'metadata.subject'): unknown =>
   where === 'data.contactId'
     ? (event.data as { contactId?: unknown } | null)?.contactId

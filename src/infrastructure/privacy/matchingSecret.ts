@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { open, seal, type MasterKey } from '../keys/envelope';
+import { rewrapUnder } from './rewrap';
 
 const NAME = 'matching';
 const aadOf = (name: string): string => `keys.hmac_keys:${name}`;
@@ -38,23 +39,9 @@ export const matchingSecret = async (
 };
 
 /** Re-wraps the matching secret under `current` (a rotation); its value stays. */
-export const rewrapMatchingSecret = async (
+export const rewrapMatchingSecret = (
   pool: Pool,
   current: MasterKey,
   readable: readonly MasterKey[],
-): Promise<number> => {
-  const { rows } = await pool.query<{ name: string; wrapped: string }>(
-    'SELECT name, wrapped FROM keys.hmac_keys WHERE key_id <> $1',
-    [current.id],
-  );
-  let rewritten = 0;
-  for (const row of rows) {
-    const plain = open(readable, row.wrapped, aadOf(row.name));
-    const { rowCount } = await pool.query(
-      'UPDATE keys.hmac_keys SET key_id = $3, wrapped = $4 WHERE name = $1 AND wrapped = $2',
-      [row.name, row.wrapped, current.id, seal(current, plain, aadOf(row.name))],
-    );
-    rewritten += rowCount ?? 0;
-  }
-  return rewritten;
-};
+): Promise<number> =>
+  rewrapUnder(pool, { table: 'keys.hmac_keys', idColumn: 'name', aadOf }, current, readable);

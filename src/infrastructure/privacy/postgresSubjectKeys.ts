@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { SubjectKeys } from '../../application/ports/subjectKeys';
 import { open, seal, type MasterKey } from '../keys/envelope';
 import { openWithDataKey, sealWithDataKey } from './dataKeyCipher';
+import { rewrapUnder } from './rewrap';
 
 /** A destroyed key is served from another process's cache for at most this long. */
 export const DESTROYED_CHECK_MS = 5_000;
@@ -163,23 +164,14 @@ export class PostgresSubjectKeys implements SubjectKeys {
 }
 
 /** Re-wraps every live data key under `current` (a master key rotation); returns how many. */
-export const rewrapSubjectKeys = async (
+export const rewrapSubjectKeys = (
   pool: Pool,
   current: MasterKey,
   readable: readonly MasterKey[],
-): Promise<number> => {
-  const { rows } = await pool.query<{ subject_id: string; wrapped: string }>(
-    'SELECT subject_id, wrapped FROM keys.subject_keys WHERE wrapped IS NOT NULL AND key_id <> $1',
-    [current.id],
+): Promise<number> =>
+  rewrapUnder(
+    pool,
+    { table: 'keys.subject_keys', idColumn: 'subject_id', aadOf },
+    current,
+    readable,
   );
-  let rewritten = 0;
-  for (const row of rows) {
-    const plain = open(readable, row.wrapped, aadOf(row.subject_id));
-    const { rowCount } = await pool.query(
-      'UPDATE keys.subject_keys SET key_id = $3, wrapped = $4 WHERE subject_id = $1 AND wrapped = $2',
-      [row.subject_id, row.wrapped, current.id, seal(current, plain, aadOf(row.subject_id))],
-    );
-    rewritten += rowCount ?? 0;
-  }
-  return rewritten;
-};

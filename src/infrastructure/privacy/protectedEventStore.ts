@@ -13,7 +13,7 @@ import type {
   SubscriptionItem,
 } from '../../application/ports/eventStore';
 import type { SubjectKeys } from '../../application/ports/subjectKeys';
-import { openData, sealData } from './fieldCodec';
+import { openData, sealData, subjectOfEvent } from './fieldCodec';
 import type { KeyedHash } from './matchingSecret';
 import { personalFields } from './personalFields';
 
@@ -30,6 +30,8 @@ export const storedStreamId = (hash: KeyedHash, streamId: string): string => {
   const prefix = KEYED_STREAM_PREFIXES.find((p) => streamId.startsWith(p));
   return prefix === undefined ? streamId : `${prefix}${hash(streamId.slice(prefix.length))}`;
 };
+
+const OPENED_CACHE_SIZE = 4_096;
 
 export type ProtectionOptions = Readonly<{
   keys: SubjectKeys;
@@ -51,6 +53,12 @@ export type ProtectionOptions = Readonly<{
  * ciphertext. Wraps any adapter.
  */
 export class ProtectedEventStore implements EventStore {
+  /**
+   * Recently opened data by event id: every projection and the outbox read each new event, and
+   * would decrypt it once each. A hit is served only while its subject's key is not destroyed.
+   */
+  private readonly opened = new Map<string, unknown>();
+
   constructor(
     private readonly inner: EventStore,
     private readonly options: ProtectionOptions,
@@ -115,7 +123,19 @@ export class ProtectedEventStore implements EventStore {
 
   private async openOne(event: RecordedEvent): Promise<RecordedEvent> {
     if (personalFields[event.type] === undefined) return event;
-    return { ...event, data: await openData(this.options.keys, event) };
+    const subject = subjectOfEvent(event);
+    const hit = this.opened.get(event.id);
+    if (
+      hit !== undefined &&
+      subject !== undefined &&
+      !(await this.options.keys.isDestroyed(subject))
+    )
+      return { ...event, data: hit };
+    const data = await openData(this.options.keys, event);
+    this.opened.set(event.id, data);
+    if (this.opened.size > OPENED_CACHE_SIZE)
+      this.opened.delete(this.opened.keys().next().value as string);
+    return { ...event, data };
   }
 
   /**

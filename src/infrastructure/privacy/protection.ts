@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '../../application/ports/eventStore';
 import type { MasterKey } from '../keys/envelope';
-import { keyedHashOf, matchingSecret } from './matchingSecret';
+import { keyedHashOf, matchingSecret, type KeyedHash } from './matchingSecret';
 import { PostgresSubjectKeys } from './postgresSubjectKeys';
 import { ProtectedEventStore } from './protectedEventStore';
 
@@ -48,6 +48,8 @@ export type Protected = Readonly<{
   /** what the log holds: ciphertext (the audit reads this one) */
   storedEvents: EventStore;
   subjectKeys: PostgresSubjectKeys;
+  /** HMAC with the matching secret */
+  hash: KeyedHash;
   /** opens events read from the stored log another way (the trace's index) */
   openStored: (events: readonly RecordedEvent[]) => Promise<readonly RecordedEvent[]>;
   state: ProtectionState;
@@ -77,6 +79,7 @@ export const protectStore = async (
     store,
     storedEvents: stored,
     subjectKeys,
+    hash,
     openStored: (events) => store.openAll(events),
     state,
   };

@@ -20,7 +20,7 @@ const tokenOf = (query: unknown): string | null => {
 };
 
 /** What these routes use, and nothing more. */
-export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config'>;
+export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config' | 'keyedHash'>;
 
 /**
  * The seed's endpoint: POST /api/custom-channel/message/{channelId}?token=…
@@ -28,7 +28,11 @@ export type InboundRouteDeps = CommandDeps & Pick<ParleyDeps, 'config'>;
  */
 export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter): Router => {
   const router = new Router<InboundState>();
-  const inboundDeps = { ...deps, defaultPhoneRegion: deps.config.defaultPhoneRegion };
+  const inboundDeps = {
+    ...deps,
+    defaultPhoneRegion: deps.config.defaultPhoneRegion,
+    keyedHash: deps.keyedHash,
+  };
 
   router.post(
     '/api/custom-channel/message/:channelId',
