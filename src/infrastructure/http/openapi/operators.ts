@@ -11,6 +11,7 @@ import {
   ref,
   type Schema,
   unauthorized,
+  idempotencyKeyHeader,
 } from './schema';
 import type { Limits } from '../../config';
 import { replyBody } from '../codecs/reply';
@@ -175,14 +176,7 @@ export const operatorPaths = {
       description:
         'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409.',
       security: bearer,
-      parameters: [
-        {
-          name: 'Idempotency-Key',
-          in: 'header',
-          required: false,
-          schema: { type: 'string', maxLength: 255 },
-        },
-      ],
+      parameters: [idempotencyKeyHeader],
       requestBody: jsonBody(ref('Reply')),
       responses: {
         '201': json(

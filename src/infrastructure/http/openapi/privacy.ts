@@ -1,4 +1,13 @@
-import { bearer, errors, idParam, json, positionHeader, unauthorized, type Schema } from './schema';
+import {
+  bearer,
+  errors,
+  idParam,
+  json,
+  positionHeader,
+  unauthorized,
+  type Schema,
+  idempotencyKeyHeader,
+} from './schema';
 
 const contactId = idParam('id', 'contact id; a merged id names its survivor');
 const gone = errors(404, ['E_CONTACT_NOT_FOUND'], 'no such contact');
@@ -16,14 +25,7 @@ export const privacyPaths = {
       description:
         'Cannot be undone. Afterwards the contact answers `410 E_CONTACT_ERASED`, inbound with its `_id` answers `404 E_CONTACT_DELETED`, its dialogs keep times and counts while their messages read `[erased]`, and the same data makes a new contact. Erasing an erased contact answers the same and records nothing. With an `Idempotency-Key` a retry answers the recorded answer; the key used for another contact is 409.',
       security: bearer,
-      parameters: [
-        {
-          name: 'Idempotency-Key',
-          in: 'header',
-          required: false,
-          schema: { type: 'string', maxLength: 255 },
-        },
-      ],
+      parameters: [idempotencyKeyHeader],
       responses: {
         '200': json(
           object({

@@ -75,3 +75,11 @@ export const annotated = (schema: Schema, notes: Record<string, Schema>): Schema
   }
   return copy;
 };
+
+/** An optional Idempotency-Key header: a retry under it answers what the first request did. */
+export const idempotencyKeyHeader = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', maxLength: 255 },
+};
