@@ -1,9 +1,6 @@
-import { allProjections } from '../src/projections/allProjections';
-import { buildShadow, dropShadow } from '../src/projections/rebuild';
-import { READ_MODEL } from '../src/projections/schema';
 import { createChannel, postMessage, type TestChannel } from './support/inbound';
 import { useTestParley } from './support/parley';
-import { tableRows } from './support/readModel';
+import { expectRebuildEqualsLive } from './support/readModel';
 import { randomFrom } from './support/writer';
 
 /**
@@ -73,16 +70,6 @@ describe('read models built from HTTP traffic', () => {
     }
 
     const { pool, store } = parley.deps;
-    for (const projection of allProjections) {
-      const fresh = await buildShadow({ pool, store, projection });
-      for (const table of projection.tables) {
-        const live = await tableRows(pool, READ_MODEL, table);
-        expect({ table, rows: await tableRows(pool, fresh.shadow, table) }).toEqual({
-          table,
-          rows: live,
-        });
-      }
-      await dropShadow(pool, projection);
-    }
+    await expectRebuildEqualsLive(pool, store);
   });
 });

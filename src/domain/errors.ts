@@ -38,6 +38,8 @@ export const errorCodes = [
   'E_DELIVERY_NOT_FOUND',
   'E_WEBHOOK_URL_FORBIDDEN',
   'E_CONFLICT',
+  // the contact's data was erased on request (SPEC §8): gone for good, unlike a deleted one
+  'E_CONTACT_ERASED',
   // an operator deleted (tombstoned) the stream in EventStoreDB: it can never be written again
   'E_STREAM_DELETED',
   // a bug on our side: still a JSON body with a request id, never a stack trace

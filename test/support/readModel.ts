@@ -7,7 +7,8 @@ import {
   ProjectionRunner,
   type RunnerOptions,
 } from '../../src/projections/runner/projectionRunner';
-import { quoted } from '../../src/projections/schema';
+import { buildShadow, dropShadow } from '../../src/projections/rebuild';
+import { quoted, READ_MODEL } from '../../src/projections/schema';
 import { PostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
 import { createTestDatabase } from './database';
 import { writer, type Writer } from './writer';
@@ -122,4 +123,19 @@ export const useReadModelWorld = (
     await drop();
   });
   return world;
+};
+
+/** Every projection rebuilt from position 0 into a shadow schema equals the live one, row for row. */
+export const expectRebuildEqualsLive = async (pool: Pool, store: EventStore): Promise<void> => {
+  for (const projection of allProjections) {
+    const fresh = await buildShadow({ pool, store, projection });
+    for (const table of projection.tables) {
+      const live = await tableRows(pool, READ_MODEL, table);
+      expect({ table, rows: await tableRows(pool, fresh.shadow, table) }).toEqual({
+        table,
+        rows: live,
+      });
+    }
+    await dropShadow(pool, projection);
+  }
 };

@@ -10,7 +10,7 @@ export type ContactSnapshot = Readonly<{
   channelId: string;
   name: string;
   description: string | null;
-  status: 'active' | 'deleted' | 'merged';
+  status: 'active' | 'deleted' | 'merged' | 'erased';
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
@@ -78,7 +78,8 @@ export const contactAsOf = async (
   const all = [...events, ...relatedEvents.flat()].sort((a, b) =>
     store.compareCheckpoints(a.checkpoint, b.checkpoint),
   );
-  const data = [...ownership(all).values()]
+  // an erased contact holds no data, as the live read model shows it
+  const data = [...ownership(state.status === 'erased' ? [] : all).values()]
     .filter((o) => o.contactId === survivorId)
     .sort(
       (a, b) =>

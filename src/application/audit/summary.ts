@@ -77,6 +77,8 @@ const deed = (event: ParleyEvent, names: OperatorNames): string => {
       return `merged the contact into ${event.data.survivorId}`;
     case 'ContactDeleted':
       return 'deleted the contact';
+    case 'ContactErased':
+      return `erased the contact's data (${count(event.data.erasedContactIds.length, 'contact')}: ${event.data.erasedContactIds.join(', ')})`;
     case 'OperatorCreated':
       return `created the operator ${quoted(event.data.name)}`;
     case 'OperatorTokenIssued':

@@ -14,7 +14,8 @@ export type StreamReader = Pick<CommandHandler, 'load'>;
 /** Where a contact id leads once merges are followed. */
 export type Resolved =
   | Readonly<{ kind: 'active'; contact: LiveContact; revision: bigint }>
-  | Readonly<{ kind: 'deleted'; contactId: string }>
+  /** deleted, or erased (SPEC §8): either way its data matches nothing and may be claimed over */
+  | Readonly<{ kind: 'deleted'; contactId: string; erased: boolean }>
   /** claimed by a request that stopped before creating it; the next request completes it */
   | Readonly<{ kind: 'pending'; contactId: string }>;
 
@@ -32,7 +33,8 @@ export const resolveContact = async (
   for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
     const { state, revision } = await loadContact(reader, id);
     if (state.status === 'absent') return { kind: 'pending', contactId: id };
-    if (state.status === 'deleted') return { kind: 'deleted', contactId: id };
+    if (state.status === 'deleted' || state.status === 'erased')
+      return { kind: 'deleted', contactId: id, erased: state.status === 'erased' };
     if (state.status === 'active')
       return { kind: 'active', contact: state, revision: revision as bigint };
     id = state.survivorId as string;

@@ -19,6 +19,7 @@ import {
   contactDataAdded,
   contactDataChanged,
   contactDeleted,
+  contactErased,
   contactMergedInto,
   contactsMerged,
   contactUpdated,
@@ -218,6 +219,49 @@ describe('contact settlement, on the in-memory store', () => {
         expect(contactId).not.toBe(CONTACT);
         return { result: { created: true }, events: newContactEvents(contactId, [data], NOW) };
       }));
+
+  it('an erased contact’s data matches no more: a new contact claims it over', () =>
+    given({
+      ...existingContact(CONTACT, [ABC]),
+      [streams.contact(CONTACT)]: [
+        contactCreated(),
+        contactDataAdded({ data: ABC }),
+        contactErased(),
+      ],
+    })
+      .when(settling(vasya(sent(ABC))))
+      .then(({ contactId, contact }) => {
+        const data = customId('abc', contact.data[0]?.id);
+        expect(contactId).not.toBe(CONTACT);
+        return { result: { created: true }, events: newContactEvents(contactId, [data], NOW) };
+      }));
+
+  it('data held by a contact merged into an erased one is claimed over too', () =>
+    given({
+      ...existingContact(OTHER_CONTACT, [ABC]),
+      [streams.contact(OTHER_CONTACT)]: [
+        contactCreated({ contactId: OTHER_CONTACT }),
+        contactMergedInto({ contactId: OTHER_CONTACT, survivorId: CONTACT }),
+      ],
+      [streams.contact(CONTACT)]: [
+        contactCreated(),
+        contactErased({ erasedContactIds: [CONTACT, OTHER_CONTACT] }),
+      ],
+    })
+      .when(settling(vasya(sent(ABC))))
+      .then(({ contactId, contact }) => {
+        const data = customId('abc', contact.data[0]?.id);
+        expect([CONTACT, OTHER_CONTACT]).not.toContain(contactId);
+        return { result: { created: true }, events: newContactEvents(contactId, [data], NOW) };
+      }));
+
+  it('refuses an erased contact named by _id as the seed refuses a deleted one', () =>
+    given({
+      ...existingContact(CONTACT, [ABC]),
+      [streams.contact(CONTACT)]: [contactCreated(), contactErased()],
+    })
+      .when(settling({ contact_object: { _id: CONTACT, name: 'Vasya', contacts: [sent(DEF)] } }))
+      .thenFails('E_CONTACT_DELETED'));
 
   /** another request claims the key between this request's plan and its first append */
   const racedBy = (contactId: string) => (store: EventStore) => {

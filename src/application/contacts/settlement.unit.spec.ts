@@ -101,7 +101,11 @@ describe('what a request does with the claim it finds on its key', () => {
     ],
     [
       'a claim of a deleted contact: no promise any more, claimed over for a new contact',
-      { contactId: CONTACT, dataId: ABC.id, resolved: { kind: 'deleted', contactId: CONTACT } },
+      {
+        contactId: CONTACT,
+        dataId: ABC.id,
+        resolved: { kind: 'deleted', contactId: CONTACT, erased: false },
+      },
       [
         `ClaimContactKey ${key} (current) replacing ${CONTACT}`,
         `RegisterContactData ${streams.contactData(NEW_DATA)} (no_stream)`,

@@ -30,6 +30,11 @@ export type AbsorbContacts = Command<
 >;
 export type MergeInto = Command<'MergeInto', { survivorId: ContactId; now: string }>;
 export type DeleteContact = Command<'DeleteContact', { now: string }>;
+/** `contactIds`: the contact and every contact merged into it, transitively, as collected. */
+export type EraseContact = Command<
+  'EraseContact',
+  { contactIds: readonly ContactId[]; now: string }
+>;
 
 export type ContactCommand =
-  CreateContact | UpdateContact | AbsorbContacts | MergeInto | DeleteContact;
+  CreateContact | UpdateContact | AbsorbContacts | MergeInto | DeleteContact | EraseContact;

@@ -2,7 +2,13 @@ import { absurd } from 'fp-ts/function';
 import { left, right, type Either } from 'fp-ts/Either';
 import { domainError, type DomainError } from '../errors';
 import type { Decider } from '../shared/decider';
-import type { AbsorbContacts, ContactCommand, CreateContact, UpdateContact } from './commands';
+import type {
+  AbsorbContacts,
+  ContactCommand,
+  CreateContact,
+  EraseContact,
+  UpdateContact,
+} from './commands';
 import type { ContactData } from './contactData';
 import type { ContactEvent } from './events';
 import { evolve, initialState, type Contact } from './state';
@@ -18,6 +24,7 @@ const onActiveContact = (state: Contact, decision: (contact: Active) => Decision
     case 'absent':
       return left(domainError('E_CONTACT_NOT_FOUND', 'contact not found'));
     case 'deleted':
+    case 'erased':
       return left(domainError('E_CONTACT_DELETED', 'contact was deleted'));
     case 'merged':
       return left(
@@ -113,6 +120,33 @@ const absorb = ({ data }: AbsorbContacts, survivor: Active): Decision => {
   ]);
 };
 
+/**
+ * A live or deleted contact (a deleted one's data is still in the log) can be erased; erasing an
+ * erased one again changes nothing, so a retry is safe. A merged id names its survivor.
+ */
+const erase = ({ data }: EraseContact, state: Contact): Decision => {
+  switch (state.status) {
+    case 'erased':
+      return right([]);
+    case 'active':
+    case 'deleted': {
+      const others = data.contactIds.filter((id) => id !== state.contactId);
+      return right([
+        {
+          type: 'ContactErased',
+          data: {
+            contactId: state.contactId,
+            erasedContactIds: [state.contactId, ...new Set(others)],
+            erasedAt: data.now,
+          },
+        },
+      ]);
+    }
+    default:
+      return onActiveContact(state, () => right([]));
+  }
+};
+
 export const decide = (command: ContactCommand, state: Contact): Decision => {
   switch (command.type) {
     case 'CreateContact':
@@ -144,6 +178,8 @@ export const decide = (command: ContactCommand, state: Contact): Decision => {
           },
         ]),
       );
+    case 'EraseContact':
+      return erase(command, state);
     default:
       return absurd(command);
   }

@@ -5,12 +5,14 @@ import {
   contactDataAdded,
   contactDataChanged,
   contactDeleted,
+  contactErased,
   contactMergedInto,
   contactsMerged,
   contactUpdated,
   createContact,
   customId,
   deleteContact,
+  eraseContact,
   mergeInto,
   phone,
   updateContact,
@@ -161,5 +163,36 @@ describe('contact', () => {
       given().when(deleteContact()).thenFails('E_CONTACT_NOT_FOUND'));
     it('refuses a merged contact: delete its survivor instead', () =>
       given(contactCreated(), merged).when(deleteContact()).thenFails('E_CONTACT_MERGED'));
+  });
+
+  describe('EraseContact', () => {
+    const withMerged = eraseContact({ contactIds: [CONTACT, OTHER_CONTACT, THIRD_CONTACT] });
+
+    it('erases a contact and the contacts merged into it, ids only', () =>
+      given(contactCreated(), contactsMerged())
+        .when(withMerged)
+        .then(contactErased({ erasedContactIds: [CONTACT, OTHER_CONTACT, THIRD_CONTACT] })));
+
+    it('names the erased contact first and each id once', () =>
+      given(contactCreated())
+        .when(eraseContact({ contactIds: [OTHER_CONTACT, CONTACT, OTHER_CONTACT] }))
+        .then(contactErased({ erasedContactIds: [CONTACT, OTHER_CONTACT] })));
+
+    it('erases a deleted contact: its data is still in the log', () =>
+      given(contactCreated(), contactDeleted()).when(eraseContact()).then(contactErased()));
+
+    it('changes nothing when erased already, so a retry is safe', () =>
+      given(contactCreated(), contactErased()).when(eraseContact()).thenNothingHappens());
+
+    it('refuses a merged contact: erase its survivor instead', () =>
+      given(contactCreated(), merged).when(eraseContact()).thenFails('E_CONTACT_MERGED'));
+
+    it('refuses a contact that does not exist', () =>
+      given().when(eraseContact()).thenFails('E_CONTACT_NOT_FOUND'));
+
+    it('leaves an erased contact that matches nothing and takes no data', () =>
+      given(contactCreated(), contactDataAdded(), contactErased())
+        .when(updateContact({ name: 'Vasya', data: [phone()] }))
+        .thenFails('E_CONTACT_DELETED'));
   });
 });

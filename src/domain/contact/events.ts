@@ -42,6 +42,15 @@ export type ContactMergedInto = Event<
   { contactId: ContactId; survivorId: ContactId; mergedAt: string }
 >;
 export type ContactDeleted = Event<'ContactDeleted', { contactId: ContactId; deletedAt: string }>;
+/**
+ * On the contact that was asked to be erased (a survivor, or a deleted contact): its data keys
+ * and those of every contact merged into it (`erasedContactIds`, itself included) were destroyed
+ * (SPEC §8). Ids and a time only: the fact of the erasure holds no personal data.
+ */
+export type ContactErased = Event<
+  'ContactErased',
+  { contactId: ContactId; erasedContactIds: readonly ContactId[]; erasedAt: string }
+>;
 
 export type ContactEvent =
   | ContactCreated
@@ -50,7 +59,8 @@ export type ContactEvent =
   | ContactDataChanged
   | ContactsMerged
   | ContactMergedInto
-  | ContactDeleted;
+  | ContactDeleted
+  | ContactErased;
 
 export const contactEventTypes: readonly ContactEvent['type'][] = [
   'ContactCreated',
@@ -60,4 +70,5 @@ export const contactEventTypes: readonly ContactEvent['type'][] = [
   'ContactsMerged',
   'ContactMergedInto',
   'ContactDeleted',
+  'ContactErased',
 ];

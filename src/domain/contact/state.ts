@@ -1,3 +1,4 @@
+import { ERASED, erasedText } from '../shared/erased';
 import type { ChannelId, ContactId } from '../shared/ids';
 import type { ContactData } from './contactData';
 import type { ContactEvent } from './events';
@@ -5,7 +6,8 @@ import type { ContactEvent } from './events';
 export type Contact =
   | Readonly<{ status: 'absent' }>
   | Readonly<{
-      status: 'active' | 'deleted' | 'merged';
+      /** erased: its data keys were destroyed; it matches nothing and holds no personal data */
+      status: 'active' | 'deleted' | 'merged' | 'erased';
       contactId: ContactId;
       channelId: ChannelId;
       name: string;
@@ -64,5 +66,13 @@ export const evolve = (state: Contact, event: ContactEvent): Contact => {
       return { ...state, status: 'merged', survivorId: event.data.survivorId };
     case 'ContactDeleted':
       return { ...state, status: 'deleted' };
+    case 'ContactErased':
+      return {
+        ...state,
+        status: 'erased',
+        name: ERASED,
+        description: erasedText(state.description),
+        data: [],
+      };
   }
 };

@@ -26,7 +26,15 @@ export const importLog = async (
   store: EventStore,
   lines: AsyncIterable<string>,
   onProgress: (events: number) => void = () => undefined,
-): Promise<Readonly<{ events: number; streams: number; checkpoint: Checkpoint | null }>> => {
+): Promise<
+  Readonly<{
+    events: number;
+    streams: number;
+    checkpoint: Checkpoint | null;
+    /** the subjects every ContactErased of the export names: their keys must go in the target too */
+    erasedContactIds: readonly string[];
+  }>
+> => {
   const parsed = exportLinesOf(lines);
   const header = (await parsed.next()).value as Extract<ExportLine, { kind: 'header' }>;
   if (header.after !== null || header.types !== null || header.stream_prefix !== null)
@@ -38,6 +46,7 @@ export const importLog = async (
       'the target event store is not empty: import loads an empty store only',
     );
   const streams = new Set<string>();
+  const erased = new Set<string>();
   let events = 0;
   let pending: Pending | null = null;
   let checkpoint: Checkpoint | null = null;
@@ -53,6 +62,9 @@ export const importLog = async (
   };
   for await (const line of parsed) {
     if (line.kind !== 'event') continue;
+    if (line.type === 'ContactErased')
+      for (const id of (line.data as { erasedContactIds: readonly string[] }).erasedContactIds)
+        erased.add(id);
     const revision = BigInt(line.revision);
     const event: EventToAppend = {
       id: line.id,
@@ -75,5 +87,5 @@ export const importLog = async (
     streams.add(line.stream);
   }
   await flush();
-  return { events, streams: streams.size, checkpoint };
+  return { events, streams: streams.size, checkpoint, erasedContactIds: [...erased] };
 };

@@ -10,7 +10,9 @@ import { verifyExport, verifyLive } from '../audit/verifyLog';
 import { systemClock } from '../clock';
 import { ConfigError, loadConfig } from '../config';
 import { createEventStore } from '../eventstore/createEventStore';
+import { resolveMasterKey } from '../keys/masterKey';
 import { migrate } from '../postgres/migrations';
+import { PostgresSubjectKeys } from '../privacy/postgresSubjectKeys';
 import { openCliDatabase } from './cliDatabase';
 
 export type AuditCliIo = Readonly<{
@@ -117,8 +119,13 @@ export const auditCli = async (args: readonly string[], io: AuditCliIo): Promise
     try {
       if (command === 'import') {
         const result = await importLog(store, linesOf(file as string));
+        // an erasure in the log erases again here: keys restored beside it must not outlive it
+        const keys = new PostgresSubjectKeys(database.pool, {
+          masterKeys: [await resolveMasterKey(config.masterKey.current, config.dataDir)],
+        });
+        await keys.destroy(result.erasedContactIds);
         io.err(
-          `imported ${result.events} events in ${result.streams} streams; start Parley to build the read models\n`,
+          `imported ${result.events} events in ${result.streams} streams, erased ${result.erasedContactIds.length} contacts again; start Parley to build the read models\n`,
         );
         return 0;
       }

@@ -38,3 +38,15 @@ export const POSITION_HEADER = 'X-Parley-Position';
 export const setPosition = (ctx: Context, checkpoint: Checkpoint | null): void => {
   if (checkpoint !== null) ctx.set(POSITION_HEADER, checkpoint);
 };
+
+/** The request's Idempotency-Key, null without one; a malformed one is refused. */
+export const idempotencyKeyOf = (ctx: Context): string | null => {
+  const key = ctx.get('idempotency-key');
+  if (key === '') return null;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new HttpError('E_VALIDATION', 'the Idempotency-Key header is not valid', [
+      { path: '(header) Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
+    ]);
+  }
+  return key;
+};

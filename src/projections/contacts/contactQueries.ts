@@ -13,7 +13,7 @@ export type ContactView = Readonly<{
   channelId: string;
   name: string;
   description: string | null;
-  status: 'active' | 'deleted' | 'merged';
+  status: 'active' | 'deleted' | 'merged' | 'erased';
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;

@@ -98,3 +98,30 @@ export const moveWords = async (db: ClientBase, from: string, to: string): Promi
 export const dropWords = async (db: ClientBase, contactId: string): Promise<void> => {
   await db.query('DELETE FROM contact_words WHERE contact_id = $1', [contactId]);
 };
+
+/**
+ * An erased person's words leave the search table and, unless someone else holds them, the
+ * dictionary too: a word of their name must not outlive the erasure (SPEC §8). The words left
+ * are counted anew, so that live and a rebuild (where the erased values read `[erased]`)
+ * agree on the dictionary.
+ */
+export const eraseWords = async (db: ClientBase, contactIds: readonly string[]): Promise<void> => {
+  const { rows } = await db.query<{ word: string }>(
+    `WITH gone AS (DELETE FROM contact_words WHERE contact_id = ANY($1) RETURNING word)
+     SELECT DISTINCT word FROM gone`,
+    [contactIds],
+  );
+  if (rows.length === 0) return;
+  const words = rows.map((r) => r.word);
+  await db.query(
+    `WITH held AS (SELECT word, count(*)::int AS n FROM contact_words
+                   WHERE word = ANY($1::text[]) GROUP BY word)
+     UPDATE search_words s SET contacts = held.n FROM held WHERE s.word = held.word`,
+    [words],
+  );
+  await db.query(
+    `DELETE FROM search_words s WHERE s.word = ANY($1::text[])
+       AND NOT EXISTS (SELECT 1 FROM contact_words c WHERE c.word = s.word)`,
+    [words],
+  );
+};

@@ -1,8 +1,10 @@
 import type { ClientBase } from 'pg';
 import type { ContactData } from '../../domain/contact/contactData';
+import { ERASED } from '../../domain/shared/erased';
 import type { Projection } from '../projection';
 import {
   dropWords,
+  eraseWords,
   indexNameWords,
   moveWords,
   withValueWords,
@@ -16,7 +18,7 @@ const DDL = `
     channel_id text NOT NULL,
     name text NOT NULL,
     description text,
-    status text NOT NULL CHECK (status IN ('active', 'deleted', 'merged')),
+    status text NOT NULL CHECK (status IN ('active', 'deleted', 'merged', 'erased')),
     -- merged contacts: the contact they were merged into, as recorded …
     merged_into_id text,
     -- … and the one that survives today (differs when the survivor was merged in turn)
@@ -25,6 +27,7 @@ const DDL = `
     updated_at timestamptz NOT NULL,
     merged_at timestamptz,
     deleted_at timestamptz,
+    erased_at timestamptz,
     search_text text GENERATED ALWAYS AS (lower(name || ' ' || coalesce(description, ''))) STORED
   );
   CREATE INDEX contacts_survivor ON contacts (survivor_id) WHERE survivor_id IS NOT NULL;
@@ -91,7 +94,8 @@ const addData = async (
 /** Contacts (merged ones point to their survivor) and their contact data, searchable with pg_trgm. */
 export const contactsProjection: Projection = {
   name: 'contacts',
-  version: 2,
+  // 2: a table of words for search; 3: erased contacts (SPEC §8)
+  version: 3,
   tables: ['contacts', 'contact_data', 'contact_words', 'search_words'],
   createTables: async (db) => {
     // trusted since PostgreSQL 13: a database owner may create it; in public, never in a shadow
@@ -172,6 +176,20 @@ export const contactsProjection: Projection = {
         survivor,
       ]);
       await moveWords(db, merged, survivor);
+    },
+    // what a replay of the erased log would leave, whatever it read: the personal columns blank
+    // (a value reads [erased], an absent one stays absent), no contact data to find or match
+    ContactErased: async (db, { data, recordedAt }) => {
+      await db.query(
+        `WITH gone AS (DELETE FROM contact_data WHERE contact_id = ANY($1))
+         UPDATE contacts
+         SET name = $2, description = CASE WHEN description IS NULL THEN NULL ELSE $2 END,
+             status = CASE WHEN contact_id = $3 THEN 'erased' ELSE status END,
+             erased_at = $4, updated_at = $5
+         WHERE contact_id = ANY($1)`,
+        [data.erasedContactIds, ERASED, data.contactId, data.erasedAt, recordedAt],
+      );
+      await eraseWords(db, data.erasedContactIds);
     },
     ContactDeleted: async (db, { data, recordedAt }) => {
       await db.query(

@@ -1,5 +1,7 @@
 import type { ClientBase } from 'pg';
+import { ERASED } from '../../domain/shared/erased';
 import type { Projection } from '../projection';
+import { ERASED_ATTACHMENTS, erasedColumn } from './erasedColumns';
 import { messagePreview } from './messagePreview';
 import { safeHtml } from './safeHtml';
 
@@ -257,6 +259,23 @@ export const dialogsProjection: Projection = {
         `UPDATE messages SET delivery_status = $3, delivery_reason = $4, delivery_status_at = $5
          WHERE dialog_id = $1 AND message_id = $2`,
         [data.dialogId, data.messageId, data.status, data.reason, data.reportedAt],
+      );
+    },
+    // the person's dialogs keep their times, counts and status; what they said or were told
+    // reads [erased], exactly as a replay of the erased log leaves it (rebuild.int.spec.ts)
+    ContactErased: async (db, { data }) => {
+      await db.query(
+        `WITH erased AS (
+           UPDATE dialogs
+           SET ${['reference', 'title', 'integration_data', 'last_message_preview'].map(erasedColumn).join(', ')}
+           WHERE contact_id = ANY($1)
+           RETURNING dialog_id
+         )
+         UPDATE messages
+         SET ${['text', 'html', 'integration_data'].map(erasedColumn).join(', ')},
+             attachments = ${ERASED_ATTACHMENTS}
+         WHERE dialog_id IN (SELECT dialog_id FROM erased) OR contact_id = ANY($1)`,
+        [data.erasedContactIds, ERASED],
       );
     },
     ContactMergedInto: async (db, { data }) => {

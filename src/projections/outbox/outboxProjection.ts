@@ -33,6 +33,7 @@ import {
   saveOutboxDialog,
   type Tx,
 } from './outboxState';
+import { eraseFromOutbox } from './outboxErasure';
 import { webhookMessageId, webhookPayload, webhookTriggerOf } from './payload';
 import { applySubscriptionEvent, subscribersOf } from './subscriptionTable';
 
@@ -98,6 +99,7 @@ const applyDialogEvent = async (tx: Tx, event: DialogEvent, input: OutboxInput) 
 };
 
 const applyContactEvent = async (tx: Tx, event: ContactEvent): Promise<void> => {
+  if (event.type === 'ContactErased') await eraseFromOutbox(tx, event.data.erasedContactIds);
   const contact = evolveContact(await loadOutboxContact(tx, event.data.contactId), event);
   if (contact !== null) await saveOutboxContact(tx, contact);
 };

@@ -86,7 +86,9 @@ export const evolveContact = (
   const after = evolveDomainContact(before, event);
   if (after.status === 'absent') return null;
   const { contactId, name, description, data, survivorId } = after;
-  return { contactId, name, description, data, survivorId, deleted: after.status === 'deleted' };
+  // an erased contact is, to payloads, a deleted one with its data blanked (evolve does that)
+  const deleted = after.status === 'deleted' || after.status === 'erased';
+  return { contactId, name, description, data, survivorId, deleted };
 };
 
 type DialogRow = {

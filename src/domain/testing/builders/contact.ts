@@ -65,6 +65,12 @@ export const contactDeleted = event('ContactDeleted', () => ({
   deletedAt: T1,
 }));
 
+export const contactErased = event('ContactErased', () => ({
+  contactId: CONTACT,
+  erasedContactIds: [CONTACT],
+  erasedAt: T1,
+}));
+
 export const createContact = command('CreateContact', () => ({
   contactId: CONTACT,
   channelId: CHANNEL,
@@ -80,3 +86,4 @@ export const absorbContacts = command('AbsorbContacts', () => ({
 }));
 export const mergeInto = command('MergeInto', () => ({ survivorId: CONTACT, now: T1 }));
 export const deleteContact = command('DeleteContact', () => ({ now: T1 }));
+export const eraseContact = command('EraseContact', () => ({ contactIds: [CONTACT], now: T1 }));

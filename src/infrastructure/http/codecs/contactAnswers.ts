@@ -26,7 +26,7 @@ export const contactAnswer = named(
       channel_id: t.string,
       name: t.string,
       description: nullable(t.string),
-      status: t.keyof({ active: null, merged: null, deleted: null }),
+      status: t.keyof({ active: null, merged: null, deleted: null, erased: null }),
       contacts: t.readonlyArray(contactDataAnswer),
       merged_ids: t.readonlyArray(t.string),
       created_at: dateTime,

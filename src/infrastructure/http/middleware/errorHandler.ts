@@ -6,6 +6,7 @@ import {
   WrongExpectedVersionError,
 } from '../../../application/ports/eventStore';
 import { isConnectionError } from '../../postgres/pool';
+import { SubjectErasedError } from '../../privacy/postgresSubjectKeys';
 import { errorStatus } from '../errorStatus';
 import { HttpError } from '../httpError';
 import type { RequestState } from './requestContext';
@@ -36,6 +37,10 @@ const toHttpError = (error: unknown): HttpError => {
       'E_STREAM_DELETED',
       'this resource was deleted from the event store by its operators and cannot change again',
     );
+  }
+  // personal data about an erased person (a reply in their dialog): nothing can seal it again
+  if (error instanceof SubjectErasedError) {
+    return new HttpError('E_CONTACT_ERASED', "this dialog's contact was erased on request");
   }
   if (isConnectionError(error)) {
     return new HttpError('E_UNAVAILABLE', 'the database is unavailable; retry later', undefined, {

@@ -6,6 +6,7 @@ import { fromContracts } from './fromContracts';
 import { routeContracts } from '../routes/contracts';
 import { integrationExtraPaths, integrationExtraSchemas } from './integrationExtras';
 import { operationPaths } from './operations';
+import { privacyPaths } from './privacy';
 import { webhookEvents } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
 
@@ -27,7 +28,14 @@ const mergePaths = (...all: readonly Paths[]): Paths => {
 /** Paths from the route contracts and every module; a test checks each served route is here. */
 const pathsOf = (declared: Paths) =>
   withTimeTravel(
-    mergePaths(declared, integrationExtraPaths, operationPaths, auditReadingPaths, auditPaths),
+    mergePaths(
+      declared,
+      integrationExtraPaths,
+      operationPaths,
+      auditReadingPaths,
+      auditPaths,
+      privacyPaths,
+    ),
   );
 
 /** Schemas by name; two modules must not write the same name. */

@@ -63,8 +63,12 @@ export const getContactContract: RouteContract = {
     description: 'the contact, or the survivor of a merged one',
     codec: contactAnswer,
   },
-  errors: [...readErrors, 'E_CONTACT_NOT_FOUND', 'E_CONTACT_DELETED'],
-  errorNotes: { ...readErrorNotes, 404: 'no such contact, or deleted' },
+  errors: [...readErrors, 'E_CONTACT_NOT_FOUND', 'E_CONTACT_DELETED', 'E_CONTACT_ERASED'],
+  errorNotes: {
+    ...readErrorNotes,
+    404: 'no such contact, or deleted',
+    410: "the contact's data was erased",
+  },
 };
 
 export const contactQueryContracts = [searchContactsContract, getContactContract];
@@ -86,6 +90,13 @@ export const contactJson = (c: ContactView): t.TypeOf<typeof contactAnswer> => (
   created_at: iso(c.createdAt),
   updated_at: iso(c.updatedAt),
 });
+
+/** A deleted contact answers 404 (the seed's code); an erased one 410: it is gone for good. */
+export const refuseGone = (contact: Pick<ContactView, 'status'>): void => {
+  if (contact.status === 'deleted') throw new HttpError('E_CONTACT_DELETED', 'contact was deleted');
+  if (contact.status === 'erased')
+    throw new HttpError('E_CONTACT_ERASED', "the contact's data was erased on request");
+};
 
 /** GET /api/contacts/search and /api/contacts/{id} from the contacts read model. */
 export const contactQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDeps): Router => {
@@ -115,8 +126,7 @@ export const contactQueryRoutes = ({ pool, auth, readYourWrites }: QueryRouteDep
     const id = ctx.params.id ?? '';
     const contact = isObjectId(id) ? await getContact(pool, id) : null;
     if (contact === null) throw new HttpError('E_CONTACT_NOT_FOUND', 'contact not found');
-    if (contact.status === 'deleted')
-      throw new HttpError('E_CONTACT_DELETED', 'contact was deleted');
+    refuseGone(contact);
     if (contact.contactId !== id) ctx.set('Content-Location', `/api/contacts/${contact.contactId}`);
     ctx.body = contactJson(contact);
   });

@@ -11,7 +11,7 @@ import { staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { objectIdCodec } from '../codecs/ids';
 import { jsonObject } from '../codecs/primitives';
-import { IDEMPOTENCY_KEY, replyBody } from '../codecs/reply';
+import { replyBody } from '../codecs/reply';
 import {
   assignedAnswer,
   replySentAnswer,
@@ -24,7 +24,7 @@ import { named } from '../openapi/fromContracts';
 import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
-import { commandContext, orThrow, setPosition } from '../respond';
+import { commandContext, idempotencyKeyOf, orThrow, setPosition } from '../respond';
 
 export const assigneeBody = t.intersection([
   jsonObject,
@@ -32,17 +32,6 @@ export const assigneeBody = t.intersection([
 ]);
 
 const dialogId = (id: string | undefined) => pathId(id, 'E_DIALOG_NOT_FOUND', 'dialog not found');
-
-const idempotencyKeyOf = (ctx: Context): string | null => {
-  const key = ctx.get('idempotency-key');
-  if (key === '') return null;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new HttpError('E_VALIDATION', 'the Idempotency-Key header is not valid', [
-      { path: '(header) Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
-    ]);
-  }
-  return key;
-};
 
 const command = {
   tags: ['dialogs'],
@@ -78,11 +67,13 @@ export const replyContract: RouteContract = {
     'E_UNAUTHORIZED',
     'E_DIALOG_NOT_FOUND',
     'E_IDEMPOTENCY_CONFLICT',
+    'E_CONTACT_ERASED',
   ],
   errorNotes: {
     ...command.errorNotes,
     400: 'bad or empty reply',
     409: 'the key was used for another reply',
+    410: "the dialog's contact was erased",
   },
 };
 

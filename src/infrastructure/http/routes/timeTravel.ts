@@ -16,7 +16,7 @@ import { bigintString, isoDate } from '../codecs';
 import { HttpError } from '../httpError';
 import { cursorParam, decodeQuery, intParam, timestampParam } from '../queryParams';
 import { channelView } from './channels';
-import { contactJson } from './contactQueries';
+import { contactJson, refuseGone } from './contactQueries';
 import { dialogJson, messageJson } from './dialogQueries';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './queryRouteDeps';
 
@@ -164,8 +164,7 @@ export const timeTravelRoutes = (deps: ParleyDeps): Router => {
       : { found: 'none' as const };
     if (found.found === 'none') throw new HttpError('E_CONTACT_NOT_FOUND', 'contact not found');
     const { contact } = found;
-    if (contact.status === 'deleted')
-      throw new HttpError('E_CONTACT_DELETED', 'contact was deleted');
+    refuseGone(contact);
     if (contact.contactId !== id) ctx.set('Content-Location', `/api/contacts/${contact.contactId}`);
     ctx.body = contactJson(contact);
   });
