@@ -19,7 +19,6 @@ import {
   unassignedAnswer,
 } from '../codecs/dialogAnswers';
 import { serve, type RouteContract } from '../contract';
-import { HttpError } from '../httpError';
 import { named } from '../openapi/fromContracts';
 import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
