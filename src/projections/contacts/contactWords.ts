@@ -23,7 +23,7 @@ export const WORDS_DDL = `
   -- bytewise order: a word of digits is found by its prefix, a range of this key
   CREATE TABLE search_words (
     word text COLLATE "C" PRIMARY KEY,
-    -- rows of contact_words it was added with, never lowered: search's estimate of its contacts
+    -- rows of contact_words it was added with (recounted by an erasure): search's estimate
     contacts integer NOT NULL
   );
 `;
@@ -100,28 +100,21 @@ export const dropWords = async (db: ClientBase, contactId: string): Promise<void
 };
 
 /**
- * An erased person's words leave the search table and, unless someone else holds them, the
- * dictionary too: a word of their name must not outlive the erasure (SPEC §8). The words left
- * are counted anew, so that live and a rebuild (where the erased values read `[erased]`)
- * agree on the dictionary.
+ * An erased person's words leave the search table, and the dictionary keeps only words someone
+ * holds, each counted anew: the words the person once had (an old phone number, a name before
+ * a rename) are orphans the dictionary otherwise keeps, and a word of theirs must not outlive
+ * the erasure (SPEC §8). A rebuild, where the erased values read `[erased]`, does the same at
+ * the same event, so the two agree. Erasures are rare: the sweep over the dictionary is fine.
  */
 export const eraseWords = async (db: ClientBase, contactIds: readonly string[]): Promise<void> => {
-  const { rows } = await db.query<{ word: string }>(
-    `WITH gone AS (DELETE FROM contact_words WHERE contact_id = ANY($1) RETURNING word)
-     SELECT DISTINCT word FROM gone`,
-    [contactIds],
-  );
-  if (rows.length === 0) return;
-  const words = rows.map((r) => r.word);
+  await db.query('DELETE FROM contact_words WHERE contact_id = ANY($1)', [contactIds]);
   await db.query(
-    `WITH held AS (SELECT word, count(*)::int AS n FROM contact_words
-                   WHERE word = ANY($1::text[]) GROUP BY word)
-     UPDATE search_words s SET contacts = held.n FROM held WHERE s.word = held.word`,
-    [words],
+    `DELETE FROM search_words s
+     WHERE NOT EXISTS (SELECT 1 FROM contact_words c WHERE c.word = s.word)`,
   );
   await db.query(
-    `DELETE FROM search_words s WHERE s.word = ANY($1::text[])
-       AND NOT EXISTS (SELECT 1 FROM contact_words c WHERE c.word = s.word)`,
-    [words],
+    `UPDATE search_words s SET contacts = h.n
+     FROM (SELECT word, count(*)::int AS n FROM contact_words GROUP BY word) h
+     WHERE s.word = h.word AND s.contacts <> h.n`,
   );
 };
