@@ -222,6 +222,34 @@ for (const [name, subject] of adapters) {
       expect(JSON.stringify(stored?.data)).not.toContain('79876543210');
       expect((await s.store.readStream(stream))[0]?.data).toEqual(claim.data);
     });
+
+    it('given keyed streams relied on and appended to, then a refusal names them as the application does', async () => {
+      const claimOf = (contactId: string): EventToAppend => ({
+        ...received('x'),
+        type: 'ContactKeyClaimed',
+        data: { key: 'id:u-1', contactId, dataId: 'f1' },
+      });
+      const relied = `contact-key-${randomUUID()}`;
+      const target = `contact-key-${randomUUID()}`;
+      await s.store.appendToStream(relied, [claimOf(CONTACT)], { expectedRevision: 'no_stream' });
+      // the relied-on claim unmoved: the append goes through, checked under its keyed id
+      await s.store.appendToStream(target, [claimOf(CONTACT)], {
+        expectedRevision: 'no_stream',
+        unchanged: [{ streamId: relied, revision: 0n }],
+      });
+      // moved since: refused, named by the application's id, nothing appended
+      await expect(
+        s.store.appendToStream(target, [claimOf(CONTACT)], {
+          expectedRevision: 0n,
+          unchanged: [{ streamId: relied, revision: 'no_stream' }],
+        }),
+      ).rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: relied });
+      // a plain conflict on the keyed stream itself names it as asked too
+      await expect(
+        s.store.appendToStream(target, [claimOf(CONTACT)], { expectedRevision: 'no_stream' }),
+      ).rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: target });
+      expect(await s.store.readStream(target)).toHaveLength(1);
+    });
   });
 }
 

@@ -1,16 +1,17 @@
-import type {
-  AllSubscription,
-  AppendResult,
-  Checkpoint,
-  EventStore,
-  EventToAppend,
-  ExpectedRevision,
-  ReadAllOptions,
-  ReadAllResult,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeToAllOptions,
-  SubscriptionItem,
+import {
+  WrongExpectedVersionError,
+  type AllSubscription,
+  type AppendOptions,
+  type AppendResult,
+  type Checkpoint,
+  type EventStore,
+  type EventToAppend,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type SubscriptionItem,
 } from '../../application/ports/eventStore';
 import type { SubjectKeys } from '../../application/ports/subjectKeys';
 import { openData, sealData, subjectOfEvent } from './fieldCodec';
@@ -67,7 +68,7 @@ export class ProtectedEventStore implements EventStore {
   async appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
-    options: Readonly<{ expectedRevision: ExpectedRevision }>,
+    options: AppendOptions,
   ): Promise<AppendResult> {
     const sealed = await Promise.all(
       events.map(async (e) =>
@@ -76,7 +77,34 @@ export class ProtectedEventStore implements EventStore {
           : { ...e, data: await sealData(this.options.keys, e) },
       ),
     );
-    return this.inner.appendToStream(await this.target(streamId), sealed, options);
+    // the streams a request relied on are checked where they live, under their keyed ids
+    const names = new Map<string, string>([[await this.target(streamId), streamId]]);
+    const unchanged = await Promise.all(
+      (options.unchanged ?? []).map(async (u) => {
+        const stored = await this.target(u.streamId);
+        names.set(stored, u.streamId);
+        return { ...u, streamId: stored };
+      }),
+    );
+    const [target] = names.keys();
+    try {
+      return await this.inner.appendToStream(
+        target ?? streamId,
+        sealed,
+        options.unchanged === undefined ? options : { ...options, unchanged },
+      );
+    } catch (error) {
+      // the application knows its streams by their own names: a refusal must name the one it asked
+      const asked =
+        error instanceof WrongExpectedVersionError ? names.get(error.streamId) : undefined;
+      if (
+        error instanceof WrongExpectedVersionError &&
+        asked !== undefined &&
+        asked !== error.streamId
+      )
+        throw new WrongExpectedVersionError(asked, error.expected, error.actual);
+      throw error;
+    }
   }
 
   async readStream(
