@@ -61,6 +61,11 @@ describe('answers decode with the response codecs of their route contracts', () 
       body: JSON.stringify({ name: 'Oleg' }),
     });
     const { id: operatorId } = (await operator.json()) as { id: string };
+    // the operator list has no min_position: wait until its read model shows the operator
+    await eventually(async () => {
+      const listed = await parley.request('/api/operators', { headers: parley.admin });
+      expect(((await listed.json()) as { items: unknown[] }).items).not.toEqual([]);
+    }, 60_000);
     const channelPath = `/api/channels/${channel.channelId}`;
     const examples: Record<string, Example> = {
       'post /api/custom-channel/message/{channelId}': {

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { count, startRunners, tableRows, useReadModelWorld } from '../../test/support/readModel';
 import { mixedScenario } from '../../test/support/scenario';
+import { eventually } from '../../test/support/eventually';
 import { allProjections } from './allProjections';
 import { readCheckpoint } from './checkpoints';
 import { listDialogs } from './dialogs/dialogQueries';
@@ -99,9 +100,16 @@ describe('rebuilding read models from position 0', () => {
 
       for (const projection of allProjections) {
         const before = await readCheckpoint(pool, projection.name);
+        const handled = new Set(handledTypes(projection));
+        // a write lands after `before` (on a loaded machine the writer may be slower than a
+        // rebuild), so the swapped-in checkpoint must be past it
+        await eventually(
+          async () =>
+            (await store.readAll({ from: before?.checkpoint ?? null, maxCount: 1 })).events.length,
+          (n) => n > 0,
+        );
         const result = await rebuildProjection({ pool, store, projection, lock: 'acquire' });
         // it read the events of the types it handles, up to where it stopped, and no others
-        const handled = new Set(handledTypes(projection));
         const log = await store.readAll({ maxCount: 1_000_000 });
         const upTo = log.events.filter(
           (e) =>
