@@ -36,6 +36,12 @@ export const errorCodes = [
   'E_DELIVERY_NOT_FOUND',
   'E_WEBHOOK_URL_FORBIDDEN',
   'E_CONFLICT',
+  // attachments (SPEC §2.1)
+  'E_ATTACHMENT_NOT_FOUND',
+  'E_ATTACHMENT_NOT_STORED',
+  'E_ATTACHMENT_ERASED',
+  'E_ATTACHMENT_LINK_INVALID',
+  'E_ATTACHMENT_LINK_EXPIRED',
   // an operator deleted (tombstoned) the stream in EventStoreDB: it can never be written again
   'E_STREAM_DELETED',
   // a bug on our side: still a JSON body with a request id, never a stack trace

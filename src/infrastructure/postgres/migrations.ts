@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { attachmentSchemaMigration } from '../../projections/attachments/attachmentSchema';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
 import { traceMigrations } from '../trace/schema';
@@ -73,6 +74,7 @@ export const migrations: readonly Migration[] = [
   outboxSchemaMigration,
   ...traceMigrations,
   rateLimitMigration,
+  attachmentSchemaMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;

@@ -1,5 +1,10 @@
 import type { ClientBase } from 'pg';
 import type { Projection } from '../projection';
+import {
+  ATTACHMENT_STATES_DDL,
+  attachmentStateHandlers,
+  queueAttachmentStates,
+} from './attachmentStates';
 import { messagePreview } from './messagePreview';
 import { safeHtml } from './safeHtml';
 
@@ -101,10 +106,12 @@ const survivorOf = async (db: ClientBase, contactId: string): Promise<string> =>
 export const dialogsProjection: Projection = {
   name: 'dialogs',
   // 2: the last message's id, direction, preview and author, for the inbox list
-  version: 2,
-  tables: ['dialogs', 'messages', 'dialog_contact_aliases'],
+  // 3: each kept attachment's state (message_attachments)
+  version: 3,
+  tables: ['dialogs', 'messages', 'dialog_contact_aliases', 'message_attachments'],
   createTables: async (db) => {
     await db.query(DDL);
+    await db.query(ATTACHMENT_STATES_DDL);
   },
   queryIndexes: QUERY_INDEXES,
   batchedWrites: true,
@@ -195,6 +202,7 @@ export const dialogsProjection: Projection = {
           messagePreview(data.text, data.html, data.attachments),
         ],
       );
+      await queueAttachmentStates(db, data.dialogId, data.messageId, data.attachments, 'incoming');
     },
     MessageSent: async (db, { data, revision, recordedAt }) => {
       await db.query(
@@ -232,7 +240,9 @@ export const dialogsProjection: Projection = {
           messagePreview(data.text, data.html, data.attachments),
         ],
       );
+      await queueAttachmentStates(db, data.dialogId, data.messageId, data.attachments, 'outgoing');
     },
+    ...attachmentStateHandlers,
     ContactMergedInto: async (db, { data }) => {
       const survivor = await survivorOf(db, data.survivorId);
       if (survivor === data.contactId) return; // a cycle would be a write-side bug; never loop on it

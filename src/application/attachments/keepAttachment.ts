@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { Either } from 'fp-ts/Either';
+import type { AttachmentEvent, AttachmentSource } from '../../domain/attachment/events';
+import { attachmentDecider } from '../../domain/attachment/decide';
+import type { AttachmentState } from '../../domain/attachment/state';
+import type { DomainError } from '../../domain/errors';
+import type { CommandHandler, Handled } from '../commandHandler';
+import type { CommandContext } from '../context';
+import type { AttachmentStorage } from '../ports/attachmentStorage';
+import type { SubjectKeys } from '../ports/subjectKeys';
+import { streams } from '../streams';
+import { attachmentAad } from './attachmentId';
+import { sniffType } from './sniffType';
+
+export type AttachmentDeps = Readonly<{
+  commands: CommandHandler;
+  storage: AttachmentStorage;
+  subjectKeys: SubjectKeys;
+}>;
+
+/** Where an attachment belongs: its message, and the contact whose data it is. */
+export type AttachmentPlace = Readonly<{
+  attachmentId: string;
+  dialogId: string;
+  messageId: string;
+  index: number;
+  /** the dialog's contact: the subject whose data key seals the file */
+  contactId: string;
+}>;
+
+export type KeptFile = Readonly<{ size: number; sha256: string; sniffedType: string | null }>;
+
+/**
+ * Keeps a file: sealed under its contact's data key (erasing the contact erases the file),
+ * written to storage, then recorded as AttachmentStored in the attachment's stream. A retry
+ * after a crash writes the same file again and records nothing new.
+ */
+export const keepAttachment = async (
+  deps: AttachmentDeps,
+  place: AttachmentPlace,
+  file: Readonly<{ bytes: Buffer; declaredType: string; source: AttachmentSource }>,
+  context: CommandContext,
+): Promise<
+  Readonly<{
+    kept: KeptFile;
+    result: Either<DomainError, Handled<AttachmentEvent, AttachmentState>>;
+  }>
+> => {
+  const kept: KeptFile = {
+    size: file.bytes.length,
+    sha256: createHash('sha256').update(file.bytes).digest('hex'),
+    sniffedType: sniffType(file.bytes),
+  };
+  const sealed = await deps.subjectKeys.seal(
+    place.contactId,
+    file.bytes,
+    attachmentAad(place.attachmentId),
+  );
+  await deps.storage.put(place.attachmentId, sealed);
+  const { contactId: _subject, ...placement } = place;
+  const result = await deps.commands.handle(
+    streams.attachment(place.attachmentId),
+    attachmentDecider,
+    {
+      type: 'RecordAttachmentStored',
+      data: {
+        ...placement,
+        source: file.source,
+        ...kept,
+        declaredType: file.declaredType,
+        storedAt: context.now.toISOString(),
+      },
+    },
+    context,
+  );
+  return { kept, result };
+};
+
+/** Records that a file could not be kept, for good. */
+export const recordAttachmentFailure = (
+  deps: Pick<AttachmentDeps, 'commands'>,
+  place: AttachmentPlace,
+  failure: Readonly<{ reason: string; attempts: number }>,
+  context: CommandContext,
+) => {
+  const { contactId: _subject, ...placement } = place;
+  return deps.commands.handle(
+    streams.attachment(place.attachmentId),
+    attachmentDecider,
+    {
+      type: 'RecordAttachmentFailure',
+      data: { ...placement, ...failure, failedAt: context.now.toISOString() },
+    },
+    context,
+  );
+};
+
+/** A kept file's plaintext; null when its contact was erased (the data key is gone). */
+export const openAttachment = async (
+  deps: Pick<AttachmentDeps, 'storage' | 'subjectKeys'>,
+  attachmentId: string,
+  contactId: string,
+): Promise<Buffer | 'missing' | 'erased'> => {
+  const sealed = await deps.storage.get(attachmentId);
+  if (sealed === null) return 'missing';
+  const plain = await deps.subjectKeys.open(contactId, sealed, attachmentAad(attachmentId));
+  return plain ?? 'erased';
+};
