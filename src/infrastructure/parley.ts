@@ -48,6 +48,7 @@ import {
 import { postgresWebhookSecrets, sealAllUnder, secretOpener } from './webhooks/secretStore';
 import { checkMasterKey, parseMasterKey, resolveMasterKey } from './keys/masterKey';
 import type { MasterKey } from './keys/envelope';
+import { PostgresSubjectKeys } from './privacy/postgresSubjectKeys';
 import { addressGuardOf, type Resolve } from './webhooks/urlGuard';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
@@ -259,6 +260,8 @@ export const startParley = async (
         'the audit checkpoints are signed with a key of this process alone; set AUDIT_SIGNING_KEY so that every process signs with the same key (docs/audit.md)',
       );
 
+    const subjectKeys = new PostgresSubjectKeys(pool, { masterKeys });
+
     const server = createServer();
     server.keepAliveTimeout = 65_000;
     await listen(server, config.port, config.host);
@@ -285,6 +288,7 @@ export const startParley = async (
       webhookAddresses: addressGuardOf(config, options.resolve),
       auditKey,
       masterKeys,
+      subjectKeys,
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({

@@ -3,6 +3,7 @@ import type { CommandHandler } from '../application/commandHandler';
 import type { Clock } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/eventStore';
 import type { IdGenerator } from '../application/ports/ids';
+import type { SubjectKeys } from '../application/ports/subjectKeys';
 import type { WebhookSecrets } from '../application/ports/webhookSecrets';
 import type { Config } from './config';
 import type { OperatorTokens } from './http/auth/staffAuth';
@@ -34,6 +35,8 @@ export type ParleyDeps = Readonly<{
   auditKey: SigningKey;
   /** seal and open stored secrets: the current master key first, then the previous one */
   masterKeys: readonly [MasterKey, ...MasterKey[]];
+  /** the data keys of contacts (keys.subject_keys): personal fields of events are sealed with them */
+  subjectKeys: SubjectKeys;
 }>;
 
 /** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */

@@ -1,7 +1,10 @@
+import type { Pool } from 'pg';
 import { ConfigError, loadConfig } from '../config';
 import { openCliDatabase } from '../cli/cliDatabase';
 import { migrate } from '../postgres/migrations';
 import { sealAllUnder, secretCounts } from '../webhooks/secretStore';
+import { rewrapMatchingSecret } from '../privacy/matchingSecret';
+import { rewrapSubjectKeys } from '../privacy/postgresSubjectKeys';
 import type { MasterKey } from './envelope';
 import {
   checkMasterKey,
@@ -20,9 +23,19 @@ export type KeysIo = Readonly<{
 
 const USAGE = `usage: npm run keys -- status | rotate
   status   which master keys the stored secrets are sealed under
-  rotate   re-wrap every secret under PARLEY_MASTER_KEY (the new key), reading those of
+  rotate   re-wrap every secret, data key and the matching secret under PARLEY_MASTER_KEY (the new key), reading those of
            PARLEY_PREVIOUS_MASTER_KEY (the old one); see docs/operations.md
 `;
+
+/** How many data keys and matching secrets are still wrapped by another key than `current`. */
+const keysUnder = async (pool: Pool, current: MasterKey): Promise<number> => {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT (SELECT count(*) FROM keys.subject_keys WHERE wrapped IS NOT NULL AND key_id <> $1)::int
+          + (SELECT count(*) FROM keys.hmac_keys WHERE key_id <> $1)::int AS n`,
+    [current.id],
+  );
+  return rows[0]?.n ?? 0;
+};
 
 /** `npm run keys`: exit 0 done, 1 failed, 2 bad usage, configuration or master key. */
 export const keysCli = async (args: readonly string[], io: KeysIo): Promise<number> => {
@@ -48,10 +61,17 @@ export const keysCli = async (args: readonly string[], io: KeysIo): Promise<numb
       keys.push(parseMasterKey(config.masterKey.previous, 'PARLEY_PREVIOUS_MASTER_KEY'));
     await checkMasterKey(database.pool, keys);
     if (command === 'rotate') {
-      const rewrapped = await sealAllUnder(database.pool, current, keys);
+      const rewrapped =
+        (await sealAllUnder(database.pool, current, keys)) +
+        (await rewrapSubjectKeys(database.pool, current, keys)) +
+        (await rewrapMatchingSecret(database.pool, current, keys));
       await recordMasterKey(database.pool, current);
       const counts = await secretCounts(database.pool);
-      if (counts.plaintext === 0 && Object.keys(counts.byKey).every((id) => id === current.id)) {
+      if (
+        counts.plaintext === 0 &&
+        Object.keys(counts.byKey).every((id) => id === current.id) &&
+        (await keysUnder(database.pool, current)) === 0
+      ) {
         await retireOtherKeys(database.pool, current);
         io.err(`re-wrapped ${rewrapped} secret(s) under key ${current.id}\n`);
       } else {

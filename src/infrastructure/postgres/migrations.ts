@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { attachmentSchemaMigration } from '../../projections/attachments/attachmentSchema';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
+import { privacyMigration } from '../privacy/schema';
 import { traceMigrations } from '../trace/schema';
 
 export type Migration = Readonly<{ version: number; name: string; sql: string }>;
@@ -74,6 +75,7 @@ export const migrations: readonly Migration[] = [
   outboxSchemaMigration,
   ...traceMigrations,
   rateLimitMigration,
+  privacyMigration,
   attachmentSchemaMigration,
 ];
 
