@@ -79,7 +79,11 @@ const getOnce = (target: URL, options: FetchOptions, deadline: number): Promise<
         if (status < 200 || status >= 300) {
           response.resume();
           const reason = `the server answered ${status}`;
-          settle(status >= 500 || status === 429 || status === 408 ? transient(reason) : permanent(reason));
+          settle(
+            status >= 500 || status === 429 || status === 408
+              ? transient(reason)
+              : permanent(reason),
+          );
           return;
         }
         const declared = Number(response.headers['content-length']);

@@ -148,7 +148,13 @@ export const findFile = async (pool: Pool, attachmentId: string): Promise<Stored
 export const insertUploadedFile = async (
   pool: Pool,
   file: AttachmentPlace &
-    Readonly<{ name: string; declaredType: string; size: number; sha256: string; sniffedType: string | null }>,
+    Readonly<{
+      name: string;
+      declaredType: string;
+      size: number;
+      sha256: string;
+      sniffedType: string | null;
+    }>,
 ): Promise<void> => {
   await pool.query(
     `INSERT INTO attachments.files (attachment_id, dialog_id, message_id, position, contact_id,

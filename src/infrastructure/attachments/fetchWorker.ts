@@ -103,7 +103,10 @@ export const attachmentFetchWorker = (options: FetchWorkerOptions): Worker => {
     const work = attempt(claimed)
       .catch((error: unknown) =>
         // the lease runs out and another attempt comes: nothing is lost
-        log.error({ err: error, attachmentId: claimed.attachmentId }, 'attachment fetch failed to record'),
+        log.error(
+          { err: error, attachmentId: claimed.attachmentId },
+          'attachment fetch failed to record',
+        ),
       )
       .finally(() => {
         inFlight.delete(work);

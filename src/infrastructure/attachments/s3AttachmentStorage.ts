@@ -18,7 +18,9 @@ export const objectKeyOf = (attachmentId: string): string => `attachments/${atta
  * attachment, holding its sealed bytes. Without an access key the SDK's usual chain (instance
  * role, AWS_* variables) is used.
  */
-export const s3AttachmentStorage = (settings: S3Settings): AttachmentStorage & { close(): void } => {
+export const s3AttachmentStorage = (
+  settings: S3Settings,
+): AttachmentStorage & { close(): void } => {
   if (settings.bucket === null) throw new Error('S3_BUCKET is required for S3 attachment storage');
   const bucket = settings.bucket;
   const clientConfig: S3ClientConfig = {
