@@ -31,10 +31,47 @@ export type AttachmentPlace = Readonly<{
 export type KeptFile = Readonly<{ size: number; sha256: string; sniffedType: string | null }>;
 
 /**
- * Keeps a file: sealed under its contact's data key (erasing the contact erases the file),
- * written to storage, then recorded as AttachmentStored in the attachment's stream. A retry
- * after a crash writes the same file again and records nothing new.
+ * Seals a file under its contact's data key (erasing the contact erases the file) and writes
+ * it to storage. Writing it again (a retry) writes the same file.
  */
+export const storeFile = async (
+  deps: Pick<AttachmentDeps, 'storage' | 'subjectKeys'>,
+  place: AttachmentPlace,
+  bytes: Buffer,
+): Promise<KeptFile> => {
+  const sealed = await deps.subjectKeys.seal(
+    place.contactId,
+    bytes,
+    attachmentAad(place.attachmentId),
+  );
+  await deps.storage.put(place.attachmentId, sealed);
+  return {
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sniffedType: sniffType(bytes),
+  };
+};
+
+/** Records a stored file as AttachmentStored in its stream; a second record appends nothing. */
+export const recordAttachmentStored = (
+  deps: Pick<AttachmentDeps, 'commands'>,
+  place: AttachmentPlace,
+  file: KeptFile & Readonly<{ declaredType: string; source: AttachmentSource }>,
+  context: CommandContext,
+): Promise<Either<DomainError, Handled<AttachmentEvent, AttachmentState>>> => {
+  const { contactId: _subject, ...placement } = place;
+  return deps.commands.handle(
+    streams.attachment(place.attachmentId),
+    attachmentDecider,
+    {
+      type: 'RecordAttachmentStored',
+      data: { ...placement, ...file, storedAt: context.now.toISOString() },
+    },
+    context,
+  );
+};
+
+/** Keeps a fetched file: stored, then recorded. */
 export const keepAttachment = async (
   deps: AttachmentDeps,
   place: AttachmentPlace,
@@ -46,31 +83,11 @@ export const keepAttachment = async (
     result: Either<DomainError, Handled<AttachmentEvent, AttachmentState>>;
   }>
 > => {
-  const kept: KeptFile = {
-    size: file.bytes.length,
-    sha256: createHash('sha256').update(file.bytes).digest('hex'),
-    sniffedType: sniffType(file.bytes),
-  };
-  const sealed = await deps.subjectKeys.seal(
-    place.contactId,
-    file.bytes,
-    attachmentAad(place.attachmentId),
-  );
-  await deps.storage.put(place.attachmentId, sealed);
-  const { contactId: _subject, ...placement } = place;
-  const result = await deps.commands.handle(
-    streams.attachment(place.attachmentId),
-    attachmentDecider,
-    {
-      type: 'RecordAttachmentStored',
-      data: {
-        ...placement,
-        source: file.source,
-        ...kept,
-        declaredType: file.declaredType,
-        storedAt: context.now.toISOString(),
-      },
-    },
+  const kept = await storeFile(deps, place, file.bytes);
+  const result = await recordAttachmentStored(
+    deps,
+    place,
+    { ...kept, declaredType: file.declaredType, source: file.source },
     context,
   );
   return { kept, result };

@@ -1,6 +1,10 @@
 import Router from '@koa/router';
 import * as t from 'io-ts';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
+import { newReplyId } from '../../../application/dialogs/replyToDialog';
+import { dialogDecider } from '../../../domain/dialog/decide';
+import { recordUploads, storeUploads, type StoredUpload } from '../../attachments/uploads';
+import { readMultipart } from '../middleware/multipartBody';
 import { assignDialog } from '../../../application/dialogs/assignDialog';
 import { changeDialogStatus } from '../../../application/dialogs/changeDialogStatus';
 import { replyToDialog } from '../../../application/dialogs/replyToDialog';
@@ -36,7 +40,17 @@ const idempotencyKeyOf = (ctx: Context): string | null => {
 };
 
 /** What these routes use, and nothing more. */
-export type DialogCommandRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'config'>;
+export type DialogCommandRouteDeps = StaffAuthDeps &
+  CommandDeps &
+  Pick<ParleyDeps, 'config' | 'pool' | 'publicUrl' | 'attachmentStorage' | 'subjectKeys'>;
+
+const isMultipart = (ctx: Context): boolean =>
+  ctx.is('multipart/form-data') === 'multipart/form-data';
+
+const jsonOrMultipart =
+  (json: Middleware): Middleware =>
+  (ctx, next) =>
+    isMultipart(ctx) ? next() : json(ctx, next);
 
 /**
  * What operators do to dialogs (SPEC §3): reply, assign, close and reopen. The admin token or
@@ -48,9 +62,49 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
   const reply = replyBody(deps.config.limits);
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens));
 
-  router.post('/:id/messages', body, async (ctx) => {
+  const uploadDeps = {
+    pool: deps.pool,
+    publicUrl: deps.publicUrl,
+    commands: deps.commands,
+    storage: deps.attachmentStorage,
+    subjectKeys: deps.subjectKeys,
+  };
+  const uploadLimits = {
+    fileBytes: deps.config.attachments.maxBytes,
+    totalBytes: deps.config.attachments.maxBytes,
+    files: deps.config.limits.attachments,
+    fieldBytes: Math.max(deps.config.limits.textBytes, deps.config.limits.htmlBytes),
+    fields: 8,
+  };
+
+  // a reply is JSON, or multipart/form-data when it carries files (text and html as fields)
+  router.post('/:id/messages', jsonOrMultipart(body), async (ctx) => {
     const id = dialogId(ctx.params.id);
-    const b = decodeOrThrow(reply, ctx.request.body, 'reply');
+    const key = idempotencyKeyOf(ctx);
+    const context = commandContext(ctx, deps.clock, ctx.state.actor);
+    let b: t.TypeOf<typeof reply>;
+    let uploads: StoredUpload[] = [];
+    let messageId: string | undefined;
+    if (isMultipart(ctx)) {
+      const form = await readMultipart(ctx, uploadLimits);
+      const fields = Object.fromEntries(
+        ['text', 'html'].flatMap((f) =>
+          form.fields[f] === undefined ? [] : [[f, form.fields[f]]],
+        ),
+      );
+      b = decodeOrThrow(reply, fields, 'reply');
+      const dialog = await deps.commands.load(streams.dialog(id), dialogDecider);
+      if (dialog.state.status === 'absent')
+        throw new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');
+      messageId = newReplyId(deps, id, key);
+      uploads = await storeUploads(
+        uploadDeps,
+        { dialogId: id, messageId, contactId: dialog.state.contactId, first: 0 },
+        form.files,
+      );
+    } else {
+      b = decodeOrThrow(reply, ctx.request.body, 'reply');
+    }
     const sent = orThrow(
       await replyToDialog(
         deps,
@@ -58,12 +112,14 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
           dialogId: id,
           text: b.text ?? null,
           html: b.html ?? null,
-          attachments: b.attachments ?? [],
-          idempotencyKey: idempotencyKeyOf(ctx),
+          attachments: [...(b.attachments ?? []), ...uploads.map((u) => u.attachment)],
+          idempotencyKey: key,
+          ...(messageId === undefined ? {} : { messageId }),
         },
-        commandContext(ctx, deps.clock, ctx.state.actor),
+        context,
       ),
     );
+    await recordUploads(uploadDeps, uploads, context);
     setPosition(ctx, await positionOf(deps.store, streams.dialog(id), sent.handled));
     ctx.status = 201;
     ctx.body = { dialog_id: id, message_id: sent.messageId, direction: 'outgoing' };
