@@ -115,7 +115,7 @@ const variables = {
   S3_REGION: t.string,
   S3_BUCKET: t.string,
   S3_ACCESS_KEY_ID: t.string,
-  S3_SECRET_ACCESS_KEY: secret,
+  S3_SECRET_ACCESS_KEY: t.string,
   S3_FORCE_PATH_STYLE: booleanFromEnv,
 } as const;
 
