@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type ServedFile = Readonly<{ status: number; type?: string; body: Buffer }>;
+/** a file, or what to answer to the n-th request for it (from 1) */
+export type Served = ServedFile | ((n: number) => ServedFile);
 
 /**
  * An integrator's file host on 127.0.0.1. Answers wait until `release()` when it is `held`,
@@ -17,13 +19,19 @@ export class FileServer {
     readonly url: string,
   ) {}
 
-  static async start(files: Readonly<Record<string, ServedFile>>): Promise<FileServer> {
+  static async start(files: Readonly<Record<string, Served>>): Promise<FileServer> {
     let self: FileServer | null = null;
     const server = createServer((req, res) => {
       const path = req.url ?? '/';
       self?.requests.push(path);
       void (self?.gate ?? Promise.resolve()).then(() => {
-        const file = files[path] ?? { status: 404, type: 'text/plain', body: Buffer.from('no') };
+        const served = files[path];
+        const n = self?.requests.filter((r) => r === path).length ?? 1;
+        const file = (typeof served === 'function' ? served(n) : served) ?? {
+          status: 404,
+          type: 'text/plain',
+          body: Buffer.from('no'),
+        };
         res.writeHead(file.status, {
           'content-type': file.type ?? 'application/octet-stream',
           'content-length': String(file.body.length),
