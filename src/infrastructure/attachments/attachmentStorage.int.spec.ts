@@ -1,5 +1,5 @@
 import type { AttachmentStorage } from '../../application/ports/attachmentStorage';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { createTestDatabase } from '../../../test/support/database';
 import { S3_BUCKET, startS3 } from '../../../test/support/s3';
 import { postgresAttachmentStorage } from './postgresAttachmentStorage';
 import { s3AttachmentStorage } from './s3AttachmentStorage';
@@ -26,7 +26,7 @@ const storageContract = (name: string, storage: () => AttachmentStorage) =>
     });
   });
 
-let db: TestDatabase;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
   db = await createTestDatabase();
 });

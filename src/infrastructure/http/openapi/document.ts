@@ -1,5 +1,6 @@
 import { auditReadingPaths, auditReadingSchemas, withTimeTravel } from './auditReading';
 import { auditPaths } from './audit';
+import { attachmentPaths, attachmentSchemas } from './attachments';
 import type { Limits } from '../../config';
 import { channelPaths } from './channels';
 import { components } from './components';
@@ -32,6 +33,7 @@ const paths = withTimeTravel(
     readModelPaths,
     auditReadingPaths,
     auditPaths,
+    attachmentPaths,
   ),
 );
 
@@ -56,6 +58,7 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => ({
       ...operatorSchemas(limits),
       ...webhookSchemas,
       ...auditReadingSchemas,
+      ...attachmentSchemas,
     },
   },
 });

@@ -17,6 +17,7 @@ import { replyBody } from '../codecs/reply';
 import { assigneeBody } from '../routes/dialogCommands';
 import { createOperatorBody } from '../routes/operators';
 import { jsonSchemaOf } from './jsonSchema';
+import { replyForm } from './attachments';
 
 const operatorId = idParam('id', 'operator id');
 const dialogId = idParam('id', 'dialog id');
@@ -173,7 +174,7 @@ export const operatorPaths = {
       tags: ['dialogs'],
       summary: 'Reply (admin or operator): MessageSent, reopening a closed dialog',
       description:
-        'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409.',
+        'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409. As multipart/form-data the reply carries files (SPEC §2.1): a file, or the files together, over ATTACHMENT_MAX_BYTES is 413 E_PAYLOAD_TOO_LARGE; a body neither JSON nor multipart is 415.',
       security: bearer,
       parameters: [
         {
@@ -183,7 +184,14 @@ export const operatorPaths = {
           schema: { type: 'string', maxLength: 255 },
         },
       ],
-      requestBody: jsonBody(ref('Reply')),
+      requestBody: {
+        required: true,
+        content: {
+          ...jsonBody(ref('Reply')).content,
+          // an operator's files (SPEC §2.1), stored before the reply is appended
+          'multipart/form-data': { schema: replyForm },
+        },
+      },
       responses: {
         '201': json(
           {

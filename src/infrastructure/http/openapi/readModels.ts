@@ -59,7 +59,7 @@ export const readModelSchemas: Record<string, Schema> = {
       operator_id: nullable('string', { description: 'outgoing: the operator who replied' }),
       text: nullable('string'),
       html: nullable('string', { description: 'sanitized' }),
-      attachments: { type: 'array', items: ref('Attachment') },
+      attachments: { type: 'array', items: ref('MessageAttachment') },
       integration_data: nullable('string'),
       timestamp: { type: 'integer', description: "the sender's timestamp, ms since the epoch" },
       created_at: time("the sender's timestamp (a reply: when it was sent)", false),
