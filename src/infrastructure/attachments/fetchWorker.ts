@@ -12,6 +12,7 @@ import type { Worker } from '../parleyDeps';
 import type { AddressGuard } from '../webhooks/urlGuard';
 import { claimFetches, msUntilNextFetch, recordFetch, type ClaimedFetch } from './fetchQueue';
 import { fetchFile, type FetchResult } from './fetchFile';
+import { workerPace } from '../workers/workerPace';
 
 export type FetchWorkerOptions = Readonly<{
   pool: Pool;
@@ -49,13 +50,8 @@ export const attachmentFetchWorker = (options: FetchWorkerOptions): Worker => {
   let running = false;
   let loop: Promise<void> | null = null;
   let listener: PoolClient | null = null;
-  const inFlight = new Set<Promise<void>>();
-  let wake: () => void = () => undefined;
-  let woken = false;
-  const nudge = () => {
-    woken = true;
-    wake();
-  };
+  const pace = workerPace();
+  const { inFlight, nudge } = pace;
 
   const settle = async (claimed: ClaimedFetch, result: FetchResult): Promise<void> => {
     const context = contextOf(claimed, options.now());
@@ -99,37 +95,20 @@ export const attachmentFetchWorker = (options: FetchWorkerOptions): Worker => {
     await settle(claimed, result);
   };
 
-  const start = (claimed: ClaimedFetch) => {
-    const work = attempt(claimed)
-      .catch((error: unknown) =>
-        // the lease runs out and another attempt comes: nothing is lost
-        log.error(
-          { err: error, attachmentId: claimed.attachmentId },
-          'attachment fetch failed to record',
-        ),
-      )
-      .finally(() => {
-        inFlight.delete(work);
-        nudge();
-      });
-    inFlight.add(work);
-  };
+  const start = (claimed: ClaimedFetch) =>
+    // a failure to record: the lease runs out and another attempt comes, nothing is lost
+    pace.track(attempt(claimed), (error: unknown) =>
+      log.error(
+        { err: error, attachmentId: claimed.attachmentId },
+        'attachment fetch failed to record',
+      ),
+    );
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || !running) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = () => undefined;
-        resolve();
-      }
-      wake = done;
-    });
+  const sleep = (ms: number) => pace.sleep(ms, () => running);
 
   const run = async (): Promise<void> => {
     while (running) {
-      woken = false;
+      pace.awake();
       try {
         while (running && inFlight.size < concurrency) {
           const claimed = await claimFetches(pool, { limit: concurrency - inFlight.size, leaseMs });
@@ -163,7 +142,7 @@ export const attachmentFetchWorker = (options: FetchWorkerOptions): Worker => {
     },
     stop: async () => {
       running = false;
-      wake();
+      nudge();
       await loop;
       await Promise.allSettled([...inFlight]);
       const client = listener;
