@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
 import type { Pool } from 'pg';
 import {
   attachmentLinks,
@@ -10,6 +11,7 @@ import { ProjectionRunner } from '../../projections/runner/projectionRunner';
 import type { Config } from '../config';
 import type { MasterKey } from '../keys/envelope';
 import type { ParleyDeps, Worker } from '../parleyDeps';
+import type { Resolve } from '../webhooks/urlGuard';
 import { attachmentFetchWorker } from './fetchWorker';
 import { postgresAttachmentStorage } from './postgresAttachmentStorage';
 import { s3AttachmentStorage } from './s3AttachmentStorage';
@@ -36,6 +38,28 @@ export const attachmentLinksFor = (
   return attachmentLinks(secret, publicUrl, config.attachments.linkTtlSeconds);
 };
 
+/**
+ * Names in attachment URLs are resolved by c-ares (DNS queries of its own, with a timeout),
+ * not getaddrinfo: a URL naming a host that does not answer would otherwise hold one of libuv's
+ * four threads for as long as the system resolver waits, and the fetches of a few such URLs
+ * would stall everything else that needs those threads (file reads, `localhost` lookups).
+ */
+export const queryingResolve = (): Resolve => {
+  const resolver = new Resolver({ timeout: 3_000, tries: 2 });
+  return async (hostname) => {
+    const [v4, v6] = await Promise.allSettled([
+      resolver.resolve4(hostname),
+      resolver.resolve6(hostname),
+    ]);
+    const addresses = [
+      ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
+      ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
+    ];
+    if (addresses.length === 0 && v4.status === 'rejected') throw v4.reason;
+    return addresses;
+  };
+};
+
 /** The fetch queue (a projection, active in one process) and the fetch workers (in every one). */
 export const attachmentWorkers = (deps: ParleyDeps): Worker[] => {
   const runner = new ProjectionRunner({
@@ -59,7 +83,8 @@ export const attachmentWorkers = (deps: ParleyDeps): Worker[] => {
         storage: deps.attachmentStorage,
         subjectKeys: deps.subjectKeys,
       },
-      guard: deps.webhookAddresses,
+      // the webhooks' rule (WEBHOOK_ALLOW_PRIVATE), with names resolved by DNS queries
+      guard: { allowPrivate: deps.webhookAddresses.allowPrivate, resolve: queryingResolve() },
       maxBytes: settings.maxBytes,
       timeoutMs: settings.fetchTimeoutMs,
       schedule: settings.retryScheduleMs,
