@@ -1,4 +1,6 @@
 import { idOfAttachment } from '../../application/attachments/attachmentId';
+import { ERASED } from '../../domain/shared/erased';
+import { erasedColumn } from '../dialogs/erasedColumns';
 import { READ_MODEL } from '../schema';
 import type { Projection } from '../projection';
 import { wakeFetchWorkers } from './attachmentSchema';
@@ -44,6 +46,15 @@ export const attachmentFetchQueueProjection: Projection = {
         ],
       );
       await wakeFetchWorkers(db);
+    },
+    // SPEC §8: the person's file names and addresses go; the file itself went with their key
+    // (serving it is 410). A fetch still pending then fails on the blanked address.
+    ContactErased: async (db, { data }) => {
+      await db.query(
+        `UPDATE attachments.files SET ${['url', 'name', 'last_error'].map(erasedColumn).join(', ')}
+         WHERE contact_id = ANY($1)`,
+        [data.erasedContactIds, ERASED],
+      );
     },
   },
 };
