@@ -18,7 +18,7 @@ const documentedColumns = (): Map<string, string[]> => {
     sections.flatMap((section) => {
       const table = /^`([a-z_]+)`/.exec(section)?.[1];
       if (table === undefined) return [];
-      const columns = [...section.matchAll(/^\| `([a-z_]+)`/gm)].map((m) => m[1] as string);
+      const columns = [...section.matchAll(/^\| `([a-z0-9_]+)`/gm)].map((m) => m[1] as string);
       return [[table, columns] as [string, string[]]];
     }),
   );

@@ -10,6 +10,8 @@ export const streams = {
   contact: (contactId: string) => `contact-${contactId}`,
   operator: (operatorId: string) => `operator-${operatorId}`,
   webhook: (webhookId: string) => `webhook-${webhookId}`,
+  /** the one outcome of keeping an attachment's file: stored or failed */
+  attachment: (attachmentId: string) => `attachment-${attachmentId}`,
   /** every auditor: they are few, so one stream lists them without a read model */
   auditors: () => 'auditors',
   /** the one dialog a reference names within a channel */
@@ -32,4 +34,5 @@ export const streamCategories = {
   contact: 'contact-',
   operator: 'operator-',
   webhook: 'webhook-',
+  attachment: 'attachment-',
 } as const;

@@ -40,6 +40,12 @@ export const errorCodes = [
   'E_CONFLICT',
   // the contact's data was erased on request (SPEC §8): gone for good, unlike a deleted one
   'E_CONTACT_ERASED',
+  // attachments (SPEC §2.1)
+  'E_ATTACHMENT_NOT_FOUND',
+  'E_ATTACHMENT_NOT_STORED',
+  'E_ATTACHMENT_ERASED',
+  'E_ATTACHMENT_LINK_INVALID',
+  'E_ATTACHMENT_LINK_EXPIRED',
   // an operator deleted (tombstoned) the stream in EventStoreDB: it can never be written again
   'E_STREAM_DELETED',
   // a bug on our side: still a JSON body with a request id, never a stack trace

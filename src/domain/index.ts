@@ -2,6 +2,7 @@
 import type { DialogReferenceEvent } from './claims/dialogReference';
 import type { ContactKeyEvent } from './claims/contactKey';
 import type { ContactDataRecordEvent } from './claims/contactDataRecord';
+import type { AttachmentEvent } from './attachment/events';
 import type { AuditorEvent } from './auditor/events';
 import type { ChannelEvent } from './channel/events';
 import type { ContactEvent } from './contact/events';
@@ -18,4 +19,5 @@ export type ParleyEvent =
   | ContactDataRecordEvent
   | OperatorEvent
   | WebhookSubscriptionEvent
-  | AuditorEvent;
+  | AuditorEvent
+  | AttachmentEvent;

@@ -106,6 +106,19 @@ const variables = {
   PARLEY_MASTER_KEY: secret,
   PARLEY_PREVIOUS_MASTER_KEY: secret,
   PRIVACY_ENCRYPTION: booleanFromEnv,
+  ATTACHMENT_STORAGE: t.keyof({ postgres: null, s3: null }, 'postgres or s3'),
+  ATTACHMENT_MAX_BYTES: intFromEnv(1, 1024 * 1024 * 1024),
+  ATTACHMENT_FETCH_TIMEOUT_MS: intFromEnv(100, 600_000),
+  ATTACHMENT_FETCH_CONCURRENCY: intFromEnv(0, 1000),
+  ATTACHMENT_FETCH_RETRY_SCHEDULE: retrySchedule,
+  ATTACHMENT_LINK_TTL_SECONDS: intFromEnv(1, 366 * 86_400),
+  ATTACHMENT_LINK_SECRET: secret,
+  S3_ENDPOINT: urlWithScheme(['http', 'https']),
+  S3_REGION: t.string,
+  S3_BUCKET: t.string,
+  S3_ACCESS_KEY_ID: t.string,
+  S3_SECRET_ACCESS_KEY: t.string,
+  S3_FORCE_PATH_STYLE: booleanFromEnv,
 } as const;
 
 type Variables = { [K in keyof typeof variables]: t.TypeOf<(typeof variables)[K]> };
@@ -162,6 +175,26 @@ export type Config = Readonly<{
   masterKey: Readonly<{ current: string | null; previous: string | null }>;
   /** false: personal fields are stored in plaintext (the bench's baseline only; docs/privacy.md) */
   privacyEncryption: boolean;
+  /** keeping attachment files (SPEC §2.1, docs/configuration.md) */
+  attachments: Readonly<{
+    storage: 'postgres' | 's3';
+    maxBytes: number;
+    fetchTimeoutMs: number;
+    /** fetches in flight at once in this process; 0: this process fetches none */
+    fetchConcurrency: number;
+    retryScheduleMs: readonly number[];
+    linkTtlSeconds: number;
+    /** signs integrators' links; absent: derived from the master key */
+    linkSecret: string | null;
+    s3: Readonly<{
+      endpoint: string | null;
+      region: string;
+      bucket: string | null;
+      accessKeyId: string | null;
+      secretAccessKey: string | null;
+      forcePathStyle: boolean;
+    }>;
+  }>;
 }>;
 
 export class ConfigError extends Error {
@@ -187,7 +220,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
         name === 'ADMIN_TOKEN' ||
         name === 'DATABASE_URL' ||
         name === 'AUDIT_SIGNING_KEY' ||
-        name.endsWith('MASTER_KEY')
+        name.endsWith('MASTER_KEY') ||
+        name.endsWith('_SECRET') ||
+        name === 'S3_SECRET_ACCESS_KEY'
           ? '(hidden)'
           : `"${describeValue(raw)}"`;
       problems.push(`${name} must be ${codec.name}, got ${shown}`);
@@ -195,6 +230,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       (values as Record<string, unknown>)[name] = decoded.right;
     }
   }
+  if (values.ATTACHMENT_STORAGE === 's3' && values.S3_BUCKET === undefined)
+    problems.push('S3_BUCKET must be set when ATTACHMENT_STORAGE=s3');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const embedded = values.DATABASE_URL === undefined;
@@ -244,8 +281,31 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       previous: values.PARLEY_PREVIOUS_MASTER_KEY ?? null,
     },
     privacyEncryption: values.PRIVACY_ENCRYPTION ?? true,
+    attachments: {
+      storage: values.ATTACHMENT_STORAGE ?? 'postgres',
+      maxBytes: values.ATTACHMENT_MAX_BYTES ?? 25 * 1024 * 1024,
+      fetchTimeoutMs: values.ATTACHMENT_FETCH_TIMEOUT_MS ?? 30_000,
+      fetchConcurrency: values.ATTACHMENT_FETCH_CONCURRENCY ?? 4,
+      retryScheduleMs:
+        values.ATTACHMENT_FETCH_RETRY_SCHEDULE ??
+        (parseRetrySchedule(DEFAULT_FETCH_RETRY_SCHEDULE) as number[]),
+      linkTtlSeconds: values.ATTACHMENT_LINK_TTL_SECONDS ?? 7 * 86_400,
+      linkSecret: values.ATTACHMENT_LINK_SECRET ?? null,
+      s3: {
+        endpoint: values.S3_ENDPOINT ?? null,
+        region: values.S3_REGION ?? 'us-east-1',
+        bucket: values.S3_BUCKET ?? null,
+        accessKeyId: values.S3_ACCESS_KEY_ID ?? null,
+        secretAccessKey: values.S3_SECRET_ACCESS_KEY ?? null,
+        // MinIO, s3rver and most self-hosted servers want bucket-in-path addresses
+        forcePathStyle: values.S3_FORCE_PATH_STYLE ?? values.S3_ENDPOINT !== undefined,
+      },
+    },
   };
 };
+
+/** Attachment fetches: now, then for about a day, then the file is recorded as failed. */
+export const DEFAULT_FETCH_RETRY_SCHEDULE = '0,5s,1m,10m,1h,6h,24h';
 
 /** The variables and their meaning, for `--help` and the README table. */
 export const configVariables = Object.keys(variables) as (keyof typeof variables)[];

@@ -28,6 +28,7 @@ import { operatorRoutes } from './http/routes/operators';
 import { historyImportRoutes } from './http/routes/historyImport';
 import { webhookDeliveryRoutes } from './http/routes/webhookDeliveries';
 import { webhookRoutes } from './http/routes/webhooks';
+import { attachmentRoutes } from './http/routes/attachments';
 import { auditRoutes } from './http/routes/audit';
 import { auditModuleFor, type AuditModule } from './audit/auditModule';
 import { resolveSigningKey } from './audit/signingKey';
@@ -45,7 +46,16 @@ import {
   webhookOutboxBatch,
   webhookOutboxGatherMs,
   webhookOutboxProjection,
+  webhookOutboxProjectionWith,
 } from '../projections/outbox/outboxProjection';
+import type { PayloadLinks } from '../projections/outbox/payload';
+import type { AttachmentStorage } from '../application/ports/attachmentStorage';
+import type { AttachmentLinks } from '../application/attachments/attachmentLinks';
+import {
+  attachmentLinksFor,
+  attachmentStorageFor,
+  attachmentWorkers,
+} from './attachments/attachmentModule';
 import { postgresWebhookSecrets, sealAllUnder, secretOpener } from './webhooks/secretStore';
 import { checkMasterKey, parseMasterKey, resolveMasterKey } from './keys/masterKey';
 import type { MasterKey } from './keys/envelope';
@@ -139,6 +149,7 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
   dialogCommandRoutes(deps),
   webhookRoutes(deps),
   webhookDeliveryRoutes(deps),
+  attachmentRoutes(deps),
   ...modules.readModels.routers(staffAuth(deps.adminTokenHash, deps.operatorTokens)),
   openApiRoutes(deps.publicUrl, deps.config.limits),
   meRoutes(deps),
@@ -153,11 +164,20 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
  * The webhook outbox runs on the projection runner (checkpoint in the batch's transaction,
  * active in one process at a time) but is not one of the read models: it is never rebuilt.
  */
+/** Links in webhook payloads live ATTACHMENT_LINK_TTL_SECONDS from the event's recorded time. */
+const signedLinks =
+  (links: AttachmentLinks): PayloadLinks =>
+  (attachmentId, recordedAt) => {
+    const expires = Math.floor(new Date(recordedAt).getTime() / 1000) + links.ttlSeconds;
+    const expiresAt = new Date(expires * 1000);
+    return { url: links.signedUrl(attachmentId, expiresAt), expiresAt: expiresAt.toISOString() };
+  };
+
 const outboxRunner = (deps: ParleyDeps): Worker => {
   const runner = new ProjectionRunner({
     pool: deps.pool,
     store: deps.store,
-    projection: webhookOutboxProjection,
+    projection: webhookOutboxProjectionWith(signedLinks(deps.attachmentLinks)),
     log: deps.logger.child({ worker: `projection:${webhookOutboxProjection.name}` }),
     // a webhook waits for its batch to commit: commit what has arrived rather than wait for
     // more (catch-up still fills batches, a page of the log arrives at once)
@@ -192,6 +212,7 @@ const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   ...modules.readModels.workers,
   rateLimitWorker(modules.rateLimiter),
   outboxRunner(deps),
+  ...attachmentWorkers(deps),
   ...modules.audit.workers,
   deliveryWorker({
     pool: deps.pool,
@@ -218,6 +239,8 @@ export type StartOptions = Readonly<{
   wrapStore?: (store: EventStore) => EventStore;
   /** resolves webhook host names: tests play DNS rebinding this way */
   resolve?: Resolve;
+  /** replaces ATTACHMENT_STORAGE's adapter: tests count or break writes this way */
+  attachmentStorage?: AttachmentStorage;
 }>;
 
 export const startParley = async (
@@ -300,6 +323,8 @@ export const startParley = async (
       masterKeys,
       subjectKeys,
       keyedHash,
+      attachmentStorage: options.attachmentStorage ?? attachmentStorageFor(config, pool),
+      attachmentLinks: attachmentLinksFor(config, masterKeys[0], config.publicUrl ?? url),
     };
     const modules = modulesFor(deps);
     const app = createHttpApp({

@@ -4,6 +4,8 @@ import type { Clock } from '../application/ports/clock';
 import type { EventStore, RecordedEvent } from '../application/ports/eventStore';
 import type { IdGenerator } from '../application/ports/ids';
 import type { SubjectKeys } from '../application/ports/subjectKeys';
+import type { AttachmentStorage } from '../application/ports/attachmentStorage';
+import type { AttachmentLinks } from '../application/attachments/attachmentLinks';
 import type { WebhookSecrets } from '../application/ports/webhookSecrets';
 import type { Config } from './config';
 import type { OperatorTokens } from './http/auth/staffAuth';
@@ -44,6 +46,10 @@ export type ParleyDeps = Readonly<{
   keyedHash: (text: string) => string;
   /** the data keys of contacts (keys.subject_keys): personal fields of events are sealed with them */
   subjectKeys: SubjectKeys;
+  /** where kept attachment files live (sealed): PostgreSQL or S3-compatible storage */
+  attachmentStorage: AttachmentStorage;
+  /** integrators' expiring, signed attachment links */
+  attachmentLinks: AttachmentLinks;
 }>;
 
 /** A background job (projection runner, webhook worker): started after HTTP, stopped before the pool. */

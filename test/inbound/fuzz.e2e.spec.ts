@@ -346,7 +346,13 @@ const SETTLE_EVERY = 500;
 const PROJECTIONS = [...allProjections, webhookOutboxProjection].map((p) => p.name);
 
 describe('inbound endpoint under hostile, random and near-valid bodies', () => {
-  const parley = useTestParley({ RATE_LIMIT_PER_SECOND: '0', MAX_BODY_BYTES: '65536' });
+  // no attachment fetches: their outcomes are appended in the background, and this test counts
+  // every event of the log around each refused request
+  const parley = useTestParley({
+    RATE_LIMIT_PER_SECOND: '0',
+    MAX_BODY_BYTES: '65536',
+    ATTACHMENT_FETCH_CONCURRENCY: '0',
+  });
   let channel: TestChannel;
   let known: { dialog: string; data: string };
   beforeAll(async () => {

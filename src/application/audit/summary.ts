@@ -109,6 +109,10 @@ const deed = (event: ParleyEvent, names: OperatorNames): string => {
       return `released contact data of contact ${event.data.contactId}`;
     case 'ContactDataRegistered':
       return `registered contact data ${event.data.dataId} for contact ${event.data.contactId}`;
+    case 'AttachmentStored':
+      return `kept attachment ${event.data.attachmentId} of message ${event.data.messageId} (${event.data.size} bytes)`;
+    case 'AttachmentFetchFailed':
+      return `could not keep attachment ${event.data.attachmentId} of message ${event.data.messageId}: ${event.data.reason}`;
     default:
       return absurd(event);
   }

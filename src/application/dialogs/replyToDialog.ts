@@ -15,6 +15,8 @@ export type Reply = MessageBody &
     dialogId: DialogId;
     /** makes a retried request safe: the message id is derived from it */
     idempotencyKey: string | null;
+    /** the id, when the caller made it first (uploaded files are stored under it) */
+    messageId?: MessageId;
   }>;
 
 export type ReplySent = Readonly<{
@@ -28,6 +30,13 @@ const sha256 = (...parts: readonly string[]): string =>
 /** The same key in the same dialog always names the same message, in any process. */
 export const replyMessageId = (dialogId: DialogId, idempotencyKey: string): MessageId =>
   sha256('reply', dialogId, idempotencyKey).slice(0, 24);
+
+/** A new reply's id: derived from its Idempotency-Key when there is one. */
+export const newReplyId = (
+  deps: Pick<CommandDeps, 'ids'>,
+  dialogId: DialogId,
+  key: string | null,
+): MessageId => (key === null ? deps.ids.objectId() : replyMessageId(dialogId, key));
 
 /** What a retry must repeat exactly: the body and who sends it. */
 const requestHashOf = (reply: Reply, operatorId: string | null): string =>
@@ -48,7 +57,7 @@ export const replyToDialog = async (
 ): Promise<Either<DomainError, ReplySent>> => {
   const operatorId = context.actor.type === 'operator' ? context.actor.operatorId : null;
   const key = reply.idempotencyKey;
-  const messageId = key === null ? deps.ids.objectId() : replyMessageId(reply.dialogId, key);
+  const messageId = reply.messageId ?? newReplyId(deps, reply.dialogId, key);
   const result = await deps.commands.handle(
     streams.dialog(reply.dialogId),
     dialogDecider,

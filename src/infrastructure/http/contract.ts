@@ -49,6 +49,8 @@ export type RouteContract = Readonly<{
   headers?: readonly Fragment[];
   /** the request body's codec; a function when the configured limits shape it */
   body?: t.Any | ((limits: Limits) => t.Any);
+  /** other content types the body may come as, written by hand (a multipart form) */
+  bodyContent?: Fragment;
   response: Answer;
   /** every code the route may answer; statuses come from errorStatus.ts */
   errors: readonly ErrorCode[];

@@ -34,6 +34,11 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   E_WEBHOOK_URL_FORBIDDEN: 400,
   E_CONFLICT: 409,
   E_CONTACT_ERASED: 410,
+  E_ATTACHMENT_NOT_FOUND: 404,
+  E_ATTACHMENT_NOT_STORED: 409,
+  E_ATTACHMENT_ERASED: 410,
+  E_ATTACHMENT_LINK_INVALID: 403,
+  E_ATTACHMENT_LINK_EXPIRED: 403,
   E_STREAM_DELETED: 410,
   E_INTERNAL: 500,
   // internal codes that command handlers resolve; reaching HTTP means a conflict we gave up on

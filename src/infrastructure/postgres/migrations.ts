@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { attachmentSchemaMigration } from '../../projections/attachments/attachmentSchema';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
 import { privacyMigration } from '../privacy/schema';
@@ -75,6 +76,7 @@ export const migrations: readonly Migration[] = [
   ...traceMigrations,
   rateLimitMigration,
   privacyMigration,
+  attachmentSchemaMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;

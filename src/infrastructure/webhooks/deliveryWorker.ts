@@ -13,6 +13,7 @@ import {
 import { destinationAgents, type DestinationAgents } from './destinationAgents';
 import { sendWebhook, type AttemptResult } from './sendWebhook';
 import { FEED_CURSOR_HEADER, webhookHeaders } from './signature';
+import { workerPace } from '../workers/workerPace';
 import type { AddressGuard } from './urlGuard';
 
 export type DeliveryWorkerOptions = Readonly<{
@@ -59,13 +60,8 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
   let listener: PoolClient | null = null;
   let agents: DestinationAgents = destinationAgents();
   const record = attemptRecorder(pool);
-  const inFlight = new Set<Promise<void>>();
-  let wake: () => void = () => undefined;
-  let woken = false;
-  const nudge = () => {
-    woken = true;
-    wake();
-  };
+  const pace = workerPace();
+  const { inFlight, nudge } = pace;
 
   // The next delivery of a line may be due once an attempt is recorded: this worker knows
   // (nudge), the other processes' workers hear it from one NOTIFY per WAKE_OTHERS_MS for all
@@ -126,34 +122,19 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
     }
   };
 
-  const start = (claimed: ClaimedDelivery) => {
-    const work = attempt(claimed)
-      .catch((error: unknown) =>
-        log.error(
-          { err: error, deliveryId: claimed.deliveryId },
-          'webhook attempt: recording its outcome (or disabling a gone webhook) failed',
-        ),
-      )
-      .finally(() => {
-        inFlight.delete(work);
-        nudge();
-      });
-    inFlight.add(work);
-  };
+  const start = (claimed: ClaimedDelivery) =>
+    pace.track(attempt(claimed), (error: unknown) =>
+      log.error(
+        { err: error, deliveryId: claimed.deliveryId },
+        'webhook attempt: recording its outcome (or disabling a gone webhook) failed',
+      ),
+    );
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || !running) return resolve();
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const sleep = (ms: number) => pace.sleep(ms, () => running);
 
   const run = async (): Promise<void> => {
     while (running) {
-      woken = false;
+      pace.awake();
       let claimedAny = false;
       try {
         // every free slot in one round trip; attempts that finish meanwhile free more
@@ -210,7 +191,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
     },
     stop: async () => {
       running = false;
-      wake();
+      nudge();
       await loop;
       await Promise.allSettled([...inFlight]);
       agents.destroy();

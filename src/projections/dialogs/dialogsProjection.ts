@@ -2,6 +2,11 @@ import type { ClientBase } from 'pg';
 import { ERASED } from '../../domain/shared/erased';
 import type { Projection } from '../projection';
 import { ERASED_ATTACHMENTS, erasedColumn } from './erasedColumns';
+import {
+  ATTACHMENT_STATES_DDL,
+  attachmentStateHandlers,
+  queueAttachmentStates,
+} from './attachmentStates';
 import { messagePreview } from './messagePreview';
 import { safeHtml } from './safeHtml';
 
@@ -116,12 +121,14 @@ export const dialogsProjection: Projection = {
   name: 'dialogs',
   // 2: the last message's id, direction, preview and author, for the inbox list
   // 3: a trigram index of the list's text filter; 4: outgoing messages' delivery status
-  version: 4,
-  tables: ['dialogs', 'messages', 'dialog_contact_aliases'],
+  // 5: each kept attachment's state (message_attachments)
+  version: 5,
+  tables: ['dialogs', 'messages', 'dialog_contact_aliases', 'message_attachments'],
   createTables: async (db) => {
     // for dialogs_text; in public, as the contacts projection creates it
     await db.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
     await db.query(DDL);
+    await db.query(ATTACHMENT_STATES_DDL);
   },
   queryIndexes: QUERY_INDEXES,
   batchedWrites: true,
@@ -212,6 +219,7 @@ export const dialogsProjection: Projection = {
           messagePreview(data.text, data.html, data.attachments),
         ],
       );
+      await queueAttachmentStates(db, data.dialogId, data.messageId, data.attachments, 'incoming');
     },
     MessageSent: async (db, { data, revision, recordedAt }) => {
       await db.query(
@@ -251,6 +259,7 @@ export const dialogsProjection: Projection = {
           messagePreview(data.text, data.html, data.attachments),
         ],
       );
+      await queueAttachmentStates(db, data.dialogId, data.messageId, data.attachments, 'outgoing');
     },
     // the decider only ever moves a status up, so the latest event is the status; the dialog's
     // updated_at stays: a receipt is not activity that should move the dialog up the inbox
@@ -278,6 +287,7 @@ export const dialogsProjection: Projection = {
         [data.erasedContactIds, ERASED],
       );
     },
+    ...attachmentStateHandlers,
     ContactMergedInto: async (db, { data }) => {
       const survivor = await survivorOf(db, data.survivorId);
       if (survivor === data.contactId) return; // a cycle would be a write-side bug; never loop on it

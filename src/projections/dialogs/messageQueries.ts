@@ -4,8 +4,21 @@ import type { DeliveryStatus } from '../../domain/dialog/deliveryStatus';
 import type { Attachment } from '../../domain/dialog/message';
 import type { Slice } from './dialogQueries';
 
-/** A message as the read model serves it: the time-travel snapshot's fields, `html` sanitized. */
-export type MessageView = MessageSnapshot;
+/** A kept attachment's state (message_attachments), by its place in the message. */
+export type AttachmentStateView = Readonly<{
+  position: number;
+  state: 'pending' | 'stored' | 'failed';
+  reason: string | null;
+  size: number | null;
+  sha256: string | null;
+  sniffed_type: string | null;
+}>;
+
+/**
+ * A message as the read model serves it: the time-travel snapshot's fields, `html` sanitized,
+ * and the state of each attachment Parley keeps (absent in a time-travel snapshot).
+ */
+export type MessageView = MessageSnapshot & { attachmentStates?: readonly AttachmentStateView[] };
 
 /** Keyset position: messages come by the sender's timestamp, then by arrival (SPEC §2). */
 export type MessagePosition = Readonly<{ createdAt: Date; revision: bigint }>;
@@ -26,6 +39,7 @@ type Row = {
   delivery_status: DeliveryStatus | null;
   delivery_reason: string | null;
   delivery_status_at: Date | null;
+  kept: AttachmentStateView[] | null;
 };
 
 export const listMessages = async (
@@ -36,8 +50,13 @@ export const listMessages = async (
   const result = await pool.query<Row>(
     `SELECT message_id, dialog_id, direction, contact_id, operator_id, text, html, attachments,
             integration_data, created_at, received_at, revision, delivery_status,
-            delivery_reason, delivery_status_at
-     FROM read_model.messages
+            delivery_reason, delivery_status_at,
+            (SELECT jsonb_agg(jsonb_build_object('position', a.position, 'state', a.state,
+                      'reason', a.reason, 'size', a.size, 'sha256', a.sha256,
+                      'sniffed_type', a.sniffed_type))
+               FROM read_model.message_attachments a
+              WHERE a.dialog_id = m.dialog_id AND a.message_id = m.message_id) AS kept
+     FROM read_model.messages m
      WHERE dialog_id = $1
        AND ($2::timestamptz IS NULL OR (created_at, revision) > ($2, $3::bigint))
      ORDER BY created_at, revision
@@ -71,6 +90,7 @@ export const listMessages = async (
               reason: row.delivery_reason,
               at: row.delivery_status_at,
             },
+      attachmentStates: row.kept ?? [],
     })),
     more: result.rows.length > page.limit,
   };

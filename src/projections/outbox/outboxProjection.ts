@@ -34,7 +34,7 @@ import {
   type Tx,
 } from './outboxState';
 import { eraseFromOutbox } from './outboxErasure';
-import { webhookMessageId, webhookPayload, webhookTriggerOf } from './payload';
+import { webhookMessageId, webhookPayload, webhookTriggerOf, type PayloadLinks } from './payload';
 import { applySubscriptionEvent, subscribersOf } from './subscriptionTable';
 
 /** An event as the outbox takes it: any type (the ones it does not read pass it by). */
@@ -60,7 +60,12 @@ const as = <T extends { type: string }>(types: readonly string[], input: OutboxI
  * subscribed to, store the payload once and one delivery per subscription. Returns whether
  * deliveries were queued.
  */
-const applyDialogEvent = async (tx: Tx, event: DialogEvent, input: OutboxInput) => {
+const applyDialogEvent = async (
+  tx: Tx,
+  event: DialogEvent,
+  input: OutboxInput,
+  links: PayloadLinks | null,
+) => {
   const before = await loadOutboxDialog(tx, event.data.dialogId);
   const dialog = evolveDialog(before, event);
   if (dialog === null) return false;
@@ -82,6 +87,7 @@ const applyDialogEvent = async (tx: Tx, event: DialogEvent, input: OutboxInput) 
     ...(trigger.statusUpdate === undefined ? {} : { statusUpdate: trigger.statusUpdate }),
     contact: await resolveOutboxContact(tx, contactId),
     changes: trigger.changes,
+    links,
   });
   // ON CONFLICT: replaying the log never queues an event twice
   await tx.query(
@@ -110,13 +116,17 @@ const applyContactEvent = async (tx: Tx, event: ContactEvent): Promise<void> => 
  * transaction, with its checkpoint, so a delivery is queued exactly when its event is
  * checkpointed, and the workers wake at that commit.
  */
-export const applyOutboxEvent = async (tx: Tx, input: OutboxInput): Promise<void> => {
+export const applyOutboxEvent = async (
+  tx: Tx,
+  input: OutboxInput,
+  links: PayloadLinks | null = null,
+): Promise<void> => {
   const subscription = as<WebhookSubscriptionEvent>(webhookSubscriptionEventTypes, input);
   if (subscription !== null) return applySubscriptionEvent(tx, subscription, input.recordedAt);
   const contact = as<ContactEvent>(contactEventTypes, input);
   if (contact !== null) return applyContactEvent(tx, contact);
   const dialog = as<DialogEvent>(dialogEventTypes, input);
-  if (dialog !== null && (await applyDialogEvent(tx, dialog, input))) {
+  if (dialog !== null && (await applyDialogEvent(tx, dialog, input, links))) {
     await wakeDeliveryWorkers(tx);
   }
 };
@@ -137,7 +147,7 @@ export const webhookOutboxGatherMs = 2;
  * read_model: deliveries carry the workers' state and are history, so the outbox is never
  * rebuilt into a shadow schema (a rebuild would resend every webhook).
  */
-export const webhookOutboxProjection: Projection = {
+export const webhookOutboxProjectionWith = (links: PayloadLinks | null): Projection => ({
   name: 'webhook_outbox',
   version: 1,
   tables: [],
@@ -150,7 +160,10 @@ export const webhookOutboxProjection: Projection = {
   handlers: Object.fromEntries(
     outboxInputEventTypes.map((type) => [
       type,
-      (db: ClientBase, event: Projected) => applyOutboxEvent(db, event),
+      (db: ClientBase, event: Projected) => applyOutboxEvent(db, event, links),
     ]),
   ) as Handlers,
-};
+});
+
+/** The outbox without attachment links (tests and tools that only need its name). */
+export const webhookOutboxProjection: Projection = webhookOutboxProjectionWith(null);

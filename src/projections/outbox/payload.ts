@@ -1,6 +1,7 @@
 import type { DialogEvent, MessageReceived, MessageSent } from '../../domain/dialog/events';
 import type { Attachment } from '../../domain/dialog/message';
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
+import { attachmentIdOf } from '../../application/attachments/attachmentId';
 import { safeHtml } from '../dialogs/safeHtml';
 import type { OutboxContact, OutboxDialog } from './outboxState';
 
@@ -119,20 +120,46 @@ export type PayloadInput = Readonly<{
   /** the dialog's contact with merges resolved; null if the outbox never saw it */
   contact: OutboxContact | null;
   changes: readonly DialogChange[];
+  /** signs integrators' attachment links; null: no links (the attachments as named) */
+  links?: PayloadLinks | null;
 }>;
 
-const messageJson = (m: WebhookMessage) => ({
+/**
+ * An attachment's signed download link, from the event's recorded time: the same on every
+ * attempt (the body is serialised once) and on a replay of the log.
+ */
+export type PayloadLinks = (
+  attachmentId: string,
+  recordedAt: string,
+) => Readonly<{ url: string; expiresAt: string }>;
+
+const attachmentJson = (
+  m: WebhookMessage,
+  { url, size, name, mimeType, id }: Attachment,
+  index: number,
+  links: PayloadLinks | null,
+  recordedAt: string,
+) => {
+  const attachmentId = id ?? attachmentIdOf(m.id, index);
+  const link = links?.(attachmentId, recordedAt) ?? null;
+  return {
+    id: attachmentId,
+    // an upload's own url is Parley's staff route: integrators get the signed link instead
+    url: id === undefined ? url : (link?.url ?? url),
+    size,
+    name,
+    mimeType,
+    ...(link === null ? {} : { download_url: link.url, download_expires_at: link.expiresAt }),
+  };
+};
+
+const messageJson = (m: WebhookMessage, links: PayloadLinks | null, recordedAt: string) => ({
   id: m.id,
   direction: m.direction,
   text: m.text,
   // kept as received for audit, sanitized wherever it is served: webhooks too, as the API does
   html: safeHtml(m.html),
-  attachments: m.attachments.map(({ url, size, name, mimeType }) => ({
-    url,
-    size,
-    name,
-    mimeType,
-  })),
+  attachments: m.attachments.map((a, index) => attachmentJson(m, a, index, links, recordedAt)),
   created_at: m.createdAt,
   ...(m.direction === 'incoming'
     ? {
@@ -185,7 +212,9 @@ export const webhookPayload = (input: PayloadInput): string =>
         integration_data: input.dialog.integrationData,
         created_at: input.dialog.openedAt,
       },
-      ...(input.message === null ? {} : { message: messageJson(input.message) }),
+      ...(input.message === null
+        ? {}
+        : { message: messageJson(input.message, input.links ?? null, input.timestamp) }),
       ...(input.statusUpdate === undefined ? {} : { message: statusJson(input.statusUpdate) }),
       contact: input.contact === null ? null : contactJson(input.contact),
       ...(input.type === 'dialog.updated' ? { changes: input.changes } : {}),

@@ -1,6 +1,14 @@
 import * as t from 'io-ts';
 import { named } from '../openapi/fromContracts';
-import { absoluteUrl, dateTime, integer, nonNegativeInt, nullable, pageOf } from './answers';
+import {
+  absoluteUrl,
+  dateTime,
+  integer,
+  nonNegativeInt,
+  nullable,
+  pageOf,
+  parleyId,
+} from './answers';
 
 const direction = t.keyof({ incoming: null, outgoing: null });
 
@@ -11,6 +19,56 @@ export const attachmentAnswer = named(
   {
     url: { description: 'absolute http(s) URL; stored as metadata, never downloaded' },
     size: { description: 'bytes' },
+  },
+);
+
+/**
+ * An attachment as the message named it, with its id and whether Parley has kept the file
+ * (SPEC §2.1; routes/dialogQueries.ts attachmentJson). The kept state is in a dialog's message
+ * list; a time-travel or export snapshot has the metadata and id alone.
+ */
+export const messageAttachmentAnswer = named(
+  'MessageAttachment',
+  t.intersection([
+    t.exact(
+      t.type({
+        id: parleyId,
+        url: absoluteUrl,
+        size: nonNegativeInt,
+        name: t.string,
+        mimeType: t.string,
+      }),
+    ),
+    t.exact(
+      t.partial({
+        state: t.keyof({ pending: null, stored: null, failed: null, linked: null }),
+        reason: nullable(t.string),
+        stored_size: nullable(nonNegativeInt),
+        sha256: nullable(t.string),
+        sniffed_type: nullable(t.string),
+        download: nullable(t.string),
+      }),
+    ),
+  ]),
+  {
+    '': {
+      description:
+        'an attachment as the message named it, and whether Parley has kept the file (SPEC §2.1)',
+    },
+    url: { description: 'as the message named it (an upload: Parley’s own)' },
+    size: { description: 'bytes, as declared' },
+    mimeType: { description: 'as declared' },
+    state: {
+      description:
+        'pending: being fetched; stored: kept; failed: given up on (see reason); linked: an operator’s attachment given by URL, passed on as it is',
+    },
+    reason: { description: 'failed only: why' },
+    stored_size: { description: 'bytes kept' },
+    sha256: { description: 'of the kept file' },
+    sniffed_type: {
+      description: 'what the file’s first bytes say it is; null: none of the known types',
+    },
+    download: { description: 'stored only: GET it with a bearer token' },
   },
 );
 
@@ -90,7 +148,7 @@ export const messageAnswer = named(
       operator_id: nullable(t.string),
       text: nullable(t.string),
       html: nullable(t.string),
-      attachments: t.readonlyArray(attachmentAnswer),
+      attachments: t.readonlyArray(messageAttachmentAnswer),
       integration_data: nullable(t.string),
       timestamp: integer,
       created_at: dateTime,

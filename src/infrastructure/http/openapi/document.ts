@@ -1,5 +1,6 @@
 import { auditReadingPaths, withTimeTravel } from './auditReading';
 import { auditPaths } from './audit';
+import { attachmentPaths, attachmentSchemas } from './attachments';
 import type { Limits } from '../../config';
 import { components } from './components';
 import { fromContracts } from './fromContracts';
@@ -35,6 +36,7 @@ const pathsOf = (declared: Paths) =>
       auditReadingPaths,
       auditPaths,
       privacyPaths,
+      attachmentPaths,
     ),
   );
 
@@ -71,6 +73,7 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => {
         declared.schemas,
         integrationExtraSchemas(limits),
         webhookSchemas,
+        attachmentSchemas,
       ),
     },
   };

@@ -22,7 +22,14 @@ export const named = <C extends t.Any>(
   return codec;
 };
 
+/** A JSON request body, and the other content types the contract writes by hand. */
+const withContent = (
+  body: ReturnType<typeof jsonBody>,
+  more: Record<string, unknown> | undefined,
+) => (more === undefined ? body : { ...body, content: { ...body.content, ...more } });
+
 /** Codes whose answer says when to come back. */
+
 const RETRY_AFTER: readonly ErrorCode[] = ['E_UNAVAILABLE', 'E_RATE_LIMITED'];
 
 /** The error answers of a route: its codes grouped by status, each status listing its codes. */
@@ -89,7 +96,10 @@ export const fromContracts = (contracts: readonly RouteContract[], limits: Limit
       ...(c.body === undefined
         ? {}
         : {
-            requestBody: jsonBody(schemaOf(typeof c.body === 'function' ? c.body(limits) : c.body)),
+            requestBody: withContent(
+              jsonBody(schemaOf(typeof c.body === 'function' ? c.body(limits) : c.body)),
+              c.bodyContent,
+            ),
           }),
       responses: {
         [String(response.status)]: {

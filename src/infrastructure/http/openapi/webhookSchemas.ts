@@ -48,7 +48,7 @@ export const webhookSchemas: Record<string, Schema> = {
               direction: { enum: ['incoming', 'outgoing'] },
               text: nullableString,
               html: { ...nullableString, description: 'sanitized' },
-              attachments: { type: 'array', items: ref('Attachment') },
+              attachments: { type: 'array', items: ref('WebhookAttachment') },
               created_at: { type: 'string', format: 'date-time' },
               integration_data: { ...nullableString, description: 'incoming only' },
               contact_id: { ...nullableString, description: 'incoming only' },

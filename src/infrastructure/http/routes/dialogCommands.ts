@@ -1,6 +1,10 @@
 import Router from '@koa/router';
 import * as t from 'io-ts';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
+import { newReplyId } from '../../../application/dialogs/replyToDialog';
+import { dialogDecider } from '../../../domain/dialog/decide';
+import { recordUploads, storeUploads, type StoredUpload } from '../../attachments/uploads';
+import { readMultipart } from '../middleware/multipartBody';
 import { assignDialog } from '../../../application/dialogs/assignDialog';
 import { changeDialogStatus } from '../../../application/dialogs/changeDialogStatus';
 import { replyToDialog } from '../../../application/dialogs/replyToDialog';
@@ -20,8 +24,10 @@ import {
 } from '../codecs/dialogAnswers';
 import { serve, type RouteContract } from '../contract';
 import { named } from '../openapi/fromContracts';
+import { replyForm } from '../openapi/attachments';
 import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
+import { HttpError } from '../httpError';
 import { pathId } from '../pathId';
 import { commandContext, idempotencyKeyOf, orThrow, setPosition } from '../respond';
 
@@ -46,8 +52,10 @@ export const replyContract: RouteContract = {
   path: '/api/dialogs/{id}/messages',
   summary: 'Reply (admin or operator): MessageSent, reopening a closed dialog',
   description:
-    'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409.',
+    'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409. As multipart/form-data the reply carries files (SPEC §2.1): a file, or the files together, over ATTACHMENT_MAX_BYTES is 413 E_PAYLOAD_TOO_LARGE; a body neither JSON nor multipart is 415.',
   headers: [idempotencyKeyHeader()],
+  // an operator's files (SPEC §2.1), stored before the reply is appended
+  bodyContent: { 'multipart/form-data': { schema: replyForm } },
   body: (limits) =>
     named('Reply', replyBody(limits), {
       '': {
@@ -67,6 +75,8 @@ export const replyContract: RouteContract = {
     'E_DIALOG_NOT_FOUND',
     'E_IDEMPOTENCY_CONFLICT',
     'E_CONTACT_ERASED',
+    'E_PAYLOAD_TOO_LARGE',
+    'E_UNSUPPORTED_MEDIA_TYPE',
   ],
   errorNotes: {
     ...command.errorNotes,
@@ -128,7 +138,17 @@ export const dialogCommandContracts = [
 ];
 
 /** What these routes use, and nothing more. */
-export type DialogCommandRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'config'>;
+export type DialogCommandRouteDeps = StaffAuthDeps &
+  CommandDeps &
+  Pick<ParleyDeps, 'config' | 'pool' | 'publicUrl' | 'attachmentStorage' | 'subjectKeys'>;
+
+const isMultipart = (ctx: Context): boolean =>
+  ctx.is('multipart/form-data') === 'multipart/form-data';
+
+const jsonOrMultipart =
+  (json: Middleware): Middleware =>
+  (ctx, next) =>
+    isMultipart(ctx) ? next() : json(ctx, next);
 
 /**
  * What operators do to dialogs (SPEC §3): reply, assign, close and reopen. The admin token or
@@ -140,9 +160,49 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
   const reply = replyBody(deps.config.limits);
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens));
 
-  serve(router, replyContract, body, async (ctx) => {
+  const uploadDeps = {
+    pool: deps.pool,
+    publicUrl: deps.publicUrl,
+    commands: deps.commands,
+    storage: deps.attachmentStorage,
+    subjectKeys: deps.subjectKeys,
+  };
+  const uploadLimits = {
+    fileBytes: deps.config.attachments.maxBytes,
+    totalBytes: deps.config.attachments.maxBytes,
+    files: deps.config.limits.attachments,
+    fieldBytes: Math.max(deps.config.limits.textBytes, deps.config.limits.htmlBytes),
+    fields: 8,
+  };
+
+  // a reply is JSON, or multipart/form-data when it carries files (text and html as fields)
+  serve(router, replyContract, jsonOrMultipart(body), async (ctx) => {
     const id = dialogId(ctx.params.id);
-    const b = decodeOrThrow(reply, ctx.request.body, 'reply');
+    const key = idempotencyKeyOf(ctx);
+    const context = commandContext(ctx, deps.clock, ctx.state.actor);
+    let b: t.TypeOf<typeof reply>;
+    let uploads: StoredUpload[] = [];
+    let messageId: string | undefined;
+    if (isMultipart(ctx)) {
+      const form = await readMultipart(ctx, uploadLimits);
+      const fields = Object.fromEntries(
+        ['text', 'html'].flatMap((f) =>
+          form.fields[f] === undefined ? [] : [[f, form.fields[f]]],
+        ),
+      );
+      b = decodeOrThrow(reply, fields, 'reply');
+      const dialog = await deps.commands.load(streams.dialog(id), dialogDecider);
+      if (dialog.state.status === 'absent')
+        throw new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');
+      messageId = newReplyId(deps, id, key);
+      uploads = await storeUploads(
+        uploadDeps,
+        { dialogId: id, messageId, contactId: dialog.state.contactId, first: 0 },
+        form.files,
+      );
+    } else {
+      b = decodeOrThrow(reply, ctx.request.body, 'reply');
+    }
     const sent = orThrow(
       await replyToDialog(
         deps,
@@ -150,12 +210,14 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
           dialogId: id,
           text: b.text ?? null,
           html: b.html ?? null,
-          attachments: b.attachments ?? [],
-          idempotencyKey: idempotencyKeyOf(ctx),
+          attachments: [...(b.attachments ?? []), ...uploads.map((u) => u.attachment)],
+          idempotencyKey: key,
+          ...(messageId === undefined ? {} : { messageId }),
         },
-        commandContext(ctx, deps.clock, ctx.state.actor),
+        context,
       ),
     );
+    await recordUploads(uploadDeps, uploads, context);
     setPosition(ctx, await positionOf(deps.store, streams.dialog(id), sent.handled));
     ctx.status = 201;
     const answer: t.TypeOf<typeof replySentAnswer> = {

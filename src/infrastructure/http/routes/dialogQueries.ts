@@ -7,8 +7,16 @@ import {
   type DialogView,
 } from '../../../projections/dialogs/dialogQueries';
 import { listMessages, type MessageView } from '../../../projections/dialogs/messageQueries';
+import { idOfAttachment } from '../../../application/attachments/attachmentId';
+import type { Attachment } from '../../../domain/dialog/message';
 import { bigintString, iso, isoDate } from '../codecs';
-import { dialogAnswer, dialogPage, messageAnswer, messagePage } from '../codecs/dialogAnswers';
+import {
+  dialogAnswer,
+  dialogPage,
+  messageAnswer,
+  messageAttachmentAnswer,
+  messagePage,
+} from '../codecs/dialogAnswers';
 import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
 import { cursorParam, decodeQuery, objectIdParam, textParam, timestampParam } from '../queryParams';
@@ -138,6 +146,32 @@ export const dialogJson = (d: DialogView): t.TypeOf<typeof dialogAnswer> => ({
   closed_at: iso(d.closedAt),
 });
 
+/**
+ * An attachment as the message named it, with its id and, from the read model, whether Parley
+ * has kept the file (`pending`, `stored`, `failed` with the reason; `linked` for an operator's
+ * attachment given by URL, passed on as it is). Operators download a stored one at `download`.
+ */
+const attachmentJson = (
+  messageId: string,
+  { id: _uploaded, ...a }: Attachment,
+  position: number,
+  states: MessageView['attachmentStates'],
+): t.TypeOf<typeof messageAttachmentAnswer> => {
+  const attachmentId = idOfAttachment(messageId, { id: _uploaded, ...a }, position);
+  if (states === undefined) return { id: attachmentId, ...a };
+  const kept = states.find((s) => s.position === position);
+  return {
+    id: attachmentId,
+    ...a,
+    state: kept?.state ?? 'linked',
+    reason: kept?.reason ?? null,
+    stored_size: kept?.size ?? null,
+    sha256: kept?.sha256 ?? null,
+    sniffed_type: kept?.sniffed_type ?? null,
+    download: kept?.state === 'stored' ? `/api/attachments/${attachmentId}` : null,
+  };
+};
+
 export const messageJson = (m: MessageView): t.TypeOf<typeof messageAnswer> => ({
   message_id: m.messageId,
   dialog_id: m.dialogId,
@@ -146,7 +180,9 @@ export const messageJson = (m: MessageView): t.TypeOf<typeof messageAnswer> => (
   operator_id: m.operatorId,
   text: m.text,
   html: m.html,
-  attachments: m.attachments,
+  attachments: m.attachments.map((a, position) =>
+    attachmentJson(m.messageId, a, position, m.attachmentStates),
+  ),
   integration_data: m.integrationData,
   timestamp: m.createdAt.getTime(),
   created_at: iso(m.createdAt),
