@@ -134,7 +134,7 @@ export const fetchFile = async (url: string, options: FetchOptions): Promise<Fet
     } catch (error) {
       return error instanceof ForbiddenAddressError
         ? permanent(error.message)
-        : transient(`${hostOf(target)} could not be resolved`);
+        : transient("the file's host could not be resolved"); // not the host: the reason is kept in the log, a URL may be personal;
     }
     const result = await getOnce(target, options, deadline);
     if (result.kind !== 'redirect') return result;
