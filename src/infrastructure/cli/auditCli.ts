@@ -8,12 +8,11 @@ import { parsePublicKey, resolveSigningKey } from '../audit/signingKey';
 import type { Verification } from '../audit/verification';
 import { verifyExport, verifyLive } from '../audit/verifyLog';
 import { systemClock } from '../clock';
-import { ConfigError, loadConfig } from '../config';
 import { createEventStore } from '../eventstore/createEventStore';
 import { resolveMasterKey } from '../keys/masterKey';
 import { migrate } from '../postgres/migrations';
 import { PostgresSubjectKeys } from '../privacy/postgresSubjectKeys';
-import { openCliDatabase } from './cliDatabase';
+import { cliConfig, openCliDatabase } from './cliDatabase';
 
 export type AuditCliIo = Readonly<{
   env: NodeJS.ProcessEnv;
@@ -103,14 +102,8 @@ export const auditCli = async (args: readonly string[], io: AuditCliIo): Promise
     return 1;
   }
 
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(`parley: ${error.message}\n`);
-    return 2;
-  }
+  const config = cliConfig(io.env, (text) => io.err(text));
+  if (config === null) return 2;
   const database = await openCliDatabase(config);
   try {
     io.err(`database: ${database.describe}\n`);

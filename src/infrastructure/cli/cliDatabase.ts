@@ -1,8 +1,19 @@
 import type { Pool } from 'pg';
-import type { Config } from '../config';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { startEmbeddedPostgres } from '../postgres/embedded';
 import { createPool } from '../postgres/pool';
 import { runningEmbeddedUrl } from '../postgres/runningEmbedded';
+
+/** The configuration `npm start` would read, or null after printing why it is bad (exit 2). */
+export const cliConfig = (env: NodeJS.ProcessEnv, err: (text: string) => void): Config | null => {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    err(`parley: ${error.message}\n`);
+    return null;
+  }
+};
 
 export type CliDatabase = Readonly<{ pool: Pool; describe: string; close(): Promise<void> }>;
 

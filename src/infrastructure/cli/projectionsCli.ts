@@ -11,12 +11,11 @@ import {
   skipStuckEvent,
   stuckInWords,
 } from '../../projections/runner/stuckEvents';
-import { ConfigError, loadConfig } from '../config';
 import { createEventStore } from '../eventstore/createEventStore';
 import { checkedMasterKeys } from '../keys/masterKey';
 import { migrate } from '../postgres/migrations';
 import { protectStore } from '../privacy/protection';
-import { openCliDatabase } from './cliDatabase';
+import { cliConfig, openCliDatabase } from './cliDatabase';
 import { ProgressBar, type ProgressOutput } from './progress';
 
 export type CliIo = Readonly<{
@@ -56,14 +55,8 @@ export const projectionsCli = async (args: readonly string[], io: CliIo): Promis
     io.err.write(`unknown projection ${name}\n\n${USAGE}`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err.write(`parley: ${error.message}\n`);
-    return 2;
-  }
+  const config = cliConfig(io.env, (text) => io.err.write(text));
+  if (config === null) return 2;
   const database = await openCliDatabase(config);
   try {
     io.err.write(`database: ${database.describe}\n`);

@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
-import { ConfigError, loadConfig } from '../config';
-import { openCliDatabase } from '../cli/cliDatabase';
+import { cliConfig, openCliDatabase } from '../cli/cliDatabase';
 import { migrate } from '../postgres/migrations';
 import { sealAllUnder, secretCounts } from '../webhooks/secretStore';
 import { resolveSigningKey } from '../audit/signingKey';
@@ -64,14 +63,8 @@ export const keysCli = async (args: readonly string[], io: KeysIo): Promise<numb
     io.err(USAGE);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(`parley: ${error.message}\n`);
-    return 2;
-  }
+  const config = cliConfig(io.env, (text) => io.err(text));
+  if (config === null) return 2;
   const database = await openCliDatabase(config);
   try {
     await migrate(database.pool);
