@@ -106,6 +106,21 @@ describe('operators send files (multipart replies)', () => {
     expect(await eventCount(parley)).toBe(before);
   });
 
+  it('refuses a file name over the attachment name limit with 400, appending nothing', async () => {
+    const { parley } = world;
+    const operator = await createOperator(parley, 'Masha');
+    const dialogId = await openDialog('upload-nul');
+    const before = await eventCount(parley);
+    const response = await parley.request(`/api/dialogs/${dialogId}/messages`, {
+      method: 'POST',
+      headers: operator.auth,
+      body: form({ files: [[`${'a'.repeat(1100)}.png`, 'image/png', png]] }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'E_VALIDATION' });
+    expect(await eventCount(parley)).toBe(before);
+  });
+
   it('answers 404 for an upload to a dialog that does not exist, storing nothing', async () => {
     const { parley } = world;
     const response = await parley.request(`/api/dialogs/${'f'.repeat(24)}/messages`, {

@@ -17,6 +17,12 @@ const attachment = t.type({
   mimeType: stringOfChars(255),
 });
 
+/** What an uploaded file's part names: the same limits as an attachment's, so it can be stored. */
+export const uploadedFile = t.type({
+  name: attachment.props.name,
+  mimeType: attachment.props.mimeType,
+});
+
 /** An operator's reply: text, html and attachments within the configured limits. */
 export const replyBody = (limits: Limits) =>
   t.intersection([

@@ -15,7 +15,7 @@ import { staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { objectIdCodec } from '../codecs/ids';
 import { jsonObject } from '../codecs/primitives';
-import { replyBody } from '../codecs/reply';
+import { replyBody, uploadedFile } from '../codecs/reply';
 import {
   assignedAnswer,
   replySentAnswer,
@@ -191,6 +191,9 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
         ),
       );
       b = decodeOrThrow(reply, fields, 'reply');
+      // a part's file name and type reach the log: what the JSON reply's attachments may hold
+      for (const file of form.files)
+        decodeOrThrow(uploadedFile, { name: file.name, mimeType: file.mimeType }, 'file');
       const dialog = await deps.commands.load(streams.dialog(id), dialogDecider);
       if (dialog.state.status === 'absent')
         throw new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');
