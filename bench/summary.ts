@@ -398,6 +398,11 @@ export const rowsOf = (r: Results): Row[] => {
       },
       {
         section: 'import',
+        metric: 'CPU ms per message: Parley (its projections included) / PostgreSQL',
+        value: cpuTriple(first.cpuMsPerMessage.parley, first.cpuMsPerMessage.postgres),
+      },
+      {
+        section: 'import',
         metric: 're-import of the same body: s',
         value: fmt(again.seconds, 1),
       },

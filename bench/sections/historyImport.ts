@@ -2,9 +2,11 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { buildHistory, type History } from '../load/history';
 import type { BenchContext } from '../lib/context';
+import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
 import { startParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
 import { createBenchChannel } from './benchChannel';
+import { topStatements, type StatementStat } from './statements';
 
 /** issue 17: "10,000 messages import in under a minute on this machine" */
 export const IMPORT_MESSAGES = 10_000;
@@ -18,6 +20,8 @@ type Pass = Readonly<{
   errors: number;
   /** events the pass appended to the log */
   eventsAppended: number;
+  /** CPU ms per message during the pass: Parley (its projections included) and PostgreSQL */
+  cpuMsPerMessage: CpuShare;
 }>;
 
 export type HistoryImportSection = Readonly<{
@@ -27,6 +31,8 @@ export type HistoryImportSection = Readonly<{
   first: Pass;
   /** the same body again: every line already_imported, nothing appended */
   again: Pass & { everyLineAlreadyImported: boolean };
+  /** pg_stat_statements during the first pass, with --statements */
+  statements: readonly StatementStat[] | null;
 }>;
 
 type Report = Readonly<{
@@ -64,8 +70,10 @@ export const runHistoryImport = async (bench: BenchContext): Promise<HistoryImpo
     const { ndjson, ...history } = buildHistory(IMPORT_MESSAGES);
     const bytes = Buffer.byteLength(ndjson);
 
+    const postgresCpu = postgresCpuMs(bench.server.clusterDir);
     const pass = async (name: string): Promise<Pass & { report: Report }> => {
       const before = await eventCount(databaseUrl);
+      const cpu = startCpuMeter({ parley: () => processCpuMs(parley.pid), postgres: postgresCpu });
       const started = performance.now();
       const response = await fetch(`${parley.url}${importPath}`, {
         method: 'POST',
@@ -74,6 +82,7 @@ export const runHistoryImport = async (bench: BenchContext): Promise<HistoryImpo
       });
       const text = await response.text();
       const seconds = (performance.now() - started) / 1000;
+      const cpuMs = cpu.stop();
       if (response.status !== 200)
         throw new Error(`import ${name}: ${response.status} ${text.slice(0, 500)}`);
       const report = JSON.parse(text) as Report;
@@ -89,6 +98,7 @@ export const runHistoryImport = async (bench: BenchContext): Promise<HistoryImpo
         alreadyImported: report.already_imported,
         errors: report.errors,
         eventsAppended: (await eventCount(databaseUrl)) - before,
+        cpuMsPerMessage: perUnit(cpuMs, history.messages),
         report,
       };
     };
@@ -97,7 +107,9 @@ export const runHistoryImport = async (bench: BenchContext): Promise<HistoryImpo
       `history import: ${history.messages} messages (${history.incoming} in, ${history.outgoing} out) in ${history.dialogs} dialogs of ${history.customers} customers, ${(bytes / 1e6).toFixed(1)} MB of NDJSON`,
     );
     if (options.profileDir !== null) await parley.profile('start');
+    if (options.statements) await topStatements(databaseUrl, 'reset');
     const { report: _first, ...first } = await pass('first');
+    const statements = options.statements ? await topStatements(databaseUrl, 'read') : null;
     if (options.profileDir !== null) {
       const file = path.join(options.profileDir, 'history-import.cpuprofile');
       await parley.profile('stop', file);
@@ -115,6 +127,7 @@ export const runHistoryImport = async (bench: BenchContext): Promise<HistoryImpo
           report.lines.length === history.messages &&
           report.lines.every((l) => l.status === 'already_imported'),
       },
+      statements,
     };
   } finally {
     await parley.stop();
