@@ -7,6 +7,7 @@ import { describeMachine, gitDescription, loadAverage } from './lib/machine';
 import { parseCli, type SectionName } from './lib/options';
 import { renderTable } from './lib/report';
 import { startLogStage, type LogStage } from './sections/logStage';
+import { runHistoryImport } from './sections/historyImport';
 import { runInbound } from './sections/inbound';
 import { runProjections } from './sections/projections';
 import { runDialogLists } from './sections/dialogLists';
@@ -74,6 +75,8 @@ const main = async (): Promise<void> => {
             return runDialogLists(bench, await theLog());
           case 'webhooks':
             return runWebhooks(bench);
+          case 'import':
+            return runHistoryImport(bench);
         }
       };
       try {
