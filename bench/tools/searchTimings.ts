@@ -6,6 +6,7 @@
  * `searchContacts` calls on one connection, `rounds` (3) times over. `EXPLAIN=1` prints the
  * plan of each query's cascade step at `THRESHOLD` (0.4) instead. docs/performance.md quotes these.
  */
+import path from 'node:path';
 import { createPool } from '../../src/infrastructure/postgres/pool';
 import { migrate } from '../../src/infrastructure/postgres/migrations';
 import { contactsProjection } from '../../src/projections/contacts/contactsProjection';
@@ -69,18 +70,28 @@ const main = async (): Promise<void> => {
       }
       return;
     }
+    // SEARCH_MODULES=a.js,b.js: other builds of contactSearch (an older commit's), in turn
+    const variants: [string, typeof searchContacts][] = [['this', searchContacts]];
+    for (const file of (process.env.SEARCH_MODULES ?? '').split(',').filter(Boolean)) {
+      const module = (await import(path.resolve(file))) as {
+        searchContacts: typeof searchContacts;
+      };
+      variants.push([path.basename(file), module.searchContacts]);
+    }
     for (let round = 1; round <= rounds; round++) {
       for (const q of list) {
-        const times: number[] = [];
-        let hits = 0;
-        for (let i = 0; i < 5; i++) {
-          const started = performance.now();
-          hits = (await searchContacts(pool, q, { limit: 20, offset: 0 })).items.length;
-          times.push(performance.now() - started);
+        for (const [name, search] of variants) {
+          const times: number[] = [];
+          let hits = 0;
+          for (let i = 0; i < 5; i++) {
+            const started = performance.now();
+            hits = (await search(pool, q, { limit: 20, offset: 0 })).items.length;
+            times.push(performance.now() - started);
+          }
+          console.log(
+            `round ${round}  ${name.padEnd(16)} ${q.padEnd(20)} ${median(times).toFixed(1)} ms  (${hits} hits)`,
+          );
         }
-        console.log(
-          `round ${round}  ${q.padEnd(20)} ${median(times).toFixed(1)} ms  (${hits} hits)`,
-        );
       }
     }
   } finally {
