@@ -1,36 +1,20 @@
 import { isRight } from 'fp-ts/Either';
-import { randomBytes } from 'node:crypto';
 import type { ClientBase } from 'pg';
-import type { CommandContext } from '../../application/context';
 import type { RecordedEvent } from '../../application/ports/eventStore';
-import { commandHandler } from '../../application/commandHandler';
 import { changeDialogStatus } from '../../application/dialogs/changeDialogStatus';
 import { replyToDialog } from '../../application/dialogs/replyToDialog';
 import { streams } from '../../application/streams';
-import { StreamLocks } from '../../application/streamLocks';
-import {
-  removeWebhook,
-  subscribeWebhook,
-  updateWebhook,
-  type WebhookDeps,
-} from '../../application/webhooks/manageWebhooks';
+import { removeWebhook, updateWebhook } from '../../application/webhooks/manageWebhooks';
 import type { ContactCommand } from '../../domain/contact/commands';
 import { contactDecider } from '../../domain/contact/decide';
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
-import { PostgresEventStore } from '../../infrastructure/eventstore/postgres/postgresEventStore';
-import { objectIdGenerator } from '../../infrastructure/ids';
-import { masterKeyOf } from '../../infrastructure/keys/envelope';
-import { postgresWebhookSecrets } from '../../infrastructure/webhooks/secretStore';
-import { useTestDatabase } from '../../../test/support/database';
+import {
+  adminContext as admin,
+  subscribeTo,
+  useOutboxWorld,
+} from '../../../test/support/outboxWorld';
 import { seedDialog } from '../../../test/support/seed';
 import { applyOutboxEvents, type OutboxInput } from './outboxBatch';
-
-const admin = (): CommandContext => ({
-  correlationId: 'test',
-  causationId: null,
-  actor: { type: 'admin' },
-  now: new Date(),
-});
 
 const inputOf = (event: RecordedEvent): OutboxInput => ({
   type: event.type,
@@ -61,41 +45,20 @@ const outboxTables = async (db: ClientBase) => ({
 });
 
 describe('the webhook outbox applied a batch at a time', () => {
-  const db = useTestDatabase();
-  let deps: WebhookDeps;
-  let store: PostgresEventStore;
-
-  beforeAll(() => {
-    store = new PostgresEventStore(db.pool);
-    const ids = objectIdGenerator();
-    deps = {
-      ids,
-      commands: commandHandler({ store, ids, locks: new StreamLocks() }),
-      secrets: postgresWebhookSecrets(db.pool, masterKeyOf(randomBytes(32))),
-      urlGuard: { refusal: async () => null },
-    };
-  });
-  afterAll(() => store.close());
-
-  const subscribe = async (events: WebhookEventType[], channelId: string | null = null) => {
-    const result = await subscribeWebhook(
-      deps,
-      { url: 'https://hooks.example.com/', events, channelId },
-      admin(),
-    );
-    if (!isRight(result)) throw new Error(result.left.code);
-    return result.right.webhookId;
-  };
+  const world = useOutboxWorld();
+  const { db } = world;
+  const subscribe = (events: WebhookEventType[], channelId: string | null = null) =>
+    subscribeTo(world.deps, events, channelId);
 
   const reply = (dialogId: string, text: string) =>
     replyToDialog(
-      deps,
+      world.deps,
       { dialogId, text, html: null, attachments: [], idempotencyKey: null },
       admin(),
     );
 
   const contactCommand = async (contactId: string, command: ContactCommand) => {
-    const result = await deps.commands.handle(
+    const result = await world.deps.commands.handle(
       streams.contact(contactId),
       contactDecider,
       command,
@@ -113,7 +76,7 @@ describe('the webhook outbox applied a batch at a time', () => {
     for (let waited = 0; ; waited += 20) {
       const events: RecordedEvent[] = [];
       for (let from = null as RecordedEvent['checkpoint'] | null; ;) {
-        const page = await store.readAll({ from, maxCount: 500 });
+        const page = await world.store.readAll({ from, maxCount: 500 });
         events.push(...page.events);
         if (page.events.length === 0) break;
         from = page.checkpoint;
@@ -145,23 +108,23 @@ describe('the webhook outbox applied a batch at a time', () => {
 
   it('given subscriptions changing, merges and an erasure in the log, when it is applied in batches of any size, then the outbox holds what one event at a time gives, deliveries in the same order', async () => {
     const everything = await subscribe(['dialog.created', 'dialog.updated', 'message.created']);
-    const first = await seedDialog(deps, { integrationData: '{"chat":1}' });
-    const second = await seedDialog(deps, { contactName: 'Merged Away' });
+    const first = await seedDialog(world.deps, { integrationData: '{"chat":1}' });
+    const second = await seedDialog(world.deps, { contactName: 'Merged Away' });
     const onSecond = await subscribe(['message.created'], second.channelId);
     await reply(first.dialogId, 'one');
     await reply(second.dialogId, 'two');
-    await updateWebhook(deps, everything, { enabled: false }, admin());
+    await updateWebhook(world.deps, everything, { enabled: false }, admin());
     await reply(first.dialogId, 'unsent to everything');
-    await updateWebhook(deps, everything, { enabled: true }, admin());
+    await updateWebhook(world.deps, everything, { enabled: true }, admin());
     const now = new Date().toISOString();
     await contactCommand(second.contactId, {
       type: 'MergeInto',
       data: { survivorId: first.contactId, now },
     });
     await reply(second.dialogId, 'to the survivor');
-    await removeWebhook(deps, onSecond, admin());
+    await removeWebhook(world.deps, onSecond, admin());
     await reply(second.dialogId, 'unsent to the removed one');
-    await changeDialogStatus(deps, { dialogId: first.dialogId, to: 'closed' }, admin());
+    await changeDialogStatus(world.deps, { dialogId: first.dialogId, to: 'closed' }, admin());
     await contactCommand(first.contactId, {
       type: 'EraseContact',
       data: { contactIds: [first.contactId, second.contactId], now },
