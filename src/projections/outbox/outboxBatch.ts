@@ -55,6 +55,8 @@ class OutboxBatch {
   /** one per (subscription, webhook event), in the order the live path queues them */
   private readonly deliveries: { webhookId: string; messageId: string; dialogId: string }[] = [];
   private subscriptions: readonly Subscription[] | null = null;
+  /** contacts the batch's dialog events name, not read yet */
+  private readonly payloadContacts = new Set<string>();
   private queued = false;
 
   constructor(
@@ -85,15 +87,25 @@ class OutboxBatch {
     if (this.queued) await wakeDeliveryWorkers(this.tx);
   }
 
-  /** The dialogs and contacts the events name, in two statements. */
+  /**
+   * The dialogs and contacts the events name, in two statements. The contacts of dialog
+   * events only a payload needs: they are read with the first payload's contact, if any.
+   */
   private async read(inputs: readonly OutboxInput[]): Promise<void> {
     const dialogIds = new Set<string>();
     const contactIds = new Set<string>();
     for (const input of inputs) {
-      const data = input.data as { dialogId?: unknown; contactId?: unknown } | null;
-      if (typeof data?.dialogId === 'string' && dialogEventTypes.includes(input.type as never))
-        dialogIds.add(data.dialogId);
-      if (typeof data?.contactId === 'string') contactIds.add(data.contactId);
+      const { dialogId, contactId } = (input.data ?? {}) as {
+        dialogId?: unknown;
+        contactId?: unknown;
+      };
+      const contact = typeof contactId === 'string' ? contactId : null;
+      if (contactEventTypes.includes(input.type as never)) {
+        if (contact !== null) contactIds.add(contact);
+      } else if (dialogEventTypes.includes(input.type as never)) {
+        if (typeof dialogId === 'string') dialogIds.add(dialogId);
+        if (contact !== null) this.payloadContacts.add(contact);
+      }
     }
     await this.readDialogs([...dialogIds]);
     await this.readContacts([...contactIds]);
@@ -114,7 +126,10 @@ class OutboxBatch {
   }
 
   private async contact(id: string): Promise<OutboxContact | null> {
-    await this.readContacts([id]);
+    if (!this.contacts.has(id)) {
+      await this.readContacts([id, ...this.payloadContacts]);
+      this.payloadContacts.clear();
+    }
     return this.contacts.get(id) ?? null;
   }
 
