@@ -13,28 +13,31 @@ describe('a reference after its dialog’s contact was erased', () => {
       (e) => e.type === 'MessageReceived',
     ).length;
 
+  /** a message of the customer with this custom id, in the dialog with this reference */
+  const say = (who: string, reference: string, body: Record<string, unknown>) =>
+    postMessage(parley, channel, { ...customer(who), reference, ...body });
+  const erase = async (contactId: string): Promise<void> => {
+    const erased = await parley.request(`/api/contacts/${contactId}/erase`, {
+      method: 'POST',
+      headers: parley.admin,
+    });
+    expect(erased.status).toBe(200);
+  };
+
   beforeAll(async () => {
     channel = await createChannel(parley);
-    const first = await postMessage(parley, channel, {
-      ...customer('avito-user-7'),
-      reference: 'avito-chat-7',
+    const first = await say('avito-user-7', 'avito-chat-7', {
       dialog_title: 'Sofa, blue',
       text: 'is it still for sale?',
     });
     expect(first.status).toBe(200);
     erasedDialog = first.body.dialog_id as string;
     erasedContact = first.body.contact_id as string;
-    const erased = await parley.request(`/api/contacts/${erasedContact}/erase`, {
-      method: 'POST',
-      headers: parley.admin,
-    });
-    expect(erased.status).toBe(200);
+    await erase(erasedContact);
   });
 
   it('given an erased contact’s dialog, when a message with its reference and a new title comes, then it opens a new dialog of a new contact', async () => {
-    const again = await postMessage(parley, channel, {
-      ...customer('avito-user-7'),
-      reference: 'avito-chat-7',
+    const again = await say('avito-user-7', 'avito-chat-7', {
       dialog_title: 'Sofa, red',
       text: 'hello again',
     });
@@ -49,9 +52,7 @@ describe('a reference after its dialog’s contact was erased', () => {
     // the erased dialog keeps its count: nothing was written into it
     expect(await messagesOf(erasedDialog)).toBe(1);
 
-    const next = await postMessage(parley, channel, {
-      ...customer('avito-user-7'),
-      reference: 'avito-chat-7',
+    const next = await say('avito-user-7', 'avito-chat-7', {
       text: 'and another',
     });
     expect(next.status).toBe(200);
@@ -59,22 +60,12 @@ describe('a reference after its dialog’s contact was erased', () => {
   });
 
   it('given many messages with the erased reference at once, then they all land in one new dialog', async () => {
-    await postMessage(parley, channel, {
-      ...customer('avito-user-8'),
-      reference: 'avito-chat-8',
+    await say('avito-user-8', 'avito-chat-8', {
       text: 'first',
-    }).then(async (first) => {
-      const erased = await parley.request(`/api/contacts/${first.body.contact_id}/erase`, {
-        method: 'POST',
-        headers: parley.admin,
-      });
-      expect(erased.status).toBe(200);
-    });
+    }).then((first) => erase(first.body.contact_id as string));
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        postMessage(parley, channel, {
-          ...customer('avito-user-8'),
-          reference: 'avito-chat-8',
+        say('avito-user-8', 'avito-chat-8', {
           text: `again ${i}`,
         }),
       ),
