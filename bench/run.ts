@@ -52,6 +52,8 @@ const main = async (): Promise<void> => {
       `PostgreSQL ${machine.postgres}, synchronous_commit=${machine.postgresSettings.synchronous_commit}, fsync=${machine.postgresSettings.fsync}`,
     );
 
+    // the sections write their profiles there and expect it to exist
+    if (cli.options.profileDir !== null) await mkdir(cli.options.profileDir, { recursive: true });
     const theLog = async (): Promise<LogStage> => (staged.stage ??= await startLogStage(bench));
 
     for (const name of cli.sections) {

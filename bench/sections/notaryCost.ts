@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LoadResult } from '../load/httpLoad';
 import type { BenchContext } from '../lib/context';
 import type { CpuMeter } from '../lib/cpu';
@@ -105,6 +106,11 @@ export const measureNotaryCost = async (
   const { options } = bench;
   const phases: NotaryPhase[] = [];
   const replays: number[] = [];
+  // the Parley of the phase, for its CPU profile (--profile)
+  let current: ParleyProcess | null = null;
+  const profile = async (action: 'start' | 'stop', file?: string): Promise<void> => {
+    if (options.profileDir !== null) await current?.profile(action, file);
+  };
   // messages written since the notary last ran (warm-up included): what it catches up on
   let unnotarised = 0;
   // the phases before ran with the notary: it starts at the head, so that it replays only ours
@@ -125,13 +131,14 @@ export const measureNotaryCost = async (
     bench.log(
       `${toggle.name} ${name}: ${options.warmupS} s warm-up, ${options.durationS} s at full load, catch-up`,
     );
-    await restart(() =>
-      startParleyProcess({
+    await restart(async () => {
+      current = await startParleyProcess({
         databaseUrl,
         poolSize: options.poolSize,
         env: toggle.env(on),
-      }),
-    );
+      });
+      return current;
+    });
     // the notary first catches up on what was written without it, alone
     const replay = meter();
     await atHead();
@@ -142,12 +149,22 @@ export const measureNotaryCost = async (
     const warm = await phase(`${'pqrstuvw'[i]}-warm-${name}`, 'max', options.warmupS, null);
     // the warm-up's backlog is not the phase's
     await atHead();
+    await profile('start');
     const used = meter();
     const load = await phase(`${'ijklmnox'[i]}-${name}`, 'max', options.durationS, null);
     const loadEnded = Date.now();
     await atHead();
     const ended = Date.now();
     const cpu = used.stop();
+    // load and catch-up, as the CPU figures: the phases on and off compare function by function
+    if (options.profileDir !== null) {
+      const file = path.join(
+        options.profileDir,
+        `${toggle.name.replace(/\W+/g, '-')}-${name}-${i}.cpuprofile`,
+      );
+      await profile('stop', file);
+      bench.log(`CPU profile of the phase: ${file}`);
+    }
     unnotarised = notaryRuns ? 0 : unnotarised + warm.ok + load.ok;
     const per = (ms: number | null | undefined): number => (ms ?? 0) / Math.max(1, load.ok);
     const loadS = load.durationS;

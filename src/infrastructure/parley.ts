@@ -262,7 +262,10 @@ export const startParley = async (
     connectionString: embedded?.connectionString ?? (config.databaseUrl as string),
     max: config.databasePoolSize,
   });
+  // the LISTEN connection of key destructions, released before the pool ends
+  let stopListening = async (): Promise<void> => undefined;
   const releaseDatabase = async (): Promise<void> => {
+    await stopListening();
     await pool.end().catch(() => undefined);
     await embedded?.stop();
   };
@@ -292,6 +295,9 @@ export const startParley = async (
       );
     const store = options.wrapStore?.(privacy.store) ?? privacy.store;
     const { storedEvents, subjectKeys, openStored, hash: keyedHash } = privacy;
+    // an erasure in any process reaches this one's caches at once (docs/privacy.md)
+    await subjectKeys.listen();
+    stopListening = () => subjectKeys.close();
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;
