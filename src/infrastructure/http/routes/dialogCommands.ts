@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import * as t from 'io-ts';
 import type { Context, Middleware } from 'koa';
-import { newReplyId } from '../../../application/dialogs/replyToDialog';
-import { dialogDecider } from '../../../domain/dialog/decide';
-import { recordUploads, storeUploads, type StoredUpload } from '../../attachments/uploads';
+import { replyWithFiles } from '../../../application/dialogs/replyWithFiles';
+import { keptFileList } from '../../attachments/fetchQueue';
 import { readMultipart } from '../middleware/multipartBody';
 import { assignDialog } from '../../../application/dialogs/assignDialog';
 import { changeDialogStatus } from '../../../application/dialogs/changeDialogStatus';
@@ -27,7 +26,6 @@ import { named } from '../openapi/fromContracts';
 import { replyForm } from '../openapi/attachments';
 import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
-import { HttpError } from '../httpError';
 import { pathId } from '../pathId';
 import { commandContext, idempotencyKeyOf, orThrow, setPosition } from '../respond';
 
@@ -36,7 +34,7 @@ export const assigneeBody = t.intersection([
   t.type({ operator_id: t.union([objectIdCodec, t.null]) }),
 ]);
 
-const dialogId = (id: string | undefined) => pathId(id, 'E_DIALOG_NOT_FOUND', 'dialog not found');
+const dialogIdOf = (id: string | undefined) => pathId(id, 'E_DIALOG_NOT_FOUND', 'dialog not found');
 
 const command = {
   tags: ['dialogs'],
@@ -160,12 +158,10 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
   const reply = replyBody(deps.config.limits);
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens));
 
-  const uploadDeps = {
-    pool: deps.pool,
-    publicUrl: deps.publicUrl,
-    commands: deps.commands,
+  const replyDeps = {
+    ...deps,
     storage: deps.attachmentStorage,
-    subjectKeys: deps.subjectKeys,
+    keptFiles: keptFileList(deps.pool),
   };
   const uploadLimits = {
     fileBytes: deps.config.attachments.maxBytes,
@@ -175,56 +171,41 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
     fields: 8,
   };
 
-  // a reply is JSON, or multipart/form-data when it carries files (text and html as fields)
-  serve(router, replyContract, jsonOrMultipart(body), async (ctx) => {
-    const id = dialogId(ctx.params.id);
-    const key = idempotencyKeyOf(ctx);
-    const context = commandContext(ctx, deps.clock, ctx.state.actor);
-    let b: t.TypeOf<typeof reply>;
-    let uploads: StoredUpload[] = [];
-    let messageId: string | undefined;
-    if (isMultipart(ctx)) {
-      const form = await readMultipart(ctx, uploadLimits);
-      const fields = Object.fromEntries(
-        ['text', 'html'].flatMap((f) =>
-          form.fields[f] === undefined ? [] : [[f, form.fields[f]]],
-        ),
-      );
-      b = decodeOrThrow(reply, fields, 'reply');
-      // a part's file name and type reach the log: what the JSON reply's attachments may hold
-      for (const file of form.files)
-        decodeOrThrow(uploadedFile, { name: file.name, mimeType: file.mimeType }, 'file');
-      const dialog = await deps.commands.load(streams.dialog(id), dialogDecider);
-      if (dialog.state.status === 'absent')
-        throw new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');
-      messageId = newReplyId(deps, id, key);
-      uploads = await storeUploads(
-        uploadDeps,
-        { dialogId: id, messageId, contactId: dialog.state.contactId, first: 0 },
-        form.files,
-      );
-    } else {
-      b = decodeOrThrow(reply, ctx.request.body, 'reply');
-    }
-    const sent = orThrow(
-      await replyToDialog(
-        deps,
-        {
-          dialogId: id,
-          text: b.text ?? null,
-          html: b.html ?? null,
-          attachments: [...(b.attachments ?? []), ...uploads.map((u) => u.attachment)],
-          idempotencyKey: key,
-          ...(messageId === undefined ? {} : { messageId }),
-        },
-        context,
-      ),
+  /** A multipart reply: text and html as fields, files under any field name. */
+  const multipartReply = async (ctx: Context) => {
+    const form = await readMultipart(ctx, uploadLimits);
+    const fields = Object.fromEntries(
+      ['text', 'html'].flatMap((f) => (form.fields[f] === undefined ? [] : [[f, form.fields[f]]])),
     );
-    await recordUploads(uploadDeps, uploads, context);
-    setPosition(ctx, await positionOf(deps.store, streams.dialog(id), sent.handled));
+    const decoded = decodeOrThrow(reply, fields, 'reply');
+    // a part's file name and type reach the log: what the JSON reply's attachments may hold
+    for (const file of form.files)
+      decodeOrThrow(uploadedFile, { name: file.name, mimeType: file.mimeType }, 'file');
+    return { body: decoded, files: form.files };
+  };
+
+  serve(router, replyContract, jsonOrMultipart(body), async (ctx) => {
+    const dialogId = dialogIdOf(ctx.params.id);
+    const idempotencyKey = idempotencyKeyOf(ctx);
+    const context = commandContext(ctx, deps.clock, ctx.state.actor);
+    const withFiles = isMultipart(ctx) ? await multipartReply(ctx) : null;
+    const b = withFiles?.body ?? decodeOrThrow(reply, ctx.request.body, 'reply');
+    const request = {
+      dialogId,
+      text: b.text ?? null,
+      html: b.html ?? null,
+      attachments: b.attachments ?? [],
+      idempotencyKey,
+    };
+    const sent = orThrow(
+      withFiles === null
+        ? await replyToDialog(deps, request, context)
+        : await replyWithFiles(replyDeps, { ...request, files: withFiles.files }, context),
+    );
+    setPosition(ctx, await positionOf(deps.store, streams.dialog(dialogId), sent.handled));
     ctx.status = 201;
     const answer: t.TypeOf<typeof replySentAnswer> = {
-      dialog_id: id,
+      dialog_id: dialogId,
       message_id: sent.messageId,
       direction: 'outgoing',
     };
@@ -232,7 +213,7 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
   });
 
   const assign = async (ctx: Context & { state: StaffState }, assigneeId: string | null) => {
-    const id = dialogId(ctx.params.id);
+    const id = dialogIdOf(ctx.params.id);
     const context = commandContext(ctx, deps.clock, ctx.state.actor);
     const handled = orThrow(await assignDialog(deps, { dialogId: id, assigneeId }, context));
     setPosition(ctx, await positionOf(deps.store, streams.dialog(id), handled));
@@ -249,7 +230,7 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
     [reopenContract, 'open'],
   ] as const) {
     serve(router, contract, async (ctx) => {
-      const id = dialogId(ctx.params.id);
+      const id = dialogIdOf(ctx.params.id);
       const context = commandContext(ctx, deps.clock, ctx.state.actor);
       const handled = orThrow(await changeDialogStatus(deps, { dialogId: id, to }, context));
       setPosition(ctx, await positionOf(deps.store, streams.dialog(id), handled));
