@@ -14,7 +14,7 @@ import { staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { objectIdCodec } from '../codecs/ids';
 import { jsonObject } from '../codecs/primitives';
-import { replyBody, uploadedFile } from '../codecs/reply';
+import { replyBody, replyForm, uploadedFile } from '../codecs/reply';
 import {
   assignedAnswer,
   replySentAnswer,
@@ -23,7 +23,6 @@ import {
 } from '../codecs/dialogAnswers';
 import { serve, type RouteContract } from '../contract';
 import { named } from '../openapi/fromContracts';
-import { replyForm } from '../openapi/attachments';
 import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
 import { pathId } from '../pathId';
@@ -53,7 +52,7 @@ export const replyContract: RouteContract = {
     'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409. As multipart/form-data the reply carries files (SPEC §2.1): a file, or the files together, over ATTACHMENT_MAX_BYTES is 413 E_PAYLOAD_TOO_LARGE; a body neither JSON nor multipart is 415.',
   headers: [idempotencyKeyHeader()],
   // an operator's files (SPEC §2.1), stored before the reply is appended
-  bodyContent: { 'multipart/form-data': { schema: replyForm } },
+  bodyMedia: { 'multipart/form-data': replyForm },
   body: (limits) =>
     named('Reply', replyBody(limits), {
       '': {
