@@ -13,7 +13,8 @@ import { deliveriesOf, eventually, subscribe, useWebhookWorld } from './support/
 describe('answers decode with the response codecs of their route contracts', () => {
   // a whole Parley with its outbox, and a receiver, so that deliveries exist
   const world = useWebhookWorld({});
-  type Example = Readonly<{ path: string; body?: unknown }>;
+  /** a JSON body, or a raw one with its content type (NDJSON) */
+  type Example = Readonly<{ path: string; body?: unknown; raw?: { type: string; text: string } }>;
   /** `method path` of a contract → the request that exercises it */
   const requests = new Map<string, Example>();
 
@@ -67,6 +68,27 @@ describe('answers decode with the response codecs of their route contracts', () 
       expect(((await listed.json()) as { items: unknown[] }).items).not.toEqual([]);
     }, 60_000);
     const channelPath = `/api/channels/${channel.channelId}`;
+    const contactOf = async (value: string) => {
+      const made = await postMessage(parley, channel, { text: 'Hello', ...customer(value) });
+      expect(made.status).toBe(200);
+      return (made.body as Record<string, string>).contact_id as string;
+    };
+    const [doomedContact, erasedContact] = await Promise.all([
+      contactOf('codecs-doomed'),
+      contactOf('codecs-erased'),
+    ]);
+    const reply = await parley.request(`/api/dialogs/${dialogId}/messages`, {
+      method: 'POST',
+      headers: { ...parley.admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'It is.' }),
+    });
+    const { message_id: replyId } = (await reply.json()) as { message_id: string };
+    const token = `token=${encodeURIComponent(channel.token)}`;
+    // the signer signs what the notary recorded within a second: wait for a checkpoint
+    await eventually(async () => {
+      const signed = await parley.request('/api/audit/checkpoints', { headers: parley.admin });
+      expect(((await signed.json()) as { items: unknown[] }).items).not.toEqual([]);
+    }, 60_000);
     const examples: Record<string, Example> = {
       'post /api/custom-channel/message/{channelId}': {
         path: channel.path,
@@ -123,6 +145,41 @@ describe('answers decode with the response codecs of their route contracts', () 
       },
       'post /api/dialogs/{id}/close': { path: `/api/dialogs/${dialogId}/close` },
       'post /api/dialogs/{id}/reopen': { path: `/api/dialogs/${dialogId}/reopen` },
+      'post /api/custom-channel/message/{channelId}/status': {
+        path: `/api/custom-channel/message/${channel.channelId}/status?${token}`,
+        // the dialog spares the lookup in a read model that may not have the reply yet
+        body: { message_id: replyId, dialog_id: dialogId, status: 'read' },
+      },
+      'post /api/custom-channel/import/{channelId}': {
+        path: `/api/custom-channel/import/${channel.channelId}?${token}`,
+        raw: {
+          type: 'application/x-ndjson',
+          text: `${JSON.stringify({
+            external_id: 'codecs-import-1',
+            direction: 'incoming',
+            reference: 'codecs-import',
+            timestamp: 1709283600000,
+            text: 'Is the sofa still available?',
+            ...customer('codecs-imported'),
+          })}\n`,
+        },
+      },
+      'get /api/webhooks/{id}/events': { path: `/api/webhooks/${webhookId}/events` },
+      'delete /api/contacts/{id}': { path: `/api/contacts/${doomedContact}` },
+      'post /api/contacts/{id}/erase': { path: `/api/contacts/${erasedContact}/erase` },
+      'get /api/contacts/{id}/export': { path: `/api/contacts/${contactId}/export` },
+      'get /api/me': { path: '/api/me' },
+      'post /api/inbox/stream-ticket': { path: '/api/inbox/stream-ticket' },
+      'get /api/inbox/directory': { path: '/api/inbox/directory' },
+      'get /healthz': { path: '/healthz' },
+      'get /readyz': { path: '/readyz' },
+      'get /api/audit/events': { path: '/api/audit/events?limit=5' },
+      'get /api/audit/verify': { path: '/api/audit/verify' },
+      'get /api/audit/public-key': { path: '/api/audit/public-key' },
+      'get /api/audit/checkpoints': { path: '/api/audit/checkpoints' },
+      'get /api/audit/correlations/{correlationId}': {
+        path: `/api/audit/correlations/${encodeURIComponent(posted.headers.get('x-request-id') ?? '')}`,
+      },
     };
     for (const [operation, request] of Object.entries(examples)) requests.set(operation, request);
   }, 120_000);
@@ -139,8 +196,12 @@ describe('answers decode with the response codecs of their route contracts', () 
     const { parley } = world;
     const response = await parley.request(example.path, {
       method: contract.method.toUpperCase(),
-      headers: { ...parley.admin, 'content-type': 'application/json' },
-      ...(example.body === undefined ? {} : { body: JSON.stringify(example.body) }),
+      headers: { ...parley.admin, 'content-type': example.raw?.type ?? 'application/json' },
+      ...(example.raw !== undefined
+        ? { body: example.raw.text }
+        : example.body === undefined
+          ? {}
+          : { body: JSON.stringify(example.body) }),
     });
     expect(response.status).toBe(contract.response.status);
     const body: unknown = await response.json();

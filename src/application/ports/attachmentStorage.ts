@@ -11,3 +11,25 @@ export interface AttachmentStorage {
   /** The sealed bytes, or null when nothing is stored under this id. */
   get(attachmentId: string): Promise<Buffer | null>;
 }
+
+/** An operator's upload as the list of kept files shows it: stored, with nothing to fetch. */
+export type ListedUpload = Readonly<{
+  attachmentId: string;
+  dialogId: string;
+  messageId: string;
+  index: number;
+  contactId: string;
+  name: string;
+  declaredType: string;
+  size: number;
+  sha256: string;
+  sniffedType: string | null;
+}>;
+
+/**
+ * The list of kept files (attachments.files) that serves, erases and fetches them. An upload
+ * joins it when stored, before its reply is appended; listing it again (a retry) changes nothing.
+ */
+export interface KeptFileList {
+  listUpload(file: ListedUpload): Promise<void>;
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AttachmentPlace } from '../../application/attachments/keepAttachment';
+import type { KeptFileList } from '../../application/ports/attachmentStorage';
 
 export type ClaimedFetch = AttachmentPlace &
   Readonly<{ url: string; declaredType: string; attempt: number; lease: string }>;
@@ -176,3 +177,8 @@ export const insertUploadedFile = async (
     ],
   );
 };
+
+/** The list of kept files in PostgreSQL, as the reply use case sees it. */
+export const keptFileList = (pool: Pool): KeptFileList => ({
+  listUpload: (file) => insertUploadedFile(pool, file),
+});

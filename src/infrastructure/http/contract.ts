@@ -5,8 +5,18 @@ import type { Limits } from '../config';
 
 export type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
-/** OpenAPI fragments written by hand where no codec applies (headers, non-JSON content). */
+/** OpenAPI fragments written by hand where no codec applies (headers, a path id's schema). */
 export type Fragment = Readonly<Record<string, unknown>>;
+
+/** A codec, or one the configured limits shape. */
+export type Shaped = t.Any | ((limits: Limits) => t.Any);
+
+/**
+ * Bodies of other media types than JSON, by type: what each carries, as a codec. A page, a
+ * stream or metrics text is `t.string`; a file is `binary` (codecs/media.ts); NDJSON is the
+ * codec of one line; a form is the codec of its fields.
+ */
+export type Media = Readonly<Record<string, Shaped>>;
 
 /** The query string a route decodes: its codec (decodeQuery) and the prose per parameter. */
 export type QueryContract = Readonly<{
@@ -18,13 +28,14 @@ export type QueryContract = Readonly<{
   required?: readonly string[];
 }>;
 
-/** The success answer: a JSON body its codec describes, or a hand-written content. */
+/** The success answer: a JSON body its codec describes, and the other media types it may come as. */
 export type Answer = Readonly<{
   status: number;
   description: string;
+  /** the JSON body */
   codec?: t.Any;
-  /** non-JSON answers (a page, a stream): the `content` object as OpenAPI writes it */
-  content?: Fragment;
+  /** non-JSON bodies (a page, a file, a stream, NDJSON) */
+  media?: Media;
   headers?: Fragment;
 }>;
 
@@ -47,11 +58,13 @@ export type RouteContract = Readonly<{
   query?: QueryContract;
   /** header parameters, as OpenAPI writes them */
   headers?: readonly Fragment[];
-  /** the request body's codec; a function when the configured limits shape it */
-  body?: t.Any | ((limits: Limits) => t.Any);
-  /** other content types the body may come as, written by hand (a multipart form) */
-  bodyContent?: Fragment;
+  /** the JSON request body's codec; a function when the configured limits shape it */
+  body?: Shaped;
+  /** other media types the body may come as (a multipart form, NDJSON) */
+  bodyMedia?: Media;
   response: Answer;
+  /** answers besides the success and the error codes (readiness: 503 not ready) */
+  otherAnswers?: readonly Answer[];
   /** every code the route may answer; statuses come from errorStatus.ts */
   errors: readonly ErrorCode[];
   /** prose per error status, shown before the codes */

@@ -1,4 +1,6 @@
 import * as t from 'io-ts';
+import { describedAs } from '../openapi/jsonSchema';
+import { binary } from './media';
 import type { Limits } from '../../config';
 import {
   arrayOf,
@@ -36,3 +38,13 @@ export const replyBody = (limits: Limits) =>
 
 /** Printable ASCII, 1 to 255 characters: the Idempotency-Key header. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The multipart form of a reply: text and html as fields, files under any field name. */
+export const replyForm = t.partial({
+  text: t.string,
+  html: t.string,
+  files: describedAs(t.array(binary), {
+    description:
+      'each file, and all together, at most ATTACHMENT_MAX_BYTES; at most MAX_ATTACHMENTS files',
+  }),
+});

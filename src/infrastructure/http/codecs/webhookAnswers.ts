@@ -97,20 +97,20 @@ export const deliveryAnswer = named(
   },
 );
 
+/** What an attempt says in the audit trace too; the delivery log adds the answer's first bytes. */
+export const attemptProps = {
+  attempt: integer,
+  started_at: dateTime,
+  latency_ms: integer,
+  status_code: nullable(integer),
+  error: nullable(t.string),
+  outcome: t.keyof({ delivered: null, retry: null, failed: null, gone: null }),
+};
+
 /** One attempt to deliver (webhooks/deliveryLog.ts AttemptView). */
 export const deliveryAttemptAnswer = named(
   'DeliveryAttempt',
-  t.exact(
-    t.type({
-      attempt: integer,
-      started_at: dateTime,
-      latency_ms: integer,
-      status_code: nullable(integer),
-      error: nullable(t.string),
-      response_snippet: nullable(t.string),
-      outcome: t.keyof({ delivered: null, retry: null, failed: null, gone: null }),
-    }),
-  ),
+  t.exact(t.type({ ...attemptProps, response_snippet: nullable(t.string) })),
 );
 
 export const deliveryPage = t.exact(

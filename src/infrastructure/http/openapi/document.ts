@@ -1,44 +1,21 @@
-import { auditReadingPaths, withTimeTravel } from './auditReading';
-import { auditPaths } from './audit';
-import { attachmentPaths, attachmentSchemas } from './attachments';
 import type { Limits } from '../../config';
 import { components } from './components';
 import { fromContracts } from './fromContracts';
+import type { RouteContract } from '../contract';
+import { anObject } from '../codecs/operationAnswers';
 import { routeContracts } from '../routes/contracts';
-import { integrationExtraPaths, integrationExtraSchemas } from './integrationExtras';
-import { operationPaths } from './operations';
-import { privacyPaths } from './privacy';
 import { webhookEvents } from './webhooks';
 import { webhookSchemas } from './webhookSchemas';
 
-type Paths = Record<string, Record<string, unknown>>;
-
-/** Modules may describe other methods of one path: their path items are merged. */
-const mergePaths = (...all: readonly Paths[]): Paths => {
-  const merged: Paths = {};
-  for (const paths of all) {
-    for (const [path, item] of Object.entries(paths)) {
-      const known = Object.keys(item).filter((key) => merged[path]?.[key] !== undefined);
-      if (known.length > 0) throw new Error(`OpenAPI: ${path} has ${known.join(', ')} twice`);
-      merged[path] = { ...merged[path], ...item };
-    }
-  }
-  return merged;
+/** The document's own route: declared here, since the document is built from every other. */
+export const openApiContract: RouteContract = {
+  method: 'get',
+  path: '/openapi.json',
+  tags: ['operations'],
+  summary: 'This document',
+  response: { status: 200, description: 'OpenAPI 3.1', codec: anObject },
+  errors: [],
 };
-
-/** Paths from the route contracts and every module; a test checks each served route is here. */
-const pathsOf = (declared: Paths) =>
-  withTimeTravel(
-    mergePaths(
-      declared,
-      integrationExtraPaths,
-      operationPaths,
-      auditReadingPaths,
-      auditPaths,
-      privacyPaths,
-      attachmentPaths,
-    ),
-  );
 
 /** Schemas by name; two modules must not write the same name. */
 const mergeSchemas = (...all: readonly Record<string, unknown>[]): Record<string, unknown> => {
@@ -54,7 +31,7 @@ const mergeSchemas = (...all: readonly Record<string, unknown>[]): Record<string
 
 /** The document for this configuration: limits come from it, as the codecs apply them. */
 export const openApiDocument = (serverUrl: string, limits: Limits) => {
-  const declared = fromContracts(routeContracts, limits);
+  const declared = fromContracts([...routeContracts, openApiContract], limits);
   return {
     openapi: '3.1.0',
     info: {
@@ -64,17 +41,12 @@ export const openApiDocument = (serverUrl: string, limits: Limits) => {
         'Event-sourced help-desk custom channel. Errors are `{ code, message, details? }`; see README for every code. Ids are 24 hex digits.',
     },
     servers: [{ url: serverUrl }],
-    paths: pathsOf(declared.paths),
+    // every path from a route contract: a test checks each served route is here
+    paths: declared.paths,
     webhooks: webhookEvents,
     components: {
       ...components,
-      schemas: mergeSchemas(
-        components.schemas,
-        declared.schemas,
-        integrationExtraSchemas(limits),
-        webhookSchemas,
-        attachmentSchemas,
-      ),
+      schemas: mergeSchemas(components.schemas, declared.schemas, webhookSchemas),
     },
   };
 };

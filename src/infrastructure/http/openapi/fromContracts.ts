@@ -1,10 +1,10 @@
 import type * as t from 'io-ts';
 import type { ErrorCode } from '../../../domain/errors';
 import type { Limits } from '../../config';
-import type { RouteContract } from '../contract';
+import type { Answer, Media, RouteContract, Shaped } from '../contract';
 import { errorStatus } from '../errorStatus';
 import { jsonSchemaOf, type JsonSchema } from './jsonSchema';
-import { annotated, idParam, json, jsonBody, ref, retryAfter, type Schema } from './schema';
+import { annotated, idParam, json, ref, retryAfter, type Schema } from './schema';
 
 type Named = Readonly<{ name: string; notes: Record<string, Schema> }>;
 const names = new WeakMap<t.Any, Named>();
@@ -21,12 +21,6 @@ export const named = <C extends t.Any>(
   names.set(codec, { name, notes });
   return codec;
 };
-
-/** A JSON request body, and the other content types the contract writes by hand. */
-const withContent = (
-  body: ReturnType<typeof jsonBody>,
-  more: Record<string, unknown> | undefined,
-) => (more === undefined ? body : { ...body, content: { ...body.content, ...more } });
 
 /** Codes whose answer says when to come back. */
 
@@ -67,6 +61,15 @@ export const fromContracts = (contracts: readonly RouteContract[], limits: Limit
     return ref(component.name);
   };
   const schemaOf = (codec: t.Any) => jsonSchemaOf(codec, hook);
+  const shaped = (codec: Shaped) => schemaOf(typeof codec === 'function' ? codec(limits) : codec);
+  /** `content` by media type: JSON first, when there is a JSON codec */
+  const contentOf = (json: Shaped | undefined, media: Media | undefined) => {
+    const content: Record<string, { schema: JsonSchema }> = {};
+    if (json !== undefined) content['application/json'] = { schema: shaped(json) };
+    for (const [type, codec] of Object.entries(media ?? {}))
+      content[type] = { schema: shaped(codec) };
+    return Object.keys(content).length === 0 ? undefined : content;
+  };
 
   const operation = (c: RouteContract) => {
     const query = c.query;
@@ -87,30 +90,29 @@ export const fromContracts = (contracts: readonly RouteContract[], limits: Limit
       })),
     ];
     const { response } = c;
+    const requestContent = contentOf(c.body, c.bodyMedia);
+    const answerOf = (answer: Answer) => {
+      const content = contentOf(answer.codec, answer.media);
+      return {
+        [String(answer.status)]: {
+          description: answer.description,
+          ...(answer.headers === undefined ? {} : { headers: answer.headers }),
+          ...(content === undefined ? {} : { content }),
+        },
+      };
+    };
     return {
       tags: [...c.tags],
       summary: c.summary,
       ...(c.description === undefined ? {} : { description: c.description }),
       ...(c.security === undefined ? {} : { security: [{ [c.security]: [] }] }),
       ...(parameters.length === 0 ? {} : { parameters }),
-      ...(c.body === undefined
+      ...(requestContent === undefined
         ? {}
-        : {
-            requestBody: withContent(
-              jsonBody(schemaOf(typeof c.body === 'function' ? c.body(limits) : c.body)),
-              c.bodyContent,
-            ),
-          }),
+        : { requestBody: { required: true, content: requestContent } }),
       responses: {
-        [String(response.status)]: {
-          description: response.description,
-          ...(response.headers === undefined ? {} : { headers: response.headers }),
-          ...(response.codec !== undefined
-            ? { content: { 'application/json': { schema: schemaOf(response.codec) } } }
-            : response.content !== undefined
-              ? { content: response.content }
-              : {}),
-        },
+        ...answerOf(response),
+        ...Object.assign({}, ...(c.otherAnswers ?? []).map(answerOf)),
         ...errorAnswers(c),
       },
     };

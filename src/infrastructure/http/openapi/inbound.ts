@@ -1,5 +1,5 @@
 import type { Limits } from '../../config';
-import type { Schema } from './schema';
+import { header, type Schema } from './schema';
 
 /** The inbound body: what the codec accepts, with the why of each field (the prose). */
 export const inboundNotes = (limits: Limits): Record<string, Schema> => ({
@@ -71,16 +71,13 @@ export const inboundNotes = (limits: Limits): Record<string, Schema> => ({
 
 /** draft-ietf-httpapi-ratelimit-headers-07, separate fields; on every answer after the token check */
 export const rateLimitHeaders = {
-  'RateLimit-Limit': {
-    description: 'the channel’s burst (RATE_LIMIT_BURST); absent when rate limiting is off',
-    schema: { type: 'integer' },
-  },
-  'RateLimit-Remaining': {
-    description: 'requests the channel may send now, across every Parley process',
-    schema: { type: 'integer' },
-  },
-  'RateLimit-Reset': {
-    description: 'seconds until the channel’s bucket is full again',
-    schema: { type: 'integer' },
-  },
+  'RateLimit-Limit': header(
+    'the channel’s burst (RATE_LIMIT_BURST); absent when rate limiting is off',
+    'integer',
+  ),
+  'RateLimit-Remaining': header(
+    'requests the channel may send now, across every Parley process',
+    'integer',
+  ),
+  'RateLimit-Reset': header('seconds until the channel’s bucket is full again', 'integer'),
 };

@@ -9,18 +9,10 @@ export const json = (schema: Schema, description: string, headers?: Schema) => (
   content: { 'application/json': { schema } },
 });
 
-/** A required JSON request body. */
-export const jsonBody = (schema: Schema) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-
-/** An error answer listing the codes this operation may give with this status. */
-export const errors = (status: number, codes: readonly string[], description: string) => ({
-  [String(status)]: json(
-    { allOf: [ref('Error'), { properties: { code: { enum: [...codes] } } }] },
-    `${description} (${codes.join(', ')})`,
-  ),
+/** A header of an answer: what it says, and its type. */
+export const header = (description: string, type: 'string' | 'integer' = 'string') => ({
+  description,
+  schema: { type },
 });
 
 export const idParam = (name: string, description: string) => ({
@@ -51,16 +43,6 @@ export const idempotencyKeyHeader = (description?: string) => ({
 export const retryAfter = {
   'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } },
 };
-
-export const bearer = [{ bearer: [] }];
-
-/** The error answers every staff endpoint shares. */
-export const unauthorized = errors(401, ['E_UNAUTHORIZED'], 'no or a wrong bearer token');
-export const adminOnly = {
-  ...unauthorized,
-  ...errors(403, ['E_FORBIDDEN'], 'not the admin token'),
-};
-export const badRequest = errors(400, ['E_VALIDATION', 'E_MALFORMED_JSON'], 'bad request');
 
 /**
  * A codec's schema with the document's prose: `notes` keyed by property path

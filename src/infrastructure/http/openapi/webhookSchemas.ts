@@ -10,6 +10,26 @@ export const eventTypes = {
 
 /** Subscriptions, deliveries and the payload Parley POSTs (docs/webhooks.md). */
 export const webhookSchemas: Record<string, Schema> = {
+  // an attachment in a payload: Parley's copy through a signed link
+  WebhookAttachment: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      url: {
+        type: 'string',
+        description: 'as the message named it; an operator’s upload: the signed link',
+      },
+      size: { type: 'integer' },
+      name: { type: 'string' },
+      mimeType: { type: 'string' },
+      download_url: {
+        type: 'string',
+        description:
+          'signed link to Parley’s copy, no token needed, until download_expires_at (ATTACHMENT_LINK_TTL_SECONDS after the event); 409 while the file is still being fetched',
+      },
+      download_expires_at: { type: 'string', format: 'date-time' },
+    },
+  },
   WebhookEvent: {
     type: 'object',
     description:

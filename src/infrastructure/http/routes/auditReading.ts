@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { ParleyDeps } from '../../parley';
+import type { ParleyDeps } from '../../parleyDeps';
 import { auditorRoutes } from './auditors';
 import { historyRoutes } from './history';
 import { subjectAccessRoutes } from './subjectAccess';

@@ -6,7 +6,7 @@ import {
   removeAuditor,
 } from '../../../application/audit/manageAuditors';
 import { findAuditor, type Auditor } from '../../../domain/auditor/state';
-import type { ParleyDeps } from '../../parley';
+import type { ParleyDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { auditorAnswer, auditorListAnswer, createdAuditorAnswer } from '../codecs/historyAnswers';

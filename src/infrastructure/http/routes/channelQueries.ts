@@ -7,25 +7,16 @@ import { channelAnswer, channelListAnswer } from '../codecs/channelAnswers';
 import { serve, type RouteContract } from '../contract';
 import { decodeQuery } from '../queryParams';
 import { endpointUrl } from './channels';
-import {
-  readErrorNotes,
-  readErrors,
-  readNotes,
-  readParams,
-  type QueryRouteDeps,
-} from './queryRouteDeps';
+import { readContract, readParams, type QueryRouteDeps } from './queryRouteDeps';
 
-export const listChannelsContract: RouteContract = {
-  method: 'get',
+export const listChannelsContract: RouteContract = readContract({
   path: '/api/channels',
   tags: ['channels'],
   summary: 'Every channel, deleted ones included (admin; from the read model)',
-  security: 'bearer',
-  query: { codec: readParams, notes: readNotes },
   response: { status: 200, description: 'the channels', codec: channelListAnswer },
-  errors: [...readErrors, 'E_FORBIDDEN'],
-  errorNotes: { ...readErrorNotes, 403: 'not the admin token' },
-};
+  errors: ['E_FORBIDDEN'],
+  errorNotes: { 403: 'not the admin token' },
+});
 
 /** The same shape as channel management's answers (routes/channels.ts). */
 const channelJson = (c: ChannelView, publicUrl: string): t.TypeOf<typeof channelAnswer> => ({

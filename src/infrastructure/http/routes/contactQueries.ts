@@ -11,9 +11,7 @@ import { cursorParam, decodeQuery, textParam } from '../queryParams';
 import {
   DEFAULT_LIMIT,
   pageLimit,
-  readErrorNotes,
-  readErrors,
-  readNotes,
+  readContract,
   readParams,
   type QueryRouteDeps,
 } from './queryRouteDeps';
@@ -38,38 +36,30 @@ const searchParams = t.partial({
   min_position: t.string,
 });
 
-const read = { tags: ['contacts'], security: 'bearer', errorNotes: readErrorNotes } as const;
+const tags = ['contacts'];
 
-export const searchContactsContract: RouteContract = {
-  ...read,
-  method: 'get',
+export const searchContactsContract: RouteContract = readContract({
+  tags,
   path: '/api/contacts/search',
   summary:
     'Fuzzy search over names, descriptions and contact values (phone digits too), best first',
-  query: { codec: searchParams, notes: { ...readNotes, q: 'what to look for' }, required: ['q'] },
+  query: { codec: searchParams, notes: { q: 'what to look for' }, required: ['q'] },
   response: { status: 200, description: 'a page of live contacts', codec: contactHitPage },
-  errors: readErrors,
-};
+});
 
-export const getContactContract: RouteContract = {
-  ...read,
-  method: 'get',
+export const getContactContract: RouteContract = readContract({
+  tags,
   path: '/api/contacts/{id}',
   summary: 'A contact; a merged id answers its survivor (Content-Location names it)',
   params: { id: 'contact id' },
-  query: { codec: readParams, notes: readNotes },
   response: {
     status: 200,
     description: 'the contact, or the survivor of a merged one',
     codec: contactAnswer,
   },
-  errors: [...readErrors, 'E_CONTACT_NOT_FOUND', 'E_CONTACT_DELETED', 'E_CONTACT_ERASED'],
-  errorNotes: {
-    ...readErrorNotes,
-    404: 'no such contact, or deleted',
-    410: "the contact's data was erased",
-  },
-};
+  errors: ['E_CONTACT_NOT_FOUND', 'E_CONTACT_DELETED', 'E_CONTACT_ERASED'],
+  errorNotes: { 404: 'no such contact, or deleted', 410: "the contact's data was erased" },
+});
 
 export const contactQueryContracts = [searchContactsContract, getContactContract];
 

@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import * as t from 'io-ts';
 import type { Context, Middleware } from 'koa';
-import { newReplyId } from '../../../application/dialogs/replyToDialog';
-import { dialogDecider } from '../../../domain/dialog/decide';
-import { recordUploads, storeUploads, type StoredUpload } from '../../attachments/uploads';
+import { replyWithFiles } from '../../../application/dialogs/replyWithFiles';
+import { keptFileList } from '../../attachments/fetchQueue';
 import { readMultipart } from '../middleware/multipartBody';
 import { assignDialog } from '../../../application/dialogs/assignDialog';
 import { changeDialogStatus } from '../../../application/dialogs/changeDialogStatus';
@@ -15,7 +14,7 @@ import { staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { objectIdCodec } from '../codecs/ids';
 import { jsonObject } from '../codecs/primitives';
-import { replyBody, uploadedFile } from '../codecs/reply';
+import { replyBody, replyForm, uploadedFile } from '../codecs/reply';
 import {
   assignedAnswer,
   replySentAnswer,
@@ -24,10 +23,8 @@ import {
 } from '../codecs/dialogAnswers';
 import { serve, type RouteContract } from '../contract';
 import { named } from '../openapi/fromContracts';
-import { replyForm } from '../openapi/attachments';
 import { idempotencyKeyHeader, positionHeader } from '../openapi/schema';
 import { jsonBody } from '../middleware/jsonBody';
-import { HttpError } from '../httpError';
 import { pathId } from '../pathId';
 import { commandContext, idempotencyKeyOf, orThrow, setPosition } from '../respond';
 
@@ -36,7 +33,7 @@ export const assigneeBody = t.intersection([
   t.type({ operator_id: t.union([objectIdCodec, t.null]) }),
 ]);
 
-const dialogId = (id: string | undefined) => pathId(id, 'E_DIALOG_NOT_FOUND', 'dialog not found');
+const dialogIdOf = (id: string | undefined) => pathId(id, 'E_DIALOG_NOT_FOUND', 'dialog not found');
 
 const command = {
   tags: ['dialogs'],
@@ -55,7 +52,7 @@ export const replyContract: RouteContract = {
     'With an `Idempotency-Key` header the message id is derived from the key: a retry with the same body records nothing new and answers the same; another body under the key is 409. As multipart/form-data the reply carries files (SPEC §2.1): a file, or the files together, over ATTACHMENT_MAX_BYTES is 413 E_PAYLOAD_TOO_LARGE; a body neither JSON nor multipart is 415.',
   headers: [idempotencyKeyHeader()],
   // an operator's files (SPEC §2.1), stored before the reply is appended
-  bodyContent: { 'multipart/form-data': { schema: replyForm } },
+  bodyMedia: { 'multipart/form-data': replyForm },
   body: (limits) =>
     named('Reply', replyBody(limits), {
       '': {
@@ -160,12 +157,10 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
   const reply = replyBody(deps.config.limits);
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens));
 
-  const uploadDeps = {
-    pool: deps.pool,
-    publicUrl: deps.publicUrl,
-    commands: deps.commands,
+  const replyDeps = {
+    ...deps,
     storage: deps.attachmentStorage,
-    subjectKeys: deps.subjectKeys,
+    keptFiles: keptFileList(deps.pool),
   };
   const uploadLimits = {
     fileBytes: deps.config.attachments.maxBytes,
@@ -175,56 +170,41 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
     fields: 8,
   };
 
-  // a reply is JSON, or multipart/form-data when it carries files (text and html as fields)
-  serve(router, replyContract, jsonOrMultipart(body), async (ctx) => {
-    const id = dialogId(ctx.params.id);
-    const key = idempotencyKeyOf(ctx);
-    const context = commandContext(ctx, deps.clock, ctx.state.actor);
-    let b: t.TypeOf<typeof reply>;
-    let uploads: StoredUpload[] = [];
-    let messageId: string | undefined;
-    if (isMultipart(ctx)) {
-      const form = await readMultipart(ctx, uploadLimits);
-      const fields = Object.fromEntries(
-        ['text', 'html'].flatMap((f) =>
-          form.fields[f] === undefined ? [] : [[f, form.fields[f]]],
-        ),
-      );
-      b = decodeOrThrow(reply, fields, 'reply');
-      // a part's file name and type reach the log: what the JSON reply's attachments may hold
-      for (const file of form.files)
-        decodeOrThrow(uploadedFile, { name: file.name, mimeType: file.mimeType }, 'file');
-      const dialog = await deps.commands.load(streams.dialog(id), dialogDecider);
-      if (dialog.state.status === 'absent')
-        throw new HttpError('E_DIALOG_NOT_FOUND', 'dialog not found');
-      messageId = newReplyId(deps, id, key);
-      uploads = await storeUploads(
-        uploadDeps,
-        { dialogId: id, messageId, contactId: dialog.state.contactId, first: 0 },
-        form.files,
-      );
-    } else {
-      b = decodeOrThrow(reply, ctx.request.body, 'reply');
-    }
-    const sent = orThrow(
-      await replyToDialog(
-        deps,
-        {
-          dialogId: id,
-          text: b.text ?? null,
-          html: b.html ?? null,
-          attachments: [...(b.attachments ?? []), ...uploads.map((u) => u.attachment)],
-          idempotencyKey: key,
-          ...(messageId === undefined ? {} : { messageId }),
-        },
-        context,
-      ),
+  /** A multipart reply: text and html as fields, files under any field name. */
+  const multipartReply = async (ctx: Context) => {
+    const form = await readMultipart(ctx, uploadLimits);
+    const fields = Object.fromEntries(
+      ['text', 'html'].flatMap((f) => (form.fields[f] === undefined ? [] : [[f, form.fields[f]]])),
     );
-    await recordUploads(uploadDeps, uploads, context);
-    setPosition(ctx, await positionOf(deps.store, streams.dialog(id), sent.handled));
+    const decoded = decodeOrThrow(reply, fields, 'reply');
+    // a part's file name and type reach the log: what the JSON reply's attachments may hold
+    for (const file of form.files)
+      decodeOrThrow(uploadedFile, { name: file.name, mimeType: file.mimeType }, 'file');
+    return { body: decoded, files: form.files };
+  };
+
+  serve(router, replyContract, jsonOrMultipart(body), async (ctx) => {
+    const dialogId = dialogIdOf(ctx.params.id);
+    const idempotencyKey = idempotencyKeyOf(ctx);
+    const context = commandContext(ctx, deps.clock, ctx.state.actor);
+    const withFiles = isMultipart(ctx) ? await multipartReply(ctx) : null;
+    const b = withFiles?.body ?? decodeOrThrow(reply, ctx.request.body, 'reply');
+    const request = {
+      dialogId,
+      text: b.text ?? null,
+      html: b.html ?? null,
+      attachments: b.attachments ?? [],
+      idempotencyKey,
+    };
+    const sent = orThrow(
+      withFiles === null
+        ? await replyToDialog(deps, request, context)
+        : await replyWithFiles(replyDeps, { ...request, files: withFiles.files }, context),
+    );
+    setPosition(ctx, await positionOf(deps.store, streams.dialog(dialogId), sent.handled));
     ctx.status = 201;
     const answer: t.TypeOf<typeof replySentAnswer> = {
-      dialog_id: id,
+      dialog_id: dialogId,
       message_id: sent.messageId,
       direction: 'outgoing',
     };
@@ -232,7 +212,7 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
   });
 
   const assign = async (ctx: Context & { state: StaffState }, assigneeId: string | null) => {
-    const id = dialogId(ctx.params.id);
+    const id = dialogIdOf(ctx.params.id);
     const context = commandContext(ctx, deps.clock, ctx.state.actor);
     const handled = orThrow(await assignDialog(deps, { dialogId: id, assigneeId }, context));
     setPosition(ctx, await positionOf(deps.store, streams.dialog(id), handled));
@@ -249,7 +229,7 @@ export const dialogCommandRoutes = (deps: DialogCommandRouteDeps): Router => {
     [reopenContract, 'open'],
   ] as const) {
     serve(router, contract, async (ctx) => {
-      const id = dialogId(ctx.params.id);
+      const id = dialogIdOf(ctx.params.id);
       const context = commandContext(ctx, deps.clock, ctx.state.actor);
       const handled = orThrow(await changeDialogStatus(deps, { dialogId: id, to }, context));
       setPosition(ctx, await positionOf(deps.store, streams.dialog(id), handled));

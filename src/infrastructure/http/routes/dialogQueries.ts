@@ -23,9 +23,7 @@ import { cursorParam, decodeQuery, objectIdParam, textParam, timestampParam } fr
 import {
   DEFAULT_LIMIT,
   pageLimit,
-  readErrorNotes,
-  readErrors,
-  readNotes,
+  readContract,
   readParams,
   type QueryRouteDeps,
 } from './queryRouteDeps';
@@ -58,17 +56,21 @@ const messageParams = t.partial({
   min_position: t.string,
 });
 
-const read = { tags: ['dialogs'], security: 'bearer', errorNotes: readErrorNotes } as const;
+const tags = ['dialogs'];
+/** the dialog a path names */
+const oneDialog = {
+  params: { id: 'dialog id' },
+  errors: ['E_DIALOG_NOT_FOUND'],
+  errorNotes: { 404: 'no such dialog' },
+} as const;
 
-export const listDialogsContract: RouteContract = {
-  ...read,
-  method: 'get',
+export const listDialogsContract: RouteContract = readContract({
+  tags,
   path: '/api/dialogs',
   summary: 'Dialogs matching every filter given, most recently updated first',
   query: {
     codec: listParams,
     notes: {
-      ...readNotes,
       channel_id: 'of this channel',
       status: 'open or closed',
       reference: 'the external key, within a channel',
@@ -81,32 +83,24 @@ export const listDialogsContract: RouteContract = {
     },
   },
   response: { status: 200, description: 'a page', codec: dialogPage },
-  errors: readErrors,
-};
+});
 
-export const getDialogContract: RouteContract = {
-  ...read,
-  method: 'get',
+export const getDialogContract: RouteContract = readContract({
+  ...oneDialog,
+  tags,
   path: '/api/dialogs/{id}',
   summary: 'A dialog',
-  params: { id: 'dialog id' },
-  query: { codec: readParams, notes: readNotes },
   response: { status: 200, description: 'the dialog', codec: dialogAnswer },
-  errors: [...readErrors, 'E_DIALOG_NOT_FOUND'],
-  errorNotes: { ...readErrorNotes, 404: 'no such dialog' },
-};
+});
 
-export const listMessagesContract: RouteContract = {
-  ...read,
-  method: 'get',
+export const listMessagesContract: RouteContract = readContract({
+  ...oneDialog,
+  tags,
   path: '/api/dialogs/{id}/messages',
   summary: "A dialog's messages, by the sender's timestamp, then by arrival",
-  params: { id: 'dialog id' },
-  query: { codec: messageParams, notes: readNotes },
+  query: { codec: messageParams },
   response: { status: 200, description: 'a page', codec: messagePage },
-  errors: [...readErrors, 'E_DIALOG_NOT_FOUND'],
-  errorNotes: { ...readErrorNotes, 404: 'no such dialog' },
-};
+});
 
 export const dialogQueryContracts = [listDialogsContract, getDialogContract, listMessagesContract];
 

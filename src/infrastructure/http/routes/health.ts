@@ -1,4 +1,6 @@
 import Router from '@koa/router';
+import { anObject } from '../codecs/operationAnswers';
+import { serve, type RouteContract } from '../contract';
 
 export type ReadinessCheck = Readonly<{ name: string; check: () => Promise<void> }>;
 
@@ -10,16 +12,33 @@ const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
     ),
   ]);
 
+const operations = { method: 'get', tags: ['operations'], errors: [] } as const;
+
+export const healthzContract: RouteContract = {
+  ...operations,
+  path: '/healthz',
+  summary: 'The process answers',
+  response: { status: 200, description: 'alive', codec: anObject },
+};
+
+export const readyzContract: RouteContract = {
+  ...operations,
+  path: '/readyz',
+  summary: "Database and event store reachable (and projections' lag, when they run)",
+  response: { status: 200, description: 'ready', codec: anObject },
+  otherAnswers: [{ status: 503, description: 'not ready', codec: anObject }],
+};
+
 /** /healthz: the process answers. /readyz: everything it needs answers too. */
 export const healthRoutes = (
   checks: readonly ReadinessCheck[],
   extra: () => Record<string, unknown> | Promise<Record<string, unknown>> = () => ({}),
 ) => {
   const router = new Router();
-  router.get('/healthz', (ctx) => {
+  serve(router, healthzContract, (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  router.get('/readyz', async (ctx) => {
+  serve(router, readyzContract, async (ctx) => {
     const results = await Promise.all(
       checks.map(async ({ name, check }) => {
         try {

@@ -8,7 +8,7 @@ import {
 import type { EventStore } from '../../../application/ports/eventStore';
 import { streams } from '../../../application/streams';
 import type { ErrorCode } from '../../../domain/errors';
-import type { ParleyDeps } from '../../parley';
+import type { ParleyDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { bigintString } from '../codecs';
 import { HttpError } from '../httpError';

@@ -1,15 +1,85 @@
 import Router from '@koa/router';
+import * as t from 'io-ts';
 import type { Context } from 'koa';
 import { importMessage, type HistoryMessage } from '../../../application/inbound/importHistory';
 import type { CommandContext } from '../../../application/context';
 import type { LiveChannel } from '../../../application/channels/integrationAccess';
 import { isErrorCode } from '../../../domain/errors';
 import type { SharedRateLimiter } from '../../rateLimit/sharedRateLimiter';
-import { decodeImportLine } from '../codecs/importLine';
+import { decodeImportLine, importLineCodec } from '../codecs/importLine';
+import { importReport } from '../codecs/integrationAnswers';
+import { serve, type RouteContract } from '../contract';
+import { named } from '../openapi/fromContracts';
+import { rateLimitHeaders } from '../openapi/inbound';
 import { HttpError } from '../httpError';
 import { jsonProblems } from '../middleware/jsonLimits';
 import { commandContext, orThrow } from '../respond';
-import { integrationAuth, type InboundRouteDeps, type InboundState } from './inbound';
+import {
+  integrationAuth,
+  integrationErrorNotes,
+  integrationErrors,
+  integrationParams,
+  type InboundRouteDeps,
+  type InboundState,
+} from './inbound';
+
+/** The token, and whether subscribers hear of the imported messages (checked by the route). */
+const importQuery = t.partial({ token: t.string, webhooks: t.keyof({ true: null, false: null }) });
+
+export const historyImportContract: RouteContract = {
+  ...integrationParams,
+  method: 'post',
+  path: '/api/custom-channel/import/{channelId}',
+  tags: ['custom channel'],
+  summary: 'Import past messages, both directions, at their original times (NDJSON)',
+  description:
+    'One message a line. Incoming lines follow the inbound endpoint’s rules (contact, dialog by dialog_id or reference); outgoing ones become operator replies at their time. A line’s external_id is imported once per channel: again, it answers already_imported and appends nothing. Imported messages send no webhooks unless webhooks=true. Body at most MAX_IMPORT_BYTES. docs/integration.md, History import.',
+  query: {
+    codec: importQuery,
+    required: ['token'],
+    notes: {
+      token: 'channel token',
+      webhooks: 'true: subscribers get dialog.created and message.created as for live messages',
+    },
+  },
+  bodyMedia: {
+    'application/x-ndjson': (limits) =>
+      named('ImportLine', importLineCodec(limits), {
+        '': {
+          description:
+            'one line of the NDJSON body: the inbound message’s fields, plus external_id, direction and the original timestamp. Outgoing lines need no contact and go into the dialog their dialog_id or reference names.',
+          examples: [
+            {
+              external_id: 'avito-msg-1001',
+              direction: 'incoming',
+              reference: 'avito-chat-u2i-42',
+              timestamp: 1709283600000,
+              text: 'Is the sofa still available?',
+              contact_object: {
+                name: 'Vasya Pupkin',
+                contacts: [{ type: 'id', value: 'u2i-42', service: 'custom', origin: 'custom' }],
+              },
+            },
+          ],
+        },
+        external_id: {
+          description: 'your id of the message: imported once per channel, then already_imported',
+        },
+        timestamp: {
+          description: 'ms since the Unix epoch: when the message was written (or sent)',
+        },
+      }),
+  },
+  response: {
+    status: 200,
+    description: 'every line reported: imported, already_imported or error',
+    codec: importReport,
+    headers: rateLimitHeaders,
+  },
+  errors: ['E_VALIDATION', ...integrationErrors],
+  errorNotes: { ...integrationErrorNotes, 400: 'bad query' },
+  errorHeaders: { 429: rateLimitHeaders },
+};
 
 /** Dialogs imported at once; the lines of one dialog go one after another, in their order. */
 const DIALOGS_AT_ONCE = 8;
@@ -172,37 +242,33 @@ const importAll = async (
  */
 export const historyImportRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter): Router => {
   const router = new Router<InboundState>();
-  router.post(
-    '/api/custom-channel/import/:channelId',
-    integrationAuth(deps, limiter),
-    async (ctx) => {
-      const channel = orThrow(ctx.state.channel);
-      const webhooks = ctx.query.webhooks;
-      if (webhooks !== undefined && webhooks !== 'true' && webhooks !== 'false') {
-        throw new HttpError('E_VALIDATION', 'the query parameters are not valid', [
-          { path: 'webhooks', message: 'expected true or false' },
-        ]);
-      }
-      if (!ctx.is('application/x-ndjson')) {
-        throw new HttpError('E_UNSUPPORTED_MEDIA_TYPE', 'send the history as application/x-ndjson');
-      }
-      const text = await readBody(ctx, deps.config.limits.importBytes);
-      const { parsed, refused } = parseLines(deps.config.limits, text);
-      const context: CommandContext = {
-        ...commandContext(ctx, deps.clock, { type: 'integration', channelId: channel.channelId }),
-        quiet: webhooks !== 'true',
-      };
-      const imported = await importAll(deps, channel, parsed, context);
-      const lines = [...refused, ...imported].sort((a, b) => a.line - b.line);
-      const count = (status: LineReport['status']) =>
-        lines.filter((l) => l.status === status).length;
-      ctx.body = {
-        imported: count('imported'),
-        already_imported: count('already_imported'),
-        errors: count('error'),
-        lines,
-      };
-    },
-  );
+  serve(router, historyImportContract, integrationAuth(deps, limiter), async (ctx) => {
+    const channel = orThrow(ctx.state.channel);
+    const webhooks = ctx.query.webhooks;
+    if (webhooks !== undefined && webhooks !== 'true' && webhooks !== 'false') {
+      throw new HttpError('E_VALIDATION', 'the query parameters are not valid', [
+        { path: 'webhooks', message: 'expected true or false' },
+      ]);
+    }
+    if (!ctx.is('application/x-ndjson')) {
+      throw new HttpError('E_UNSUPPORTED_MEDIA_TYPE', 'send the history as application/x-ndjson');
+    }
+    const text = await readBody(ctx, deps.config.limits.importBytes);
+    const { parsed, refused } = parseLines(deps.config.limits, text);
+    const context: CommandContext = {
+      ...commandContext(ctx, deps.clock, { type: 'integration', channelId: channel.channelId }),
+      quiet: webhooks !== 'true',
+    };
+    const imported = await importAll(deps, channel, parsed, context);
+    const lines = [...refused, ...imported].sort((a, b) => a.line - b.line);
+    const count = (status: LineReport['status']) => lines.filter((l) => l.status === status).length;
+    const answer: t.TypeOf<typeof importReport> = {
+      imported: count('imported'),
+      already_imported: count('already_imported'),
+      errors: count('error'),
+      lines,
+    };
+    ctx.body = answer;
+  });
   return router;
 };

@@ -6,7 +6,8 @@ import { authorizeRequest, receiveAuthorized } from '../../../application/inboun
 import { IDEMPOTENCY_KEY, requestHash } from '../../../application/inbound/idempotency';
 import { reportDelivery } from '../../../application/dialogs/reportDelivery';
 import { findMessageDialog } from '../../../projections/dialogs/messageQueries';
-import { decodeDeliveryReport } from '../codecs/deliveryStatus';
+import { decodeDeliveryReport, deliveryStatusBody } from '../codecs/deliveryStatus';
+import { deliveryStatusResult } from '../codecs/integrationAnswers';
 import type { CommandDeps, ParleyDeps } from '../../parleyDeps';
 import { inboundAnswer } from '../codecs/contactAnswers';
 import { decodeInboundMessage, inboundMessageCodec } from '../codecs/inboundMessage';
@@ -97,6 +98,79 @@ export const inboundContract: RouteContract = {
     415: 'not application/json',
     429: 'too many requests for this channel',
     503: 'store or database unavailable; retry',
+  },
+  errorHeaders: { 429: rateLimitHeaders },
+};
+
+/** The channel id and token of every integration endpoint (a channel id is any string). */
+export const integrationParams = {
+  security: 'channelToken',
+  params: { channelId: ['channel id', { type: 'string' }] },
+} as const;
+
+/** What every integration endpoint besides the seed's may answer, besides its own codes. */
+export const integrationErrors = [
+  'E_INVALID_TOKEN',
+  'E_CHANNEL_NOT_ENABLED',
+  'E_CHANNEL_DELETED',
+  'E_PAYLOAD_TOO_LARGE',
+  'E_UNSUPPORTED_MEDIA_TYPE',
+  'E_RATE_LIMITED',
+  'E_UNAVAILABLE',
+] as const;
+export const integrationErrorNotes = {
+  401: 'token missing, wrong, revoked, or channel unknown',
+  403: 'channel disabled or deleted',
+  413: 'body over its limit',
+  415: 'not the content type this endpoint takes',
+  429: 'too many requests for this channel',
+  503: 'store or database unavailable; retry',
+} as const;
+
+export const deliveryStatusContract: RouteContract = {
+  ...integrationParams,
+  method: 'post',
+  path: '/api/custom-channel/message/{channelId}/status',
+  tags: ['custom channel'],
+  summary: 'Report an outgoing message delivered, read or failed',
+  description:
+    'Appends MessageDeliveryStatusChanged when the status moves up (sent < failed < delivered < read), nothing otherwise; subscribers get message.updated. Counts against the channel’s rate limit.',
+  query: { codec: tokenQuery, notes: { token: 'channel token' } },
+  body: named('DeliveryStatusReport', deliveryStatusBody, {
+    '': {
+      description:
+        'an outgoing message’s status: sent < failed < delivered < read; a report moves it only up, a repeat changes nothing',
+      examples: [
+        { message_id: '65f0c0ffee0000000000002a', status: 'read', timestamp: 1767261600000 },
+      ],
+    },
+    message_id: {
+      description: 'the id of an operator reply (message.created, direction outgoing)',
+    },
+    reason: { description: 'kept for failed only' },
+    timestamp: { description: 'ms since the Unix epoch: when it happened; default now' },
+    dialog_id: {
+      description: 'optional: the message’s dialog (webhook payloads carry it); spares the lookup',
+    },
+  }),
+  response: {
+    status: 200,
+    description: 'recorded, or already known',
+    codec: deliveryStatusResult,
+    headers: { ...positionHeader, ...rateLimitHeaders },
+  },
+  errors: [
+    'E_MALFORMED_JSON',
+    'E_VALIDATION',
+    'E_MESSAGE_NOT_FOUND',
+    'E_MESSAGE_NOT_OUTGOING',
+    ...integrationErrors,
+  ],
+  errorNotes: {
+    ...integrationErrorNotes,
+    400: 'bad request',
+    404: 'no message of this channel has this id',
+    409: 'a customer’s message: no delivery status',
   },
   errorHeaders: { 429: rateLimitHeaders },
 };
@@ -195,8 +269,9 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
       await new Promise((resolve) => setTimeout(resolve, LOCATE_PAUSE_MS));
     }
   };
-  router.post(
-    '/api/custom-channel/message/:channelId/status',
+  serve(
+    router,
+    deliveryStatusContract,
     integrationAuth(deps, limiter),
     jsonBody(deps.config.limits.bodyBytes),
     async (ctx) => {
@@ -209,12 +284,13 @@ export const inboundRoutes = (deps: InboundRouteDeps, limiter: SharedRateLimiter
         ),
       );
       setPosition(ctx, reported.checkpoint);
-      ctx.body = {
+      const answer: t.TypeOf<typeof deliveryStatusResult> = {
         message_id: reported.messageId,
         dialog_id: reported.dialogId,
         status: reported.status,
         changed: reported.changed,
       };
+      ctx.body = answer;
     },
   );
   return router;

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Router from '@koa/router';
+import { text } from '../codecs/media';
+import { serve, type RouteContract } from '../contract';
 
-const ASSETS = path.join(__dirname, '..', 'inbox', 'assets');
+const pathTo = (name: string) => path.join(__dirname, '..', 'inbox', 'assets', name);
 
 /**
  * Everything the page may load comes from here; message html (sanitized by the read model)
@@ -19,23 +21,53 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const asset = (name: string, type: string) => ({
-  body: readFileSync(path.join(ASSETS, name), 'utf8'),
-  type,
+const page = { method: 'get', tags: ['inbox'], errors: [] } as const;
+
+export const inboxRedirectContract: RouteContract = {
+  ...page,
+  path: '/',
+  summary: 'Sends a browser to the inbox',
+  response: {
+    status: 302,
+    description: 'to /inbox',
+    headers: { Location: { schema: { type: 'string', const: '/inbox' } } },
+  },
+};
+
+const asset = (path: string, summary: string, name: string, type: string) => ({
+  contract: {
+    ...page,
+    path,
+    summary,
+    response: { status: 200, description: 'the asset', media: { [type]: text } },
+  } satisfies RouteContract,
+  body: readFileSync(pathTo(name), 'utf8'),
+  type: `${type}; charset=utf-8`,
 });
+
+const assets = [
+  asset(
+    '/inbox',
+    'The operators’ web inbox (sign in with an operator or the admin token)',
+    'index.html',
+    'text/html',
+  ),
+  asset('/inbox/app.js', 'The inbox script', 'app.js', 'text/javascript'),
+  asset('/inbox/app.css', 'The inbox styles', 'app.css', 'text/css'),
+];
+
+export const inboxContracts: readonly RouteContract[] = [
+  inboxRedirectContract,
+  ...assets.map((a) => a.contract),
+];
 
 /** The operators' web inbox: a static page over the HTTP API (GET /inbox). */
 export const inboxRoutes = (): Router => {
   const router = new Router();
   // a person who opens Parley's address lands in the inbox rather than on a JSON 404
-  router.get('/', (ctx) => ctx.redirect('/inbox'));
-  const files = {
-    '/inbox': asset('index.html', 'text/html; charset=utf-8'),
-    '/inbox/app.js': asset('app.js', 'text/javascript; charset=utf-8'),
-    '/inbox/app.css': asset('app.css', 'text/css; charset=utf-8'),
-  };
-  for (const [route, file] of Object.entries(files)) {
-    router.get(route, (ctx) => {
+  serve(router, inboxRedirectContract, (ctx) => ctx.redirect('/inbox'));
+  for (const file of assets) {
+    serve(router, file.contract, (ctx) => {
       ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
       ctx.set('Referrer-Policy', 'no-referrer');
       ctx.set('X-Frame-Options', 'DENY');

@@ -2,8 +2,11 @@ import Router from '@koa/router';
 import { listChannels } from '../../../projections/channels/channelQueries';
 import { isMissingReadModel } from '../../../projections/checkpoints';
 import { listOperators } from '../../../projections/operators/operatorQueries';
-import type { ParleyDeps } from '../../parley';
+import type * as t from 'io-ts';
+import type { ParleyDeps } from '../../parleyDeps';
 import { staffAuth, type StaffState } from '../auth/staffAuth';
+import { directoryAnswer } from '../codecs/operationAnswers';
+import { serve, type RouteContract } from '../contract';
 
 /**
  * GET /api/inbox/directory: the names an operator needs to work (whom to assign to, which
@@ -16,22 +19,45 @@ const orNothing = <T>(read: Promise<T[]>): Promise<T[]> =>
     throw error;
   });
 
-export const inboxDirectoryRoutes = (deps: ParleyDeps): Router => {
+export const inboxDirectoryContract: RouteContract = {
+  method: 'get',
+  path: '/api/inbox/directory',
+  tags: ['inbox'],
+  summary: 'Operators and active channels by name, for assigning and filtering',
+  security: 'bearer',
+  response: {
+    status: 200,
+    description: 'names only: no tokens, no settings',
+    codec: directoryAnswer,
+  },
+  errors: ['E_UNAUTHORIZED'],
+  errorNotes: { 401: 'no or a wrong bearer token' },
+};
+
+/** What this route uses, and nothing more. */
+export type InboxDirectoryRouteDeps = Pick<
+  ParleyDeps,
+  'pool' | 'adminTokenHash' | 'operatorTokens'
+>;
+
+export const inboxDirectoryRoutes = (deps: InboxDirectoryRouteDeps): Router => {
   const router = new Router<StaffState>();
-  router.get(
-    '/api/inbox/directory',
+  serve(
+    router,
+    inboxDirectoryContract,
     staffAuth(deps.adminTokenHash, deps.operatorTokens),
     async (ctx) => {
       const [operators, channels] = await Promise.all([
         orNothing(listOperators(deps.pool)),
         orNothing(listChannels(deps.pool)),
       ]);
-      ctx.body = {
+      const answer: t.TypeOf<typeof directoryAnswer> = {
         operators: operators.map((o) => ({ operator_id: o.operatorId, name: o.name })),
         channels: channels
           .filter((c) => c.status === 'active')
           .map((c) => ({ channel_id: c.channelId, name: c.name })),
       };
+      ctx.body = answer;
     },
   );
   return router as unknown as Router;

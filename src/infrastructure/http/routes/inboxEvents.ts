@@ -6,13 +6,57 @@ import { streamCategories } from '../../../application/streams';
 import { attachmentEventTypes } from '../../../domain/attachment/events';
 import { dialogEventTypes } from '../../../domain/dialog/events';
 import { readCheckpoint } from '../../../projections/checkpoints';
-import type { ParleyDeps } from '../../parley';
+import * as t from 'io-ts';
+import type { ParleyDeps } from '../../parleyDeps';
 import { staffAuth, type StaffState } from '../auth/staffAuth';
+import { text } from '../codecs/media';
+import { streamTicketAnswer } from '../codecs/operationAnswers';
+import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
 import { streamTickets, type StaffActor } from '../inbox/streamTicket';
 
 export const STREAM_COOKIE = 'parley_inbox_stream';
 const STREAM_PATH = '/api/inbox/events';
+
+export const streamTicketContract: RouteContract = {
+  method: 'post',
+  path: '/api/inbox/stream-ticket',
+  tags: ['inbox'],
+  summary: 'A short-lived ticket to GET /api/inbox/events, set as an HttpOnly cookie',
+  description:
+    'EventSource cannot send Authorization: the inbox trades its bearer token for a ticket in the cookie `parley_inbox_stream` (HttpOnly, SameSite=Strict, Path=/api/inbox/events, 2 minutes) and renews it every minute.',
+  security: 'bearer',
+  response: {
+    status: 200,
+    description: 'the ticket is in Set-Cookie',
+    codec: streamTicketAnswer,
+    headers: { 'Set-Cookie': { schema: { type: 'string' } } },
+  },
+  errors: ['E_UNAUTHORIZED'],
+  errorNotes: { 401: 'no or a wrong bearer token' },
+};
+
+/** The query the stream takes; the route reads it itself (a header may say the same). */
+const eventsQuery = t.partial({ last_event_id: t.string });
+
+export const inboxEventsContract: RouteContract = {
+  method: 'get',
+  path: STREAM_PATH,
+  tags: ['inbox'],
+  summary: 'Server-Sent Events of dialog changes, from the event log',
+  description:
+    "Authenticated by the `parley_inbox_stream` cookie. First `event: ready` with `{position}` (read the dialog list with `min_position` = it), then `event: dialog` with `{type, dialog_id, message_id?, position}` for DialogOpened, DialogTitleChanged, DialogReopened, DialogStatusChanged, DialogAssigned, MessageReceived and MessageSent, and for an attachment's outcome (AttachmentStored, AttachmentFetchFailed; `dialog_id` and `message_id` say where it belongs). Each event's `id` is its position: a reconnect with `Last-Event-ID` (or `last_event_id`) resumes after it. A connection ends when its ticket expires; EventSource reconnects.",
+  query: {
+    codec: eventsQuery,
+    notes: { last_event_id: 'resume after this event id (the Last-Event-ID header does the same)' },
+  },
+  response: { status: 200, description: 'the stream', media: { 'text/event-stream': text } },
+  errors: ['E_VALIDATION', 'E_UNAUTHORIZED'],
+  errorNotes: {
+    400: 'an unknown parameter or a bad last event id',
+    401: 'no valid stream ticket',
+  },
+};
 
 /**
  * The inbox shows every dialog event live (new dialogs and messages, assignment, status, title),
@@ -68,8 +112,9 @@ export const inboxEvents = (
   const open = new Set<() => Promise<void>>();
   const router = new Router<StaffState>();
 
-  router.post(
-    '/api/inbox/stream-ticket',
+  serve(
+    router,
+    streamTicketContract,
     staffAuth(deps.adminTokenHash, deps.operatorTokens),
     (ctx) => {
       const { ticket, expiresAtMs } = tickets.issue(
@@ -84,7 +129,10 @@ export const inboxEvents = (
         maxAge: ticketTtlMs,
         overwrite: true,
       });
-      ctx.body = { expires_at: new Date(expiresAtMs).toISOString() };
+      const answer: t.TypeOf<typeof streamTicketAnswer> = {
+        expires_at: new Date(expiresAtMs).toISOString(),
+      };
+      ctx.body = answer;
     },
   );
 
@@ -105,8 +153,8 @@ export const inboxEvents = (
     }
   };
 
-  router.get(STREAM_PATH, async (ctx) => {
-    const unknown = Object.keys(ctx.query).filter((name) => name !== 'last_event_id');
+  serve(router, inboxEventsContract, async (ctx) => {
+    const unknown = Object.keys(ctx.query).filter((name) => !(name in eventsQuery.props));
     if (unknown.length > 0) {
       throw new HttpError(
         'E_VALIDATION',

@@ -3,6 +3,8 @@ import { intParam } from '../queryParams';
 import type { Middleware } from 'koa';
 import type { StaffState } from '../auth/staffAuth';
 import type { Pool } from 'pg';
+import type { ErrorCode } from '../../../domain/errors';
+import type { QueryContract, RouteContract } from '../contract';
 
 /** What the read-model query routes need from the composition root. */
 export type QueryRouteDeps = Readonly<{
@@ -38,3 +40,26 @@ export const readErrorNotes = {
   401: 'no or a wrong bearer token',
   503: 'the read model did not reach min_position in time',
 } as const;
+
+/** What a read says of itself; readContract adds what every read-model read shares. */
+export type Read = Omit<RouteContract, 'method' | 'security' | 'query' | 'errors'> &
+  Readonly<{
+    /** its query; absent: read-your-writes only (readParams) */
+    query?: Omit<QueryContract, 'notes'> & Partial<Pick<QueryContract, 'notes'>>;
+    /** its own codes, besides readErrors */
+    errors?: readonly ErrorCode[];
+  }>;
+
+/**
+ * A GET of a read model with the staff's bearer token: `min_position`, `limit` and `cursor`
+ * say what readNotes say, and a bad parameter, no token or a read model behind answer as
+ * readErrors do.
+ */
+export const readContract = ({ query, errors = [], errorNotes, ...read }: Read): RouteContract => ({
+  ...read,
+  method: 'get',
+  security: 'bearer',
+  query: { ...query, codec: query?.codec ?? readParams, notes: { ...readNotes, ...query?.notes } },
+  errors: [...readErrors, ...errors],
+  errorNotes: { ...readErrorNotes, ...errorNotes },
+});

@@ -3,9 +3,12 @@ import type { DialogSnapshot } from '../../../application/audit/dialogAsOf';
 import { subjectAccess } from '../../../application/contacts/subjectAccess';
 import { dialogIdsOfContacts } from '../../../projections/dialogs/contactDialogs';
 import { safeHtml } from '../../../projections/dialogs/safeHtml';
-import type { ParleyDeps } from '../../parley';
+import type * as t from 'io-ts';
+import type { ParleyDeps } from '../../parleyDeps';
 import { requireAudit, staffAuth, type StaffState } from '../auth/staffAuth';
 import { iso } from '../codecs';
+import { contactExportAnswer } from '../codecs/privacyAnswers';
+import { serve, type RouteContract } from '../contract';
 import { orThrow } from '../respond';
 import { contactJson } from './contactQueries';
 import { messageJson } from './dialogQueries';
@@ -27,15 +30,45 @@ const dialogSnapshotJson = (d: DialogSnapshot) => ({
   closed_at: iso(d.closedAt),
 });
 
+export const exportContactContract: RouteContract = {
+  method: 'get',
+  path: '/api/contacts/{id}/export',
+  tags: ['contacts'],
+  summary:
+    'Everything Parley holds about a person (admin or auditor): contact, merges, history, dialogs with messages both ways',
+  description:
+    'Read from the event log. A deleted contact is exported too; an erased one shows what is left: ids, times and `[erased]`.',
+  security: 'bearer',
+  params: { id: 'contact id; a merged id names its survivor' },
+  response: {
+    status: 200,
+    description: 'the export (Content-Disposition: attachment)',
+    codec: contactExportAnswer,
+  },
+  errors: ['E_UNAUTHORIZED', 'E_FORBIDDEN', 'E_CONTACT_NOT_FOUND'],
+  errorNotes: {
+    401: 'no or a wrong bearer token',
+    403: 'an operator token',
+    404: 'no such contact',
+  },
+};
+
+/** What this route uses, and nothing more. */
+export type SubjectAccessRouteDeps = Pick<
+  ParleyDeps,
+  'adminTokenHash' | 'operatorTokens' | 'clock' | 'store' | 'pool'
+>;
+
 /**
  * GET /api/contacts/{id}/export (SPEC §8): everything Parley holds about the person, as one JSON
  * document for a subject access request. The admin's and auditors' (the audit surface), never
  * an operator's: it is the whole person at once.
  */
-export const subjectAccessRoutes = (deps: ParleyDeps): Router => {
+export const subjectAccessRoutes = (deps: SubjectAccessRouteDeps): Router => {
   const router = new Router<StaffState>();
-  router.get(
-    '/api/contacts/:id/export',
+  serve(
+    router,
+    exportContactContract,
     staffAuth(deps.adminTokenHash, deps.operatorTokens),
     requireAudit(),
     async (ctx) => {
@@ -48,7 +81,7 @@ export const subjectAccessRoutes = (deps: ParleyDeps): Router => {
         'Content-Disposition',
         `attachment; filename="contact-${found.contact.contactId}.json"`,
       );
-      ctx.body = {
+      const answer: t.TypeOf<typeof contactExportAnswer> = {
         exported_at: exportedAt.toISOString(),
         contact: {
           ...contactJson(found.contact),
@@ -67,6 +100,7 @@ export const subjectAccessRoutes = (deps: ParleyDeps): Router => {
           history: history.map(historyItemJson),
         })),
       };
+      ctx.body = answer;
     },
   );
   return router;

@@ -10,9 +10,10 @@ import { isObjectId } from '../../../domain/shared/ids';
 import type { DialogView } from '../../../projections/dialogs/dialogQueries';
 import { messagePreview } from '../../../projections/dialogs/messagePreview';
 import { safeHtml } from '../../../projections/dialogs/safeHtml';
-import type { ParleyDeps } from '../../parley';
+import type { ParleyDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { bigintString, isoDate } from '../codecs';
+import { routerPath, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
 import { cursorParam, decodeQuery, intParam, timestampParam } from '../queryParams';
 import { channelView } from './channels';
@@ -21,6 +22,41 @@ import { dialogJson, messageJson } from './dialogQueries';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './queryRouteDeps';
 
 const cutParams = { as_of: timestampParam, at_position: t.string };
+const cutNotes = {
+  as_of:
+    'time travel: the answer as it was at this ISO 8601 instant, folded from the events recorded up to it (404 before the resource existed)',
+  at_position:
+    'time travel: the answer as it was at this log position (an X-Parley-Position or a history item’s position), inclusive',
+};
+
+/** The live read routes that answer `as_of` / `at_position` too, by what they answer. */
+const TIME_TRAVEL = {
+  dialog: '/api/dialogs/{id}',
+  messages: '/api/dialogs/{id}/messages',
+  contact: '/api/contacts/{id}',
+  channel: '/api/channels/{id}',
+} as const;
+const timeTravelPaths: readonly string[] = Object.values(TIME_TRAVEL);
+
+/**
+ * The live GET contracts with the time-travel parameters added: this router answers them
+ * before the live route does, so the route as served takes both.
+ */
+export const withTimeTravel = (contracts: readonly RouteContract[]): RouteContract[] =>
+  contracts.map((c) => {
+    if (c.method !== 'get' || !timeTravelPaths.includes(c.path)) return c;
+    const live = c.query?.codec;
+    if (live !== undefined && live._tag !== 'PartialType')
+      throw new Error(`${c.path}: time travel adds optional parameters to optional ones only`);
+    return {
+      ...c,
+      query: {
+        ...c.query,
+        codec: t.partial({ ...live?.props, ...cutParams }),
+        notes: { ...c.query?.notes, ...cutNotes },
+      },
+    };
+  });
 const readParams = t.partial(cutParams);
 const messageCursor = cursorParam(t.type({ c: isoDate, r: bigintString }));
 const messageParams = t.partial({
@@ -127,12 +163,12 @@ export const timeTravelRoutes = (deps: ParleyDeps): Router => {
     };
   };
 
-  route('/api/dialogs/:id', [auth], async (ctx) => {
+  route(routerPath(TIME_TRAVEL.dialog), [auth], async (ctx) => {
     const cut = cutOf(decodeQuery(readParams, ctx.query));
     ctx.body = dialogJson(await asLive(await dialogAt(ctx.params.id ?? '', cut), cut));
   });
 
-  route('/api/dialogs/:id/messages', [auth], async (ctx) => {
+  route(routerPath(TIME_TRAVEL.messages), [auth], async (ctx) => {
     const q = decodeQuery(messageParams, ctx.query);
     const { messages } = await dialogAt(ctx.params.id ?? '', cutOf(q));
     const after = q.cursor;
@@ -156,7 +192,7 @@ export const timeTravelRoutes = (deps: ParleyDeps): Router => {
     };
   });
 
-  route('/api/contacts/:id', [auth], async (ctx) => {
+  route(routerPath(TIME_TRAVEL.contact), [auth], async (ctx) => {
     const cut = cutOf(decodeQuery(readParams, ctx.query));
     const id = ctx.params.id ?? '';
     const found = isObjectId(id)
@@ -169,7 +205,7 @@ export const timeTravelRoutes = (deps: ParleyDeps): Router => {
     ctx.body = contactJson(contact);
   });
 
-  route('/api/channels/:id', [auth, admin], async (ctx) => {
+  route(routerPath(TIME_TRAVEL.channel), [auth, admin], async (ctx) => {
     const cut = cutOf(decodeQuery(readParams, ctx.query));
     const id = (ctx.params.id ?? '').toLowerCase();
     const channel = isObjectId(id) ? await channelAsOf(deps.store, id, cut) : null;

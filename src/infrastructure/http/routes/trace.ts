@@ -8,32 +8,60 @@ import {
 import { streamCategories, streams } from '../../../application/streams';
 import { webhookMessageId } from '../../../projections/outbox/payload';
 import { postgresCorrelatedEvents } from '../../eventstore/postgres/correlatedEvents';
-import type { ParleyDeps } from '../../parley';
+import type * as t from 'io-ts';
+import type { ParleyDeps } from '../../parleyDeps';
 import { deliveriesOfMessages, type TracedDelivery } from '../../trace/deliveryTrace';
 import { recordReplay, replayOf, replaysOf } from '../../trace/replays';
 import { requireAudit, staffAuth, type StaffState } from '../auth/staffAuth';
+import { traceAnswer } from '../codecs/auditAnswers';
+import { serve, type RouteContract } from '../contract';
 import { HttpError } from '../httpError';
 import { historyItemJson } from './history';
 
 /** As requestContext accepts an X-Request-Id: anything else was never a correlation id. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+export const traceContract: RouteContract = {
+  method: 'get',
+  path: '/api/audit/correlations/{correlationId}',
+  tags: ['audit'],
+  summary:
+    'Trace a request (admin or auditor): the request, the events it appended, the webhook deliveries they caused with every attempt',
+  security: 'bearer',
+  params: {
+    correlationId: [
+      'the X-Request-Id of the request',
+      { type: 'string', pattern: CORRELATION_ID.source },
+    ],
+  },
+  response: { status: 200, description: 'the trace', codec: traceAnswer },
+  errors: ['E_UNAUTHORIZED', 'E_FORBIDDEN', 'E_NOT_FOUND'],
+  errorNotes: {
+    401: 'no or a wrong bearer token',
+    403: 'not the admin token nor an auditor’s',
+    404: 'no request with this id appended anything',
+  },
+};
+
 const traceLink = (correlationId: string) =>
   `/api/audit/correlations/${encodeURIComponent(correlationId)}`;
 
-const deliveryJson = (d: TracedDelivery) => ({
+type DeliveryJson = t.TypeOf<typeof traceAnswer>['deliveries'][number];
+
+/** Statuses and outcomes are the delivery tables' own (their CHECK constraints hold them). */
+const deliveryJson = (d: TracedDelivery): DeliveryJson => ({
   id: d.deliveryId,
   webhook_id: d.webhookId,
   webhook_message_id: d.webhookMessageId,
   event_type: d.eventType,
-  status: d.status,
+  status: d.status as DeliveryJson['status'],
   attempts: d.attempts.map((a) => ({
     attempt: a.attempt,
     started_at: a.startedAt.toISOString(),
     latency_ms: a.latencyMs,
     status_code: a.statusCode,
     error: a.error,
-    outcome: a.outcome,
+    outcome: a.outcome as DeliveryJson['attempts'][number]['outcome'],
   })),
 });
 
@@ -50,8 +78,9 @@ export const traceRoutes = (deps: ParleyDeps): Router => {
       ? async (id) => deps.openStored(await indexed(id))
       : scanningCorrelatedEvents(deps.store);
 
-  router.get(
-    '/api/audit/correlations/:correlationId',
+  serve(
+    router,
+    traceContract,
     staffAuth(deps.adminTokenHash, deps.operatorTokens),
     requireAudit(),
     async (ctx) => {
@@ -73,7 +102,7 @@ export const traceRoutes = (deps: ParleyDeps): Router => {
         deliveriesOfMessages(deps.pool, messageIds),
       ]);
       const request = requestOf(events);
-      ctx.body = {
+      const answer: t.TypeOf<typeof traceAnswer> = {
         correlation_id: id,
         request:
           request !== null
@@ -108,6 +137,7 @@ export const traceRoutes = (deps: ParleyDeps): Router => {
         events: items.map(historyItemJson),
         deliveries: deliveries.map(deliveryJson),
       };
+      ctx.body = answer;
     },
   );
   return router;

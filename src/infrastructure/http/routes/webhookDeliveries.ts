@@ -10,6 +10,7 @@ import {
 } from '../../webhooks/deliveryLog';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
+import { feedPage } from '../codecs/integrationAnswers';
 import { deliveryQuery, feedQuery, sinceQuery } from '../codecs/webhook';
 import { readEventFeed } from '../../webhooks/eventFeed';
 import {
@@ -79,7 +80,24 @@ export const redeliverFailedContract: RouteContract = {
   errorNotes: { ...webhookAdmin.errorNotes, 400: 'since missing or not a time' },
 };
 
+export const eventFeedContract: RouteContract = {
+  ...webhookAdmin,
+  method: 'get',
+  path: '/api/webhooks/{id}/events',
+  summary: 'The catch-up feed: every payload this subscription receives, oldest first (admin)',
+  description:
+    'Resume from the Parley-Feed-Cursor header of the last delivery you received; each item’s payload is the exact body (and webhook-id) its deliveries send, in per-dialog order. docs/webhooks.md, Catching up.',
+  query: {
+    codec: feedQuery,
+    notes: { after: 'a Parley-Feed-Cursor or a next_cursor; absent: from the first' },
+  },
+  response: { status: 200, description: 'a page', codec: feedPage },
+  errors: ['E_VALIDATION', ...adminOnly, 'E_WEBHOOK_NOT_FOUND'],
+  errorNotes: { ...webhookAdmin.errorNotes, 400: 'bad query' },
+};
+
 export const deliveryContracts = [
+  eventFeedContract,
   listDeliveriesContract,
   getDeliveryContract,
   redeliverContract,
@@ -114,13 +132,14 @@ export const webhookDeliveryRoutes = (deps: WebhookDeliveryRouteDeps): Router =>
   });
 
   // what the subscription receives, to page from a delivery's Parley-Feed-Cursor after downtime
-  router.get('/api/webhooks/:id/events', async (ctx) => {
+  serve(router, eventFeedContract, async (ctx) => {
     const id = await knownWebhook(ctx);
     const query = decodeOrThrow(feedQuery, ctx.query, 'query');
     const page = await readEventFeed(deps.pool, id, {
       after: query.after ?? null,
       limit: query.limit ?? 100,
     });
+    // the payloads as their deliveries send them, byte for byte: JSON written once (feedPage)
     ctx.type = 'application/json';
     ctx.body = page.json;
   });
