@@ -81,13 +81,13 @@ export const advanceCheckpoint = async (
   checkpoint: Checkpoint,
   eventsSeen: number,
 ): Promise<void> => {
-  await db.query(
-    `UPDATE read_model.projection_checkpoints
-     SET checkpoint = $2, events_seen = events_seen + $3, updated_at = now()
-     WHERE projection = $1`,
-    [projection, checkpoint, eventsSeen],
-  );
+  await db.query(ADVANCE_CHECKPOINT, [projection, checkpoint, eventsSeen]);
 };
+
+/** advanceCheckpoint's statement: $1 the projection, $2 the checkpoint, $3 events seen */
+export const ADVANCE_CHECKPOINT = `UPDATE read_model.projection_checkpoints
+  SET checkpoint = $2, events_seen = events_seen + $3, updated_at = now()
+  WHERE projection = $1`;
 
 /** Writes the whole row: a new projection, or one whose tables a rebuild just replaced. */
 export const replaceCheckpoint = async (

@@ -1,10 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
+import { StatementBatch } from './statementBatch';
 
-/** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
-export const inTransaction = async <T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-): Promise<T> => {
+/** Commits what `work` began if it returns, rolls it back if it throws; one connection. */
+const transaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => {
   const client = await pool.connect();
   let broken = false;
   // a connection lost between two statements is reported here, not by a query: without a
@@ -12,7 +10,6 @@ export const inTransaction = async <T>(
   const onError = (): void => void (broken = true);
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -24,3 +21,29 @@ export const inTransaction = async <T>(
     client.release(broken);
   }
 };
+
+/** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+export const inTransaction = <T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> =>
+  transaction(pool, async (client) => {
+    await client.query('BEGIN');
+    return work(client);
+  });
+
+/**
+ * The same, with BEGIN and whatever `work` queues sent as one message when it flushes the
+ * batch (before it returns), then COMMIT: two round trips for a whole transaction.
+ */
+export const inBatchedTransaction = <T>(
+  pool: Pool,
+  work: (batch: StatementBatch, client: PoolClient) => Promise<T>,
+): Promise<T> =>
+  transaction(pool, async (client) => {
+    const batch = new StatementBatch(client);
+    await batch.queue('BEGIN');
+    const result = await work(batch, client);
+    await batch.flush();
+    return result;
+  });

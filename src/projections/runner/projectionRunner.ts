@@ -6,17 +6,24 @@ import type {
   SubscriptionItem,
 } from '../../application/ports/eventStore';
 import { isConnectionError } from '../../infrastructure/postgres/pool';
-import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from '../checkpoints';
+import {
+  ADVANCE_CHECKPOINT,
+  advanceCheckpoint,
+  lockCheckpoint,
+  readCheckpoint,
+  type CheckpointRow,
+} from '../checkpoints';
 import { silentLog, type Log } from '../log';
 import { applyEvents, handledTypes, type Projection } from '../projection';
 import { rebuildProjection } from '../rebuild';
-import { READ_MODEL, useSchema } from '../schema';
-import { inTransaction } from '../transaction';
+import { CHECKPOINT_MOVED, HOLD_CHECKPOINT, READ_MODEL, USE_SCHEMA, useSchema } from '../schema';
+import { inBatchedTransaction, inTransaction } from '../transaction';
 import { Batches, type BatchOptions } from './batches';
 import { keyOf, LOCKS } from './lockKeys';
 import { LockSession } from './lockSession';
 import { prepareTables } from './prepareTables';
 import {
+  CLEAR_STUCK_EVENT,
   clearStuckEvent,
   describeError,
   recordStuckEvent,
@@ -323,17 +330,38 @@ export class ProjectionRunner {
     });
     const last = items[items.length - 1] as SubscriptionItem;
     const checkpoint = last.type === 'event' ? last.event.checkpoint : last.checkpoint;
-    await inTransaction(pool, async (db) => {
-      const row = await lockCheckpoint(db, this.name);
+    const fence = (row: CheckpointRow | null): void => {
       if (row === null || row.version !== projection.version || row.checkpoint !== expected) {
         throw new Fenced(`${this.name}: the stored checkpoint moved; starting over from it`);
       }
-      await useSchema(db, READ_MODEL);
-      await applyEvents(db, projection, events);
-      await advanceCheckpoint(db, this.name, checkpoint, events.length);
-      if (this.clearStuck || this.stuck !== null) await clearStuckEvent(db, this.name);
-      await this.options.beforeCommit?.({ projection: this.name, events, checkpoint });
-    });
+    };
+    const clear = this.clearStuck || this.stuck !== null;
+    const { beforeCommit } = this.options;
+    if (projection.batchedWrites === true && beforeCommit === undefined) {
+      // BEGIN, the lock, the writes and the checkpoint in one message, then COMMIT: under a
+      // saturated event loop every round trip waits its turn behind the HTTP handlers
+      // saturated event loop every round trip waits its turn behind the HTTP handlers. The
+      // lock comes first and fails when fenced, so that no write of the batch runs then.
+      await inBatchedTransaction(pool, async (batch, db) => {
+        await batch.queue(HOLD_CHECKPOINT, [this.name, projection.version, expected]);
+        await batch.queue(USE_SCHEMA, [READ_MODEL]);
+        await applyEvents(db, projection, events, batch);
+        await batch.queue(ADVANCE_CHECKPOINT, [this.name, checkpoint, events.length]);
+        if (clear) await batch.queue(CLEAR_STUCK_EVENT, [this.name]);
+      }).catch((error: unknown) => {
+        if ((error as { code?: unknown } | null)?.code === CHECKPOINT_MOVED) fence(null);
+        throw error;
+      });
+    } else {
+      await inTransaction(pool, async (db) => {
+        fence(await lockCheckpoint(db, this.name));
+        await useSchema(db, READ_MODEL);
+        await applyEvents(db, projection, events);
+        await advanceCheckpoint(db, this.name, checkpoint, events.length);
+        if (clear) await clearStuckEvent(db, this.name);
+        await beforeCommit?.({ projection: this.name, events, checkpoint });
+      });
+    }
     if (this.stuck !== null)
       this.log.info({ projection: this.name, position: checkpoint }, 'projection moves again');
     this.stuck = null;

@@ -96,10 +96,12 @@ export const recordStuckEvent = async (
 
 /** In the transaction of a batch that applied: the projection moves again. */
 export const clearStuckEvent = async (db: ClientBase, projection: string): Promise<void> => {
-  await db.query('DELETE FROM read_model.projection_stuck_events WHERE projection = $1', [
-    projection,
-  ]);
+  await db.query(CLEAR_STUCK_EVENT, [projection]);
 };
+
+/** clearStuckEvent's statement ($1: the projection) */
+export const CLEAR_STUCK_EVENT =
+  'DELETE FROM read_model.projection_stuck_events WHERE projection = $1';
 
 type Row = {
   projection: string;
