@@ -347,6 +347,13 @@ export const rowsOf = (r: Results): Row[] => {
       },
       {
         section: 'projections',
+        metric: 'lag at full load p99 of each consumer (ms)',
+        value: Object.entries(inbound.lag.p99ByConsumer ?? {})
+          .map(([name, p99]) => `${name} ${fmt(p99)}`)
+          .join(', '),
+      },
+      {
+        section: 'projections',
         metric: 'lag at half load p50 / p99 (ms)',
         value: `${fmt(inbound.lagAtHalfLoad.lagMs.p50)} / ${fmt(inbound.lagAtHalfLoad.lagMs.p99)}`,
         ...met(r, HALF_LAG_TARGET),
