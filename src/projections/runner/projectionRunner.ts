@@ -49,7 +49,10 @@ export type RunnerOptions = Readonly<{
   gatherMs?: number;
   /** how often a standby tries to take over */
   standbyRetryMs?: number;
-  /** how often the active runner looks for a rebuild queued on its lock */
+  /**
+   * How often the active runner looks for a rebuild queued on its lock (2 s: a query of
+   * pg_locks per runner, every runner of every process, loaded or idle; a rebuild is rare)
+   */
   yieldCheckMs?: number;
   /**
    * A projection seen for the first time is built like a rebuild when the log holds at least
@@ -109,7 +112,7 @@ export class ProjectionRunner {
       maxEvents: 500,
       quietMs: 50,
       maxWaitMs: 250,
-      idleMs: options.yieldCheckMs ?? 500,
+      idleMs: options.yieldCheckMs ?? 2_000,
       ...options.batch,
     };
   }
