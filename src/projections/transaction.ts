@@ -1,8 +1,15 @@
 import type { Pool, PoolClient } from 'pg';
 import { StatementBatch } from './statementBatch';
 
-/** Commits what `work` began if it returns, rolls it back if it throws; one connection. */
-const transaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => {
+/**
+ * Commits what `work` began if it returns (unless it committed itself), rolls it back if it
+ * throws; one connection.
+ */
+const transaction = async <T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  commit = true,
+): Promise<T> => {
   const client = await pool.connect();
   let broken = false;
   // a connection lost between two statements is reported here, not by a query: without a
@@ -11,7 +18,7 @@ const transaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<
   client.on('error', onError);
   try {
     const result = await work(client);
-    await client.query('COMMIT');
+    if (commit) await client.query('COMMIT');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => (broken = true));
@@ -33,17 +40,26 @@ export const inTransaction = <T>(
   });
 
 /**
- * The same, with BEGIN and whatever `work` queues sent as one message when it flushes the
- * batch (before it returns), then COMMIT: two round trips for a whole transaction.
+ * The same, with BEGIN, whatever `work` queues and COMMIT sent as one message: one round trip
+ * for a whole transaction, which then is never open while the event loop serves others. An
+ * open transaction that has written holds back what every subscriber of the log sees (the
+ * gap-safe read shows only transactions older than every running one), so under a saturated
+ * event loop each round trip inside one was lag for every consumer. A statement that fails
+ * skips the rest, COMMIT included; the transaction is then rolled back.
  */
 export const inBatchedTransaction = <T>(
   pool: Pool,
   work: (batch: StatementBatch, client: PoolClient) => Promise<T>,
 ): Promise<T> =>
-  transaction(pool, async (client) => {
-    const batch = new StatementBatch(client);
-    await batch.queue('BEGIN');
-    const result = await work(batch, client);
-    await batch.flush();
-    return result;
-  });
+  transaction(
+    pool,
+    async (client) => {
+      const batch = new StatementBatch(client);
+      await batch.queue('BEGIN');
+      const result = await work(batch, client);
+      await batch.queue('COMMIT');
+      await batch.flush();
+      return result;
+    },
+    false,
+  );

@@ -341,10 +341,9 @@ export class ProjectionRunner {
     const clear = this.clearStuck || this.stuck !== null;
     const { beforeCommit } = this.options;
     if (projection.batchedWrites === true && beforeCommit === undefined) {
-      // BEGIN, the lock, the writes and the checkpoint in one message, then COMMIT: under a
-      // saturated event loop every round trip waits its turn behind the HTTP handlers
-      // saturated event loop every round trip waits its turn behind the HTTP handlers. The
-      // lock comes first and fails when fenced, so that no write of the batch runs then.
+      // BEGIN, the lock, the writes, the checkpoint and COMMIT in one message: no transaction
+      // left open while a saturated event loop serves the HTTP handlers (inBatchedTransaction).
+      // The lock comes first and fails when fenced, so that no write of the batch runs then.
       await inBatchedTransaction(pool, async (batch, db) => {
         await batch.queue(HOLD_CHECKPOINT, [this.name, projection.version, expected]);
         await batch.queue(USE_SCHEMA, [READ_MODEL]);
