@@ -6,25 +6,18 @@ import type {
   SubscriptionItem,
 } from '../../application/ports/eventStore';
 import { isConnectionError } from '../../infrastructure/postgres/pool';
-import {
-  ADVANCE_CHECKPOINT,
-  advanceCheckpoint,
-  lockCheckpoint,
-  readCheckpoint,
-  type CheckpointRow,
-} from '../checkpoints';
+import { ADVANCE_CHECKPOINT, readCheckpoint } from '../checkpoints';
 import { silentLog, type Log } from '../log';
 import { applyEvents, handledTypes, type Projection } from '../projection';
 import { rebuildProjection } from '../rebuild';
-import { CHECKPOINT_MOVED, HOLD_CHECKPOINT, READ_MODEL, USE_SCHEMA, useSchema } from '../schema';
-import { inBatchedTransaction, inTransaction } from '../transaction';
+import { CHECKPOINT_MOVED, HOLD_CHECKPOINT, READ_MODEL, USE_SCHEMA } from '../schema';
+import { inBatchedTransaction } from '../transaction';
 import { Batches, type BatchOptions } from './batches';
 import { keyOf, LOCKS } from './lockKeys';
 import { LockSession } from './lockSession';
 import { prepareTables } from './prepareTables';
 import {
   CLEAR_STUCK_EVENT,
-  clearStuckEvent,
   describeError,
   recordStuckEvent,
   skippedPositions,
@@ -333,37 +326,32 @@ export class ProjectionRunner {
     });
     const last = items[items.length - 1] as SubscriptionItem;
     const checkpoint = last.type === 'event' ? last.event.checkpoint : last.checkpoint;
-    const fence = (row: CheckpointRow | null): void => {
-      if (row === null || row.version !== projection.version || row.checkpoint !== expected) {
-        throw new Fenced(`${this.name}: the stored checkpoint moved; starting over from it`);
-      }
-    };
     const clear = this.clearStuck || this.stuck !== null;
     const { beforeCommit } = this.options;
-    if (projection.batchedWrites === true && beforeCommit === undefined) {
-      // BEGIN, the lock, the writes, the checkpoint and COMMIT in one message: no transaction
-      // left open while a saturated event loop serves the HTTP handlers (inBatchedTransaction).
-      // The lock comes first and fails when fenced, so that no write of the batch runs then.
-      await inBatchedTransaction(pool, async (batch, db) => {
-        await batch.queue(HOLD_CHECKPOINT, [this.name, projection.version, expected]);
-        await batch.queue(USE_SCHEMA, [READ_MODEL]);
-        await applyEvents(db, projection, events, batch);
-        await batch.queue(ADVANCE_CHECKPOINT, [this.name, checkpoint, events.length]);
-        if (clear) await batch.queue(CLEAR_STUCK_EVENT, [this.name]);
-      }).catch((error: unknown) => {
-        if ((error as { code?: unknown } | null)?.code === CHECKPOINT_MOVED) fence(null);
-        throw error;
-      });
-    } else {
-      await inTransaction(pool, async (db) => {
-        fence(await lockCheckpoint(db, this.name));
-        await useSchema(db, READ_MODEL);
+    // As few messages as the handlers allow, COMMIT in the last: an open transaction that has
+    // written holds back every subscriber's read (inBatchedTransaction), and under a saturated
+    // event loop each message waits its turn behind the HTTP handlers. A read model whose
+    // writes are batched sends its whole transaction as one. The lock comes first and fails
+    // when fenced, so that no write of the batch runs then.
+    await inBatchedTransaction(pool, async (batch, db) => {
+      await batch.queue(HOLD_CHECKPOINT, [this.name, projection.version, expected]);
+      await batch.queue(USE_SCHEMA, [READ_MODEL]);
+      if (projection.batchedWrites === true) await applyEvents(db, projection, events, batch);
+      else {
+        await batch.flush();
         await applyEvents(db, projection, events);
-        await advanceCheckpoint(db, this.name, checkpoint, events.length);
-        if (clear) await clearStuckEvent(db, this.name);
-        await beforeCommit?.({ projection: this.name, events, checkpoint });
-      });
-    }
+      }
+      await batch.queue(ADVANCE_CHECKPOINT, [this.name, checkpoint, events.length]);
+      if (clear) await batch.queue(CLEAR_STUCK_EVENT, [this.name]);
+      if (beforeCommit !== undefined) {
+        await batch.flush();
+        await beforeCommit({ projection: this.name, events, checkpoint });
+      }
+    }).catch((error: unknown) => {
+      if ((error as { code?: unknown } | null)?.code === CHECKPOINT_MOVED)
+        throw new Fenced(`${this.name}: the stored checkpoint moved; starting over from it`);
+      throw error;
+    });
     if (this.stuck !== null)
       this.log.info({ projection: this.name, position: checkpoint }, 'projection moves again');
     this.stuck = null;

@@ -94,12 +94,7 @@ export const recordStuckEvent = async (
   );
 };
 
-/** In the transaction of a batch that applied: the projection moves again. */
-export const clearStuckEvent = async (db: ClientBase, projection: string): Promise<void> => {
-  await db.query(CLEAR_STUCK_EVENT, [projection]);
-};
-
-/** clearStuckEvent's statement ($1: the projection) */
+/** The projection moves again ($1: the projection): its row goes, in the batch's transaction. */
 export const CLEAR_STUCK_EVENT =
   'DELETE FROM read_model.projection_stuck_events WHERE projection = $1';
 
