@@ -87,11 +87,12 @@ export const postgresSubscription = (
 };
 
 /**
- * The poll only finds what a notification did not announce: rows a long transaction held
- * back after their own notification, or a notification lost between processes. The first
- * polls after a notification or a find keep the interval; each empty one after them doubles
- * it, up to maxPollIntervalMs, so an idle subscriber costs a read every few seconds, not two a
- * second (docs/performance.md).
+ * The poll only finds what a notification did not announce: rows a transaction held back
+ * after their own notification (visible once it ends, which notifies nobody), or a
+ * notification lost between processes. For QUIET_POLLS after a notification or a find the
+ * interval stays as it is, so a held-back row shows as soon as before; each empty poll after
+ * them doubles it, up to maxPollIntervalMs, so an idle subscriber costs a read every few
+ * seconds, not two a second (docs/performance.md).
  */
 const pollDelay = (
   options: Readonly<{ pollIntervalMs: number; maxPollIntervalMs: number }>,
@@ -99,8 +100,14 @@ const pollDelay = (
 ): number =>
   Math.max(
     options.pollIntervalMs,
-    Math.min(options.maxPollIntervalMs, options.pollIntervalMs * 2 ** Math.max(0, emptyPolls - 1)),
+    Math.min(
+      options.maxPollIntervalMs,
+      options.pollIntervalMs * 2 ** Math.max(0, emptyPolls - QUIET_POLLS),
+    ),
   );
+
+/** empty polls at the first interval after a notification or a find (2 s at 500 ms) */
+const QUIET_POLLS = 4;
 
 /** Resolves after `ms`, or as soon as the function handed to `onWake` is called. */
 const sleep = (ms: number, onWake: (stop: () => void) => void): Promise<void> =>
