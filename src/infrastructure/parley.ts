@@ -266,11 +266,8 @@ export const startParley = async (
   const connectionString = embedded?.connectionString ?? (config.databaseUrl as string);
   const pool = createPool({ connectionString, max: config.databasePoolSize });
   // each read model's runner holds a lock session and, while it commits, a batch's connection
-  const readSidePool = createPool({
-    connectionString,
-    max: 2 * allProjections.length,
-    applicationName: 'parley-read-side',
-  });
+  // (named `parley` as the other: `npm run projections -- status` shows it as where they run)
+  const readSidePool = createPool({ connectionString, max: 2 * allProjections.length });
   const releaseDatabase = async (): Promise<void> => {
     await readSidePool.end().catch(() => undefined);
     await pool.end().catch(() => undefined);
