@@ -7,6 +7,7 @@ import { describeMachine, gitDescription, loadAverage } from './lib/machine';
 import { parseCli, type SectionName } from './lib/options';
 import { renderTable } from './lib/report';
 import { startLogStage, type LogStage } from './sections/logStage';
+import { runHistoryImport } from './sections/historyImport';
 import { runInbound } from './sections/inbound';
 import { runProjections } from './sections/projections';
 import { runDialogLists } from './sections/dialogLists';
@@ -53,6 +54,8 @@ const main = async (): Promise<void> => {
       `PostgreSQL ${machine.postgres}, synchronous_commit=${machine.postgresSettings.synchronous_commit}, fsync=${machine.postgresSettings.fsync}`,
     );
 
+    // the sections write their profiles there and expect it to exist
+    if (cli.options.profileDir !== null) await mkdir(cli.options.profileDir, { recursive: true });
     const theLog = async (): Promise<LogStage> => (staged.stage ??= await startLogStage(bench));
 
     for (const name of cli.sections) {
@@ -76,6 +79,8 @@ const main = async (): Promise<void> => {
             return runDialogLists(bench, await theLog());
           case 'webhooks':
             return runWebhooks(bench);
+          case 'import':
+            return runHistoryImport(bench);
         }
       };
       try {

@@ -9,6 +9,11 @@ import {
 } from './notarySummary';
 import { fmt, triple, type Row, type Target } from './lib/report';
 import type { DialogListsSection } from './sections/dialogLists';
+import {
+  IMPORT_BUDGET_S,
+  IMPORT_MESSAGES,
+  type HistoryImportSection,
+} from './sections/historyImport';
 import type { InboundSection } from './sections/inbound';
 import type { ProjectionsSection } from './sections/projections';
 import type { SearchSection } from './sections/search';
@@ -32,6 +37,7 @@ export type Results = Readonly<{
     search: SearchSection | Failed;
     dialogs: DialogListsSection | Failed;
     webhooks: WebhooksSection | Failed;
+    import: HistoryImportSection | Failed;
   }>;
   targets: readonly Target[];
 }>;
@@ -48,6 +54,8 @@ const missing = (name: string, section: { status: string; reason?: string } | un
 const kindStatements = (inbound: Results['sections']['inbound'], kind: string): number | null =>
   (ok(inbound) ? inbound.statementsPerKind : null)?.find((k) => k.kind === kind)?.writePath ?? null;
 const SEARCH_TARGET = 'contact search p95 (ms)';
+/** issue 17 */
+const IMPORT_TARGET = `history import, ${IMPORT_MESSAGES.toLocaleString('en-US')} messages (s)`;
 /** issue 16; the webhook outbox is the last consumer to reach the head, so this is its rate too */
 const CATCH_UP_TARGET = 'catch-up, every projection and the outbox at once (events/s)';
 /** issue 16: 30 ms at 100,000 contacts, 60 ms at 1,000,000 */
@@ -65,7 +73,7 @@ const HALF_LAG_TARGET = 'projection lag at half load p99 (ms)';
  * measured.
  */
 export const targetsOf = (r: Results): Target[] => {
-  const { inbound, projections, search, dialogs, webhooks } = r.sections;
+  const { inbound, projections, search, dialogs, webhooks, import: history } = r.sections;
   const target = (
     name: string,
     text: string,
@@ -177,6 +185,12 @@ export const targetsOf = (r: Results): Target[] => {
       ok(webhooks) ? webhooks.steady.endToEndMs.p99 : null,
       (v) => v <= 100,
     ),
+    target(
+      IMPORT_TARGET,
+      `< ${IMPORT_BUDGET_S}`,
+      ok(history) && history.history.messages === IMPORT_MESSAGES ? history.first.seconds : null,
+      (v) => v < IMPORT_BUDGET_S,
+    ),
   ];
 };
 
@@ -248,7 +262,7 @@ const statementRows = (inbound: InboundSection, messages: number): Row[] => {
 
 export const rowsOf = (r: Results): Row[] => {
   const rows: Row[] = [];
-  const { inbound, projections, search, dialogs, webhooks } = r.sections;
+  const { inbound, projections, search, dialogs, webhooks, import: history } = r.sections;
   if (ok(inbound)) {
     const { full, half, baseline } = inbound;
     rows.push(
@@ -465,5 +479,39 @@ export const rowsOf = (r: Results): Row[] => {
       },
     );
   else rows.push(...missing('webhooks', webhooks));
+  if (ok(history)) {
+    const { first, again } = history;
+    const h = history.history;
+    rows.push(
+      {
+        section: 'import',
+        metric: `POST /api/custom-channel/import: ${fmt(h.messages)} messages (${fmt(h.incoming)} in, ${fmt(h.outgoing)} out), ${fmt(h.dialogs)} dialogs, ${fmt(h.customers)} customers, ${fmt(h.bytes / 1e6, 1)} MB: s`,
+        value: fmt(first.seconds, 1),
+        ...met(r, IMPORT_TARGET),
+      },
+      {
+        section: 'import',
+        metric: `the same: messages/s (${fmt(first.eventsAppended)} events appended)`,
+        value: fmt(first.messagesPerSecond, 1),
+      },
+      {
+        section: 'import',
+        metric: 'CPU ms per message: Parley (its projections included) / PostgreSQL',
+        value: cpuTriple(first.cpuMsPerMessage.parley, first.cpuMsPerMessage.postgres),
+      },
+      {
+        section: 'import',
+        metric: 're-import of the same body: s',
+        value: fmt(again.seconds, 1),
+      },
+      {
+        section: 'import',
+        metric: 're-import: every line already_imported, events appended',
+        value: `${again.everyLineAlreadyImported ? 'yes' : 'NO'}, ${fmt(again.eventsAppended)}`,
+        target: 'yes, 0',
+        met: again.everyLineAlreadyImported && again.eventsAppended === 0,
+      },
+    );
+  } else rows.push(...missing('import', history));
   return rows;
 };

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { streams } from '../src/application/streams';
+import { eventually } from './support/eventually';
+import { FileServer, pdfBytes } from './support/fileServer';
 import { createChannel, postMessage, type TestChannel } from './support/inbound';
 import { useTestParley } from './support/parley';
 import { createOperator } from './support/webhooks';
@@ -17,8 +19,6 @@ const PHONE = { width: 390, height: 844 };
 /** the issue's bound for a new message to reach every open inbox */
 const LIVE_MS = 2_000;
 
-/** Attachments live elsewhere; the browser fetches them from this (routed) origin. */
-const FILES = 'https://files.parley.test';
 const PICTURE = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="120">
   <rect width="160" height="120" fill="#c9d8f2"/><rect x="20" y="55" width="120" height="40" rx="8" fill="#5b7bb5"/>
   <rect x="20" y="40" width="24" height="55" rx="6" fill="#4a6aa3"/><rect x="116" y="40" width="24" height="55" rx="6" fill="#4a6aa3"/>
@@ -36,7 +36,9 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
  * signed in at once, in separate browser contexts, working the same dialogs live.
  */
 (available ? describe : describe.skip)('the web inbox in a browser', () => {
-  const parley = useTestParley();
+  // the integrator's file host is on 127.0.0.1: Parley fetches and keeps its files from there
+  const parley = useTestParley({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+  let files: FileServer;
   let browser: Browser;
   let channel: TestChannel;
   let masha: Awaited<ReturnType<typeof createOperator>>;
@@ -58,9 +60,6 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
       locale: options.locale ?? 'en-GB',
       viewport: options.viewport ?? DESKTOP,
     });
-    await context.route(`${FILES}/**`, (route) =>
-      route.fulfill({ contentType: 'image/svg+xml', body: PICTURE }),
-    );
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -102,8 +101,31 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled' });
 
+  type Kept = { id: string; name: string; state: string; reason: string | null };
+  /** a message's attachments once Parley has kept (or given up on) every one */
+  const settled = async (dialogId: string, messageId: string): Promise<Kept[]> =>
+    eventually(
+      async () => {
+        const r = await parley.request(`/api/dialogs/${dialogId}/messages`, {
+          headers: masha.auth,
+        });
+        const body = (await r.json()) as {
+          items?: { message_id: string; attachments: Kept[] }[];
+        };
+        // the read model may not have the dialog yet
+        return body.items?.find((m) => m.message_id === messageId)?.attachments ?? [];
+      },
+      (kept) => kept.length > 0 && kept.every((a) => a.state !== 'pending'),
+      30_000,
+    );
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    files = await FileServer.start({
+      '/sofa.svg': { status: 200, type: 'image/svg+xml', body: Buffer.from(PICTURE) },
+      '/invoice.pdf': { status: 200, type: 'application/pdf', body: pdfBytes() },
+      '/table.svg': { status: 200, type: 'image/svg+xml', body: Buffer.from(PICTURE) },
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -144,9 +166,9 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
       text: 'Where is my sofa? Photo attached.',
       html: '<p>Here is <b>the photo</b> of the <a href="https://example.test/sofa">sofa</a>.<script>alert(1)</script></p>',
       attachments: [
-        { url: `${FILES}/sofa.jpg`, name: 'sofa.jpg', mimeType: 'image/jpeg', size: 48_213 },
+        { url: `${files.url}/sofa.svg`, name: 'sofa.svg', mimeType: 'image/svg+xml', size: 48_213 },
         {
-          url: `${FILES}/invoice.pdf`,
+          url: `${files.url}/invoice.pdf`,
           name: 'invoice.pdf',
           mimeType: 'application/pdf',
           size: 12_400,
@@ -163,6 +185,10 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     });
     dialogs.sofa = sofa.dialog_id;
     dialogs.vasya = sofa.contact_id;
+    expect((await settled(sofa.dialog_id, sofa.message_id)).map((a) => a.state)).toEqual([
+      'stored',
+      'stored',
+    ]);
     // Olga was answered: her dialog does not wait
     const olga = await post({
       text: 'Do you deliver on Sundays?',
@@ -189,7 +215,10 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
       }
     }
   }, 60_000);
-  afterAll(async () => browser?.close());
+  afterAll(async () => {
+    await browser?.close();
+    await files?.close();
+  });
 
   it('shows two operators the same live inbox: new messages, replies, waiting marks', async () => {
     const a = await signedIn(masha.auth.authorization.slice('Bearer '.length));
@@ -398,7 +427,8 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     await page.keyboard.press('Enter');
     await page.locator('.message', { hasText: 'Where is my sofa?' }).waitFor();
 
-    // the dialog: text and sanitized html, the photo as a thumbnail, the invoice as a link
+    // the dialog: text and sanitized html, the photo as a thumbnail, the invoice as a link,
+    // both Parley's kept copies
     const message = page.locator('.message.incoming', { hasText: 'Where is my sofa?' });
     await message.waitFor();
     await expect(message.locator('.text').textContent()).resolves.toBe(
@@ -407,10 +437,12 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     await expect(message.locator('.html b').textContent()).resolves.toBe('the photo');
     await expect(message.locator('.html script').count()).resolves.toBe(0);
     const thumb = message.locator('img.thumb');
-    await expect(thumb.getAttribute('alt')).resolves.toBe('sofa.jpg');
+    await expect(thumb.getAttribute('alt')).resolves.toBe('sofa.svg');
     await until(async () => (await page.evaluate(THUMB_WIDTH)) === 160);
     const invoice = message.locator('.attachments .file');
-    await expect(invoice.locator('a').getAttribute('href')).resolves.toBe(`${FILES}/invoice.pdf`);
+    await expect(invoice.locator('a').getAttribute('href')).resolves.toMatch(
+      /^\/api\/attachments\/[0-9a-f]{24}$/,
+    );
     await expect(invoice.textContent()).resolves.toMatch(/^invoice\.pdf 12(\.1)? kB$/);
     await expect(message.locator('.sender').textContent()).resolves.toBe('Vasya Pupkin');
 
@@ -488,6 +520,81 @@ const contact = (name: string, id: string, more: Record<string, unknown>[] = [])
     await report('delivered');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await shows('read', 'read');
+    expect(await axe(page)).toEqual([]);
+    await context.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("shows Parley's copy of each file: pending, then a stored image and a failed file with its reason, live; an operator's upload", async () => {
+    // the file host answers nothing yet: both files are pending when the operator looks
+    files.hold();
+    const posted = await post({
+      reference: 'order-77',
+      dialog_title: 'Order 77',
+      text: 'The table and its receipt.',
+      attachments: [
+        { url: `${files.url}/table.svg`, name: 'table.svg', mimeType: 'image/svg+xml', size: 900 },
+        {
+          url: `${files.url}/receipt.pdf`,
+          name: 'receipt.pdf',
+          mimeType: 'application/pdf',
+          size: 5_000,
+        },
+      ],
+      ...contact('Anna Sokolova', 'anna-1'),
+    });
+    // an operator's file has no URL but Parley's own
+    const notes = Buffer.from('Table 120 × 80 cm, oak.\n', 'utf8');
+    const form = new FormData();
+    form.append('text', 'Here are the measurements.');
+    form.append('files', new Blob([new Uint8Array(notes)], { type: 'text/plain' }), 'notes.txt');
+    const replied = await fetch(`${parley.url}/api/dialogs/${posted.dialog_id}/messages`, {
+      method: 'POST',
+      headers: masha.auth,
+      body: form,
+    });
+    expect(replied.status).toBe(201);
+    const upload = (await replied.json()) as { message_id: string };
+    expect((await settled(posted.dialog_id, upload.message_id)).map((a) => a.state)).toEqual([
+      'stored',
+    ]);
+
+    const { context, page } = await signedIn(masha.auth.authorization.slice('Bearer '.length));
+    await item(page, posted.dialog_id).click();
+    const incoming = page.locator('.message.incoming', { hasText: 'The table and its receipt.' });
+    await incoming.waitFor({ timeout: 15_000 });
+    const pending = incoming.locator('li[data-state="pending"] .kept');
+    await expect(pending.allTextContents()).resolves.toEqual([' being kept…', ' being kept…']);
+    expect(await incoming.locator('.attachments a').count()).toBe(0);
+    files.release();
+    const [, receipt] = await settled(posted.dialog_id, posted.message_id);
+    expect(receipt).toMatchObject({ state: 'failed', reason: expect.any(String) });
+    // the image from the kept copy, through the token: a blob: URL, not the integrator's host
+    const thumb = incoming.locator('li.image[data-state="stored"] img.thumb');
+    await until(
+      async () =>
+        (await thumb.evaluate(
+          (img) => (img as unknown as { naturalWidth: number }).naturalWidth === 160,
+        )) === true,
+    );
+    await expect(thumb.getAttribute('src')).resolves.toMatch(/^blob:/);
+    expect(files.requests.filter((r) => r === '/table.svg')).toHaveLength(1);
+    // the failed file: its name and why, and nothing to open
+    const failed = incoming.locator('li.file[data-state="failed"]');
+    await failed.waitFor();
+    await expect(failed.locator('.name').textContent()).resolves.toBe('receipt.pdf');
+    await expect(failed.locator('.kept').textContent()).resolves.toBe(
+      ` could not be kept: ${receipt?.reason as string}`,
+    );
+    expect(await failed.locator('a').count()).toBe(0);
+    // the upload opens: saved under its name, byte for byte
+    const uploaded = page.locator(
+      `.message.outgoing[data-message-id="${upload.message_id}"] li.file[data-state="stored"] a`,
+    );
+    await expect(uploaded.textContent()).resolves.toBe('notes.txt');
+    const [download] = await Promise.all([page.waitForEvent('download'), uploaded.click()]);
+    expect(download.suggestedFilename()).toBe('notes.txt');
+    expect(readFileSync(await download.path())).toEqual(notes);
     expect(await axe(page)).toEqual([]);
     await context.close();
     expect(errors).toEqual([]);

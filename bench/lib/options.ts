@@ -1,6 +1,13 @@
 import type { BenchOptions } from './context';
 
-export const SECTIONS = ['inbound', 'projections', 'search', 'dialogs', 'webhooks'] as const;
+export const SECTIONS = [
+  'inbound',
+  'projections',
+  'search',
+  'dialogs',
+  'webhooks',
+  'import',
+] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export type Cli = Readonly<{

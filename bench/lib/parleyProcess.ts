@@ -6,7 +6,7 @@ import { benchScript, startChild } from './child';
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
 /** one master key for every Parley of a bench run: they share a database and its sealed secrets */
-const BENCH_MASTER_KEY = randomBytes(32).toString('base64');
+export const BENCH_MASTER_KEY = randomBytes(32).toString('base64');
 
 export type ParleyProcess = Readonly<{
   url: string;

@@ -76,7 +76,7 @@ export const customerName = (i: number): string =>
   `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`;
 
 /** A few hundred bytes of text; sometimes html, sometimes a photo; always integration data. */
-const messageFields = (rnd: () => number, chat: string): Record<string, unknown> => {
+export const messageFields = (rnd: () => number, chat: string): Record<string, unknown> => {
   const sentences = 2 + Math.floor(rnd() * 5);
   const parts: string[] = [];
   for (let i = 0; i < sentences; i++)
@@ -106,7 +106,12 @@ const messageFields = (rnd: () => number, chat: string): Record<string, unknown>
   return fields;
 };
 
-const customData = (value: string) => ({ type: 'id', value, service: 'custom', origin: 'custom' });
+export const customData = (value: string) => ({
+  type: 'id',
+  value,
+  service: 'custom',
+  origin: 'custom',
+});
 
 /** The message that creates customer i and their dialog (seeding). */
 export const seedCustomerBody = (i: number, rnd: () => number): Record<string, unknown> => ({

@@ -80,8 +80,9 @@ export type NotaryWait = 'wait' | 'ignore' | 'if-present';
 export const waitForProjections = async (
   databaseUrl: string,
   timeoutMs: number,
-  /** how many of them are at the head of the log, of how many */
-  onProgress: (atHead: number, of: number) => void = () => undefined,
+  /** how many of them are at the head of the log, of how many; when each first got there (ms) */
+  onProgress: (atHead: number, of: number, arrivedMs: ReadonlyMap<string, number>) => void = () =>
+    undefined,
   notary: NotaryWait = 'if-present',
 ): Promise<number> => {
   const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-wait' });
@@ -89,6 +90,7 @@ export const waitForProjections = async (
   const started = Date.now();
   // and the webhook outbox, and the notary when it must be there
   const expected = allProjections.length + 1 + (notary === 'wait' ? 1 : 0);
+  const arrivedMs = new Map<string, number>();
   try {
     for (let polls = 0; ; polls++) {
       const rows = (await readCheckpoints(pool)).filter(
@@ -97,13 +99,19 @@ export const waitForProjections = async (
       const lags = await Promise.all(
         rows.map((row) => measureLag(store, row.checkpoint, new Date(), 1)),
       );
-      if (rows.length >= expected && lags.every((lag) => lag.eventsBehind === 0))
+      rows.forEach((row, i) => {
+        if (lags[i]?.eventsBehind === 0 && !arrivedMs.has(row.projection))
+          arrivedMs.set(row.projection, Date.now() - started);
+      });
+      if (rows.length >= expected && lags.every((lag) => lag.eventsBehind === 0)) {
+        onProgress(rows.length, rows.length, arrivedMs);
         return Date.now() - started;
+      }
       if (Date.now() - started > timeoutMs)
         throw new Error(`projections still behind after ${timeoutMs} ms`);
       // each reads only the types it handles, so their event counts are not comparable
       if (polls % 100 === 99)
-        onProgress(lags.filter((lag) => lag.eventsBehind === 0).length, expected);
+        onProgress(lags.filter((lag) => lag.eventsBehind === 0).length, expected, arrivedMs);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } finally {

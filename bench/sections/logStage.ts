@@ -22,8 +22,12 @@ export const startLogStage = async (bench: BenchContext): Promise<LogStage> => {
   });
   try {
     if (bench.options.profileDir !== null) await parley.profile('start');
-    const ms = await waitForProjections(log.databaseUrl, 30 * 60_000, (atHead, of) =>
-      bench.log(`  … ${atHead} of ${of} projections at the head of the log`),
+    const ms = await waitForProjections(log.databaseUrl, 30 * 60_000, (atHead, of, arrived) =>
+      bench.log(
+        `  … ${atHead} of ${of} consumers at the head of the log (${[...arrived]
+          .map(([name, at]) => `${name} ${round(at / 1000, 1)} s`)
+          .join(', ')})`,
+      ),
     );
     if (bench.options.profileDir !== null) {
       const file = path.join(bench.options.profileDir, 'catch-up.cpuprofile');

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LoadResult } from '../load/httpLoad';
 import type { BenchContext } from '../lib/context';
 import type { CpuMeter } from '../lib/cpu';
@@ -59,6 +60,9 @@ const onOff = (
 
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 
+/** off, on, on, off: cancels a linear drift of the machine between the two sides */
+const ABBA: readonly boolean[] = [false, true, true, false];
+
 /** A feature whose cost to the inbound rate is measured: its name and the switch that turns it on or off. */
 export type Toggle = Readonly<{
   name: string;
@@ -82,8 +86,10 @@ export const ENCRYPTION_TOGGLE: Toggle = {
 
 /**
  * A feature's cost (the notary's, encryption's) to the inbound rate, in the inbound section's run: phases with Parley
- * restarted without the notary and with it, alternating (off, on, off, on) so that a drift of
- * the machine over the run weighs on both sides. A phase starts with its read side at the head
+ * restarted without the notary and with it in the order off, on, on, off (repeated per round): a
+ * drift of the machine that is linear over the run then weighs the same on both sides, where
+ * off, on, off, on puts every "on" later than its "off" (quiet runs fell 175 → 103 messages/s
+ * phase by phase, which that order charged to the feature). A phase starts with its read side at the head
  * and ends when it is back there: at full load the notary (like the read models) falls behind,
  * and work left for later would otherwise count in no phase, or in the next one.
  * `restart` swaps the Parley the phases load.
@@ -100,12 +106,17 @@ export const measureNotaryCost = async (
   const { options } = bench;
   const phases: NotaryPhase[] = [];
   const replays: number[] = [];
+  // the Parley of the phase, for its CPU profile (--profile)
+  let current: ParleyProcess | null = null;
+  const profile = async (action: 'start' | 'stop', file?: string): Promise<void> => {
+    if (options.profileDir !== null) await current?.profile(action, file);
+  };
   // messages written since the notary last ran (warm-up included): what it catches up on
   let unnotarised = 0;
   // the phases before ran with the notary: it starts at the head, so that it replays only ours
   await waitForProjections(databaseUrl, CATCH_UP_TIMEOUT_MS, undefined, 'wait');
   for (let i = 0; i < rounds * 2; i++) {
-    const on = i % 2 === 1;
+    const on = ABBA[i % ABBA.length] ?? false;
     // the field keeps its name: with the encryption toggle it says whether encryption was on
     const notary = on;
     const name = on ? 'on' : 'off';
@@ -120,13 +131,14 @@ export const measureNotaryCost = async (
     bench.log(
       `${toggle.name} ${name}: ${options.warmupS} s warm-up, ${options.durationS} s at full load, catch-up`,
     );
-    await restart(() =>
-      startParleyProcess({
+    await restart(async () => {
+      current = await startParleyProcess({
         databaseUrl,
         poolSize: options.poolSize,
         env: toggle.env(on),
-      }),
-    );
+      });
+      return current;
+    });
     // the notary first catches up on what was written without it, alone
     const replay = meter();
     await atHead();
@@ -137,12 +149,22 @@ export const measureNotaryCost = async (
     const warm = await phase(`${'pqrstuvw'[i]}-warm-${name}`, 'max', options.warmupS, null);
     // the warm-up's backlog is not the phase's
     await atHead();
+    await profile('start');
     const used = meter();
     const load = await phase(`${'ijklmnox'[i]}-${name}`, 'max', options.durationS, null);
     const loadEnded = Date.now();
     await atHead();
     const ended = Date.now();
     const cpu = used.stop();
+    // load and catch-up, as the CPU figures: the phases on and off compare function by function
+    if (options.profileDir !== null) {
+      const file = path.join(
+        options.profileDir,
+        `${toggle.name.replace(/\W+/g, '-')}-${name}-${i}.cpuprofile`,
+      );
+      await profile('stop', file);
+      bench.log(`CPU profile of the phase: ${file}`);
+    }
     unnotarised = notaryRuns ? 0 : unnotarised + warm.ok + load.ok;
     const per = (ms: number | null | undefined): number => (ms ?? 0) / Math.max(1, load.ok);
     const loadS = load.durationS;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { allProjections } from '../../src/projections/allProjections';
 import type { BenchContext } from '../lib/context';
+import { BENCH_MASTER_KEY } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
 import type { SeededLog } from './eventLog';
 import type { LogStage } from './logStage';
@@ -27,7 +28,13 @@ const rebuildWithCli = (databaseUrl: string, projection: string): Promise<number
       process.execPath,
       [path.join(__dirname, '..', '..', 'scripts', 'projections.js'), 'rebuild', projection],
       {
-        env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+        // the running Parley's master key: the CLI opens the same sealed secrets
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          LOG_LEVEL: 'warn',
+          PARLEY_MASTER_KEY: BENCH_MASTER_KEY,
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );

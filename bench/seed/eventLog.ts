@@ -264,7 +264,7 @@ export const seedEventLog = async (pool: Pool, seed: LogSeed): Promise<LogSeeded
     await add(
       streams.dialogReference(channelId, reference),
       decideAll(dialogReferenceDecider, [
-        { type: 'ClaimDialogReference', data: { channelId, reference, dialogId } },
+        { type: 'ClaimDialogReference', data: { channelId, reference, dialogId, replacing: null } },
       ]),
     );
     const messages = Array.from({ length: seed.messagesPerDialog }, (_, m) => ({

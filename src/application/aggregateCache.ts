@@ -7,6 +7,9 @@ type Entry = { decider: object; state: unknown; revision: bigint };
  * Streams whose decider never appends again once the stream has its first event: a reference
  * names one dialog for good, a contact data id was registered for one contact for good
  * (aggregateCache.unit.spec.ts checks it). Their cached state is final and needs no read.
+ * The one exception, a reference taken over from an erased contact's dialog, is safe too: a
+ * cached holder that was taken over is an erased one, so the caller replaces it, appending with
+ * the cached revision, which the store refuses; the claim is then read and its new holder used.
  */
 const SETTLED_ONCE_WRITTEN: ReadonlySet<object> = new Set([
   dialogReferenceDecider,

@@ -80,7 +80,7 @@ describe('AggregateCache', () => {
     expect(cache.get('b', dialogReferenceDecider)).toBeNull();
   });
 
-  it('settled claim streams never append again once written, whatever the command', () => {
+  it('settled claim streams never append again once written, whatever the command (but a takeover from an erased dialog)', () => {
     const text = fc.string({ minLength: 1, maxLength: 4 });
     fc.assert(
       fc.property(
@@ -93,7 +93,10 @@ describe('AggregateCache', () => {
             data: first,
           });
           const next = dialogReferenceDecider.decide(
-            { type: 'ClaimDialogReference', data: { channelId: c2, reference: r2, dialogId: d2 } },
+            {
+              type: 'ClaimDialogReference',
+              data: { channelId: c2, reference: r2, dialogId: d2, replacing: null },
+            },
             state,
           );
           return isLeft(next) || next.right.length === 0;

@@ -268,7 +268,10 @@ export const startParley = async (
   // each read model's runner holds a lock session and, while it commits, a batch's connection
   // (named `parley` as the other: `npm run projections -- status` shows it as where they run)
   const readSidePool = createPool({ connectionString, max: 2 * allProjections.length });
+  // the LISTEN connection of key destructions, released before the pool ends
+  let stopListening = async (): Promise<void> => undefined;
   const releaseDatabase = async (): Promise<void> => {
+    await stopListening();
     await readSidePool.end().catch(() => undefined);
     await pool.end().catch(() => undefined);
     await embedded?.stop();
@@ -299,6 +302,9 @@ export const startParley = async (
       );
     const store = options.wrapStore?.(privacy.store) ?? privacy.store;
     const { storedEvents, subjectKeys, openStored, hash: keyedHash } = privacy;
+    // an erasure in any process reaches this one's caches at once (docs/privacy.md)
+    await subjectKeys.listen();
+    stopListening = () => subjectKeys.close();
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;

@@ -48,6 +48,11 @@ export type Projection = Readonly<{
    */
   batchedWrites?: boolean;
   /**
+   * Takes a batch's events of its handlers' types at once, instead of a handler call each:
+   * the webhook outbox, which keeps a batch's state in memory and writes it together.
+   */
+  applyBatch?: (db: ClientBase, events: readonly Projected[]) => Promise<void>;
+  /**
    * Takes every event of the log, of any type, as recorded (ids, metadata, checkpoints)
    * instead of `handlers`: the audit notary, which must see what the domain does not know.
    */
@@ -110,6 +115,11 @@ export const applyEvents = async (
   batch?: StatementBatch,
 ): Promise<void> => {
   if (projection.applyRecorded !== undefined) return projection.applyRecorded(db, events);
+  if (projection.applyBatch !== undefined)
+    return projection.applyBatch(
+      preparing(db),
+      events.filter((e) => e.type in projection.handlers).map(projected),
+    );
   if (projection.batchedWrites !== true) {
     for (const event of events) await applyEvent(db, projection, event);
     return;
@@ -120,6 +130,15 @@ export const applyEvents = async (
   if (batch === undefined) await writes.flush();
 };
 
+const projected = (recorded: RecordedEvent): Projected => ({
+  type: recorded.type as ParleyEvent['type'],
+  data: recorded.data as ParleyEvent['data'],
+  streamId: recorded.streamId,
+  revision: recorded.revision,
+  recordedAt: recorded.metadata?.recordedAt ?? recorded.created.toISOString(),
+  ...(recorded.metadata?.quiet === true ? { quiet: true as const } : {}),
+});
+
 const dispatch = async (
   db: ClientBase,
   projection: Projection,
@@ -128,12 +147,5 @@ const dispatch = async (
   const handler = projection.handlers[recorded.type as ParleyEvent['type']] as
     Handler<ParleyEvent> | undefined;
   if (handler === undefined) return;
-  await handler(db, {
-    type: recorded.type as ParleyEvent['type'],
-    data: recorded.data as ParleyEvent['data'],
-    streamId: recorded.streamId,
-    revision: recorded.revision,
-    recordedAt: recorded.metadata?.recordedAt ?? recorded.created.toISOString(),
-    ...(recorded.metadata?.quiet === true ? { quiet: true as const } : {}),
-  });
+  await handler(db, projected(recorded));
 };

@@ -1,3 +1,4 @@
+import { streams } from '../../src/application/streams';
 import { createChannel, customer, eventCount, type TestChannel } from '../support/inbound';
 import { webhookOutboxProjection } from '../../src/projections/outbox/outboxProjection';
 import type { TestParley } from '../support/parley';
@@ -143,6 +144,8 @@ describe('history import (SPEC §2.1)', () => {
         reference: 'with-hooks',
         timestamp: START + 1000,
         text: 'old answer',
+        // a channel token cannot put words in a staff member's mouth: ignored like any unknown field
+        operator_id: '0123456789abcdef01234567',
       },
     ];
     const text = [
@@ -179,7 +182,15 @@ describe('history import (SPEC §2.1)', () => {
     expect(receiver.accepted[2]?.payload?.data.message).toMatchObject({
       direction: 'outgoing',
       created_at: new Date(START + 1000).toISOString(),
+      operator_id: null,
     });
+    // the imported reply's actor is the integration that imported it
+    const dialogId = answer.body.lines.find((l) => l.line === 6)?.dialog_id as string;
+    const sent = (await parley.deps.store.readStream(streams.dialog(dialogId))).find(
+      (e) => e.type === 'MessageSent',
+    );
+    expect(sent?.data).toMatchObject({ text: 'old answer', operatorId: null });
+    expect(sent?.metadata.actor).toEqual({ type: 'integration', channelId: channel.channelId });
   }, 360_000);
 
   it('refuses another content type, a body over MAX_IMPORT_BYTES and a bad token', async () => {

@@ -27,7 +27,9 @@ const stringOf = (schema: Schema): fc.Arbitrary<string> => {
     return fc
       .tuple(
         fc.constantFrom('http', 'https', 'HTTPS'),
-        fc.stringMatching(/^[a-z][a-z0-9-]{0,9}$/),
+        // not an IDNA A-label ("xn--…"): one that is not valid Punycode is no host to a URL
+        // parser, which the codec is, while "format: uri" (RFC 3986) cannot say so
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,9}$/).filter((host) => !host.startsWith('xn--')),
         fc.stringMatching(/^[A-Za-z0-9._~-]{0,10}$/),
       )
       .map(([scheme, host, path]) => `${scheme}://${host}.example/${path}`);

@@ -1,6 +1,7 @@
 import { isLeft, left, right, type Either } from 'fp-ts/Either';
 import { dialogReferenceDecider } from '../../domain/claims/dialogReference';
 import { dialogDecider } from '../../domain/dialog/decide';
+import { resolveContact } from '../contacts/contactDirectory';
 import type { MessageBody } from '../../domain/dialog/message';
 import { domainError, type DomainError } from '../../domain/errors';
 import type { CommandDeps, CommandHandler } from '../commandHandler';
@@ -11,7 +12,13 @@ import { streams } from '../streams';
 /** Where a message goes, found before the request appends anything. */
 export type DialogTarget =
   | Readonly<{ kind: 'by-id'; dialogId: string }>
-  | Readonly<{ kind: 'by-reference'; reference: string; dialogId: string | null }>
+  | Readonly<{
+      kind: 'by-reference';
+      reference: string;
+      dialogId: string | null;
+      /** the dialog that held the reference for a contact since erased: a new one takes it over */
+      replacing: string | null;
+    }>
   | Readonly<{ kind: 'new' }>;
 
 /** `dialog_id` wins over `reference` (the seed); an unknown id or another channel's is 404. */
@@ -34,13 +41,31 @@ export const locateDialog = async (
       // a free reference is claimed with `no_stream`, which finds a claim we did not read
       { newUnlessCached: true },
     );
+    const holder = claim.state.dialogId;
+    const erased = holder !== null && (await isErasedContactsDialog(commands, holder));
     return right({
       kind: 'by-reference',
       reference: request.reference,
-      dialogId: claim.state.dialogId,
+      dialogId: erased ? null : holder,
+      replacing: erased ? holder : null,
     });
   }
   return right({ kind: 'new' });
+};
+
+/**
+ * Was the dialog's contact erased? Its reference is personal data of that person (SPEC §8):
+ * it names them no more, so a message with it opens a new dialog, as the same contact data
+ * makes a new contact. A dialog not opened yet (a claim whose request stopped) is nobody's.
+ */
+const isErasedContactsDialog = async (
+  commands: Pick<CommandHandler, 'load'>,
+  dialogId: string,
+): Promise<boolean> => {
+  const { state } = await commands.load(streams.dialog(dialogId), dialogDecider);
+  if (state.status === 'absent') return false;
+  const contact = await resolveContact(commands, state.contactId);
+  return contact.kind === 'deleted' && contact.erased;
 };
 
 export type IncomingMessage = MessageBody &
@@ -69,15 +94,19 @@ const dialogForReference = async (
   reference: string,
   candidate: string,
   contactId: string,
+  replacing: string | null,
   context: CommandContext,
 ): Promise<string> => {
   const claimed = await deps.commands.handle(
     streams.dialogReference(channelId, reference),
     dialogReferenceDecider,
-    { type: 'ClaimDialogReference', data: { channelId, reference, dialogId: candidate } },
+    {
+      type: 'ClaimDialogReference',
+      data: { channelId, reference, dialogId: candidate, replacing },
+    },
     context,
-    // locateDialog found the reference free
-    { expectNew: true, subject: contactId },
+    // locateDialog found the reference free, or held by an erased contact's dialog
+    replacing === null ? { expectNew: true, subject: contactId } : { subject: contactId },
   );
   if (!isLeft(claimed)) return candidate;
   const holder = claimed.left.details?.[0] as { dialogId?: string } | undefined;
@@ -107,6 +136,7 @@ export const postIncomingMessage = async (
       target.reference,
       candidate,
       message.contactId,
+      target.replacing,
       context,
     );
     expectNew = dialogId === candidate;

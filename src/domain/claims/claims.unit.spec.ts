@@ -18,13 +18,13 @@ const KEY = `custom:${CHANNEL}:id:abc`;
 
 describe('dialog reference claim', () => {
   const given = specFor(dialogReferenceDecider);
-  const claim = (dialogId = DIALOG): ClaimDialogReference => ({
+  const claim = (dialogId = DIALOG, replacing: string | null = null): ClaimDialogReference => ({
     type: 'ClaimDialogReference',
-    data: { channelId: CHANNEL, reference: 'avito-42', dialogId },
+    data: { channelId: CHANNEL, reference: 'avito-42', dialogId, replacing },
   });
   const claimed = (dialogId = DIALOG): DialogReferenceClaimed => ({
     type: 'DialogReferenceClaimed',
-    data: claim(dialogId).data,
+    data: { channelId: CHANNEL, reference: 'avito-42', dialogId },
   });
 
   it('claims a free reference', () => given().when(claim()).then(claimed()));
@@ -32,6 +32,12 @@ describe('dialog reference claim', () => {
     given(claimed()).when(claim()).thenNothingHappens());
   it('refuses another dialog', () =>
     given(claimed()).when(claim(OTHER_DIALOG)).thenFails('E_CLAIM_HELD'));
+  it("hands an erased contact's dialog's reference to the dialog replacing it", () =>
+    given(claimed()).when(claim(OTHER_DIALOG, DIALOG)).then(claimed(OTHER_DIALOG)));
+  it('refuses a replacement of a dialog that no longer holds the reference', () =>
+    given(claimed(), claimed(OTHER_DIALOG))
+      .when(claim('d0000000000000000000000c', DIALOG))
+      .thenFails('E_CLAIM_HELD'));
 });
 
 describe('contact key claim', () => {

@@ -1,5 +1,16 @@
-import type { SubjectKeys } from '../../application/ports/subjectKeys';
 import { ERASED_TEXT, personalFields, type FieldPath } from './personalFields';
+import type { FieldCipher } from './postgresSubjectKeys';
+
+/**
+ * The keys the codec needs: one subject's key per event, looked up once however many fields it
+ * seals or opens (postgresSubjectKeys.ts).
+ */
+export type CodecKeys = Readonly<{
+  /** made on first use; throws SubjectErasedError once destroyed */
+  sealerFor(subjectId: string): Promise<FieldCipher>;
+  /** null: destroyed, or never made */
+  openerFor(subjectId: string): Promise<FieldCipher | null>;
+}>;
 
 /**
  * A sealed field as stored: the field's value, JSON-encoded, sealed with the subject's data key
@@ -14,27 +25,26 @@ export const isSealedField = (value: unknown): value is SealedField =>
   typeof (value as { $sealed?: unknown }).$sealed === 'string' &&
   Object.keys(value).length === 2;
 
-type Transform = (value: unknown, place: string) => Promise<unknown>;
+type Transform = (value: unknown, place: string) => unknown;
 
 /** `data` with `transform` applied at every place `path` names; copies only what changes. */
-const mapAt = async (
-  node: unknown,
-  path: FieldPath,
-  transform: Transform,
-  place: string,
-): Promise<unknown> => {
+const mapAt = (node: unknown, path: FieldPath, transform: Transform, place: string): unknown => {
   const [head, ...rest] = path;
   if (head === undefined)
     return node === null || node === undefined ? node : transform(node, place);
   if (head === '*') {
     if (!Array.isArray(node)) return node;
-    return Promise.all(node.map((item, i) => mapAt(item, rest, transform, `${place}.${i}`)));
+    return node.map((item, i) => mapAt(item, rest, transform, `${place}.${i}`));
   }
   if (typeof node !== 'object' || node === null || Array.isArray(node) || !(head in node))
     return node;
   const record = node as Record<string, unknown>;
-  return { ...record, [head]: await mapAt(record[head], rest, transform, `${place}.${head}`) };
+  return { ...record, [head]: mapAt(record[head], rest, transform, `${place}.${head}`) };
 };
+
+/** `data` with `transform` applied at every personal field of its event type. */
+const mapFields = (data: unknown, fields: readonly FieldPath[], transform: Transform): unknown =>
+  fields.reduce((node, path) => mapAt(node, path, transform, 'data'), data);
 
 type EventLike = Readonly<{ id: string; type: string; data: unknown; metadata: unknown }>;
 
@@ -53,7 +63,7 @@ const subjectOf = (event: EventLike, where: 'data.contactId' | 'metadata.subject
 const aadOf = (eventId: string, place: string): string => `${eventId}|${place}`;
 
 /** The event's data with every personal field sealed; events without any are returned as they are. */
-export const sealData = async (keys: SubjectKeys, event: EventLike): Promise<unknown> => {
+export const sealData = async (keys: CodecKeys, event: EventLike): Promise<unknown> => {
   const rule = personalFields[event.type];
   if (rule === undefined) return event.data;
   const subject = subjectOf(event, rule.subject);
@@ -61,71 +71,50 @@ export const sealData = async (keys: SubjectKeys, event: EventLike): Promise<unk
     throw new Error(
       `${event.type} ${event.id} carries personal data but no subject (${rule.subject})`,
     );
-  let data = event.data;
-  for (const path of rule.fields)
-    data = await mapAt(
-      data,
-      path,
-      async (value, place): Promise<SealedField> => {
-        if (isSealedField(value)) return value;
-        const sealed = await keys.seal(
-          subject,
-          Buffer.from(JSON.stringify(value), 'utf8'),
-          aadOf(event.id, place),
-        );
-        return {
-          $sealed: sealed.toString('base64'),
-          type: typeof value === 'string' ? 'text' : 'json',
-        };
-      },
-      'data',
-    );
-  return data;
+  const cipher = await keys.sealerFor(subject);
+  return mapFields(event.data, rule.fields, (value, place): SealedField => {
+    if (isSealedField(value)) return value;
+    const sealed = cipher.seal(Buffer.from(JSON.stringify(value), 'utf8'), aadOf(event.id, place));
+    return {
+      $sealed: sealed.toString('base64'),
+      type: typeof value === 'string' ? 'text' : 'json',
+    };
+  });
 };
 
 /**
  * The event's data with every sealed field opened; a field of a destroyed key reads as its
  * placeholder. Plaintext fields (events from before encryption) pass as they are.
  */
-export const openData = async (keys: SubjectKeys, event: EventLike): Promise<unknown> => {
+export const openData = async (keys: CodecKeys, event: EventLike): Promise<unknown> => {
   const rule = personalFields[event.type];
-  if (rule === undefined) return event.data;
+  if (rule === undefined || !hasSealedField(event.data, rule.fields)) return event.data;
   const subject = subjectOf(event, rule.subject);
-  let data = event.data;
-  for (const path of rule.fields)
-    data = await mapAt(
-      data,
-      path,
-      async (value, place) => {
-        if (!isSealedField(value)) return value;
-        const placeholder = value.type === 'text' ? ERASED_TEXT : null;
-        if (typeof subject !== 'string') return placeholder;
-        const opened = await keys.open(
-          subject,
-          Buffer.from(value.$sealed, 'base64'),
-          aadOf(event.id, place),
-        );
-        return opened === null ? placeholder : (JSON.parse(opened.toString('utf8')) as unknown);
-      },
-      'data',
-    );
-  return data;
+  const cipher = typeof subject === 'string' ? await keys.openerFor(subject) : null;
+  return mapFields(event.data, rule.fields, (value, place) => {
+    if (!isSealedField(value)) return value;
+    if (cipher === null) return value.type === 'text' ? ERASED_TEXT : null;
+    const opened = cipher.open(Buffer.from(value.$sealed, 'base64'), aadOf(event.id, place));
+    return JSON.parse(opened.toString('utf8')) as unknown;
+  });
+};
+
+/** Does any personal field hold a sealed value (or, with `plaintext`, a value not sealed)? */
+const hasSealedField = (
+  data: unknown,
+  fields: readonly FieldPath[],
+  plaintext = false,
+): boolean => {
+  let found = false;
+  mapFields(data, fields, (value) => {
+    if (isSealedField(value) !== plaintext) found = true;
+    return value;
+  });
+  return found;
 };
 
 /** Does the event hold a personal field still in plaintext (written before encryption)? */
 export const hasPlaintextField = async (event: EventLike): Promise<boolean> => {
   const rule = personalFields[event.type];
-  if (rule === undefined) return false;
-  let found = false;
-  for (const path of rule.fields)
-    await mapAt(
-      event.data,
-      path,
-      async (value) => {
-        if (!isSealedField(value)) found = true;
-        return value;
-      },
-      'data',
-    );
-  return found;
+  return rule !== undefined && hasSealedField(event.data, rule.fields, true);
 };

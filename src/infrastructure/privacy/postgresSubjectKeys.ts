@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { SubjectKeys } from '../../application/ports/subjectKeys';
 import { open, seal, type MasterKey } from '../keys/envelope';
 import { openWithDataKey, sealWithDataKey } from './dataKeyCipher';
+import { listenForDestroyed, notifyDestroyed, type DestructionListener } from './keyDestructions';
 import { rewrapUnder } from './rewrap';
 
 /** A destroyed key is served from another process's cache for at most this long. */
@@ -17,11 +18,22 @@ export class SubjectErasedError extends Error {
   }
 }
 
+/**
+ * One subject's data key, for the fields of one event: sealing and opening them is then
+ * synchronous, one lookup per event instead of one per field. `open` throws SealedValueError
+ * when a value was tampered with or moved.
+ */
+export type FieldCipher = Readonly<{
+  subjectId: string;
+  seal(plaintext: Buffer, aad: string): Buffer;
+  open(sealed: Buffer, aad: string): Buffer;
+}>;
+
 const aadOf = (subjectId: string): string => `keys.subject_keys:${subjectId}`;
 
 type Row = Readonly<{ subject_id: string; wrapped: string | null }>;
-/** null: destroyed (final); a key is checked again after DESTROYED_CHECK_MS */
-type Entry = Readonly<{ key: Buffer | null; checkedAt: number }>;
+/** key null: destroyed (final); a key is checked again after DESTROYED_CHECK_MS */
+type Entry = Readonly<{ key: Buffer | null; wrapped: string | null; checkedAt: number }>;
 type Waiter = Readonly<{ resolve: (row: Row | undefined) => void; reject: (e: unknown) => void }>;
 
 export type PostgresSubjectKeysOptions = Readonly<{
@@ -32,11 +44,19 @@ export type PostgresSubjectKeysOptions = Readonly<{
   now?: () => number;
 }>;
 
+const cipherOf = (subjectId: string, key: Buffer): FieldCipher => ({
+  subjectId,
+  seal: (plaintext, aad) => sealWithDataKey(key, plaintext, `${subjectId}|${aad}`),
+  open: (sealed, aad) => openWithDataKey(key, sealed, `${subjectId}|${aad}`),
+});
+
 /**
  * SubjectKeys in keys.subject_keys: one random 32-byte key per subject, made on first seal
  * (INSERT … ON CONFLICT, so that concurrent processes agree on one), wrapped by the master key.
  * Unwrapped keys sit in a bounded LRU; lookups that miss it within one tick go to the database
- * in one query, so that opening a page of the log costs one round trip.
+ * in one query, so that opening a page of the log costs one round trip. A destruction reaches
+ * every process at once through NOTIFY (`listen`); the re-check of a cached key after
+ * DESTROYED_CHECK_MS is the fallback for a process that missed it.
  */
 export class PostgresSubjectKeys implements SubjectKeys {
   private readonly cache = new Map<string, Entry>();
@@ -44,6 +64,10 @@ export class PostgresSubjectKeys implements SubjectKeys {
   private readonly checkMs: number;
   private readonly now: () => number;
   private batch: Map<string, Waiter[]> | null = null;
+  /** lookups on their way to the database, one per subject however many ask */
+  private readonly fetching = new Map<string, Promise<Buffer | null | undefined>>();
+  private readonly destroyedListeners = new Set<(subjectIds: readonly string[]) => void>();
+  private listener: DestructionListener | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -55,36 +79,78 @@ export class PostgresSubjectKeys implements SubjectKeys {
   }
 
   async seal(subjectId: string, plaintext: Buffer, aad: string): Promise<Buffer> {
-    const key = (await this.keyOf(subjectId)) ?? (await this.create(subjectId));
-    if (key === null) throw new SubjectErasedError(subjectId);
-    return sealWithDataKey(key, plaintext, `${subjectId}|${aad}`);
+    return (await this.sealerFor(subjectId)).seal(plaintext, aad);
   }
 
   async open(subjectId: string, sealed: Buffer, aad: string): Promise<Buffer | null> {
+    return (await this.openerFor(subjectId))?.open(sealed, aad) ?? null;
+  }
+
+  /** The subject's key to seal with, made on first use; SubjectErasedError once destroyed. */
+  async sealerFor(subjectId: string): Promise<FieldCipher> {
+    const key = (await this.keyOf(subjectId)) ?? (await this.create(subjectId));
+    if (key === null) throw new SubjectErasedError(subjectId);
+    return cipherOf(subjectId, key);
+  }
+
+  /** The subject's key to open with; null when destroyed or never made (nothing opens). */
+  async openerFor(subjectId: string): Promise<FieldCipher | null> {
     const key = await this.keyOf(subjectId);
-    // no key was ever made for it: nothing sealed under it can be read
-    if (key === null || key === undefined) return null;
-    return openWithDataKey(key, sealed, `${subjectId}|${aad}`);
+    return key === null || key === undefined ? null : cipherOf(subjectId, key);
   }
 
   async destroy(subjectIds: readonly string[]): Promise<void> {
     if (subjectIds.length === 0) return;
-    await this.pool.query(
-      `INSERT INTO keys.subject_keys (subject_id, key_id, wrapped, destroyed_at)
-       SELECT unnest($1::text[]), NULL, NULL, now()
-       ON CONFLICT (subject_id) DO UPDATE SET key_id = NULL, wrapped = NULL,
-         destroyed_at = COALESCE(keys.subject_keys.destroyed_at, now())`,
-      [subjectIds],
-    );
-    for (const id of subjectIds) this.remember(id, null);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO keys.subject_keys (subject_id, key_id, wrapped, destroyed_at)
+         SELECT unnest($1::text[]), NULL, NULL, now()
+         ON CONFLICT (subject_id) DO UPDATE SET key_id = NULL, wrapped = NULL,
+           destroyed_at = COALESCE(keys.subject_keys.destroyed_at, now())`,
+        [subjectIds],
+      );
+      // delivered on commit: the other processes forget the keys when they are really gone
+      await notifyDestroyed(client, subjectIds);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    this.forget(subjectIds);
   }
 
   async isDestroyed(subjectId: string): Promise<boolean> {
     return (await this.keyOf(subjectId)) === null;
   }
 
+  /** Hears destructions, this process's and (after `listen`) every other's, as they happen. */
+  onDestroyed(listener: (subjectIds: readonly string[]) => void): () => void {
+    this.destroyedListeners.add(listener);
+    return () => this.destroyedListeners.delete(listener);
+  }
+
+  /** Listens for other processes' destructions (one connection of the pool) until close. */
+  async listen(): Promise<void> {
+    this.listener ??= await listenForDestroyed(this.pool, (ids) => this.forget(ids));
+  }
+
+  async close(): Promise<void> {
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.close();
+  }
+
+  private forget(subjectIds: readonly string[]): void {
+    for (const id of subjectIds) this.remember(id, null, null);
+    for (const listener of this.destroyedListeners) listener(subjectIds);
+  }
+
   /** The key; null when destroyed; undefined when the subject has none yet. */
-  private async keyOf(subjectId: string): Promise<Buffer | null | undefined> {
+  private keyOf(subjectId: string): Promise<Buffer | null | undefined> {
     const cached = this.cache.get(subjectId);
     if (
       cached !== undefined &&
@@ -92,28 +158,51 @@ export class PostgresSubjectKeys implements SubjectKeys {
     ) {
       this.cache.delete(subjectId);
       this.cache.set(subjectId, cached);
-      return cached.key;
+      return Promise.resolve(cached.key);
     }
+    let fetching = this.fetching.get(subjectId);
+    if (fetching === undefined) {
+      fetching = this.refresh(subjectId, cached).finally(() => this.fetching.delete(subjectId));
+      this.fetching.set(subjectId, fetching);
+    }
+    return fetching;
+  }
+
+  private async refresh(
+    subjectId: string,
+    cached: Entry | undefined,
+  ): Promise<Buffer | null | undefined> {
     const row = await this.fetch(subjectId);
+    // destroyed while the row was on its way: the row is older than the destruction
+    const meanwhile = this.cache.get(subjectId);
+    if (meanwhile !== cached && meanwhile?.key === null) return null;
     if (row === undefined) {
       this.cache.delete(subjectId);
       return undefined;
     }
-    return this.remember(subjectId, this.unwrap(row));
+    // the re-check of a live key finds it as it was: no need to unwrap it again
+    const key = cached?.key && cached.wrapped === row.wrapped ? cached.key : this.unwrap(row);
+    if (key === null && cached?.key) this.forget([subjectId]);
+    return this.remember(subjectId, key, row.wrapped);
   }
 
   private async create(subjectId: string): Promise<Buffer | null> {
     const [current] = this.options.masterKeys;
     const fresh = randomBytes(32);
+    const wrapped = seal(current, fresh.toString('base64'), aadOf(subjectId));
     const { rows } = await this.pool.query<Row>(
       `INSERT INTO keys.subject_keys (subject_id, key_id, wrapped) VALUES ($1, $2, $3)
        ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id, wrapped`,
-      [subjectId, current.id, seal(current, fresh.toString('base64'), aadOf(subjectId))],
+      [subjectId, current.id, wrapped],
     );
-    if (rows.length > 0) return this.remember(subjectId, fresh);
+    if (rows.length > 0) return this.remember(subjectId, fresh, wrapped);
     // another process made it first: its key is the key
     const row = await this.fetch(subjectId);
-    return this.remember(subjectId, row === undefined ? null : this.unwrap(row));
+    return this.remember(
+      subjectId,
+      row === undefined ? null : this.unwrap(row),
+      row?.wrapped ?? null,
+    );
   }
 
   private unwrap(row: Row): Buffer | null {
@@ -122,9 +211,13 @@ export class PostgresSubjectKeys implements SubjectKeys {
       : Buffer.from(open(this.options.masterKeys, row.wrapped, aadOf(row.subject_id)), 'base64');
   }
 
-  private remember(subjectId: string, key: Buffer | null): Buffer | null {
+  private remember(subjectId: string, key: Buffer | null, wrapped: string | null): Buffer | null {
     this.cache.delete(subjectId);
-    this.cache.set(subjectId, { key, checkedAt: this.now() });
+    this.cache.set(subjectId, {
+      key,
+      wrapped: key === null ? null : wrapped,
+      checkedAt: this.now(),
+    });
     while (this.cache.size > this.cacheSize) {
       const oldest = this.cache.keys().next().value as string;
       this.cache.delete(oldest);

@@ -1,7 +1,6 @@
 import { sign } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { Checkpoint, RecordedEvent } from '../../application/ports/eventStore';
-import type { SubjectKeys } from '../../application/ports/subjectKeys';
 import { inTransaction } from '../../projections/transaction';
 import { canonicalJson } from '../audit/canonicalJson';
 import { createAuditTables, lockNotaryState } from '../audit/auditTables';
@@ -14,7 +13,7 @@ import {
   toRecorded,
   type EventRow,
 } from '../eventstore/postgres/postgresEventStore';
-import { hasPlaintextField, sealData } from './fieldCodec';
+import { hasPlaintextField, sealData, type CodecKeys } from './fieldCodec';
 import type { KeyedHash } from './matchingSecret';
 import { personalFields } from './personalFields';
 import { markProtection } from './protection';
@@ -67,7 +66,7 @@ async function* pages(db: PoolClient): AsyncGenerator<RecordedEvent[]> {
  */
 export const protectExisting = async (
   pool: Pool,
-  keys: SubjectKeys,
+  keys: CodecKeys,
   hash: KeyedHash,
   signingKey: SigningKey,
   now: () => Date = () => new Date(),

@@ -14,7 +14,7 @@ import {
   type SubscriptionItem,
 } from '../../application/ports/eventStore';
 import type { SubjectKeys } from '../../application/ports/subjectKeys';
-import { openData, sealData, subjectOfEvent } from './fieldCodec';
+import { openData, sealData, subjectOfEvent, type CodecKeys } from './fieldCodec';
 import type { KeyedHash } from './matchingSecret';
 import { personalFields } from './personalFields';
 
@@ -32,10 +32,18 @@ export const storedStreamId = (hash: KeyedHash, streamId: string): string => {
   return prefix === undefined ? streamId : `${prefix}${hash(streamId.slice(prefix.length))}`;
 };
 
-const OPENED_CACHE_SIZE = 4_096;
+/** events: what the consumers of one process read within a few seconds of each other */
+const OPENED_CACHE_SIZE = 16_384;
+
+/** The keys the codec seals and opens with, and hears destructions from (PostgresSubjectKeys). */
+export type ProtectionKeys = CodecKeys &
+  Pick<SubjectKeys, 'isDestroyed'> &
+  Readonly<{ onDestroyed(listener: (subjectIds: readonly string[]) => void): () => void }>;
+
+type Opened = Readonly<{ subject: string; data: Promise<unknown> }>;
 
 export type ProtectionOptions = Readonly<{
-  keys: SubjectKeys;
+  keys: ProtectionKeys;
   hash: KeyedHash;
   /**
    * The log may still hold matching streams under their unkeyed ids (written before this
@@ -55,15 +63,24 @@ export type ProtectionOptions = Readonly<{
  */
 export class ProtectedEventStore implements EventStore {
   /**
-   * Recently opened data by event id: every projection and the outbox read each new event, and
-   * would decrypt it once each. A hit is served only while its subject's key is not destroyed.
+   * Opened data by event id, shared by every reader of this process: each projection, the
+   * outbox and the command handler read each new event, and would each decrypt it. An entry
+   * holds the opening while it is under way, so readers that arrive together decrypt once. A
+   * hit is served only while its subject's key lives, and a destruction (this process's, or
+   * another's through NOTIFY) drops the subject's entries at once: nothing opened outlives it.
    */
-  private readonly opened = new Map<string, unknown>();
+  private readonly opened = new Map<string, Opened>();
+  private readonly openedBySubject = new Map<string, Set<string>>();
+  private readonly stopHearing: () => void;
 
   constructor(
     private readonly inner: EventStore,
     private readonly options: ProtectionOptions,
-  ) {}
+  ) {
+    this.stopHearing = options.keys.onDestroyed((ids) => {
+      for (const id of ids) this.forgetSubject(id);
+    });
+  }
 
   async appendToStream(
     streamId: string,
@@ -141,6 +158,7 @@ export class ProtectedEventStore implements EventStore {
   }
 
   close(): Promise<void> {
+    this.stopHearing();
     return this.inner.close();
   }
 
@@ -152,18 +170,40 @@ export class ProtectedEventStore implements EventStore {
   private async openOne(event: RecordedEvent): Promise<RecordedEvent> {
     if (personalFields[event.type] === undefined) return event;
     const subject = subjectOfEvent(event);
+    // no subject: nothing to cache, every sealed field reads as its placeholder
+    if (subject === undefined) return { ...event, data: await openData(this.options.keys, event) };
     const hit = this.opened.get(event.id);
-    if (
-      hit !== undefined &&
-      subject !== undefined &&
-      !(await this.options.keys.isDestroyed(subject))
-    )
-      return { ...event, data: hit };
-    const data = await openData(this.options.keys, event);
-    this.opened.set(event.id, data);
+    if (hit !== undefined && !(await this.options.keys.isDestroyed(subject)))
+      return { ...event, data: await hit.data };
+    const data = openData(this.options.keys, event);
+    this.remember(event.id, { subject, data });
+    // a value that does not open (tampered) is not kept: the next read throws again
+    data.catch(() => this.forgetEvent(event.id));
+    return { ...event, data: await data };
+  }
+
+  private remember(eventId: string, opened: Opened): void {
+    this.forgetEvent(eventId);
+    this.opened.set(eventId, opened);
+    const ids = this.openedBySubject.get(opened.subject) ?? new Set<string>();
+    ids.add(eventId);
+    this.openedBySubject.set(opened.subject, ids);
     if (this.opened.size > OPENED_CACHE_SIZE)
-      this.opened.delete(this.opened.keys().next().value as string);
-    return { ...event, data };
+      this.forgetEvent(this.opened.keys().next().value as string);
+  }
+
+  private forgetEvent(eventId: string): void {
+    const opened = this.opened.get(eventId);
+    if (opened === undefined) return;
+    this.opened.delete(eventId);
+    const ids = this.openedBySubject.get(opened.subject);
+    ids?.delete(eventId);
+    if (ids?.size === 0) this.openedBySubject.delete(opened.subject);
+  }
+
+  private forgetSubject(subject: string): void {
+    for (const eventId of this.openedBySubject.get(subject) ?? []) this.opened.delete(eventId);
+    this.openedBySubject.delete(subject);
   }
 
   /**

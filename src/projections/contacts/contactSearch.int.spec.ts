@@ -1,6 +1,6 @@
 import { useReadModelWorld } from '../../../test/support/readModel';
 import { createChannel, createContact, customItem, phoneItem } from '../../../test/support/writer';
-import { searchContacts } from './contactSearch';
+import { CASCADE, matchDictionary, SEARCH, searchContacts, stepValues } from './contactSearch';
 
 describe('contact search, thresholds in cascade', () => {
   const world = useReadModelWorld();
@@ -53,6 +53,36 @@ describe('contact search, thresholds in cascade', () => {
       });
     }
   });
+
+  it.each(['anastasia karovinova', 'anastasa karovinova', 'kira karovina', 'anastas shop 1007'])(
+    'given "%s", when the other words are counted in index order instead of looked up per candidate, then every step answers the same page',
+    async (q) => {
+      const client = await world.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const found = await matchDictionary(client, q);
+        for (const threshold of CASCADE) {
+          await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
+            String(threshold),
+          ]);
+          const values = stepValues(found, threshold, q, { limit: 50, offset: 0 });
+          const page = async (byWord: boolean) =>
+            (
+              await client.query<{ contact_id: string; score: number }>(SEARCH, [
+                ...values.slice(0, -1),
+                byWord,
+              ])
+            ).rows.map((r) => [r.contact_id, r.score]);
+          const looked = await page(false);
+          expect({ threshold, rows: await page(true) }).toEqual({ threshold, rows: looked });
+          if (threshold === 0.4) expect(looked.length).toBeGreaterThan(0);
+        }
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+    },
+  );
 
   it('matches digits as digits only for a query that is part of a phone number', async () => {
     const { w, pool } = world;

@@ -28,53 +28,72 @@ const MAX_WORDS = 6;
  * threshold are the K most alike at THRESHOLD that reach it, so the cascade stays exact.
  */
 const WORDS_PER_QUERY_WORD = 200;
+/**
+ * Reading the other words' contacts in index order beats a lookup per candidate while they
+ * are at most this many times the candidates (EXPLAIN ANALYZE at 100,000 contacts,
+ * docs/performance.md).
+ */
+const BY_WORD_RATIO = 10;
 
 /*
  * Words: each word of the query is matched against the dictionary of words (a word of digits
  * by its prefix only: "4567" is not like "14567"); a contact is a hit when every query word
  * matches one of its words, and scores its worst word's match, so that a threshold on the
  * score is a threshold on every word (which keeps the cascade exact), ties ranked by the
- * mean. The contacts of the query word with the fewest are read; the others are checked
- * against each of them. Phones: a query that is part of a phone number matches phone digits
- * as digits, whatever the punctuation. A hit on a merged contact's data counts for its
- * survivor.
+ * mean. Phones: a query that is part of a phone number matches phone digits as digits,
+ * whatever the punctuation. A hit on a merged contact's data counts for its survivor.
+ *
+ * The dictionary is matched once per search, at THRESHOLD (DICTIONARY): a higher threshold's
+ * matches are those of them that reach it. Each cascade step (SEARCH) is handed its matches.
+ */
+export const DICTIONARY = `
+  WITH words AS MATERIALIZED (
+    SELECT w, row_number() OVER () AS n, w ~ '^[0-9]+$' AS numeric
+    FROM (${splitWords('$1::text')} LIMIT ${MAX_WORDS}) t
+  )
+  SELECT words.n::int AS n, m.word, m.sim, m.contacts,
+         -- digits are compared as digits only when the query is a phone number's part:
+         -- "user4567@" or "shop-user-4567" would otherwise rank every phone with 4567 first
+         $1::text ~ '^[0-9[:space:]+().-]+$'
+           AND length(regexp_replace($1::text, '\\D', '', 'g')) >= 3 AS phone
+  FROM words LEFT JOIN LATERAL (
+    SELECT word, sim, contacts FROM (
+      SELECT d.word, word_similarity(words.w, d.word)::float8 AS sim, d.contacts
+      FROM read_model.search_words d
+      WHERE NOT words.numeric AND words.w <% d.word AND d.word !~ '^[0-9]+$'
+      UNION ALL
+      -- every word of digits after the query's word: ':' follows '9'
+      SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
+      FROM read_model.search_words d
+      WHERE words.numeric AND d.word >= words.w COLLATE "C"
+        AND d.word < (words.w || ':') COLLATE "C"
+        AND word_similarity(words.w, d.word)
+            >= current_setting('pg_trgm.word_similarity_threshold')::real
+    ) x
+    ORDER BY sim DESC, word LIMIT ${WORDS_PER_QUERY_WORD}
+  ) m ON true
+  UNION ALL
+  -- a query of no words still says whether it is a phone number's part
+  SELECT NULL, NULL, NULL, NULL, $1::text ~ '^[0-9[:space:]+().-]+$'
+           AND length(regexp_replace($1::text, '\\D', '', 'g')) >= 3
+  ORDER BY 1, 3 DESC, 2`;
+
+/**
+ * One cascade step: $4..$6 the matches that reach its threshold (query word n, dictionary
+ * word, similarity), $7 how many words the query has, $8 the query word whose matches the
+ * dictionary says the fewest contacts hold (the driver). $9 false: the driver's contacts are
+ * read and each is checked for the other words (a lookup per candidate); true: every word's
+ * contacts are read in index order and counted, cheaper when the other words' contacts are
+ * not many more than the driver's (a two-word name: the lookups were most of its time).
  */
 export const SEARCH = `
   WITH q AS MATERIALIZED (
     SELECT regexp_replace($1::text, '\\D', '', 'g') AS digits,
-           -- digits are compared as digits only when the query is a phone number's part:
-           -- "user4567@" or "shop-user-4567" would otherwise rank every phone with 4567 first
            $1::text ~ '^[0-9[:space:]+().-]+$' AS phone
   ),
-  words AS MATERIALIZED (
-    SELECT w, row_number() OVER () AS n, w ~ '^[0-9]+$' AS numeric
-    FROM (${splitWords('$1::text')} LIMIT ${MAX_WORDS}) t
-  ),
-  nwords AS MATERIALIZED (SELECT count(*) AS k FROM words),
   matched AS MATERIALIZED (
-    SELECT words.n, m.word, m.sim, m.contacts
-    FROM words CROSS JOIN LATERAL (
-      SELECT word, sim, contacts FROM (
-        SELECT d.word, word_similarity(words.w, d.word)::float8 AS sim, d.contacts
-        FROM read_model.search_words d
-        WHERE NOT words.numeric AND words.w <% d.word AND d.word !~ '^[0-9]+$'
-        UNION ALL
-        -- every word of digits after the query's word: ':' follows '9'
-        SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
-        FROM read_model.search_words d
-        WHERE words.numeric AND d.word >= words.w COLLATE "C"
-          AND d.word < (words.w || ':') COLLATE "C"
-          AND word_similarity(words.w, d.word)
-              >= current_setting('pg_trgm.word_similarity_threshold')::real
-      ) x
-      ORDER BY sim DESC, word LIMIT ${WORDS_PER_QUERY_WORD}
-    ) m
-  ),
-  -- the query word whose matches the dictionary says the fewest contacts hold
-  driver AS MATERIALIZED (
-    SELECT words.n FROM words
-    ORDER BY (SELECT coalesce(sum(m.contacts), 0) FROM matched m WHERE m.n = words.n), words.n
-    LIMIT 1
+    SELECT n, word COLLATE "C" AS word, sim
+    FROM unnest($4::int[], $5::text[], $6::float8[]) AS m(n, word, sim)
   ),
   -- a word's contacts by the index, never a scan of every word (OFFSET 0, as below)
   candidates AS MATERIALIZED (
@@ -83,7 +102,7 @@ export const SEARCH = `
     CROSS JOIN LATERAL (
       SELECT p.contact_id FROM read_model.contact_words p WHERE p.word = m.word OFFSET 0
     ) p
-    WHERE m.n = (SELECT n FROM driver)
+    WHERE NOT $9::boolean AND m.n = $8::int
     GROUP BY 1
   ),
   -- the other query words' best match among each candidate's words
@@ -92,16 +111,31 @@ export const SEARCH = `
     FROM candidates c
     JOIN read_model.contact_words p ON p.contact_id = c.contact_id
     JOIN matched m ON m.word = p.word
-    WHERE m.n <> (SELECT n FROM driver) AND (SELECT k FROM nwords) > 1
+    WHERE m.n <> $8::int AND $7::int > 1
     GROUP BY 1, 2
   ),
-  word_hits AS (
+  driven_hits AS (
     SELECT c.contact_id, least(c.best, min(o.best)) AS score,
-           (c.best + coalesce(sum(o.best), 0)) / (SELECT k FROM nwords) AS tie
+           (c.best + coalesce(sum(o.best), 0)) / $7::int AS tie
     FROM candidates c LEFT JOIN others o ON o.contact_id = c.contact_id
     GROUP BY c.contact_id, c.best
-    HAVING count(o.n) = (SELECT k FROM nwords) - 1
+    HAVING count(o.n) = $7::int - 1
   ),
+  -- or every query word's contacts, read by the index and counted: no join to plan
+  word_rows AS (
+    SELECT p.contact_id, m.n, max(m.sim) AS best
+    FROM matched m
+    CROSS JOIN LATERAL (
+      SELECT p.contact_id FROM read_model.contact_words p WHERE p.word = m.word OFFSET 0
+    ) p
+    WHERE $9::boolean
+    GROUP BY 1, 2
+  ),
+  counted_hits AS (
+    SELECT contact_id, min(best) AS score, sum(best) / $7::int AS tie
+    FROM word_rows GROUP BY 1 HAVING count(*) = $7::int
+  ),
+  word_hits AS (SELECT * FROM driven_hits UNION ALL SELECT * FROM counted_hits),
   -- OFFSET 0 keeps these lookups by primary key: the planner cannot estimate how few hits
   -- the trigram operators leave and would rather hash-join whole tables
   phone_hits AS (
@@ -128,23 +162,105 @@ export const SEARCH = `
   CROSS JOIN LATERAL (SELECT * FROM read_model.contacts c WHERE c.contact_id = r.contact_id OFFSET 0) c
   ORDER BY r.score DESC, r.tie DESC, c.contact_id`;
 
+type Match = Readonly<{ n: number; word: string; sim: number; contacts: number }>;
+
+/** As pg_trgm compares them: in single precision (a similarity of 0.9 reaches 0.9). */
+const reaches = (m: Match, threshold: number): boolean =>
+  Math.fround(m.sim) >= Math.fround(threshold);
+
+/** What the dictionary says of a query: its words' matches at THRESHOLD. */
+export type Matches = Readonly<{ words: number; matches: readonly Match[]; phone: boolean }>;
+
+export const matchDictionary = async (db: ClientBase, query: string): Promise<Matches> => {
+  await db.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
+    String(THRESHOLD),
+  ]);
+  const { rows } = await db.query<{
+    n: number | null;
+    word: string | null;
+    sim: number | null;
+    contacts: number | null;
+    phone: boolean;
+  }>({ name: 'contact-search-dictionary-v1', text: DICTIONARY, values: [query] });
+  const words = new Set<number>();
+  const matches: Match[] = [];
+  for (const r of rows) {
+    if (r.n === null) continue;
+    words.add(r.n);
+    if (r.word !== null)
+      matches.push({ n: r.n, word: r.word, sim: r.sim ?? 0, contacts: r.contacts ?? 0 });
+  }
+  return { words: words.size, matches, phone: rows[0]?.phone ?? false };
+};
+
+/** The contacts each query word's matches at `threshold` are held by, as the dictionary counts them. */
+const contactsPerWord = (found: Matches, threshold: number): Map<number, number> => {
+  const held = new Map<number, number>();
+  for (const m of found.matches)
+    held.set(m.n, (held.get(m.n) ?? 0) + (reaches(m, threshold) ? m.contacts : 0));
+  return held;
+};
+
+/** SEARCH's parameters for a step at `threshold`. */
+export const stepValues = (
+  found: Matches,
+  threshold: number,
+  query: string,
+  page: Readonly<{ limit: number; offset: number }>,
+): unknown[] => {
+  const matches = found.matches.filter((m) => reaches(m, threshold));
+  const held = contactsPerWord(found, threshold);
+  // the query word whose matches the fewest contacts hold (a word with none: no hit at all)
+  let driver = 0;
+  for (let n = 1; n <= found.words; n++)
+    if (driver === 0 || (held.get(n) ?? 0) < (held.get(driver) ?? 0)) driver = n;
+  const driven = held.get(driver) ?? 0;
+  let others = 0;
+  for (const [n, contacts] of held) if (n !== driver) others += contacts;
+  return [
+    query,
+    page.limit + 1,
+    page.offset,
+    matches.map((m) => m.n),
+    matches.map((m) => m.word),
+    matches.map((m) => m.sim),
+    found.words,
+    driver,
+    others <= BY_WORD_RATIO * driven,
+  ];
+};
+
 const searchAt = async (
   db: ClientBase,
+  found: Matches,
   threshold: number,
   query: string,
   page: Readonly<{ limit: number; offset: number }>,
 ): Promise<Row[]> => {
-  // the operators <% use this threshold, and so can use the trigram indexes
-  await db.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
-    String(threshold),
-  ]);
   // prepared once per connection: planning this statement cost more than running it
   const result = await db.query<Row>({
-    name: 'contact-search-v5',
+    name: 'contact-search-v7',
     text: SEARCH,
-    values: [query.trim(), page.limit + 1, page.offset],
+    values: stepValues(found, threshold, query, page),
   });
   return result.rows;
+};
+
+/**
+ * Whether a step at `threshold` can fill the page: a hit holds a match of every query word, so
+ * the fewest contacts any word's matches are held by bounds the hits (the dictionary's counts
+ * never undercount). A step that cannot is not run: it would fall through anyway.
+ */
+const canFill = (
+  found: Matches,
+  threshold: number,
+  page: Readonly<{ limit: number; offset: number }>,
+): boolean => {
+  if (found.phone) return true;
+  const held = contactsPerWord(found, threshold);
+  let fewest = found.words === 0 ? 0 : Infinity;
+  for (let n = 1; n <= found.words; n++) fewest = Math.min(fewest, held.get(n) ?? 0);
+  return fewest > page.offset + page.limit;
 };
 
 /**
@@ -160,13 +276,16 @@ export const searchContacts = async (
   /** tests compare the cascade with THRESHOLD alone */
   cascade: readonly number[] = CASCADE,
 ): Promise<{ items: ContactHit[]; more: boolean }> => {
+  const text = query.trim();
   const found = await inTransaction(pool, async (db) => {
+    const dictionary = await matchDictionary(db, text);
     for (const threshold of cascade.filter((t) => t > THRESHOLD)) {
-      const rows = await searchAt(db, threshold, query, page);
+      if (!canFill(dictionary, threshold, page)) continue;
+      const rows = await searchAt(db, dictionary, threshold, text, page);
       if (rows.length > page.limit) return rows;
     }
     // no higher threshold filled the page: the answer at THRESHOLD is the answer
-    return searchAt(db, THRESHOLD, query, page);
+    return searchAt(db, dictionary, THRESHOLD, text, page);
   });
   const rows = found.slice(0, page.limit);
   const views = await withDetails(pool, rows);

@@ -39,14 +39,12 @@ const DDL = `
     value text NOT NULL,
     service text NOT NULL,
     origin text,
-    match_key text NOT NULL,
     added_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
     value_search text GENERATED ALWAYS AS (lower(value)) STORED,
     value_digits text GENERATED ALWAYS AS (regexp_replace(value, '\\D', '', 'g')) STORED
   );
   CREATE INDEX contact_data_contact ON contact_data (contact_id);
-  CREATE INDEX contact_data_match_key ON contact_data (match_key);
 `;
 
 /** Indexes of search and lists: a rebuild builds them after its replay. */
@@ -61,9 +59,10 @@ const QUERY_INDEXES: readonly string[] = [
 ];
 
 /**
- * Gives `contactId` the item unless it already has one with the same match key (the decider's
- * evolve does the same), and touches the contact. An item that belonged to a merged contact
- * moves to its survivor.
+ * Gives `contactId` the item and touches the contact; an item that belonged to a merged contact
+ * moves to its survivor. No match key is kept: matching reads the claim streams, never this
+ * table, and the decider never adds an item whose key the contact holds (dataChanges and absorb
+ * in domain/contact/decide.ts filter them, as evolve does), so a key would only repeat the value.
  */
 const addData = async (
   db: ClientBase,
@@ -75,27 +74,25 @@ const addData = async (
     // a contact's data usually comes with its creation, at the same time: touching it then
     // would only write a new row version and index entries for the same value
     withValueWords(
-      'UPDATE contacts SET updated_at = $8 WHERE contact_id = $2 AND updated_at IS DISTINCT FROM $8',
-      `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, match_key,
-                               added_at, updated_at)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $8
-     WHERE NOT EXISTS (SELECT 1 FROM contact_data WHERE contact_id = $2 AND match_key = $7)
+      'UPDATE contacts SET updated_at = $7 WHERE contact_id = $2 AND updated_at IS DISTINCT FROM $7',
+      `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, added_at,
+                               updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
      ON CONFLICT (data_id) DO UPDATE SET
        contact_id = EXCLUDED.contact_id, type = EXCLUDED.type, value = EXCLUDED.value,
-       service = EXCLUDED.service, origin = EXCLUDED.origin, match_key = EXCLUDED.match_key,
-       updated_at = EXCLUDED.updated_at
+       service = EXCLUDED.service, origin = EXCLUDED.origin, updated_at = EXCLUDED.updated_at
      -- a new item's words; one moved from a merged contact has them already
      RETURNING data_id, contact_id, type, value, xmax = 0 AS fresh`,
     ),
-    [item.id, contactId, item.type, item.value, item.service, item.origin, item.key, at],
+    [item.id, contactId, item.type, item.value, item.service, item.origin, at],
   );
 };
 
 /** Contacts (merged ones point to their survivor) and their contact data, searchable with pg_trgm. */
 export const contactsProjection: Projection = {
   name: 'contacts',
-  // 2: a table of words for search; 3: erased contacts (SPEC §8)
-  version: 3,
+  // 2: a table of words for search; 3: erased contacts (SPEC §8); 4: no match keys
+  version: 4,
   tables: ['contacts', 'contact_data', 'contact_words', 'search_words'],
   createTables: async (db) => {
     // trusted since PostgreSQL 13: a database owner may create it; in public, never in a shadow
@@ -130,22 +127,13 @@ export const contactsProjection: Projection = {
       const item = data.data;
       await db.query(
         withValueWords(
-          'UPDATE contacts SET updated_at = $8 WHERE contact_id = $2',
+          'UPDATE contacts SET updated_at = $7 WHERE contact_id = $2',
           `UPDATE contact_data
-         SET type = $3, value = $4, service = $5, origin = $6, match_key = $7, updated_at = $8
+         SET type = $3, value = $4, service = $5, origin = $6, updated_at = $7
          WHERE data_id = $1 AND contact_id = $2
          RETURNING data_id, contact_id, type, value, true AS fresh`,
         ),
-        [
-          item.id,
-          data.contactId,
-          item.type,
-          item.value,
-          item.service,
-          item.origin,
-          item.key,
-          recordedAt,
-        ],
+        [item.id, data.contactId, item.type, item.value, item.service, item.origin, recordedAt],
       );
     },
     ContactsMerged: async (db, { data, recordedAt }) => {

@@ -1,52 +1,27 @@
 import { isRight } from 'fp-ts/Either';
-import { randomBytes } from 'node:crypto';
-import { masterKeyOf } from '../../infrastructure/keys/envelope';
-import type { CommandContext } from '../../application/context';
 import type { Checkpoint } from '../../application/ports/eventStore';
-import { StreamLocks } from '../../application/streamLocks';
 import { replyToDialog } from '../../application/dialogs/replyToDialog';
 import { changeDialogStatus } from '../../application/dialogs/changeDialogStatus';
-import {
-  removeWebhook,
-  subscribeWebhook,
-  updateWebhook,
-  type WebhookDeps,
-} from '../../application/webhooks/manageWebhooks';
-import { commandHandler } from '../../application/commandHandler';
+import { removeWebhook, updateWebhook } from '../../application/webhooks/manageWebhooks';
 import { streams } from '../../application/streams';
 import { contactDecider } from '../../domain/contact/decide';
 import type { WebhookEventType } from '../../domain/webhook/eventTypes';
-import { PostgresEventStore } from '../../infrastructure/eventstore/postgres/postgresEventStore';
-import { objectIdGenerator } from '../../infrastructure/ids';
-import { postgresWebhookSecrets } from '../../infrastructure/webhooks/secretStore';
-import { useTestDatabase } from '../../../test/support/database';
+import {
+  adminContext as admin,
+  subscribeTo,
+  useOutboxWorld,
+} from '../../../test/support/outboxWorld';
 import { seedDialog } from '../../../test/support/seed';
 import { applyOutboxEvent } from './outboxProjection';
 
-const admin = (): CommandContext => ({
-  correlationId: 'test',
-  causationId: null,
-  actor: { type: 'admin' },
-  now: new Date(),
-});
-
 describe('the webhook outbox on PostgreSQL', () => {
-  const db = useTestDatabase();
-  let deps: WebhookDeps;
-  let store: PostgresEventStore;
+  const world = useOutboxWorld();
+  const { db } = world;
+  let deps: typeof world.deps;
+  let store: typeof world.store;
   let applied: Checkpoint | null = null;
 
-  beforeAll(() => {
-    store = new PostgresEventStore(db.pool);
-    const ids = objectIdGenerator();
-    deps = {
-      ids,
-      commands: commandHandler({ store, ids, locks: new StreamLocks() }),
-      secrets: postgresWebhookSecrets(db.pool, masterKeyOf(randomBytes(32))),
-      urlGuard: { refusal: async () => null },
-    };
-  });
-  afterAll(() => store.close());
+  beforeAll(() => ({ deps, store } = world));
 
   /**
    * What the projection runner does: the log after `from`, applied in one transaction. The
@@ -87,15 +62,8 @@ describe('the webhook outbox on PostgreSQL', () => {
     if (store.compareCheckpoints(cursor, applied) > 0) applied = cursor;
   };
 
-  const subscribe = async (events: WebhookEventType[], channelId: string | null = null) => {
-    const result = await subscribeWebhook(
-      deps,
-      { url: 'https://hooks.example.com/', events, channelId },
-      admin(),
-    );
-    if (!isRight(result)) throw new Error(result.left.code);
-    return result.right.webhookId;
-  };
+  const subscribe = (events: WebhookEventType[], channelId: string | null = null) =>
+    subscribeTo(deps, events, channelId);
 
   const deliveries = async (webhookId: string) =>
     (

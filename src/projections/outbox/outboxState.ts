@@ -103,46 +103,56 @@ type DialogRow = {
   opened_at: string;
 };
 
-export const loadOutboxDialog = async (tx: Tx, dialogId: string): Promise<OutboxDialog | null> => {
+/** The stored dialogs of these ids (the ones the outbox has seen). */
+export const loadOutboxDialogs = async (
+  tx: Tx,
+  dialogIds: readonly string[],
+): Promise<OutboxDialog[]> => {
   const { rows } = await tx.query<DialogRow>(
     `SELECT dialog_id, channel_id, reference, title, status, assignee_id, contact_id,
             integration_data, to_json(opened_at) #>> '{}' AS opened_at
-       FROM webhooks.outbox_dialogs WHERE dialog_id = $1`,
-    [dialogId],
+       FROM webhooks.outbox_dialogs WHERE dialog_id = ANY($1::text[])`,
+    [dialogIds],
   );
-  const row = rows[0];
-  return row === undefined
-    ? null
-    : {
-        dialogId: row.dialog_id,
-        channelId: row.channel_id,
-        reference: row.reference,
-        title: row.title,
-        status: row.status,
-        assigneeId: row.assignee_id,
-        contactId: row.contact_id,
-        integrationData: row.integration_data,
-        openedAt: new Date(row.opened_at).toISOString(),
-      };
+  return rows.map((row) => ({
+    dialogId: row.dialog_id,
+    channelId: row.channel_id,
+    reference: row.reference,
+    title: row.title,
+    status: row.status,
+    assigneeId: row.assignee_id,
+    contactId: row.contact_id,
+    integrationData: row.integration_data,
+    openedAt: new Date(row.opened_at).toISOString(),
+  }));
 };
 
-export const saveOutboxDialog = async (tx: Tx, d: OutboxDialog): Promise<void> => {
+/** Stores these dialogs (each once), in one statement. */
+export const saveOutboxDialogs = async (
+  tx: Tx,
+  dialogs: readonly OutboxDialog[],
+): Promise<void> => {
+  if (dialogs.length === 0) return;
+  const column = <K extends keyof OutboxDialog>(key: K) => dialogs.map((d) => d[key]);
   await tx.query(
     `INSERT INTO webhooks.outbox_dialogs (dialog_id, channel_id, reference, title, status,
        assignee_id, contact_id, integration_data, opened_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (dialog_id) DO UPDATE SET channel_id = $2, reference = $3, title = $4,
-       status = $5, assignee_id = $6, contact_id = $7, integration_data = $8, opened_at = $9`,
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+       $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+     ON CONFLICT (dialog_id) DO UPDATE SET channel_id = EXCLUDED.channel_id,
+       reference = EXCLUDED.reference, title = EXCLUDED.title, status = EXCLUDED.status,
+       assignee_id = EXCLUDED.assignee_id, contact_id = EXCLUDED.contact_id,
+       integration_data = EXCLUDED.integration_data, opened_at = EXCLUDED.opened_at`,
     [
-      d.dialogId,
-      d.channelId,
-      d.reference,
-      d.title,
-      d.status,
-      d.assigneeId,
-      d.contactId,
-      d.integrationData,
-      d.openedAt,
+      column('dialogId'),
+      column('channelId'),
+      column('reference'),
+      column('title'),
+      column('status'),
+      column('assigneeId'),
+      column('contactId'),
+      column('integrationData'),
+      column('openedAt'),
     ],
   );
 };
@@ -156,49 +166,47 @@ type ContactRow = {
   deleted: boolean;
 };
 
-export const loadOutboxContact = async (
+/** The stored contacts of these ids (the ones the outbox has seen). */
+export const loadOutboxContacts = async (
   tx: Tx,
-  contactId: string,
-): Promise<OutboxContact | null> => {
+  contactIds: readonly string[],
+): Promise<OutboxContact[]> => {
   const { rows } = await tx.query<ContactRow>(
     `SELECT contact_id, name, description, data, survivor_id, deleted
-       FROM webhooks.outbox_contacts WHERE contact_id = $1`,
-    [contactId],
+       FROM webhooks.outbox_contacts WHERE contact_id = ANY($1::text[])`,
+    [contactIds],
   );
-  const row = rows[0];
-  return row === undefined
-    ? null
-    : {
-        contactId: row.contact_id,
-        name: row.name,
-        description: row.description,
-        data: row.data,
-        survivorId: row.survivor_id,
-        deleted: row.deleted,
-      };
+  return rows.map((row) => ({
+    contactId: row.contact_id,
+    name: row.name,
+    description: row.description,
+    data: row.data,
+    survivorId: row.survivor_id,
+    deleted: row.deleted,
+  }));
 };
 
-export const saveOutboxContact = async (tx: Tx, c: OutboxContact): Promise<void> => {
+/** Stores these contacts (each once), in one statement. */
+export const saveOutboxContacts = async (
+  tx: Tx,
+  contacts: readonly OutboxContact[],
+): Promise<void> => {
+  if (contacts.length === 0) return;
   await tx.query(
     `INSERT INTO webhooks.outbox_contacts (contact_id, name, description, data, survivor_id, deleted)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6)
-     ON CONFLICT (contact_id) DO UPDATE SET name = $2, description = $3, data = $4::jsonb,
-       survivor_id = $5, deleted = $6`,
-    [c.contactId, c.name, c.description, JSON.stringify(c.data), c.survivorId, c.deleted],
+     SELECT c, n, d, j::jsonb, s, x
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])
+         AS u(c, n, d, j, s, x)
+     ON CONFLICT (contact_id) DO UPDATE SET name = EXCLUDED.name,
+       description = EXCLUDED.description, data = EXCLUDED.data,
+       survivor_id = EXCLUDED.survivor_id, deleted = EXCLUDED.deleted`,
+    [
+      contacts.map((c) => c.contactId),
+      contacts.map((c) => c.name),
+      contacts.map((c) => c.description),
+      contacts.map((c) => JSON.stringify(c.data)),
+      contacts.map((c) => c.survivorId),
+      contacts.map((c) => c.deleted),
+    ],
   );
-};
-
-/** The contact a dialog's contact id stands for today: merged contacts resolve to the survivor. */
-export const resolveOutboxContact = async (
-  tx: Tx,
-  contactId: string,
-): Promise<OutboxContact | null> => {
-  let contact = await loadOutboxContact(tx, contactId);
-  // merges chain rarely; the bound only guards against a cycle in bad data
-  for (let hop = 0; hop < 16 && contact?.survivorId; hop++) {
-    const survivor = await loadOutboxContact(tx, contact.survivorId);
-    if (survivor === null) break;
-    contact = survivor;
-  }
-  return contact;
 };

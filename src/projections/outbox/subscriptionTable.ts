@@ -1,4 +1,3 @@
-import type { WebhookEventType } from '../../domain/webhook/eventTypes';
 import type { WebhookSubscriptionEvent } from '../../domain/webhook/events';
 import type { Tx } from './outboxState';
 
@@ -59,19 +58,4 @@ export const applySubscriptionEvent = async (
       return;
     }
   }
-};
-
-/** Enabled subscriptions that asked for this event type, for this dialog's channel. */
-export const subscribersOf = async (
-  tx: Tx,
-  type: WebhookEventType,
-  channelId: string,
-): Promise<readonly string[]> => {
-  const { rows } = await tx.query<{ webhook_id: string }>(
-    `SELECT webhook_id FROM webhooks.subscriptions
-      WHERE enabled AND $1 = ANY (events) AND (channel_id IS NULL OR channel_id = $2)
-      ORDER BY webhook_id`,
-    [type, channelId],
-  );
-  return rows.map((r) => r.webhook_id);
 };

@@ -20,9 +20,14 @@ export const importLineCodec = (limits: Limits) =>
     }),
   ]);
 
+/** one codec per configuration: an import decodes thousands of lines with it */
+const codecs = new WeakMap<Limits, ReturnType<typeof importLineCodec>>();
+
 /** Decodes a parsed line (400 E_VALIDATION with JSON paths) into the use case's message. */
 export const decodeImportLine = (limits: Limits, line: unknown): HistoryMessage => {
-  const b = decodeOrThrow(importLineCodec(limits), line, 'import line');
+  let codec = codecs.get(limits);
+  if (codec === undefined) codecs.set(limits, (codec = importLineCodec(limits)));
+  const b = decodeOrThrow(codec, line, 'import line');
   const request = decodeInboundMessage(limits, line);
   return {
     externalId: b.external_id,

@@ -132,10 +132,19 @@ const importAll = async (
   const inboundDeps = { ...deps, defaultPhoneRegion: deps.config.defaultPhoneRegion };
   const reports: LineReport[] = [];
   const queue = groupsOf(lines);
+  // a store or pool failure answers the whole request (503 and Retry-After, errorHandler):
+  // the other workers take no new line, and a retry resumes where the import stopped
+  let failed = false;
   const worker = async () => {
-    for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
+    for (let group = queue.shift(); group !== undefined && !failed; group = queue.shift()) {
       for (const { line, message } of group) {
-        const outcome = await importMessage(inboundDeps, channel, message, context);
+        if (failed) return;
+        const outcome = await importMessage(inboundDeps, channel, message, context).catch(
+          (error: unknown) => {
+            failed = true;
+            throw error;
+          },
+        );
         reports.push(
           outcome._tag === 'Left'
             ? errorLine(line, message.externalId, outcome.left)
@@ -150,7 +159,10 @@ const importAll = async (
       }
     }
   };
-  await Promise.all(Array.from({ length: DIALOGS_AT_ONCE }, worker));
+  // every worker settled before answering: none is still appending when the client retries
+  const settled = await Promise.allSettled(Array.from({ length: DIALOGS_AT_ONCE }, worker));
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
   return reports;
 };
 

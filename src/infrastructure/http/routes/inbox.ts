@@ -13,7 +13,7 @@ const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "connect-src 'self'",
-  'img-src https: data:',
+  'img-src https: data: blob:',
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Checkpoint, RecordedEvent } from '../../../application/ports/eventStore';
 import { streamCategories } from '../../../application/streams';
+import { attachmentEventTypes } from '../../../domain/attachment/events';
 import { dialogEventTypes } from '../../../domain/dialog/events';
 import { readCheckpoint } from '../../../projections/checkpoints';
 import type { ParleyDeps } from '../../parley';
@@ -13,8 +14,11 @@ import { streamTickets, type StaffActor } from '../inbox/streamTicket';
 export const STREAM_COOKIE = 'parley_inbox_stream';
 const STREAM_PATH = '/api/inbox/events';
 
-/** The inbox shows every dialog event live: new dialogs and messages, assignment, status, title. */
-export const LIVE_EVENT_TYPES = dialogEventTypes;
+/**
+ * The inbox shows every dialog event live (new dialogs and messages, assignment, status, title),
+ * and each attachment's outcome (kept, or given up on), which lands on a stream of its own.
+ */
+export const LIVE_EVENT_TYPES = [...dialogEventTypes, ...attachmentEventTypes];
 
 export type InboxEventOptions = Readonly<{
   /** how long a stream ticket (and so one connection) lasts; the inbox renews it at half */
@@ -123,7 +127,7 @@ export const inboxEvents = (
     const from = await startOf(ctx);
     const subscription = deps.store.subscribeToAll({
       from,
-      streamPrefixes: [streamCategories.dialog],
+      streamPrefixes: [streamCategories.dialog, streamCategories.attachment],
       eventTypes: LIVE_EVENT_TYPES,
     });
     const out = new PassThrough();

@@ -75,6 +75,8 @@ const MESSAGES = {
     live: 'Live',
     reconnecting: 'Reconnecting…',
     attachment: 'Attachment',
+    attachmentPending: 'being kept…',
+    attachmentFailed: 'could not be kept: {reason}',
     justNow: 'just now',
     dialogView: 'Dialog view',
     history: 'History',
@@ -155,6 +157,8 @@ const MESSAGES = {
     live: 'В сети',
     reconnecting: 'Переподключение…',
     attachment: 'Вложение',
+    attachmentPending: 'сохраняется…',
+    attachmentFailed: 'не удалось сохранить: {reason}',
     justNow: 'только что',
     dialogView: 'Вид диалога',
     history: 'История',
@@ -673,6 +677,7 @@ async function openDialog(dialogId) {
   $('reply-error').textContent = '';
   const dialog = await api('GET', `/api/dialogs/${dialogId}`);
   if (opening !== state.opening) return;
+  if (!state.selected || state.selected.dialog_id !== dialog.dialog_id) forgetKeptFiles();
   state.selected = dialog;
   state.messages = null;
   state.contact = null;
@@ -747,32 +752,113 @@ function senderOf(message, dialog) {
   return dialog.contact_name || t('customer');
 }
 
-function renderAttachments(attachments) {
+// ---- attachments ----
+
+/**
+ * Parley's kept copy of a file answers a bearer token only (GET /api/attachments/{id}), which
+ * an <img> or a link cannot send: the inbox fetches it and shows it through a blob: URL. Each
+ * file is fetched once per open dialog; the URLs are let go when another dialog opens.
+ */
+const keptFiles = new Map();
+
+function keptFile(attachment) {
+  let file = keptFiles.get(attachment.id);
+  if (!file) {
+    file = fetch(attachment.download, { headers: { authorization: `Bearer ${state.token}` } }).then(
+      async (response) => {
+        if (!response.ok)
+          throw new ApiError(response.status, await response.json().catch(() => null));
+        const blob = await response.blob();
+        return { blob, url: URL.createObjectURL(blob) };
+      },
+    );
+    // a failed fetch is tried again at the next render
+    file.catch(() => keptFiles.delete(attachment.id));
+    keptFiles.set(attachment.id, file);
+  }
+  return file;
+}
+
+function forgetKeptFiles() {
+  for (const file of keptFiles.values())
+    file.then((f) => URL.revokeObjectURL(f.url)).catch(() => undefined);
+  keptFiles.clear();
+}
+
+/**
+ * Saves the kept file under its name. The bytes go out as application/octet-stream, so that a
+ * file claiming to be HTML or SVG is never rendered in the inbox's origin.
+ */
+async function saveKeptFile(attachment) {
+  const { blob } = await keptFile(attachment);
+  const url = URL.createObjectURL(new Blob([blob], { type: 'application/octet-stream' }));
+  const link = element('a', { href: url, download: attachment.name || 'attachment' });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function attachmentLink(attachment, props, children) {
+  // kept: Parley's copy, with the token; linked (or no state, as in time travel): the URL as given
+  if (attachment.state === 'stored' && attachment.download) {
+    const link = element('a', { ...props, href: attachment.download }, children);
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      saveKeptFile(attachment).catch(reportBackground);
+    });
+    return link;
+  }
   return element(
-    'ul',
-    { className: 'attachments' },
-    attachments.map((a) => {
-      const link = { href: a.url, target: '_blank', rel: 'noopener noreferrer nofollow' };
-      if (/^image\//.test(a.mimeType)) {
-        return element('li', { className: 'image' }, [
-          element('a', { ...link, title: `${a.name}, ${fileSize(a.size)}` }, [
-            element('img', {
-              src: a.url,
-              alt: a.name,
-              loading: 'lazy',
-              className: 'thumb',
-              width: '160',
-              height: '120',
-            }),
-          ]),
-        ]);
-      }
-      return element('li', { className: 'file' }, [
-        element('a', { ...link, text: a.name }),
-        element('span', { className: 'meta', text: ` ${fileSize(a.size)}` }),
-      ]);
-    }),
+    'a',
+    { ...props, href: attachment.url, target: '_blank', rel: 'noopener noreferrer nofollow' },
+    children,
   );
+}
+
+function attachmentState(attachment) {
+  if (attachment.state === 'pending')
+    return element('span', { className: 'kept pending', text: ` ${t('attachmentPending')}` });
+  return element('span', {
+    className: 'kept failed',
+    text: ` ${t('attachmentFailed', { reason: attachment.reason || '' })}`,
+  });
+}
+
+function renderAttachment(a) {
+  const size = fileSize(a.size);
+  // pending or failed: there is nothing of Parley's to open, and the original URL may be dead
+  if (a.state === 'pending' || a.state === 'failed') {
+    return element('li', { className: 'file', 'data-state': a.state }, [
+      element('span', { className: 'name', text: a.name }),
+      element('span', { className: 'meta', text: ` ${size}` }),
+      attachmentState(a),
+    ]);
+  }
+  if (/^image\//.test(a.mimeType)) {
+    const img = element('img', {
+      alt: a.name,
+      className: 'thumb',
+      width: '160',
+      height: '120',
+      ...(a.state === 'stored' ? {} : { src: a.url, loading: 'lazy' }),
+    });
+    if (a.state === 'stored')
+      keptFile(a)
+        .then((file) => img.setAttribute('src', file.url))
+        .catch(reportBackground);
+    return element('li', { className: 'image', 'data-state': a.state || 'linked' }, [
+      attachmentLink(a, { title: `${a.name}, ${size}` }, [img]),
+    ]);
+  }
+  return element('li', { className: 'file', 'data-state': a.state || 'linked' }, [
+    attachmentLink(a, { text: a.name }),
+    element('span', { className: 'meta', text: ` ${size}` }),
+  ]);
+}
+
+function renderAttachments(attachments) {
+  return element('ul', { className: 'attachments' }, attachments.map(renderAttachment));
 }
 
 function deliveryWord(status) {
@@ -1202,6 +1288,7 @@ document.addEventListener('DOMContentLoaded', () => {
     state.token = null;
     state.selected = null;
     state.contact = null;
+    forgetKeptFiles();
     showSignIn();
   });
   $('filters').addEventListener('submit', (event) => event.preventDefault());
