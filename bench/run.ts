@@ -23,6 +23,8 @@ import { rowsOf, targetsOf, type Results } from './summary';
  */
 const main = async (): Promise<void> => {
   const cli = parseCli(process.argv.slice(2), process.env);
+  // the profiles are written by the Parley process, which does not make directories
+  if (cli.options.profileDir !== null) await mkdir(cli.options.profileDir, { recursive: true });
   const started = new Date();
   const log = (line: string): void =>
     console.log(`[${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(4)} s] ${line}`);

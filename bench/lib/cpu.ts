@@ -26,21 +26,33 @@ const parentOf = (pid: number): number | null => {
 };
 
 /**
- * CPU time of a PostgreSQL server: its postmaster and every backend and helper it forked.
- * Backends that exit during a phase take their time with them, so the pool's connections
- * must stay open across a measurement (they do: pools keep them).
+ * CPU time of a PostgreSQL server: its postmaster and every backend and helper it forked, as
+ * a running total of what each used between two reads. A backend that exits between two
+ * reads takes what it used since the first with it (an idle pool closes connections): the
+ * total then falls short by that much, but never goes back.
  */
 export const postgresCpuMs = (clusterDir: string | null): (() => number | null) => {
   const pidFile = clusterDir === null ? null : path.join(clusterDir, 'postmaster.pid');
   if (pidFile === null || !existsSync(pidFile)) return () => null;
   const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  let seen = new Map<number, number>();
+  let total = 0;
   return () => {
-    let total = processCpuMs(postmaster);
-    if (total === null) return null;
+    const own = processCpuMs(postmaster);
+    if (own === null) return null;
+    const now = new Map<number, number>([[postmaster, own]]);
     for (const entry of readdirSync('/proc')) {
       const pid = Number(entry);
-      if (Number.isInteger(pid) && parentOf(pid) === postmaster) total += processCpuMs(pid) ?? 0;
+      if (!Number.isInteger(pid) || parentOf(pid) !== postmaster) continue;
+      const ms = processCpuMs(pid);
+      if (ms !== null) now.set(pid, ms);
     }
+    for (const [pid, ms] of now) {
+      const before = seen.get(pid) ?? 0;
+      // a smaller figure is a new process under a reused pid
+      total += ms >= before ? ms - before : ms;
+    }
+    seen = now;
     return total;
   };
 };

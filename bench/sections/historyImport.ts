@@ -6,7 +6,7 @@ import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } fr
 import { startParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
 import { createBenchChannel } from './benchChannel';
-import { topStatements, type StatementStat } from './statements';
+import { readStatements, resetStatements, type StatementStat } from './statements';
 
 /** issue 17: "10,000 messages import in under a minute on this machine" */
 export const IMPORT_MESSAGES = 10_000;
@@ -107,9 +107,9 @@ export const runHistoryImport = async (bench: BenchContext): Promise<HistoryImpo
       `history import: ${history.messages} messages (${history.incoming} in, ${history.outgoing} out) in ${history.dialogs} dialogs of ${history.customers} customers, ${(bytes / 1e6).toFixed(1)} MB of NDJSON`,
     );
     if (options.profileDir !== null) await parley.profile('start');
-    if (options.statements) await topStatements(databaseUrl, 'reset');
+    if (options.statements) await resetStatements(databaseUrl);
     const { report: _first, ...first } = await pass('first');
-    const statements = options.statements ? await topStatements(databaseUrl, 'read') : null;
+    const statements = options.statements ? (await readStatements(databaseUrl, 12)).top : null;
     if (options.profileDir !== null) {
       const file = path.join(options.profileDir, 'history-import.cpuprofile');
       await parley.profile('stop', file);

@@ -12,7 +12,7 @@ import { seedPopulation } from '../seed/population';
 import { createBenchChannel } from './benchChannel';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
 import { ENCRYPTION_TOGGLE, measureNotaryCost, type NotaryCost } from './notaryCost';
-import { topStatements, type StatementStat } from './statements';
+import { readStatements, resetStatements, type StatementProfile } from './statements';
 import { statementsPerKind, type KindStatements } from './statementsPerKind';
 import { measureRateLimitCost, type RateLimitCost } from './rateLimitCost';
 
@@ -28,7 +28,10 @@ export type InboundSection = Readonly<{
   /** how far behind the log the projections were during each phase */
   lag: LagSummary;
   lagAtHalfLoad: LagSummary;
-  statements: readonly StatementStat[] | null;
+  /** pg_stat_statements over the full-load phase (--statements) */
+  statements: StatementProfile | null;
+  /** Parley and PostgreSQL with no load, the read side at the head: what costs per second */
+  idle: IdleCost;
   /** statements per message of each kind, warm caches, one request at a time (--statements) */
   statementsPerKind?: readonly KindStatements[] | null;
   /** full-load rate with the audit notary on and off */
@@ -38,6 +41,16 @@ export type InboundSection = Readonly<{
   /** what RATE_LIMIT_* adds per request (the load above runs with it off) */
   rateLimit: RateLimitCost;
 }>;
+
+export type IdleCost = Readonly<{
+  seconds: number;
+  cpuMsPerSecond: CpuShare;
+  /** pg_stat_statements over the idle time (--statements) */
+  statements: StatementProfile | null;
+}>;
+
+/** long enough for every consumer's poll and idle check (500 ms each) to come round often */
+const IDLE_S = 5;
 
 export const runInbound = async (bench: BenchContext): Promise<InboundSection> => {
   const { options } = bench;
@@ -75,6 +88,15 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     await phase('warm', 'max', options.warmupS, null);
     // the lag under load is measured from a read side that is up to date
     await waitForProjections(databaseUrl, 10 * 60_000);
+    bench.log(`idle: ${IDLE_S} s with no load`);
+    if (options.statements) await resetStatements(databaseUrl);
+    const idleCpu = meter();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_S * 1000));
+    const idle: IdleCost = {
+      seconds: IDLE_S,
+      cpuMsPerSecond: perUnit(idleCpu.stop(), IDLE_S),
+      statements: options.statements ? await readStatements(databaseUrl) : null,
+    };
     let perKind: KindStatements[] | null = null;
     if (options.statements) {
       bench.log('statements per kind of message (pg_stat_statements), one request at a time');
@@ -87,7 +109,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
         mergeTo: pairs.to,
       });
       await waitForProjections(databaseUrl, 10 * 60_000);
-      await topStatements(databaseUrl, 'reset');
+      await resetStatements(databaseUrl);
     }
 
     bench.log(`full load: ${options.durationS} s, ${options.connections} connections`);
@@ -102,7 +124,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       bench.log(`CPU profile of the full-load phase: ${file}`);
     }
     const lag = await probe.stop();
-    const statements = options.statements ? await topStatements(databaseUrl, 'read') : null;
+    const statements = options.statements ? await readStatements(databaseUrl) : null;
 
     const rate = Math.max(1, Math.round(full.throughput / 2));
     bench.log(`half load: ${options.durationS} s at ${rate} messages/s`);
@@ -166,6 +188,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       lag,
       lagAtHalfLoad,
       statements,
+      idle,
       statementsPerKind: perKind,
       notary,
       encryption,

@@ -11,6 +11,8 @@ export type LagSummary = Readonly<{
   consumer: string;
   /** samples, every SAMPLE_MS, of how long the oldest event not yet applied by the slowest projection had been in the log (0 when caught up) */
   lagMs: LatencySummary;
+  /** each consumer's own lag p99 (ms), by checkpoint name: which one is the slowest */
+  p99ByConsumer?: Readonly<Record<string, number>>;
 }>;
 
 export type LagProbe = Readonly<{ stop(): Promise<LagSummary> }>;
@@ -27,6 +29,7 @@ export const startLagProbe = async (databaseUrl: string): Promise<LagProbe> => {
   const pool = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'bench-lag' });
   const store = new PostgresEventStore(pool);
   const samples = new Samples();
+  const byConsumer = new Map<string, Samples>();
   let stopped = false;
   const sampling = (async () => {
     while (!stopped) {
@@ -36,6 +39,11 @@ export const startLagProbe = async (databaseUrl: string): Promise<LagProbe> => {
       const now = new Date();
       const lags = await Promise.all(rows.map((row) => measureLag(store, row.checkpoint, now, 1)));
       samples.add(Math.max(0, ...lags.map((lag) => lag.secondsBehind * 1000)));
+      rows.forEach((row, i) => {
+        const own = byConsumer.get(row.projection) ?? new Samples();
+        byConsumer.set(row.projection, own);
+        own.add((lags[i]?.secondsBehind ?? 0) * 1000);
+      });
       await new Promise((resolve) =>
         setTimeout(resolve, Math.max(0, SAMPLE_MS - (Date.now() - started))),
       );
@@ -50,6 +58,9 @@ export const startLagProbe = async (databaseUrl: string): Promise<LagProbe> => {
       return {
         consumer: `slowest of ${allProjections.map((p) => p.name).join(', ')}, sampled every ${SAMPLE_MS} ms`,
         lagMs: samples.summary(),
+        p99ByConsumer: Object.fromEntries(
+          [...byConsumer].map(([name, own]) => [name, own.summary().p99]),
+        ),
       };
     },
   };

@@ -10,7 +10,7 @@ import { round, type LatencySummary } from '../lib/stats';
 import { seedPopulation } from '../seed/population';
 import { createBenchChannel } from './benchChannel';
 import { waitForCheckpoint } from './lagProbe';
-import { topStatements, type StatementStat } from './statements';
+import { readStatements, resetStatements, type StatementStat } from './statements';
 
 export type Drain = Readonly<{
   deliveries: number;
@@ -151,9 +151,9 @@ export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection>
       };
     };
 
-    if (options.statements) await topStatements(databaseUrl, 'reset');
+    if (options.statements) await resetStatements(databaseUrl);
     const fast = await drain(0);
-    const statements = options.statements ? await topStatements(databaseUrl, 'read') : null;
+    const statements = options.statements ? (await readStatements(databaseUrl, 12)).top : null;
 
     bench.log(`webhooks: ${options.durationS} s of messages at ${STEADY_RATE}/s, end to end`);
     receiver.send({ type: 'reset' });

@@ -68,6 +68,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedde
 import { migrate } from './postgres/migrations';
 import { createPool } from './postgres/pool';
 import { readModelsFor, type ReadModels } from './readModels';
+import { allProjections } from '../projections/allProjections';
 import { rateLimitWorker, sharedRateLimiterFor } from './rateLimit/sharedRateLimiterFor';
 import type { SharedRateLimiter } from './rateLimit/sharedRateLimiter';
 
@@ -116,7 +117,11 @@ export const modulesFor = (deps: ParleyDeps): Modules => {
   metrics.register(() => webhookMetrics(deps.pool));
   return {
     metrics,
-    readModels: readModelsFor(deps, metrics),
+    readModels: readModelsFor(
+      deps,
+      metrics,
+      deps.readSidePool === undefined ? {} : { pool: deps.readSidePool },
+    ),
     inboxEvents: inboxEvents(deps),
     audit: auditModuleFor(deps),
     rateLimiter: sharedRateLimiterFor(deps),
@@ -258,14 +263,16 @@ export const startParley = async (
   if (embedded !== null)
     logger.info({ dataDir: config.dataDir, port: embedded.port }, 'embedded PostgreSQL started');
 
-  const pool = createPool({
-    connectionString: embedded?.connectionString ?? (config.databaseUrl as string),
-    max: config.databasePoolSize,
-  });
+  const connectionString = embedded?.connectionString ?? (config.databaseUrl as string);
+  const pool = createPool({ connectionString, max: config.databasePoolSize });
+  // each read model's runner holds a lock session and, while it commits, a batch's connection
+  // (named `parley` as the other: `npm run projections -- status` shows it as where they run)
+  const readSidePool = createPool({ connectionString, max: 2 * allProjections.length });
   // the LISTEN connection of key destructions, released before the pool ends
   let stopListening = async (): Promise<void> => undefined;
   const releaseDatabase = async (): Promise<void> => {
     await stopListening();
+    await readSidePool.end().catch(() => undefined);
     await pool.end().catch(() => undefined);
     await embedded?.stop();
   };
@@ -308,6 +315,7 @@ export const startParley = async (
       config,
       logger,
       pool,
+      readSidePool,
       store,
       storedEvents,
       openStored,

@@ -19,6 +19,12 @@ export type ParleyDeps = Readonly<{
   config: Config;
   logger: Logger;
   pool: Pool;
+  /**
+   * The read models' runners' connections, apart from `pool`: under a saturated HTTP load
+   * every connection of `pool` is busy, and a batch queued behind the requests is lag. Absent:
+   * they use `pool`.
+   */
+  readSidePool?: Pool;
   /** the event log through the privacy codec: personal fields read as plaintext or `[erased]` */
   store: EventStore;
   /** the same log as stored (personal fields sealed): for the audit, which must not decrypt */

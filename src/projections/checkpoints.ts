@@ -74,20 +74,13 @@ export const lockCheckpoint = async (
   return row === undefined ? null : toCheckpointRow(row);
 };
 
-/** Moves the checkpoint after a batch, in the batch's transaction. */
-export const advanceCheckpoint = async (
-  db: ClientBase,
-  projection: string,
-  checkpoint: Checkpoint,
-  eventsSeen: number,
-): Promise<void> => {
-  await db.query(
-    `UPDATE read_model.projection_checkpoints
-     SET checkpoint = $2, events_seen = events_seen + $3, updated_at = now()
-     WHERE projection = $1`,
-    [projection, checkpoint, eventsSeen],
-  );
-};
+/**
+ * Moves the checkpoint after a batch, in the batch's transaction: $1 the projection, $2 the
+ * checkpoint, $3 events seen.
+ */
+export const ADVANCE_CHECKPOINT = `UPDATE read_model.projection_checkpoints
+  SET checkpoint = $2, events_seen = events_seen + $3, updated_at = now()
+  WHERE projection = $1`;
 
 /** Writes the whole row: a new projection, or one whose tables a rebuild just replaced. */
 export const replaceCheckpoint = async (

@@ -104,11 +104,15 @@ export const applyEvent = (
   recorded: RecordedEvent,
 ): Promise<void> => dispatch(preparing(db), projection, recorded);
 
-/** Applies events in order, in the caller's transaction; batched writes are sent at the end. */
+/**
+ * Applies events in order, in the caller's transaction; batched writes are sent at the end,
+ * or queued in the caller's `batch` (which sends them) when it gives one.
+ */
 export const applyEvents = async (
   db: ClientBase,
   projection: Projection,
   events: readonly RecordedEvent[],
+  batch?: StatementBatch,
 ): Promise<void> => {
   if (projection.applyRecorded !== undefined) return projection.applyRecorded(db, events);
   if (projection.applyBatch !== undefined)
@@ -120,10 +124,10 @@ export const applyEvents = async (
     for (const event of events) await applyEvent(db, projection, event);
     return;
   }
-  const batch = new StatementBatch(db);
-  const client = batch.client();
+  const writes = batch ?? new StatementBatch(db);
+  const client = writes.client();
   for (const event of events) await dispatch(client, projection, event);
-  await batch.flush();
+  if (batch === undefined) await writes.flush();
 };
 
 const projected = (recorded: RecordedEvent): Projected => ({

@@ -30,10 +30,11 @@ export const shadowSchemaOf = (projection: string): string => `${READ_MODEL}_reb
 
 /** Points unqualified table names at `schema` until the transaction ends; pg_trgm stays in public. */
 export const useSchema = async (db: ClientBase, schema: string): Promise<void> => {
-  await db.query(`SELECT set_config('search_path', format('%I, public', $1::text), true)`, [
-    plainIdentifier(schema),
-  ]);
+  await db.query(USE_SCHEMA, [plainIdentifier(schema)]);
 };
+
+/** useSchema's statement ($1: a plain identifier), for a batch that sends it with its writes */
+export const USE_SCHEMA = `SELECT set_config('search_path', format('%I, public', $1::text), true)`;
 
 /** Serialises DDL of read models across processes, until the transaction ends. */
 export const lockDdl = async (db: ClientBase): Promise<void> => {
@@ -59,4 +60,29 @@ export const ensureReadModelSchema = async (db: ClientBase): Promise<void> => {
     )`);
   await createStuckEventsTable(db);
   await createSkippedEventsTable(db);
+  // a batch's first statement (HOLD_CHECKPOINT): it fails, so that none of the batch's writes
+  // run, when the checkpoint is not where the runner left it
+  await db.query(`
+    CREATE OR REPLACE FUNCTION ${quoted(READ_MODEL)}.hold_checkpoint(
+      p_projection text, p_version integer, p_expected text) RETURNS void
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM 1 FROM ${quoted(READ_MODEL)}.projection_checkpoints
+      WHERE projection = p_projection AND version = p_version
+        AND checkpoint IS NOT DISTINCT FROM p_expected
+      FOR UPDATE;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'the stored checkpoint of % moved', p_projection
+          USING ERRCODE = '${CHECKPOINT_MOVED}';
+      END IF;
+    END $$`);
 };
+
+/** the SQLSTATE of hold_checkpoint's refusal */
+export const CHECKPOINT_MOVED = 'PF001';
+
+/**
+ * Locks a projection's checkpoint row until the transaction ends, or fails with
+ * CHECKPOINT_MOVED: $1 the projection, $2 its version, $3 the checkpoint the runner expects.
+ */
+export const HOLD_CHECKPOINT = `SELECT ${READ_MODEL}.hold_checkpoint($1, $2, $3)`;

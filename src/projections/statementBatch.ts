@@ -62,11 +62,33 @@ export class StatementBatch {
     await this.db.query(script);
   }
 
+  /**
+   * Queues a statement even when it reads (its result is dropped; it goes with the next flush):
+   * what the runner sends around a projection's writes (BEGIN, the checkpoint's lock and
+   * update), so that a batch's transaction is one message and COMMIT. A statement without
+   * parameters is sent as it is (BEGIN cannot be prepared).
+   */
+  async queue(text: string, values: readonly unknown[] = []): Promise<void> {
+    this.push(values.length === 0 ? text : await this.executeOf(text, values));
+  }
+
+  private push(statement: string): void {
+    this.queued.push(statement);
+    this.queuedLength += statement.length;
+  }
+
   private async query(text: string, values: readonly unknown[]): Promise<QueryResult> {
     if (reads.test(text)) {
       await this.flush();
       return this.db.query({ name: `batch_read_${this.nameOf(text)}`, text, values: [...values] });
     }
+    this.push(await this.executeOf(text, values));
+    if (this.queuedLength >= MAX_SCRIPT) await this.flush();
+    return EMPTY;
+  }
+
+  /** `EXECUTE name(literals…)` of the statement, prepared on this connection first if need be. */
+  private async executeOf(text: string, values: readonly unknown[]): Promise<string> {
     const name = `batch_${this.nameOf(text)}`;
     let prepared = preparedOn.get(this.db);
     if (prepared === undefined) preparedOn.set(this.db, (prepared = new Set()));
@@ -75,14 +97,9 @@ export class StatementBatch {
       await this.db.query(`PREPARE ${name} AS ${text}`);
       prepared.add(name);
     }
-    const statement =
-      values.length === 0
-        ? `EXECUTE ${name}`
-        : `EXECUTE ${name}(${values.map((v) => literal(v)).join(', ')})`;
-    this.queued.push(statement);
-    this.queuedLength += statement.length;
-    if (this.queuedLength >= MAX_SCRIPT) await this.flush();
-    return EMPTY;
+    return values.length === 0
+      ? `EXECUTE ${name}`
+      : `EXECUTE ${name}(${values.map((v) => literal(v)).join(', ')})`;
   }
 
   private nameOf(text: string): string {

@@ -1,9 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
+import { StatementBatch } from './statementBatch';
 
-/** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
-export const inTransaction = async <T>(
+/**
+ * Commits what `work` began if it returns (unless it committed itself), rolls it back if it
+ * throws; one connection.
+ */
+const transaction = async <T>(
   pool: Pool,
   work: (client: PoolClient) => Promise<T>,
+  commit = true,
 ): Promise<T> => {
   const client = await pool.connect();
   let broken = false;
@@ -12,9 +17,8 @@ export const inTransaction = async <T>(
   const onError = (): void => void (broken = true);
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
     const result = await work(client);
-    await client.query('COMMIT');
+    if (commit) await client.query('COMMIT');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => (broken = true));
@@ -24,3 +28,38 @@ export const inTransaction = async <T>(
     client.release(broken);
   }
 };
+
+/** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+export const inTransaction = <T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> =>
+  transaction(pool, async (client) => {
+    await client.query('BEGIN');
+    return work(client);
+  });
+
+/**
+ * The same, with BEGIN, whatever `work` queues and COMMIT sent as one message: one round trip
+ * for a whole transaction, which then is never open while the event loop serves others. An
+ * open transaction that has written holds back what every subscriber of the log sees (the
+ * gap-safe read shows only transactions older than every running one), so under a saturated
+ * event loop each round trip inside one was lag for every consumer. A statement that fails
+ * skips the rest, COMMIT included; the transaction is then rolled back.
+ */
+export const inBatchedTransaction = <T>(
+  pool: Pool,
+  work: (batch: StatementBatch, client: PoolClient) => Promise<T>,
+): Promise<T> =>
+  transaction(
+    pool,
+    async (client) => {
+      const batch = new StatementBatch(client);
+      await batch.queue('BEGIN');
+      const result = await work(batch, client);
+      await batch.queue('COMMIT');
+      await batch.flush();
+      return result;
+    },
+    false,
+  );

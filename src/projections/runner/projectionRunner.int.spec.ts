@@ -9,6 +9,7 @@ import {
 import { eventually } from '../../../test/support/eventually';
 import { mixedScenario } from '../../../test/support/scenario';
 import { createChannel, createContact } from '../../../test/support/writer';
+import { channelDecider } from '../../domain/channel/decide';
 import type {
   AllSubscription,
   EventStore,
@@ -22,11 +23,11 @@ import { handledTypes } from '../projection';
 import { ReadYourWrites } from '../readYourWrites';
 import { READ_MODEL } from '../schema';
 
-/**
- * A store whose subscriptions filter some streams out server-side, as EventStoreDB does: in
- * their place the subscriber only gets `$checkpoint` items.
- */
-const filteringStore = (store: EventStore, hiddenPrefix: string): EventStore => ({
+/** A store whose subscriptions hand each item through `map` before the runner sees it. */
+const storeWith = (
+  store: EventStore,
+  map: (item: SubscriptionItem) => Promise<SubscriptionItem>,
+): EventStore => ({
   appendToStream: (...args) => store.appendToStream(...args),
   readStream: (...args) => store.readStream(...args),
   readAll: (...args) => store.readAll(...args),
@@ -36,16 +37,23 @@ const filteringStore = (store: EventStore, hiddenPrefix: string): EventStore => 
   subscribeToAll: (options): AllSubscription => {
     const inner = store.subscribeToAll(options);
     async function* items(): AsyncGenerator<SubscriptionItem> {
-      for await (const item of inner) {
-        yield item.type === 'event' && item.event.streamId.startsWith(hiddenPrefix)
-          ? { type: '$checkpoint', checkpoint: item.event.checkpoint }
-          : item;
-      }
+      for await (const item of inner) yield await map(item);
     }
     const iterator = items();
     return { [Symbol.asyncIterator]: () => iterator, unsubscribe: () => inner.unsubscribe() };
   },
 });
+
+/**
+ * A store whose subscriptions filter some streams out server-side, as EventStoreDB does: in
+ * their place the subscriber only gets `$checkpoint` items.
+ */
+const filteringStore = (store: EventStore, hiddenPrefix: string): EventStore =>
+  storeWith(store, async (item) =>
+    item.type === 'event' && item.event.streamId.startsWith(hiddenPrefix)
+      ? { type: '$checkpoint', checkpoint: item.event.checkpoint }
+      : item,
+  );
 
 describe('the projection runner', () => {
   const world = useReadModelWorld({ runners: false });
@@ -97,6 +105,42 @@ describe('the projection runner', () => {
       expect((await readCheckpoint(pool, 'dialogs'))?.checkpoint).toBe(rebuilt?.checkpoint);
     } finally {
       await older.stop();
+    }
+  });
+
+  it('given another writer moved its checkpoint past an event, when the runner commits the batch with it, then none of its writes is kept', async () => {
+    const { pool, store, w } = world;
+    let doomed: string | null = null;
+    // between the runner reading the event and committing it, another writer moves past it
+    const racing = storeWith(store, async (item) => {
+      if (item.type === 'event' && item.event.streamId === doomed)
+        await pool.query(
+          `UPDATE read_model.projection_checkpoints SET checkpoint = $1 WHERE projection = 'channels'`,
+          [item.event.checkpoint],
+        );
+      return item;
+    });
+    await createChannel(w, 'applied before the move');
+    const running = await startRunners(pool, racing, { projections: [channelsProjection] });
+    try {
+      await waitForPosition(pool, store, w.lastPosition(), ['channels']);
+      const before = await tableRows(pool, READ_MODEL, 'channels');
+      const channelId = w.ids.objectId();
+      doomed = `channel-${channelId}`;
+      await w.run(doomed, channelDecider, {
+        type: 'CreateChannel',
+        data: { channelId, name: 'a batch that must not be written', now: w.now() },
+      });
+
+      await eventually(
+        async () => running.runners[0]?.status().lastError ?? '',
+        (error) => /checkpoint moved/.test(error),
+      );
+      expect(await tableRows(pool, READ_MODEL, 'channels')).toEqual(before);
+      const stored = await readCheckpoint(pool, 'channels');
+      expect(stored?.checkpoint).toBe(w.lastPosition());
+    } finally {
+      await running.stop();
     }
   });
 

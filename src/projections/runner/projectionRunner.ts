@@ -6,18 +6,18 @@ import type {
   SubscriptionItem,
 } from '../../application/ports/eventStore';
 import { isConnectionError } from '../../infrastructure/postgres/pool';
-import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from '../checkpoints';
+import { ADVANCE_CHECKPOINT, readCheckpoint } from '../checkpoints';
 import { silentLog, type Log } from '../log';
 import { applyEvents, handledTypes, type Projection } from '../projection';
 import { rebuildProjection } from '../rebuild';
-import { READ_MODEL, useSchema } from '../schema';
-import { inTransaction } from '../transaction';
+import { CHECKPOINT_MOVED, HOLD_CHECKPOINT, READ_MODEL, USE_SCHEMA } from '../schema';
+import { inBatchedTransaction } from '../transaction';
 import { Batches, type BatchOptions } from './batches';
 import { keyOf, LOCKS } from './lockKeys';
 import { LockSession } from './lockSession';
 import { prepareTables } from './prepareTables';
 import {
-  clearStuckEvent,
+  CLEAR_STUCK_EVENT,
   describeError,
   recordStuckEvent,
   skippedPositions,
@@ -42,7 +42,10 @@ export type RunnerOptions = Readonly<{
   gatherMs?: number;
   /** how often a standby tries to take over */
   standbyRetryMs?: number;
-  /** how often the active runner looks for a rebuild queued on its lock */
+  /**
+   * How often the active runner looks for a rebuild queued on its lock (2 s: a query of
+   * pg_locks per runner, every runner of every process, loaded or idle; a rebuild is rare)
+   */
   yieldCheckMs?: number;
   /**
    * A projection seen for the first time is built like a rebuild when the log holds at least
@@ -102,7 +105,7 @@ export class ProjectionRunner {
       maxEvents: 500,
       quietMs: 50,
       maxWaitMs: 250,
-      idleMs: options.yieldCheckMs ?? 500,
+      idleMs: options.yieldCheckMs ?? 2_000,
       ...options.batch,
     };
   }
@@ -323,16 +326,31 @@ export class ProjectionRunner {
     });
     const last = items[items.length - 1] as SubscriptionItem;
     const checkpoint = last.type === 'event' ? last.event.checkpoint : last.checkpoint;
-    await inTransaction(pool, async (db) => {
-      const row = await lockCheckpoint(db, this.name);
-      if (row === null || row.version !== projection.version || row.checkpoint !== expected) {
-        throw new Fenced(`${this.name}: the stored checkpoint moved; starting over from it`);
+    const clear = this.clearStuck || this.stuck !== null;
+    const { beforeCommit } = this.options;
+    // As few messages as the handlers allow, COMMIT in the last: an open transaction that has
+    // written holds back every subscriber's read (inBatchedTransaction), and under a saturated
+    // event loop each message waits its turn behind the HTTP handlers. A read model whose
+    // writes are batched sends its whole transaction as one. The lock comes first and fails
+    // when fenced, so that no write of the batch runs then.
+    await inBatchedTransaction(pool, async (batch, db) => {
+      await batch.queue(HOLD_CHECKPOINT, [this.name, projection.version, expected]);
+      await batch.queue(USE_SCHEMA, [READ_MODEL]);
+      if (projection.batchedWrites === true) await applyEvents(db, projection, events, batch);
+      else {
+        await batch.flush();
+        await applyEvents(db, projection, events);
       }
-      await useSchema(db, READ_MODEL);
-      await applyEvents(db, projection, events);
-      await advanceCheckpoint(db, this.name, checkpoint, events.length);
-      if (this.clearStuck || this.stuck !== null) await clearStuckEvent(db, this.name);
-      await this.options.beforeCommit?.({ projection: this.name, events, checkpoint });
+      await batch.queue(ADVANCE_CHECKPOINT, [this.name, checkpoint, events.length]);
+      if (clear) await batch.queue(CLEAR_STUCK_EVENT, [this.name]);
+      if (beforeCommit !== undefined) {
+        await batch.flush();
+        await beforeCommit({ projection: this.name, events, checkpoint });
+      }
+    }).catch((error: unknown) => {
+      if ((error as { code?: unknown } | null)?.code === CHECKPOINT_MOVED)
+        throw new Fenced(`${this.name}: the stored checkpoint moved; starting over from it`);
+      throw error;
     });
     if (this.stuck !== null)
       this.log.info({ projection: this.name, position: checkpoint }, 'projection moves again');

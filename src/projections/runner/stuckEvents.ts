@@ -94,12 +94,9 @@ export const recordStuckEvent = async (
   );
 };
 
-/** In the transaction of a batch that applied: the projection moves again. */
-export const clearStuckEvent = async (db: ClientBase, projection: string): Promise<void> => {
-  await db.query('DELETE FROM read_model.projection_stuck_events WHERE projection = $1', [
-    projection,
-  ]);
-};
+/** The projection moves again ($1: the projection): its row goes, in the batch's transaction. */
+export const CLEAR_STUCK_EVENT =
+  'DELETE FROM read_model.projection_stuck_events WHERE projection = $1';
 
 type Row = {
   projection: string;

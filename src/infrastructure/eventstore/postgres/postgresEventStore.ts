@@ -112,8 +112,10 @@ const APPEND_IF_UNCHANGED = {
 };
 
 export type PostgresEventStoreOptions = Readonly<{
-  /** how often a subscriber looks for events when no notification arrives, in ms */
+  /** how often a subscriber looks for events when no notification arrives, in ms … */
   pollIntervalMs?: number;
+  /** … at first: an idle subscriber's polls grow apart up to this (8 × pollIntervalMs) */
+  maxPollIntervalMs?: number;
   /** events per page when a subscriber catches up */
   pageSize?: number;
   /** how long a woken subscriber waits for more appends before it reads, in ms */
@@ -275,6 +277,7 @@ export class PostgresEventStore implements EventStore {
     return postgresSubscription(this, this.notifications, {
       ...options,
       pollIntervalMs: this.options.pollIntervalMs ?? 500,
+      maxPollIntervalMs: this.options.maxPollIntervalMs ?? 8 * (this.options.pollIntervalMs ?? 500),
       pageSize: this.options.pageSize ?? 500,
       gatherMs: options.gatherMs ?? this.options.gatherMs ?? 20,
     });

@@ -9,7 +9,12 @@ import { matchesPrefixes } from '../streamFilter';
 import type { AppendNotifications } from './appendNotifications';
 
 type Options = SubscribeToAllOptions &
-  Readonly<{ pollIntervalMs: number; pageSize: number; gatherMs: number }>;
+  Readonly<{
+    pollIntervalMs: number;
+    maxPollIntervalMs: number;
+    pageSize: number;
+    gatherMs: number;
+  }>;
 
 /**
  * subscribeToAll on PostgreSQL: page through the gap-safe global read, then wait for a commit
@@ -32,8 +37,11 @@ export const postgresSubscription = (
 
   async function* items(): AsyncGenerator<SubscriptionItem> {
     let from: Checkpoint | null = options.from ?? null;
+    // polls in a row that no notification started and that found nothing
+    let emptyPolls = 0;
     try {
       while (!closed) {
+        const notified = pending;
         pending = false;
         const page = await store.readAll({
           from,
@@ -50,9 +58,11 @@ export const postgresSubscription = (
         if (page.checkpoint !== null && page.checkpoint !== from && page.checkpoint !== yielded) {
           yield { type: '$checkpoint', checkpoint: page.checkpoint };
         }
+        const moved = page.checkpoint !== from;
         from = page.checkpoint;
         if (page.events.length === options.pageSize || closed) continue;
-        if (!pending) await sleep(options.pollIntervalMs, (stop) => (wake = stop));
+        emptyPolls = notified || moved ? 0 : emptyPolls + 1;
+        if (!pending) await sleep(pollDelay(options, emptyPolls), (stop) => (wake = stop));
         // Under load appends commit every few ms: waiting a moment after a wake-up reads them
         // in one page instead of one query per commit (per subscriber: every projection)
         if (!closed) await sleep(options.gatherMs, (stop) => (endGather = stop));
@@ -75,6 +85,29 @@ export const postgresSubscription = (
     unsubscribe,
   };
 };
+
+/**
+ * The poll only finds what a notification did not announce: rows a transaction held back
+ * after their own notification (visible once it ends, which notifies nobody), or a
+ * notification lost between processes. For QUIET_POLLS after a notification or a find the
+ * interval stays as it is, so a held-back row shows as soon as before; each empty poll after
+ * them doubles it, up to maxPollIntervalMs, so an idle subscriber costs a read every few
+ * seconds, not two a second (docs/performance.md).
+ */
+const pollDelay = (
+  options: Readonly<{ pollIntervalMs: number; maxPollIntervalMs: number }>,
+  emptyPolls: number,
+): number =>
+  Math.max(
+    options.pollIntervalMs,
+    Math.min(
+      options.maxPollIntervalMs,
+      options.pollIntervalMs * 2 ** Math.max(0, emptyPolls - QUIET_POLLS),
+    ),
+  );
+
+/** empty polls at the first interval after a notification or a find (2 s at 500 ms) */
+const QUIET_POLLS = 4;
 
 /** Resolves after `ms`, or as soon as the function handed to `onWake` is called. */
 const sleep = (ms: number, onWake: (stop: () => void) => void): Promise<void> =>
