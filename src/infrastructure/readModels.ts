@@ -40,8 +40,12 @@ export const readModelsFor = (
         ...runnerOptions,
       }),
   );
-  const monitor = new ProjectionMonitor({ pool, store, clock }, allProjections, () =>
-    runners.map((r) => r.status()),
+  // lag is counted on the log as stored: it needs positions and times, not the sealed fields
+  // that reading through the privacy codec would open (up to 1,000 events per projection)
+  const monitor = new ProjectionMonitor(
+    { pool, store: deps.storedEvents, clock },
+    allProjections,
+    () => runners.map((r) => r.status()),
   );
   // stuck events are read from the shared table: the webhook outbox runs on a runner too
   metrics.register(async () =>
