@@ -21,13 +21,10 @@ const main = async (): Promise<void> => {
     logger.error({ err: reason }, 'unhandled rejection'),
   );
 
-  const parley = await startParley(config, logger);
-  logger.info(
-    { url: parley.url, firstChannel: parley.firstChannel?.channelId },
-    'Parley is listening',
-  );
-  process.stdout.write(banner(parley));
-
+  // the handlers go on before the start: the server answers /readyz before startParley has
+  // resolved, and a signal in that window would otherwise kill the process with nothing closed
+  // (the embedded PostgreSQL left running)
+  const starting = startParley(config, logger);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -36,19 +33,28 @@ const main = async (): Promise<void> => {
     }
     stopping = true;
     logger.info({ signal }, 'stopping');
-    parley.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    starting
+      .then((parley) => parley.close())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  const parley = await starting;
+  logger.info(
+    { url: parley.url, firstChannel: parley.firstChannel?.channelId },
+    'Parley is listening',
+  );
+  process.stdout.write(banner(parley));
 };
 
 main().catch((error: unknown) => {

@@ -100,6 +100,21 @@ describe('the embedded default', () => {
     expect(await second.exited).toBe(0);
   });
 
+  it('given a Ctrl-C while it is still starting, when the start ends, then it stops in order', async () => {
+    const port = await freePort();
+    const parley = runParley({ DATA_DIR: dataDir, PORT: String(port) });
+    // the embedded PostgreSQL is up, the rest of the start (migrations, keys, HTTP, workers) not
+    for (let i = 0; i < 300 && !/embedded PostgreSQL started/.test(parley.output()); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(parley.output()).toMatch(/embedded PostgreSQL started/);
+    expect(parley.output()).not.toMatch(/Parley is listening/);
+    parley.child.kill('SIGINT');
+    // a signal before the handlers were on killed it: exit code null, PostgreSQL left running
+    expect(await parley.exited).toBe(0);
+    expect(postmasterPid()).toBeNull();
+  });
+
   it('exits with code 2 and names the variable when the configuration is bad', async () => {
     const parley = runParley({ DATA_DIR: dataDir, PORT: 'eighty' });
     expect(await parley.exited).toBe(2);
