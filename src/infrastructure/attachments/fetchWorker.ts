@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { listenOn, type ChannelListener } from '../postgres/channelListener';
 import { isLeft } from 'fp-ts/Either';
 import {
   keepAttachment,
@@ -49,7 +50,7 @@ export const attachmentFetchWorker = (options: FetchWorkerOptions): Worker => {
   const log = options.logger.child({ worker: 'attachment-fetch' });
   let running = false;
   let loop: Promise<void> | null = null;
-  let listener: PoolClient | null = null;
+  let listener: ChannelListener | null = null;
   const pace = workerPace();
   const { inFlight, nudge } = pace;
 
@@ -129,15 +130,8 @@ export const attachmentFetchWorker = (options: FetchWorkerOptions): Worker => {
     start: async () => {
       if (concurrency <= 0) return;
       running = true;
-      try {
-        const client = await pool.connect();
-        client.on('notification', nudge);
-        client.on('error', () => undefined);
-        await client.query(`LISTEN ${ATTACHMENT_FETCHES_CHANNEL}`);
-        listener = client;
-      } catch (error) {
-        log.warn({ err: error }, 'attachment fetch worker: no LISTEN connection, polling only');
-      }
+      // notifications only wake the loop sooner: it polls without them
+      listener = await listenOn(pool, ATTACHMENT_FETCHES_CHANNEL, nudge);
       loop = run();
     },
     stop: async () => {
@@ -145,12 +139,8 @@ export const attachmentFetchWorker = (options: FetchWorkerOptions): Worker => {
       nudge();
       await loop;
       await Promise.allSettled([...inFlight]);
-      const client = listener;
+      await listener?.close();
       listener = null;
-      if (client !== null) {
-        await client.query(`UNLISTEN ${ATTACHMENT_FETCHES_CHANNEL}`).catch(() => undefined);
-        client.release();
-      }
     },
   };
 };

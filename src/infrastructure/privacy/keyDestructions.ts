@@ -1,10 +1,10 @@
-import type { ClientBase, Pool, PoolClient } from 'pg';
+import type { ClientBase, Pool } from 'pg';
+import { listenOn, type ChannelListener } from '../postgres/channelListener';
 
 /** Where a process tells the others which subjects' keys it destroyed (an erasure). */
 export const KEYS_DESTROYED_CHANNEL = 'subject_keys_destroyed';
 /** PostgreSQL refuses a payload of 8000 bytes or more: ids go in several notifications */
 const PAYLOAD_BYTES = 7_000;
-const RECONNECT_MS = 1_000;
 
 /**
  * Queues, in the caller's transaction, one NOTIFY per chunk of ids: PostgreSQL delivers them
@@ -40,60 +40,13 @@ const idsOf = (payload: string | undefined): string[] => {
   }
 };
 
-export type DestructionListener = Readonly<{ close(): Promise<void> }>;
-
 /**
- * Hears every process's destructions on one LISTEN connection of its own. A connection lost
- * is made again after a second; what was destroyed meanwhile is caught by the caches' periodic
- * re-check (postgresSubjectKeys.ts), the fallback this only makes faster.
+ * Hears every process's destructions on one LISTEN connection of its own. What is destroyed
+ * while that connection is lost is caught by the caches' periodic re-check
+ * (postgresSubjectKeys.ts), the fallback this only makes faster.
  */
-export const listenForDestroyed = async (
+export const listenForDestroyed = (
   pool: Pool,
   onDestroyed: (subjectIds: readonly string[]) => void,
-): Promise<DestructionListener> => {
-  let client: PoolClient | null = null;
-  let closed = false;
-  let timer: NodeJS.Timeout | null = null;
-  const connect = async (): Promise<void> => {
-    let next: PoolClient;
-    try {
-      next = await pool.connect();
-    } catch {
-      return retry();
-    }
-    if (closed) return next.release();
-    next.on('notification', (message) => {
-      if (message.channel === KEYS_DESTROYED_CHANNEL) onDestroyed(idsOf(message.payload));
-    });
-    next.on('error', () => {
-      if (client !== next) return;
-      client = null;
-      next.release(true);
-      retry();
-    });
-    try {
-      await next.query(`LISTEN ${KEYS_DESTROYED_CHANNEL}`);
-    } catch {
-      next.release(true);
-      return retry();
-    }
-    client = next;
-  };
-  const retry = (): void => {
-    if (closed) return;
-    timer = setTimeout(() => void connect(), RECONNECT_MS);
-    timer.unref();
-  };
-  await connect();
-  return {
-    close: async () => {
-      closed = true;
-      if (timer !== null) clearTimeout(timer);
-      const last = client;
-      client = null;
-      if (last === null) return;
-      await last.query(`UNLISTEN ${KEYS_DESTROYED_CHANNEL}`).catch(() => undefined);
-      last.release();
-    },
-  };
-};
+): Promise<ChannelListener> =>
+  listenOn(pool, KEYS_DESTROYED_CHANNEL, (payload) => onDestroyed(idsOf(payload)));

@@ -3,7 +3,8 @@ import type { Pool } from 'pg';
 import type { SubjectKeys } from '../../application/ports/subjectKeys';
 import { open, seal, type MasterKey } from '../keys/envelope';
 import { openWithDataKey, sealWithDataKey } from './dataKeyCipher';
-import { listenForDestroyed, notifyDestroyed, type DestructionListener } from './keyDestructions';
+import type { ChannelListener } from '../postgres/channelListener';
+import { listenForDestroyed, notifyDestroyed } from './keyDestructions';
 import { rewrapUnder } from './rewrap';
 
 /** A destroyed key is served from another process's cache for at most this long. */
@@ -67,7 +68,7 @@ export class PostgresSubjectKeys implements SubjectKeys {
   /** lookups on their way to the database, one per subject however many ask */
   private readonly fetching = new Map<string, Promise<Buffer | null | undefined>>();
   private readonly destroyedListeners = new Set<(subjectIds: readonly string[]) => void>();
-  private listener: DestructionListener | null = null;
+  private listener: ChannelListener | null = null;
 
   constructor(
     private readonly pool: Pool,

@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { listenOn, type ChannelListener } from '../postgres/channelListener';
 import type { Logger } from '../logger';
 import type { Worker } from '../parley';
 import { DELIVERIES_CHANNEL, wakeDeliveryWorkers } from '../../projections/outbox/outboxSchema';
@@ -57,7 +58,7 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
 
   let running = false;
   let loop: Promise<void> | null = null;
-  let listener: PoolClient | null = null;
+  let listener: ChannelListener | null = null;
   let agents: DestinationAgents = destinationAgents();
   const record = attemptRecorder(pool);
   const pace = workerPace();
@@ -158,35 +159,14 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
     }
   };
 
-  /** releases the LISTEN connection once, whether stop or a connection error comes first */
-  let releaseListener: (destroy?: boolean) => void = () => undefined;
-
-  const listen = async (): Promise<void> => {
-    try {
-      const client = await pool.connect();
-      let released = false;
-      releaseListener = (destroy = false) => {
-        if (released) return;
-        released = true;
-        client.release(destroy);
-      };
-      client.on('notification', nudge);
-      // polling carries on without notifications
-      client.on('error', () => releaseListener(true));
-      await client.query(`LISTEN ${DELIVERIES_CHANNEL}`);
-      listener = client;
-    } catch (error) {
-      log.warn({ err: error }, 'webhook worker: no LISTEN connection, polling only');
-    }
-  };
-
   return {
     name: 'webhook-delivery',
     start: async () => {
       if (concurrency <= 0) return;
       running = true;
       agents = destinationAgents();
-      await listen();
+      // notifications only wake the loop sooner: it polls without them
+      listener = await listenOn(pool, DELIVERIES_CHANNEL, nudge);
       loop = run();
     },
     stop: async () => {
@@ -197,10 +177,8 @@ export const deliveryWorker = (options: DeliveryWorkerOptions): Worker => {
       agents.destroy();
       if (othersTimer !== null) clearTimeout(othersTimer);
       othersTimer = null;
-      const client = listener;
+      await listener?.close();
       listener = null;
-      await client?.query(`UNLISTEN ${DELIVERIES_CHANNEL}`).catch(() => undefined);
-      releaseListener();
     },
   };
 };
