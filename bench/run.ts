@@ -8,6 +8,7 @@ import { parseCli, type SectionName } from './lib/options';
 import { renderTable } from './lib/report';
 import { startLogStage, type LogStage } from './sections/logStage';
 import { runHistoryImport } from './sections/historyImport';
+import { runFeatureCosts } from './sections/featureCosts';
 import { runInbound } from './sections/inbound';
 import { runProjections } from './sections/projections';
 import { runDialogLists } from './sections/dialogLists';
@@ -81,6 +82,8 @@ const main = async (): Promise<void> => {
             return runWebhooks(bench);
           case 'import':
             return runHistoryImport(bench);
+          case 'costs':
+            return runFeatureCosts(bench);
         }
       };
       try {

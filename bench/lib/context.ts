@@ -14,6 +14,8 @@ export type BenchOptions = Readonly<{
   logEvents: number;
   /** contacts the search runs over */
   searchContacts: number;
+  /** pairs of phases (off, on) per feature whose cost is measured */
+  costRounds: number;
   /** where to write V8 CPU profiles of the Parley process, or null */
   profileDir: string | null;
   /** report the top statements from pg_stat_statements */

@@ -8,7 +8,10 @@ export const SECTIONS = [
   'webhooks',
   'import',
 ] as const;
-export type SectionName = (typeof SECTIONS)[number];
+/** sections that `all` leaves out: `costs` repeats what `inbound` measures, alone */
+export const EXTRA_SECTIONS = ['costs'] as const;
+export type SectionName = (typeof SECTIONS)[number] | (typeof EXTRA_SECTIONS)[number];
+const NAMES: readonly string[] = [...SECTIONS, ...EXTRA_SECTIONS];
 
 export type Cli = Readonly<{
   sections: readonly SectionName[];
@@ -18,7 +21,7 @@ export type Cli = Readonly<{
   databaseUrl: string | null;
 }>;
 
-const USAGE = `npm run bench -- [all|${SECTIONS.join('|')}]… [options]
+const USAGE = `npm run bench -- [all|${NAMES.join('|')}]… [options]
   --duration S       seconds per measured phase (default 20)
   --warmup S         seconds of warm-up before measuring (default 5)
   --connections N    concurrent connections of the load (default 16)
@@ -28,6 +31,8 @@ const USAGE = `npm run bench -- [all|${SECTIONS.join('|')}]… [options]
   --log-events N     events in the log the projections rebuild from (default 200000)
   --contacts N       contacts the search runs over (default 100000; also --search-contacts);
                      above 100000 they are written into the read model in bulk, not the log
+  --cost-rounds N    pairs of phases, feature off and on, per feature cost (default 4); the
+                     cost judged is the median over the pairs ('costs' runs only these)
   --profile DIR      write a V8 CPU profile of the Parley process into DIR
   --statements       load pg_stat_statements and print the top statements (embedded only)
   --out FILE         JSON results (default bench/results/latest.json for all sections,
@@ -52,6 +57,7 @@ const COUNTS: Readonly<Record<string, keyof Omit<BenchOptions, 'profileDir' | 's
   '--log-events': 'logEvents',
   '--search-contacts': 'searchContacts',
   '--contacts': 'searchContacts',
+  '--cost-rounds': 'costRounds',
 };
 
 export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli => {
@@ -65,6 +71,7 @@ export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli =
     mergePairs: 2000,
     logEvents: 200_000,
     searchContacts: 100_000,
+    costRounds: 4,
     profileDir: null as string | null,
     statements: false,
   };
@@ -94,12 +101,12 @@ export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli =
       case '-h':
         throw new Error(USAGE);
       default:
-        if ((SECTIONS as readonly string[]).includes(arg)) chosen.push(arg as SectionName);
+        if (NAMES.includes(arg)) chosen.push(arg as SectionName);
         else throw new Error(`unknown argument ${arg}\n${USAGE}`);
     }
   }
   const sections = chosen.length === 0 ? [...SECTIONS] : [...new Set(chosen)];
-  const all = sections.length === SECTIONS.length;
+  const all = SECTIONS.every((name) => sections.includes(name));
   return {
     sections,
     options: o,

@@ -1,16 +1,13 @@
 import path from 'node:path';
 import type { BaselineResult, BaselineRun } from '../load/baselineChild';
-import { inboundPhases } from '../load/inboundPhases';
 import type { LoadResult } from '../load/httpLoad';
 import type { Population } from '../load/mix';
 import { benchScript, startChild } from '../lib/child';
 import type { BenchContext } from '../lib/context';
 import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
-import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
-import { seedPopulation } from '../seed/population';
-import { createBenchChannel } from './benchChannel';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
+import { startInboundRig } from './inboundRig';
 import { ENCRYPTION_TOGGLE, measureNotaryCost, type NotaryCost } from './notaryCost';
 import { readStatements, resetStatements, type StatementProfile } from './statements';
 import { statementsPerKind, type KindStatements } from './statementsPerKind';
@@ -54,36 +51,10 @@ const IDLE_S = 5;
 
 export const runInbound = async (bench: BenchContext): Promise<InboundSection> => {
   const { options } = bench;
-  const databaseUrl = await bench.server.createDatabase('inbound');
-  let parley = await startParleyProcess({
-    databaseUrl,
-    poolSize: options.poolSize,
-  });
-  const load = startChild(benchScript('load/inboundChild.js'));
+  const rig = await startInboundRig(bench, 'inbound');
+  const { databaseUrl, population, seeded, meter, phases, phase, endpoint } = rig;
   try {
-    const { endpoint } = await createBenchChannel(parley);
-    const population: Population = { customers: options.customers, mergePairs: options.mergePairs };
-
-    bench.log(
-      `seeding ${population.customers} customers and ${population.mergePairs} merge pairs through HTTP`,
-    );
-    const seeded = await seedPopulation(parley.url, endpoint, population);
-
-    const postgresCpu = postgresCpuMs(bench.server.clusterDir);
-    const meter = () =>
-      startCpuMeter({
-        parley: () => processCpuMs(parley.pid),
-        postgres: postgresCpu,
-        load: () => processCpuMs(load.process.pid ?? 0),
-      });
-    const phases = inboundPhases(load, () => ({
-      url: parley.url,
-      path: endpoint,
-      connections: options.connections,
-      population,
-    }));
-    const phase = phases.run;
-
+    const parley = rig.parley();
     bench.log(`warm-up: ${options.warmupS} s at full load`);
     await phase('warm', 'max', options.warmupS, null);
     // the lag under load is measured from a read side that is up to date
@@ -135,20 +106,8 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     const halfCpuMs = halfCpu.stop();
     const lagAtHalfLoad = await halfProbe.stop();
 
-    const restart = async (start: () => Promise<ParleyProcess>): Promise<void> => {
-      await parley.stop();
-      parley = await start();
-    };
-    const notary = await measureNotaryCost(bench, databaseUrl, phase, restart, meter);
-    const encryption = await measureNotaryCost(
-      bench,
-      databaseUrl,
-      phase,
-      restart,
-      meter,
-      2,
-      ENCRYPTION_TOGGLE,
-    );
+    const notary = await measureNotaryCost(bench, rig);
+    const encryption = await measureNotaryCost(bench, rig, ENCRYPTION_TOGGLE);
 
     bench.log(
       `baseline: ${options.durationS} s of single-row INSERTs, ${options.connections} callers`,
@@ -163,7 +122,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     };
     const baselineCpu = startCpuMeter({
       baseline: () => processCpuMs(baselineProcess.process.pid ?? 0),
-      postgres: postgresCpu,
+      postgres: postgresCpuMs(bench.server.clusterDir),
     });
     baselineProcess.send(baselineRun);
     const { type: _type, ...baseline } = await baselineProcess.next<BaselineResult>('result');
@@ -195,7 +154,6 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       rateLimit,
     };
   } finally {
-    await load.stop();
-    await parley.stop();
+    await rig.stop();
   }
 };

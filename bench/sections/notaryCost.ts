@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { LoadResult } from '../load/httpLoad';
+import { Client } from 'pg';
 import type { BenchContext } from '../lib/context';
-import type { CpuMeter } from '../lib/cpu';
 import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
+import type { InboundRig } from './inboundRig';
 import { waitForProjections } from './lagProbe';
 
 /** One phase of full load, and the catch-up after it until the read side was at the head. */
@@ -35,15 +35,50 @@ export type NotaryCost = Readonly<{
   replayCpuMsPerMessage: number;
   /** cost 1 - on / off */
   loadRate: OnOff;
-  /** cost 1 - on / off: the figure judged against SPEC §7's 10 % */
+  /** cost 1 - on / off of the means over the phases */
   sustainedRate: OnOff;
   /** cost on / off - 1 */
   cpuMsPerMessage: OnOff;
-  /** sustainedRate.cost */
+  /**
+   * 1 - on / off of the sustained rates of each pair of neighbouring phases (1st and 2nd, 3rd
+   * and 4th, …): each pair ran within a minute, so the machine's slower swings weigh little
+   */
+  pairCosts: readonly number[];
+  /** the median of pairCosts: the figure judged against the target (SPEC §7's 10 %, §8's 15 %) */
   cost: number;
 }>;
 
-type Phase = (stream: string, mode: 'max', durationS: number, rate: null) => Promise<LoadResult>;
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+/**
+ * Writes PostgreSQL's dirty pages out now, between phases: a checkpoint that fell inside one
+ * phase and not in its neighbour was one of the largest swings between phases of one side.
+ * Needs a superuser or pg_checkpoint (the embedded server has it); without, says so once.
+ */
+const checkpointer = (bench: BenchContext, databaseUrl: string) => {
+  let refused = false;
+  return async (): Promise<void> => {
+    if (refused) return;
+    const client = new Client({ connectionString: databaseUrl });
+    try {
+      await client.connect();
+      await client.query('CHECKPOINT');
+    } catch (error) {
+      refused = true;
+      bench.log(
+        `no CHECKPOINT between phases: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+};
 
 const mean = (values: readonly number[]): number =>
   values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
@@ -60,7 +95,11 @@ const onOff = (
 
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 
-/** off, on, on, off: cancels a linear drift of the machine between the two sides */
+/** the first letter of a phase's stream seeds its mix: a different one for each phase */
+const STREAMS = 'pqrstuvwyz';
+const LOAD_STREAMS = 'ijklmnoxbc';
+
+/** off, on, on, off, repeated: cancels a linear drift of the machine between the two sides */
 const ABBA: readonly boolean[] = [false, true, true, false];
 
 /** A feature whose cost to the inbound rate is measured: its name and the switch that turns it on or off. */
@@ -85,24 +124,26 @@ export const ENCRYPTION_TOGGLE: Toggle = {
 };
 
 /**
- * A feature's cost (the notary's, encryption's) to the inbound rate, in the inbound section's run: phases with Parley
- * restarted without the notary and with it in the order off, on, on, off (repeated per round): a
- * drift of the machine that is linear over the run then weighs the same on both sides, where
- * off, on, off, on puts every "on" later than its "off" (quiet runs fell 175 → 103 messages/s
- * phase by phase, which that order charged to the feature). A phase starts with its read side at the head
- * and ends when it is back there: at full load the notary (like the read models) falls behind,
- * and work left for later would otherwise count in no phase, or in the next one.
- * `restart` swaps the Parley the phases load.
+ * A feature's cost (the notary's, encryption's) to the inbound rate: `--cost-rounds` pairs of
+ * phases with Parley restarted with the feature off and on, in the order off, on, on, off,
+ * repeated: a drift of the machine that is linear over the run then weighs the same on both
+ * sides, where off, on, off, on puts every "on" later than its "off" (quiet runs fell 175 → 103
+ * messages/s phase by phase, which that order charged to the feature). The judged cost is the
+ * median over the pairs of neighbouring phases, so one phase that a burst of the machine's
+ * other work slowed moves it little; PostgreSQL checkpoints before each phase. A phase starts
+ * with its read side at the head and ends when it is back there: at full load the notary (like
+ * the read models) falls behind, and work left for later would otherwise count in no phase, or
+ * in the next one.
  */
 export const measureNotaryCost = async (
   bench: BenchContext,
-  databaseUrl: string,
-  phase: Phase,
-  restart: (start: () => Promise<ParleyProcess>) => Promise<void>,
-  meter: () => CpuMeter,
-  rounds = 2,
+  rig: Pick<InboundRig, 'databaseUrl' | 'phase' | 'restart' | 'meter'>,
   toggle: Toggle = NOTARY_TOGGLE,
 ): Promise<NotaryCost> => {
+  const { databaseUrl, phase, restart, meter } = rig;
+  const rounds = bench.options.costRounds;
+  const checkpoint = checkpointer(bench, databaseUrl);
+  const tag = toggle.name.replace(/\W+/g, '-');
   const { options } = bench;
   const phases: NotaryPhase[] = [];
   const replays: number[] = [];
@@ -152,13 +193,16 @@ export const measureNotaryCost = async (
     const replayed = replay.stop();
     if (toggle.notary && on && unnotarised > 0)
       replays.push(((replayed.parley ?? 0) + (replayed.postgres ?? 0)) / unnotarised);
-    // phase names seed the mix: a different one each time
-    const warm = await phase(`${'pqrstuvw'[i]}-warm-${name}`, 'max', options.warmupS, null);
+    // a stream's first letter seeds the mix; the name is unique per toggle and phase, so a
+    // phase's new references are new to the whole run
+    const stream = (letters: string) => `${letters[i % letters.length]}-${tag}-${name}${i}`;
+    const warm = await phase(`${stream(STREAMS)}-warm`, 'max', options.warmupS, null);
     // the warm-up's backlog is not the phase's
     await atHead();
+    await checkpoint();
     await profile('start');
     const used = meter();
-    const load = await phase(`${'ijklmnox'[i]}-${name}`, 'max', options.durationS, null);
+    const load = await phase(stream(LOAD_STREAMS), 'max', options.durationS, null);
     const loadEnded = Date.now();
     await atHead();
     const ended = Date.now();
@@ -190,6 +234,13 @@ export const measureNotaryCost = async (
       },
     });
   }
+  const pairCosts: number[] = [];
+  for (let k = 0; k + 1 < phases.length; k += 2) {
+    const pair = [phases[k], phases[k + 1]];
+    const on = pair.find((p) => p?.notary)?.sustainedRate ?? 0;
+    const off = pair.find((p) => p?.notary === false)?.sustainedRate ?? 0;
+    pairCosts.push(1 - on / Math.max(off, 1e-9));
+  }
   const sustainedRate = onOff(
     phases,
     (p) => p.sustainedRate,
@@ -209,6 +260,7 @@ export const measureNotaryCost = async (
       (p) => p.cpuMsPerMessage.total,
       (on, off) => on / off - 1,
     ),
-    cost: sustainedRate.cost,
+    pairCosts: pairCosts.map((c) => round(c, 3)),
+    cost: round(median(pairCosts), 3),
   };
 };

@@ -12,7 +12,7 @@ import { bodyOf } from '../support/http';
 import { createChannel, postMessage, type TestChannel } from '../support/inbound';
 import { startTestParley, type TestParley } from '../support/parley';
 import { TEST_MASTER_KEY } from '../support/process';
-import { expectRebuildEqualsLive } from '../support/readModel';
+import { expectRebuildEqualsLive, headOf, waitForPosition } from '../support/readModel';
 import { WebhookReceiver } from '../support/webhookReceiver';
 import { createOperator, deliveriesOf, jsonRequest, reply, subscribe } from '../support/webhooks';
 
@@ -167,6 +167,8 @@ describe('erasing a person (SPEC §8, issue 14 "Must show")', () => {
       (ds) => ds.some((d) => d.status === 'pending' && d.attempts > 0 && d.last_response !== null),
       30_000,
     );
+    // the read models too hold all of it before the scan (they may lag the outbox under load)
+    await waitForPosition(parley.deps.pool, parley.deps.store, await headOf(parley.deps.store));
   }, 120_000);
 
   afterAll(async () => {

@@ -65,3 +65,14 @@ export const waitForOk = async (
     await new Promise((r) => setTimeout(r, 100));
   }
 };
+
+/** Waits until the process has printed `pattern` (HTTP answers before the banner is printed). */
+export const waitForOutput = async (
+  running: RunningParley,
+  pattern: RegExp,
+  timeoutMs = 10_000,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(running.output()) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+};

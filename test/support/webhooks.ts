@@ -134,19 +134,52 @@ export const dialogsWithReplies = async (
   const channel = await createChannel(parley);
   const operator = await createOperator(parley);
   const expected = new Map<string, string[]>();
+  let retried = 0;
+  // as an integrator does (SPEC §1): a 503 is retried after its Retry-After, under the same
+  // Idempotency-Key, so a retry never adds a second message; any other failure fails the test
+  const retrying = async (call: () => Promise<{ status: number; body: unknown }>) => {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await call();
+      if (answer.status !== 503 || attempt === 5) return answer;
+      retried++;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
   await Promise.all(
     Array.from({ length: dialogs }, async (_, d) => {
-      const posted = await postMessage(parley, channel, {
-        text: 'hi',
-        ...customer(`${customerPrefix}-${d}`),
-      });
+      const posted = (await retrying(() =>
+        postMessage(
+          parley,
+          channel,
+          { text: 'hi', ...customer(`${customerPrefix}-${d}`) },
+          { 'idempotency-key': `${customerPrefix}-${d}` },
+        ),
+      )) as Awaited<ReturnType<typeof postMessage>>;
+      if (posted.status !== 200)
+        throw new Error(`message failed: ${posted.status} ${JSON.stringify(posted.body)}`);
       const dialogId = posted.body.dialog_id as string;
       const messages = [posted.body.message_id as string];
-      for (let r = 0; r < replies; r++)
-        messages.push(await reply(parley, operator.auth, dialogId, `d${d} r${r}`));
+      for (let r = 0; r < replies; r++) {
+        const sent = await retrying(async () => {
+          const response = await parley.request(`/api/dialogs/${dialogId}/messages`, {
+            ...jsonRequest('POST', operator.auth, { text: `d${d} r${r}` }),
+            headers: {
+              ...operator.auth,
+              'content-type': 'application/json',
+              'idempotency-key': `reply-${r}`,
+            },
+          });
+          return { status: response.status, body: await response.json() };
+        });
+        if (sent.status !== 201)
+          throw new Error(`reply failed: ${sent.status} ${JSON.stringify(sent.body)}`);
+        messages.push((sent.body as { message_id: string }).message_id);
+      }
       expected.set(dialogId, messages);
     }),
   );
+  // eslint-disable-next-line no-console
+  if (retried > 0) console.info(`dialogsWithReplies: ${retried} answers 503, retried`);
   return expected;
 };
 

@@ -1,0 +1,90 @@
+import { inboundPhases } from '../load/inboundPhases';
+import type { LoadResult } from '../load/httpLoad';
+import type { Population } from '../load/mix';
+import { benchScript, startChild, type Child } from '../lib/child';
+import type { BenchContext } from '../lib/context';
+import { postgresCpuMs, processCpuMs, startCpuMeter, type CpuMeter } from '../lib/cpu';
+import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
+import { seedPopulation } from '../seed/population';
+import { createBenchChannel } from './benchChannel';
+
+/** A phase of the inbound mix: its stream name (seeds the mix), mode, seconds and rate. */
+export type Phase = (
+  stream: string,
+  mode: 'max' | 'rate',
+  durationS: number,
+  rate: number | null,
+) => Promise<LoadResult>;
+
+/**
+ * What the inbound and feature-cost sections load: a Parley on a fresh database with a seeded
+ * population, the load process, and a CPU meter over Parley, PostgreSQL and the load.
+ */
+export type InboundRig = Readonly<{
+  databaseUrl: string;
+  /** the Parley now loaded (restart swaps it) */
+  parley: () => ParleyProcess;
+  endpoint: string;
+  population: Population;
+  seeded: Readonly<{ requests: number; seconds: number }>;
+  load: Child;
+  phase: Phase;
+  phases: ReturnType<typeof inboundPhases>;
+  meter: () => CpuMeter;
+  /** stops the Parley loaded and loads the one `start` starts */
+  restart: (start: () => Promise<ParleyProcess>) => Promise<void>;
+  stop: () => Promise<void>;
+}>;
+
+export const startInboundRig = async (
+  bench: BenchContext,
+  database: string,
+): Promise<InboundRig> => {
+  const { options } = bench;
+  const databaseUrl = await bench.server.createDatabase(database);
+  let parley = await startParleyProcess({ databaseUrl, poolSize: options.poolSize });
+  const load = startChild(benchScript('load/inboundChild.js'));
+  const stop = async (): Promise<void> => {
+    await load.stop();
+    await parley.stop();
+  };
+  try {
+    const { endpoint } = await createBenchChannel(parley);
+    const population: Population = { customers: options.customers, mergePairs: options.mergePairs };
+    bench.log(
+      `seeding ${population.customers} customers and ${population.mergePairs} merge pairs through HTTP`,
+    );
+    const seeded = await seedPopulation(parley.url, endpoint, population);
+    const postgresCpu = postgresCpuMs(bench.server.clusterDir);
+    const phases = inboundPhases(load, () => ({
+      url: parley.url,
+      path: endpoint,
+      connections: options.connections,
+      population,
+    }));
+    return {
+      databaseUrl,
+      parley: () => parley,
+      endpoint,
+      population,
+      seeded,
+      load,
+      phase: phases.run,
+      phases,
+      meter: () =>
+        startCpuMeter({
+          parley: () => processCpuMs(parley.pid),
+          postgres: postgresCpu,
+          load: () => processCpuMs(load.process.pid ?? 0),
+        }),
+      restart: async (start) => {
+        await parley.stop();
+        parley = await start();
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
