@@ -57,6 +57,14 @@ export type Projection = Readonly<{
    * instead of `handlers`: the audit notary, which must see what the domain does not know.
    */
   applyRecorded?: (db: ClientBase, events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * Its tables are the log's alone, and nothing outside PostgreSQL acts on a batch of them: a
+   * batch's commit then does not wait for the WAL flush (synchronous_commit off). A server
+   * crash may lose its last batches (~0.6 s at most), checkpoint and writes together; they are
+   * applied again from the log, to the same rows. Not the outbox nor the attachment queue:
+   * what they queue is sent or fetched, and a lost row would be sent twice.
+   */
+  derivedOnly?: boolean;
 }>;
 
 const statementNames = new Map<string, string>();

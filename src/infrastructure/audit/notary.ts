@@ -65,4 +65,6 @@ export const notaryProjection = (store: Pick<EventStore, 'compareCheckpoints'>):
   createTables: createAuditTables,
   handlers: {},
   applyRecorded: (db, events) => notarize(db, events, (a, b) => store.compareCheckpoints(a, b)),
+  // its chains are the log's alone: a batch lost to a server crash is chained again, the same
+  derivedOnly: true,
 });

@@ -29,6 +29,7 @@ export const channelsProjection: Projection = {
     `);
   },
   batchedWrites: true,
+  derivedOnly: true,
   handlers: {
     ChannelCreated: async (db, { data, recordedAt }) => {
       await db.query(

@@ -103,6 +103,7 @@ export const contactsProjection: Projection = {
   },
   queryIndexes: QUERY_INDEXES,
   batchedWrites: true,
+  derivedOnly: true,
   handlers: {
     ContactCreated: async (db, { data, recordedAt }) => {
       await db.query(

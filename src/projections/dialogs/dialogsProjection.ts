@@ -132,6 +132,7 @@ export const dialogsProjection: Projection = {
   },
   queryIndexes: QUERY_INDEXES,
   batchedWrites: true,
+  derivedOnly: true,
   handlers: {
     DialogOpened: async (db, { data, recordedAt }) => {
       await db.query(

@@ -18,6 +18,7 @@ export const operatorsProjection: Projection = {
     `);
   },
   batchedWrites: true,
+  derivedOnly: true,
   handlers: {
     OperatorCreated: async (db, { data, recordedAt }) => {
       await db.query(

@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import {
   count,
   headOf,
@@ -15,11 +16,14 @@ import type {
   EventStore,
   SubscriptionItem,
 } from '../../application/ports/eventStore';
+import { allProjections } from '../allProjections';
+import { attachmentFetchQueueProjection } from '../attachments/fetchQueueProjection';
 import { channelsProjection } from '../channels/channelsProjection';
 import { readCheckpoint } from '../checkpoints';
 import { contactsProjection } from '../contacts/contactsProjection';
 import { dialogsProjection } from '../dialogs/dialogsProjection';
-import { handledTypes } from '../projection';
+import { handledTypes, type Projection } from '../projection';
+import { webhookOutboxProjection } from '../outbox/outboxProjection';
 import { ReadYourWrites } from '../readYourWrites';
 import { READ_MODEL } from '../schema';
 
@@ -167,6 +171,62 @@ describe('the projection runner', () => {
     } finally {
       await running.stop();
     }
+  });
+});
+
+/** A projection that writes down the synchronous_commit its batch runs under, per channel. */
+const commitSettingOf = (name: string, derivedOnly: boolean): Projection => ({
+  name,
+  version: 1,
+  tables: [name],
+  createTables: async (db) => {
+    await db.query(`CREATE TABLE IF NOT EXISTS ${name} (setting text NOT NULL)`);
+  },
+  handlers: {
+    ChannelCreated: async (db) => {
+      await db.query(`INSERT INTO ${name} SELECT current_setting('synchronous_commit')`);
+    },
+  },
+  derivedOnly,
+});
+
+describe('a batch commit', () => {
+  const world = useReadModelWorld({ runners: false });
+
+  it('waits for no WAL flush for a derived-only read model, and does for the others', async () => {
+    const { store, w } = world;
+    // the test server runs with synchronous_commit off for speed: these connections with it on
+    const pool = new Pool({
+      connectionString: world.connectionString,
+      options: '-c synchronous_commit=on',
+    });
+    const derived = commitSettingOf('derived_setting', true);
+    const durable = commitSettingOf('durable_setting', false);
+    const running = await startRunners(pool, store, { projections: [derived, durable] });
+    try {
+      await createChannel(w, 'Settings');
+      await waitForPosition(pool, store, w.lastPosition(), [derived.name, durable.name]);
+      const settings = async (table: string) =>
+        (await pool.query<{ setting: string }>(`SELECT setting FROM ${READ_MODEL}.${table}`)).rows;
+      expect(await settings(derived.name)).toEqual([{ setting: 'off' }]);
+      expect(await settings(durable.name)).toEqual([{ setting: 'on' }]);
+      // outside the batch, the connection's own setting is back
+      expect((await pool.query('SHOW synchronous_commit')).rows).toEqual([
+        { synchronous_commit: 'on' },
+      ]);
+    } finally {
+      await running.stop();
+      await pool.end();
+    }
+  });
+
+  it('is derived-only for the read models, and durable for what acts outside', () => {
+    const derivedOnly = (p: Projection) => p.derivedOnly === true;
+    expect(allProjections.filter(derivedOnly).map((p) => p.name)).toEqual(
+      allProjections.map((p) => p.name),
+    );
+    expect(derivedOnly(webhookOutboxProjection)).toBe(false);
+    expect(derivedOnly(attachmentFetchQueueProjection)).toBe(false);
   });
 });
 
