@@ -76,6 +76,12 @@ export const notaryRows = (
       list((p) => p.sustainedRate, 1),
     ),
     row(
+      `${name} phases ${order}: messages / merges among them (a tenth: the mix had pairs left)`,
+      phases
+        .map((p) => `${fmt(p.messages)} / ${p.merges === undefined ? 'n/a' : fmt(p.merges)}`)
+        .join(', '),
+    ),
+    row(
       `${name} phases ${order}: catch-up after the load (s)`,
       list((p) => p.catchUpS, 2),
     ),

@@ -1,5 +1,5 @@
 import type { BenchContext } from '../lib/context';
-import { startInboundRig } from './inboundRig';
+import { costPhaseSeconds, startInboundRig } from './inboundRig';
 import { waitForProjections } from './lagProbe';
 import { ENCRYPTION_TOGGLE, measureNotaryCost, NOTARY_TOGGLE, type NotaryCost } from './notaryCost';
 
@@ -18,7 +18,11 @@ export type FeatureCostsSection = Readonly<{
  */
 export const runFeatureCosts = async (bench: BenchContext): Promise<FeatureCostsSection> => {
   const { options } = bench;
-  const rig = await startInboundRig(bench, 'costs');
+  const rig = await startInboundRig(
+    bench,
+    'costs',
+    options.warmupS + 2 * costPhaseSeconds(options),
+  );
   try {
     bench.log(`warm-up: ${options.warmupS} s at full load`);
     await rig.phase('warm', 'max', options.warmupS, null);

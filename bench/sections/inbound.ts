@@ -7,7 +7,7 @@ import type { BenchContext } from '../lib/context';
 import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
 import { round } from '../lib/stats';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
-import { startInboundRig } from './inboundRig';
+import { costPhaseSeconds, startInboundRig } from './inboundRig';
 import { ENCRYPTION_TOGGLE, measureNotaryCost, type NotaryCost } from './notaryCost';
 import { readStatements, resetStatements, type StatementProfile } from './statements';
 import { statementsPerKind, type KindStatements } from './statementsPerKind';
@@ -51,7 +51,12 @@ const IDLE_S = 5;
 
 export const runInbound = async (bench: BenchContext): Promise<InboundSection> => {
   const { options } = bench;
-  const rig = await startInboundRig(bench, 'inbound');
+  // warm-up, full load, half load (half the rate), and the two features' cost phases
+  const rig = await startInboundRig(
+    bench,
+    'inbound',
+    options.warmupS + 1.5 * options.durationS + 2 * costPhaseSeconds(options),
+  );
   const { databaseUrl, population, seeded, meter, phases, phase, endpoint } = rig;
   try {
     const parley = rig.parley();

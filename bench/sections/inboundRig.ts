@@ -36,9 +36,23 @@ export type InboundRig = Readonly<{
   stop: () => Promise<void>;
 }>;
 
+/**
+ * Merge pairs enough for `fullLoadSeconds` of the mix at full load: a tenth of its messages
+ * merge a pair, at up to ~450 messages/s here, and a fifth more. Once they ran out, the mix's
+ * merges turned into cheaper messages part way through a run (the feature costs' phases sped
+ * up 160 → 300 messages/s from one toggle to the next, the seeded 2,000 pairs used up).
+ */
+export const mergePairsFor = (fullLoadSeconds: number): number =>
+  Math.ceil(fullLoadSeconds * 450 * 0.1 * 1.2);
+
+/** the seconds at full load of a feature's cost phases (see measureNotaryCost) */
+export const costPhaseSeconds = (options: BenchContext['options']): number =>
+  2 * options.costRounds * (options.warmupS + options.durationS);
+
 export const startInboundRig = async (
   bench: BenchContext,
   database: string,
+  fullLoadSeconds: number,
 ): Promise<InboundRig> => {
   const { options } = bench;
   const databaseUrl = await bench.server.createDatabase(database);
@@ -50,7 +64,10 @@ export const startInboundRig = async (
   };
   try {
     const { endpoint } = await createBenchChannel(parley);
-    const population: Population = { customers: options.customers, mergePairs: options.mergePairs };
+    const population: Population = {
+      customers: options.customers,
+      mergePairs: Math.max(options.mergePairs, mergePairsFor(fullLoadSeconds)),
+    };
     bench.log(
       `seeding ${population.customers} customers and ${population.mergePairs} merge pairs through HTTP`,
     );

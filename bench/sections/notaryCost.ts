@@ -18,6 +18,8 @@ export type NotaryPhase = Readonly<{
   loadRate: number;
   /** messages / (load + catch-up): what Parley keeps up with, its read side included */
   sustainedRate: number;
+  /** the phase's messages that merged two contacts: the costliest kind, a tenth of the mix */
+  merges: number;
   /** Parley's and PostgreSQL's CPU over load and catch-up, ms per message */
   cpuMsPerMessage: Readonly<{ parley: number; postgres: number; total: number }>;
 }>;
@@ -223,6 +225,7 @@ export const measureNotaryCost = async (
     phases.push({
       notary,
       messages: load.ok,
+      merges: load.kinds.merge ?? 0,
       loadS: round(loadS, 2),
       catchUpS: round(catchUpS, 2),
       loadRate: load.throughput,
