@@ -38,12 +38,12 @@ export type InboundRig = Readonly<{
 
 /**
  * Merge pairs enough for `fullLoadSeconds` of the mix at full load: a tenth of its messages
- * merge a pair, at up to ~450 messages/s here, and a fifth more. Once they ran out, the mix's
+ * merge a pair, at up to ~350 messages/s here, and a fifth more. Once they ran out, the mix's
  * merges turned into cheaper messages part way through a run (the feature costs' phases sped
  * up 160 → 300 messages/s from one toggle to the next, the seeded 2,000 pairs used up).
  */
 export const mergePairsFor = (fullLoadSeconds: number): number =>
-  Math.ceil(fullLoadSeconds * 450 * 0.1 * 1.2);
+  Math.ceil(fullLoadSeconds * 350 * 0.1 * 1.2);
 
 /** the seconds at full load of a feature's cost phases (see measureNotaryCost) */
 export const costPhaseSeconds = (options: BenchContext['options']): number =>
