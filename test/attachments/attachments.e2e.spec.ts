@@ -164,13 +164,15 @@ describe('attachments kept (SPEC §2.1)', () => {
       ],
     });
     const dialogId = posted.body.dialog_id as string;
+    // fetched by the worker and projected: seconds when the machine is loaded
     const [item] = await eventually(
       () => messagesOf(dialogId),
       (items) => items[0]?.state === 'stored',
+      45_000,
     );
     await parley.deps.subjectKeys.destroy([posted.body.contact_id as string]);
     const gone = await parley.request(`/api/attachments/${item?.id}`, { headers: parley.admin });
     expect(gone.status).toBe(410);
     expect(await gone.json()).toMatchObject({ code: 'E_ATTACHMENT_ERASED' });
-  }, 30_000);
+  }, 60_000);
 });
