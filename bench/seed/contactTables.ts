@@ -31,18 +31,17 @@ export const seedContactTables = async (
                || CASE WHEN random() < 0.5 THEN 'ov' ELSE 'ova' END),
        null, 'active', '${at}', '${at}'
      FROM generate_series(0, ${contacts - 1}) i`,
-    `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, match_key, added_at, updated_at)
-     SELECT ${id('i')}, ${id('c')}, 'id', 'shop-user-' || i, 'custom', 'custom',
-            'custom:shop-user-' || i, '${at}', '${at}'
+    `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, added_at, updated_at)
+     SELECT ${id('i')}, ${id('c')}, 'id', 'shop-user-' || i, 'custom', 'custom', '${at}', '${at}'
      FROM generate_series(0, ${contacts - 1}) i`,
-    `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, match_key, added_at, updated_at)
+    `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, added_at, updated_at)
      SELECT ${id('p')}, ${id('c')}, 'phone', '+7 9' || right((100000000 + i::bigint * 7919)::text, 9),
-            'whatsapp', null, 'phone:' || i, '${at}', '${at}'
+            'whatsapp', null, '${at}', '${at}'
      FROM generate_series(0, ${contacts - 1}) i WHERE random() < 0.6`,
-    `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, match_key, added_at, updated_at)
+    `INSERT INTO contact_data (data_id, contact_id, type, value, service, origin, added_at, updated_at)
      SELECT ${id('e')}, ${id('c')}, 'email',
             'user' || i || '@example.' || CASE WHEN random() < 0.5 THEN 'com' ELSE 'ru' END,
-            'email', null, 'email:' || i, '${at}', '${at}'
+            'email', null, '${at}', '${at}'
      FROM generate_series(0, ${contacts - 1}) i WHERE random() < 0.3`,
     `INSERT INTO contact_words (word, contact_id, source_id)
      SELECT w.w, c.contact_id, c.contact_id FROM contacts c

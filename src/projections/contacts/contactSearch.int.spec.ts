@@ -60,12 +60,12 @@ describe('contact search, thresholds in cascade', () => {
       const client = await world.pool.connect();
       try {
         await client.query('BEGIN');
-        const found = await matchDictionary(client, q);
+        const found = await matchDictionary(client, q, { limit: 50, offset: 0 });
         for (const threshold of CASCADE) {
           await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
             String(threshold),
           ]);
-          const values = stepValues(found, threshold, q, { limit: 50, offset: 0 });
+          const values = stepValues(found, threshold, { limit: 50, offset: 0 });
           const page = async (byWord: boolean) =>
             (
               await client.query<{ contact_id: string; score: number }>(SEARCH, [
@@ -83,6 +83,23 @@ describe('contact search, thresholds in cascade', () => {
       }
     },
   );
+
+  it('given a phone number’s part that more contacts hold than a page, when paged, then each page is its slice of the whole list', async () => {
+    // the phone hits are found once, only as many as the page needs: the lowest contact ids
+    const whole = await searchContacts(world.pool, '916 100', { limit: 50, offset: 0 });
+    expect(whole.items.length).toBeGreaterThan(20);
+    for (const page of [
+      { limit: 3, offset: 0 },
+      { limit: 5, offset: 5 },
+      { limit: 10, offset: 12 },
+    ]) {
+      const paged = await searchContacts(world.pool, '916 100', page);
+      expect(paged.items.map((c) => c.contactId)).toEqual(
+        whole.items.slice(page.offset, page.offset + page.limit).map((c) => c.contactId),
+      );
+      expect(paged.more).toBe(whole.items.length > page.offset + page.limit);
+    }
+  });
 
   it('matches digits as digits only for a query that is part of a phone number', async () => {
     const { w, pool } = world;

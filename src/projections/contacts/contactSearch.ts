@@ -45,17 +45,36 @@ const BY_WORD_RATIO = 10;
  *
  * The dictionary is matched once per search, at THRESHOLD (DICTIONARY): a higher threshold's
  * matches are those of them that reach it. Each cascade step (SEARCH) is handed its matches.
+ * So are the phone hits, found once too: every one ranks (1, 1), then by contact id, so a page
+ * that ends at row $2 holds none but the $2 with the lowest ids.
  */
 export const DICTIONARY = `
-  WITH words AS MATERIALIZED (
+  WITH q AS MATERIALIZED (
+    -- digits are compared as digits only when the query is a phone number's part:
+    -- "user4567@" or "shop-user-4567" would otherwise rank every phone with 4567 first
+    SELECT regexp_replace($1::text, '\\D', '', 'g') AS digits,
+           $1::text ~ '^[0-9[:space:]+().-]+$'
+             AND length(regexp_replace($1::text, '\\D', '', 'g')) >= 3 AS phone
+  ),
+  words AS MATERIALIZED (
     SELECT w, row_number() OVER () AS n, w ~ '^[0-9]+$' AS numeric
     FROM (${splitWords('$1::text')} LIMIT ${MAX_WORDS}) t
+  ),
+  -- OFFSET 0 keeps these lookups by primary key: the planner cannot estimate how few hits
+  -- the LIKE leaves and would rather hash-join whole tables
+  phone_hits AS MATERIALIZED (
+    SELECT DISTINCT s.contact_id
+    FROM q, read_model.contact_data d
+    CROSS JOIN LATERAL (
+      SELECT l.contact_id FROM read_model.contacts c
+      JOIN read_model.contacts l ON l.contact_id = coalesce(c.survivor_id, c.contact_id)
+      WHERE c.contact_id = d.contact_id AND l.status = 'active' OFFSET 0
+    ) s
+    WHERE q.phone AND d.value_digits LIKE '%' || q.digits || '%'
+    ORDER BY 1 LIMIT $2
   )
   SELECT words.n::int AS n, m.word, m.sim, m.contacts,
-         -- digits are compared as digits only when the query is a phone number's part:
-         -- "user4567@" or "shop-user-4567" would otherwise rank every phone with 4567 first
-         $1::text ~ '^[0-9[:space:]+().-]+$'
-           AND length(regexp_replace($1::text, '\\D', '', 'g')) >= 3 AS phone
+         NULL::text[] AS phone_hits, NULL::float8 AS population
   FROM words LEFT JOIN LATERAL (
     SELECT word, sim, contacts FROM (
       SELECT d.word, word_similarity(words.w, d.word)::float8 AS sim, d.contacts
@@ -73,29 +92,29 @@ export const DICTIONARY = `
     ORDER BY sim DESC, word LIMIT ${WORDS_PER_QUERY_WORD}
   ) m ON true
   UNION ALL
-  -- a query of no words still says whether it is a phone number's part
-  SELECT NULL, NULL, NULL, NULL, $1::text ~ '^[0-9[:space:]+().-]+$'
-           AND length(regexp_replace($1::text, '\\D', '', 'g')) >= 3
+  -- a query of no words still has this row: its phone hits (null: not a phone number's part)
+  -- and the contacts the read model holds, as PostgreSQL last counted them (-1: not yet)
+  SELECT NULL, NULL, NULL, NULL,
+         CASE WHEN q.phone THEN ARRAY(SELECT contact_id FROM phone_hits ORDER BY 1) END,
+         (SELECT reltuples FROM pg_class WHERE oid = to_regclass('read_model.contacts'))::float8
+  FROM q
   ORDER BY 1, 3 DESC, 2`;
 
 /**
- * One cascade step: $4..$6 the matches that reach its threshold (query word n, dictionary
- * word, similarity), $7 how many words the query has, $8 the query word whose matches the
- * dictionary says the fewest contacts hold (the driver). $9 false: the driver's contacts are
- * read and each is checked for the other words (a lookup per candidate); true: every word's
- * contacts are read in index order and counted, cheaper when the other words' contacts are
- * not many more than the driver's (a two-word name: the lookups were most of its time).
+ * One cascade step: $1 the phone hits, $4..$6 the matches that reach its threshold (query word
+ * n, dictionary word, similarity), $7 how many words the query has, $8 the query word whose
+ * matches the dictionary says the fewest contacts hold (the driver). $9 false: the driver's
+ * contacts are read and each is checked for the other words (a lookup per candidate); true:
+ * every word's contacts are read in index order and counted, cheaper when the other words'
+ * contacts are not many more than the driver's (a two-word name: the lookups were most of its
+ * time).
  */
 export const SEARCH = `
-  WITH q AS MATERIALIZED (
-    SELECT regexp_replace($1::text, '\\D', '', 'g') AS digits,
-           $1::text ~ '^[0-9[:space:]+().-]+$' AS phone
-  ),
-  matched AS MATERIALIZED (
+  WITH matched AS MATERIALIZED (
     SELECT n, word COLLATE "C" AS word, sim
     FROM unnest($4::int[], $5::text[], $6::float8[]) AS m(n, word, sim)
   ),
-  -- a word's contacts by the index, never a scan of every word (OFFSET 0, as below)
+  -- a word's contacts by the index, never a scan of every word (OFFSET 0, as for phone hits)
   candidates AS MATERIALIZED (
     SELECT p.contact_id, max(m.sim) AS best
     FROM matched m
@@ -136,18 +155,7 @@ export const SEARCH = `
     FROM word_rows GROUP BY 1 HAVING count(*) = $7::int
   ),
   word_hits AS (SELECT * FROM driven_hits UNION ALL SELECT * FROM counted_hits),
-  -- OFFSET 0 keeps these lookups by primary key: the planner cannot estimate how few hits
-  -- the trigram operators leave and would rather hash-join whole tables
-  phone_hits AS (
-    SELECT DISTINCT s.contact_id, 1::float8 AS score
-    FROM q, read_model.contact_data d
-    CROSS JOIN LATERAL (
-      SELECT l.contact_id FROM read_model.contacts c
-      JOIN read_model.contacts l ON l.contact_id = coalesce(c.survivor_id, c.contact_id)
-      WHERE c.contact_id = d.contact_id AND l.status = 'active' OFFSET 0
-    ) s
-    WHERE q.phone AND length(q.digits) >= 3 AND d.value_digits LIKE '%' || q.digits || '%'
-  ),
+  phone_hits AS (SELECT unnest($1::text[]) AS contact_id, 1::float8 AS score),
   -- a contact ranks by its better hit: (score, tie) of its words or of its phone
   page AS (
     SELECT coalesce(n.contact_id, v.contact_id) AS contact_id,
@@ -168,10 +176,25 @@ type Match = Readonly<{ n: number; word: string; sim: number; contacts: number }
 const reaches = (m: Match, threshold: number): boolean =>
   Math.fround(m.sim) >= Math.fround(threshold);
 
-/** What the dictionary says of a query: its words' matches at THRESHOLD. */
-export type Matches = Readonly<{ words: number; matches: readonly Match[]; phone: boolean }>;
+/**
+ * What the dictionary says of a query: its words' matches at THRESHOLD, its phone hits (null:
+ * not a phone number's part) and how many contacts there are (an estimate, for
+ * stepWorthRunning).
+ */
+export type Matches = Readonly<{
+  words: number;
+  matches: readonly Match[];
+  phoneHits: readonly string[] | null;
+  population: number;
+}>;
 
-export const matchDictionary = async (db: ClientBase, query: string): Promise<Matches> => {
+type Page = Readonly<{ limit: number; offset: number }>;
+
+export const matchDictionary = async (
+  db: ClientBase,
+  query: string,
+  page: Page,
+): Promise<Matches> => {
   await db.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
     String(THRESHOLD),
   ]);
@@ -180,17 +203,28 @@ export const matchDictionary = async (db: ClientBase, query: string): Promise<Ma
     word: string | null;
     sim: number | null;
     contacts: number | null;
-    phone: boolean;
-  }>({ name: 'contact-search-dictionary-v1', text: DICTIONARY, values: [query] });
+    phone_hits: string[] | null;
+    population: number | null;
+  }>({
+    name: 'contact-search-dictionary-v2',
+    text: DICTIONARY,
+    values: [query, page.offset + page.limit + 1],
+  });
   const words = new Set<number>();
   const matches: Match[] = [];
+  let phoneHits: string[] | null = null;
+  let population = 0;
   for (const r of rows) {
-    if (r.n === null) continue;
+    if (r.n === null) {
+      phoneHits = r.phone_hits;
+      population = r.population ?? 0;
+      continue;
+    }
     words.add(r.n);
     if (r.word !== null)
       matches.push({ n: r.n, word: r.word, sim: r.sim ?? 0, contacts: r.contacts ?? 0 });
   }
-  return { words: words.size, matches, phone: rows[0]?.phone ?? false };
+  return { words: words.size, matches, phoneHits, population };
 };
 
 /** The contacts each query word's matches at `threshold` are held by, as the dictionary counts them. */
@@ -202,12 +236,7 @@ const contactsPerWord = (found: Matches, threshold: number): Map<number, number>
 };
 
 /** SEARCH's parameters for a step at `threshold`. */
-export const stepValues = (
-  found: Matches,
-  threshold: number,
-  query: string,
-  page: Readonly<{ limit: number; offset: number }>,
-): unknown[] => {
+export const stepValues = (found: Matches, threshold: number, page: Page): unknown[] => {
   const matches = found.matches.filter((m) => reaches(m, threshold));
   const held = contactsPerWord(found, threshold);
   // the query word whose matches the fewest contacts hold (a word with none: no hit at all)
@@ -218,7 +247,7 @@ export const stepValues = (
   let others = 0;
   for (const [n, contacts] of held) if (n !== driver) others += contacts;
   return [
-    query,
+    found.phoneHits ?? [],
     page.limit + 1,
     page.offset,
     matches.map((m) => m.n),
@@ -234,33 +263,36 @@ const searchAt = async (
   db: ClientBase,
   found: Matches,
   threshold: number,
-  query: string,
-  page: Readonly<{ limit: number; offset: number }>,
+  page: Page,
 ): Promise<Row[]> => {
   // prepared once per connection: planning this statement cost more than running it
   const result = await db.query<Row>({
-    name: 'contact-search-v7',
+    name: 'contact-search-v8',
     text: SEARCH,
-    values: stepValues(found, threshold, query, page),
+    values: stepValues(found, threshold, page),
   });
   return result.rows;
 };
 
 /**
- * Whether a step at `threshold` can fill the page: a hit holds a match of every query word, so
- * the fewest contacts any word's matches are held by bounds the hits (the dictionary's counts
- * never undercount). A step that cannot is not run: it would fall through anyway.
+ * Whether a step at `threshold` is worth running: whether it is expected to fill the page.
+ * Skipping a step never changes the answer (the last step, at THRESHOLD, is the answer), only
+ * what it costs: a step that falls through is a statement spent for nothing, and a two-word
+ * name that is not in the table used to run every step. A hit holds a match of every query
+ * word, so its expected number is the contacts of the query words' matches (the dictionary's
+ * counts) as if the words fell on contacts independently: a first name held by 1 contact in 40
+ * and a family name's 300 look-alikes make 7 hits, not 300. For one word, that is its
+ * contacts. Phone hits, found already, add theirs.
  */
-const canFill = (
-  found: Matches,
-  threshold: number,
-  page: Readonly<{ limit: number; offset: number }>,
-): boolean => {
-  if (found.phone) return true;
+export const stepWorthRunning = (found: Matches, threshold: number, page: Page): boolean => {
+  const phones = found.phoneHits?.length ?? 0;
+  if (found.words === 0) return phones > page.offset + page.limit;
   const held = contactsPerWord(found, threshold);
-  let fewest = found.words === 0 ? 0 : Infinity;
-  for (let n = 1; n <= found.words; n++) fewest = Math.min(fewest, held.get(n) ?? 0);
-  return fewest > page.offset + page.limit;
+  // never fewer contacts than a word holds: the estimate is old, or not made yet (-1)
+  const population = Math.max(found.population, ...held.values(), 1);
+  let expected = population;
+  for (let n = 1; n <= found.words; n++) expected *= Math.min(1, (held.get(n) ?? 0) / population);
+  return phones + expected > page.offset + page.limit;
 };
 
 /**
@@ -272,20 +304,20 @@ const canFill = (
 export const searchContacts = async (
   pool: Pool,
   query: string,
-  page: Readonly<{ limit: number; offset: number }>,
+  page: Page,
   /** tests compare the cascade with THRESHOLD alone */
   cascade: readonly number[] = CASCADE,
 ): Promise<{ items: ContactHit[]; more: boolean }> => {
   const text = query.trim();
   const found = await inTransaction(pool, async (db) => {
-    const dictionary = await matchDictionary(db, text);
+    const dictionary = await matchDictionary(db, text, page);
     for (const threshold of cascade.filter((t) => t > THRESHOLD)) {
-      if (!canFill(dictionary, threshold, page)) continue;
-      const rows = await searchAt(db, dictionary, threshold, text, page);
+      if (!stepWorthRunning(dictionary, threshold, page)) continue;
+      const rows = await searchAt(db, dictionary, threshold, page);
       if (rows.length > page.limit) return rows;
     }
     // no higher threshold filled the page: the answer at THRESHOLD is the answer
-    return searchAt(db, dictionary, THRESHOLD, text, page);
+    return searchAt(db, dictionary, THRESHOLD, page);
   });
   const rows = found.slice(0, page.limit);
   const views = await withDetails(pool, rows);
