@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, escapeLiteral } from 'pg';
 import { APPEND_SQL } from '../../src/infrastructure/eventstore/postgres/postgresEventStore';
 
 /**
@@ -37,6 +37,16 @@ const oneOf = async (client: Client, like: string, notLike = '^$'): Promise<Stre
   if (row === undefined) throw new Error(`explainAppend: no stream like ${like}`);
   return row;
 };
+
+/** EXECUTE takes no bind parameters under EXPLAIN: the values as literals, arrays as `'{…}'` */
+const literal = (value: unknown): string =>
+  Array.isArray(value)
+    ? escapeLiteral(
+        `{${value.map((v) => `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`,
+      )
+    : typeof value === 'number'
+      ? String(value)
+      : escapeLiteral(String(value));
 
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -95,8 +105,7 @@ export const explainAppends = async (databaseUrl: string): Promise<AppendPlan[]>
             try {
               await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
               const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-                `EXPLAIN (ANALYZE, BUFFERS) EXECUTE explain_append (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
-                values,
+                `EXPLAIN (ANALYZE, BUFFERS) EXECUTE explain_append (${values.map(literal).join(', ')})`,
               );
               plan = rows.map((r) => r['QUERY PLAN']).join('\n');
               const time = /Execution Time: ([\d.]+) ms/.exec(plan);
