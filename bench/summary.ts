@@ -264,6 +264,22 @@ const statementRows = (inbound: InboundSection, messages: number): Row[] => {
   ];
 };
 
+/** --waits: where the busiest statements' backends were, sampled over the full-load phase */
+const waitRows = (inbound: InboundSection): Row[] => {
+  const { waits } = inbound;
+  if (waits === undefined || waits === null) return [];
+  const busy = waits.statements.reduce((sum, s) => sum + s.samples, 0);
+  const pct = (n: number, of: number): string => `${fmt((100 * n) / Math.max(1, of), 1)} %`;
+  return waits.statements.slice(0, 5).map((s, i) => ({
+    section: 'inbound',
+    metric: `full load: busy backends' samples #${i + 1}, share / top waits: ${shortQuery(s.statement)}`,
+    value: `${pct(s.samples, busy)} / ${Object.entries(s.events)
+      .slice(0, 3)
+      .map(([event, n]) => `${event} ${pct(n, s.samples)}`)
+      .join(', ')}`,
+  }));
+};
+
 export const rowsOf = (r: Results): Row[] => {
   const rows: Row[] = [];
   const { inbound, projections, search, dialogs, webhooks, import: history, costs } = r.sections;
@@ -357,6 +373,7 @@ export const rowsOf = (r: Results): Row[] => {
       })),
       ...idleRows(inbound),
       ...statementRows(inbound, full.ok),
+      ...waitRows(inbound),
       {
         section: 'projections',
         metric: 'lag at full load p50 / p99 (ms)',

@@ -20,6 +20,8 @@ export type BenchOptions = Readonly<{
   profileDir: string | null;
   /** report the top statements from pg_stat_statements */
   statements: boolean;
+  /** sample pg_stat_activity and pg_locks during the full-load phase, and EXPLAIN the appends */
+  waits: boolean;
 }>;
 
 export type BenchContext = Readonly<{

@@ -35,6 +35,8 @@ const USAGE = `npm run bench -- [all|${NAMES.join('|')}]… [options]
                      cost judged is the median over the pairs ('costs' runs only these)
   --profile DIR      write a V8 CPU profile of the Parley process into DIR
   --statements       load pg_stat_statements and print the top statements (embedded only)
+  --waits            sample the backends' wait events and lock waits every 20 ms at full load
+                     (bench/tools/pgWaits.ts), then EXPLAIN ANALYZE the appends
   --out FILE         JSON results (default bench/results/latest.json for all sections,
                      bench/results/<section>.local.json otherwise)
 environment: DATABASE_URL (an external server instead of the embedded one),
@@ -47,7 +49,9 @@ const positive = (name: string, value: string | undefined): number => {
 };
 
 /** the options that take a positive integer, and the field each sets */
-const COUNTS: Readonly<Record<string, keyof Omit<BenchOptions, 'profileDir' | 'statements'>>> = {
+const COUNTS: Readonly<
+  Record<string, keyof Omit<BenchOptions, 'profileDir' | 'statements' | 'waits'>>
+> = {
   '--duration': 'durationS',
   '--warmup': 'warmupS',
   '--connections': 'connections',
@@ -74,6 +78,7 @@ export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli =
     costRounds: 4,
     profileDir: null as string | null,
     statements: false,
+    waits: false,
   };
   let out: string | null = null;
   for (let i = 0; i < argv.length; i++) {
@@ -93,6 +98,9 @@ export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli =
         break;
       case '--statements':
         o.statements = true;
+        break;
+      case '--waits':
+        o.waits = true;
         break;
       case '--out':
         out = value() ?? null;

@@ -12,6 +12,8 @@ import { ENCRYPTION_TOGGLE, measureNotaryCost, type NotaryCost } from './notaryC
 import { readStatements, resetStatements, type StatementProfile } from './statements';
 import { statementsPerKind, type KindStatements } from './statementsPerKind';
 import { measureRateLimitCost, type RateLimitCost } from './rateLimitCost';
+import { explainAppends, type AppendPlan } from '../tools/explainAppend';
+import { describeWaits, startWaitSampler, type WaitSummary } from '../tools/pgWaits';
 
 export type InboundSection = Readonly<{
   status: 'ok';
@@ -27,6 +29,8 @@ export type InboundSection = Readonly<{
   lagAtHalfLoad: LagSummary;
   /** pg_stat_statements over the full-load phase (--statements) */
   statements: StatementProfile | null;
+  /** the backends' wait events over the full-load phase, and the appends' plans after it (--waits) */
+  waits?: (WaitSummary & { appendPlans: readonly AppendPlan[] }) | null;
   /** Parley and PostgreSQL with no load, the read side at the head: what costs per second */
   idle: IdleCost;
   /** statements per message of each kind, warm caches, one request at a time (--statements) */
@@ -91,9 +95,11 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     bench.log(`full load: ${options.durationS} s, ${options.connections} connections`);
     const probe = await startLagProbe(databaseUrl);
     if (options.profileDir !== null) await parley.profile('start');
+    const sampler = options.waits ? await startWaitSampler(databaseUrl) : null;
     const fullCpu = meter();
     const full = await phase('full', 'max', options.durationS, null);
     const fullCpuMs = fullCpu.stop();
+    const waits = sampler === null ? null : await sampler.stop();
     if (options.profileDir !== null) {
       const file = path.join(options.profileDir, 'inbound-full.cpuprofile');
       await parley.profile('stop', file);
@@ -101,6 +107,20 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     }
     const lag = await probe.stop();
     const statements = options.statements ? await readStatements(databaseUrl) : null;
+    let waitsAndPlans: InboundSection['waits'] = null;
+    if (waits !== null) {
+      for (const line of describeWaits(waits)) bench.log(`waits at full load: ${line}`);
+      // a diagnosis: its failure must not cost the section its figures
+      const appendPlans = await explainAppends(databaseUrl).catch((error: unknown) => {
+        bench.log(`EXPLAIN of the appends failed: ${String(error)}`);
+        return [];
+      });
+      for (const p of appendPlans)
+        bench.log(
+          `EXPLAIN ${p.statement}, ${p.planCacheMode}: median ${p.executionMs} ms\n${p.plan}`,
+        );
+      waitsAndPlans = { ...waits, appendPlans };
+    }
 
     const rate = Math.max(1, Math.round(full.throughput / 2));
     bench.log(`half load: ${options.durationS} s at ${rate} messages/s`);
@@ -152,6 +172,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       lag,
       lagAtHalfLoad,
       statements,
+      waits: waitsAndPlans,
       idle,
       statementsPerKind: perKind,
       notary,

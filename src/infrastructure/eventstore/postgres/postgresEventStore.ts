@@ -111,6 +111,9 @@ const APPEND_IF_UNCHANGED = {
   revision: appendStatement(GUARDED.revision, unchangedCheck(8)),
 };
 
+/** The append statements by expected revision, for the bench's EXPLAIN (bench/tools/explainAppend.ts). */
+export const APPEND_SQL = { plain: APPEND, ifUnchanged: APPEND_IF_UNCHANGED } as const;
+
 export type PostgresEventStoreOptions = Readonly<{
   /** how often a subscriber looks for events when no notification arrives, in ms … */
   pollIntervalMs?: number;
