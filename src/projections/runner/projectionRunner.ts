@@ -215,6 +215,8 @@ export class ProjectionRunner {
     const subscription = store.subscribeToAll({
       from: expected,
       eventTypes: handledTypes(projection),
+      // a page of the log is a batch when behind: one read, one transaction
+      pageSize: this.batchOptions.maxEvents,
       ...(this.options.gatherMs === undefined ? {} : { gatherMs: this.options.gatherMs }),
     });
     const batches = new Batches(subscription, this.batchOptions, this.stopped);
