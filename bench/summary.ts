@@ -8,6 +8,7 @@ import {
   NOTARY_TARGET,
 } from './notarySummary';
 import { fmt, triple, type Row, type Target } from './lib/report';
+import { NOTARY } from '../src/infrastructure/audit/notary';
 import type { DialogListsSection } from './sections/dialogLists';
 import {
   IMPORT_BUDGET_S,
@@ -58,8 +59,11 @@ const kindStatements = (inbound: Results['sections']['inbound'], kind: string): 
 const SEARCH_TARGET = 'contact search p95 (ms)';
 /** issue 17 */
 const IMPORT_TARGET = `history import, ${IMPORT_MESSAGES.toLocaleString('en-US')} messages (s)`;
-/** issue 16; the webhook outbox is the last consumer to reach the head, so this is its rate too */
+/** issue 16: every consumer of one Parley at the head */
 const CATCH_UP_TARGET = 'catch-up, every projection and the outbox at once (events/s)';
+/** issue 16: the webhook outbox's own arrival at the head, in that same catch-up */
+const OUTBOX_CATCH_UP_TARGET = 'catch-up of the webhook outbox (events/s)';
+const OUTBOX = 'webhook_outbox';
 /** issue 16: 30 ms at 100,000 contacts, 60 ms at 1,000,000 */
 const searchBudgetMs = (contacts: number): number => (contacts > 100_000 ? 60 : 30);
 
@@ -125,6 +129,12 @@ export const targetsOf = (r: Results): Target[] => {
       'projection rebuild (events/s)',
       '≥ 20,000',
       ok(projections) ? projections.slowestRebuild.eventsPerSecond : null,
+      (v) => v >= 20_000,
+    ),
+    target(
+      OUTBOX_CATCH_UP_TARGET,
+      '≥ 20,000',
+      (ok(projections) ? projections.catchUp.byConsumer?.[OUTBOX]?.eventsPerSecond : null) ?? null,
       (v) => v >= 20_000,
     ),
     target(
@@ -410,6 +420,28 @@ export const rowsOf = (r: Results): Row[] => {
         value: fmt(catchUp.eventsPerSecond),
         ...met(r, CATCH_UP_TARGET),
       },
+      {
+        section: 'projections',
+        metric: 'catch-up from 0: CPU seconds, Parley / PostgreSQL',
+        value:
+          catchUp.cpuSeconds === undefined
+            ? 'n/a'
+            : `${catchUp.cpuSeconds.parley === null ? 'n/a' : fmt(catchUp.cpuSeconds.parley, 1)} / ${catchUp.cpuSeconds.postgres === null ? 'n/a' : fmt(catchUp.cpuSeconds.postgres, 1)}`,
+      },
+      // the two that arrive last: the outbox (its own target) and the notary
+      ...[OUTBOX, NOTARY].flatMap((name) => {
+        const rate = catchUp.byConsumer?.[name];
+        return rate === undefined
+          ? []
+          : [
+              {
+                section: 'projections',
+                metric: `catch-up from 0, in that run: ${name} at the head after ${fmt(rate.seconds, 1)} s: events/s`,
+                value: fmt(rate.eventsPerSecond),
+                ...(name === OUTBOX ? met(r, OUTBOX_CATCH_UP_TARGET) : {}),
+              },
+            ];
+      }),
       ...Object.entries(rebuild).map(([name, rate]) => ({
         section: 'projections',
         metric: `rebuild ${name} from 0 (npm run projections -- rebuild): events/s`,

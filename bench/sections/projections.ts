@@ -5,7 +5,7 @@ import type { BenchContext } from '../lib/context';
 import { BENCH_MASTER_KEY } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
 import type { SeededLog } from './eventLog';
-import type { LogStage } from './logStage';
+import type { CatchUp, LogStage } from './logStage';
 
 type Rate = Readonly<{ events: number; seconds: number; eventsPerSecond: number }>;
 
@@ -13,7 +13,7 @@ export type ProjectionsSection = Readonly<{
   status: 'ok';
   log: Omit<SeededLog, 'databaseUrl'>;
   /** Parley's live runners, every projection at once, from position 0 */
-  catchUp: Rate;
+  catchUp: CatchUp;
   /** `npm run projections -- rebuild <name>` while Parley runs, one projection at a time */
   rebuild: Readonly<Record<string, Rate>>;
   /** the slowest projection's rebuild rate: what the target is about */

@@ -65,6 +65,12 @@ export type Projection = Readonly<{
    * what they queue is sent or fetched, and a lost row would be sent twice.
    */
   derivedOnly?: boolean;
+  /**
+   * Its rows are the workers' history (the outbox's deliveries, the attachment queue), so it is
+   * never rebuilt into a shadow schema (its createTables refuses one): a first build on a long
+   * log goes batch by batch, as it runs live.
+   */
+  neverRebuilt?: boolean;
 }>;
 
 const statementNames = new Map<string, string>();

@@ -123,6 +123,11 @@ export type SubscribeToAllOptions = Readonly<{
    * in one read (a hint: adapters that do not gather ignore it)
    */
   gatherMs?: number;
+  /**
+   * events per read while the subscriber is behind: a runner reads a page per batch (a hint:
+   * adapters that do not read in pages ignore it)
+   */
+  pageSize?: number;
 }>;
 
 export interface AllSubscription extends AsyncIterable<SubscriptionItem> {

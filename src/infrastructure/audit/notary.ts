@@ -32,7 +32,12 @@ const notarize = async (
 ): Promise<void> => {
   const { state, heads } = await lockStateAndHeads(db, [...new Set(events.map((e) => e.streamId))]);
   const at = state.position as Checkpoint | null;
-  const fresh = events.filter((e) => order(e.checkpoint, at) > 0);
+  // in log order: when the first event is past the notary's position, so is every other
+  const [first] = events;
+  const fresh =
+    first !== undefined && order(first.checkpoint, at) > 0
+      ? events
+      : events.filter((e) => order(e.checkpoint, at) > 0);
   if (fresh.length === 0) return;
   const digests: EventDigest[] = [];
   const lasts = new Map<string, EventDigest>();

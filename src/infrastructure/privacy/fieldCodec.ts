@@ -100,7 +100,7 @@ export const openData = async (keys: CodecKeys, event: EventLike): Promise<unkno
 };
 
 /** Does any personal field hold a sealed value (or, with `plaintext`, a value not sealed)? */
-const hasSealedField = (
+export const hasSealedField = (
   data: unknown,
   fields: readonly FieldPath[],
   plaintext = false,

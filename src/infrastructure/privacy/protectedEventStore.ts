@@ -14,7 +14,7 @@ import {
   type SubscriptionItem,
 } from '../../application/ports/eventStore';
 import type { SubjectKeys } from '../../application/ports/subjectKeys';
-import { openData, sealData, subjectOfEvent, type CodecKeys } from './fieldCodec';
+import { hasSealedField, openData, sealData, subjectOfEvent, type CodecKeys } from './fieldCodec';
 import type { KeyedHash } from './matchingSecret';
 import { personalFields } from './personalFields';
 
@@ -168,7 +168,11 @@ export class ProtectedEventStore implements EventStore {
   }
 
   private async openOne(event: RecordedEvent): Promise<RecordedEvent> {
-    if (personalFields[event.type] === undefined) return event;
+    const rule = personalFields[event.type];
+    if (rule === undefined) return event;
+    // nothing sealed (written before encryption, or with it off): it reads as stored, whatever
+    // its subject's key; caching it only churned the cache (a catch-up's profile, docs/performance.md)
+    if (!hasSealedField(event.data, rule.fields)) return event;
     const subject = subjectOfEvent(event);
     // no subject: nothing to cache, every sealed field reads as its placeholder
     if (subject === undefined) return { ...event, data: await openData(this.options.keys, event) };

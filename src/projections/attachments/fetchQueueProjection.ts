@@ -21,6 +21,7 @@ export const attachmentFetchQueueProjection: Projection = {
       throw new Error('the attachment fetch queue is never rebuilt: its rows are the workers');
     }
   },
+  neverRebuilt: true,
   handlers: {
     MessageReceived: async (db, { data }) => {
       const queued = data.attachments

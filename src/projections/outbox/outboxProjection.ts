@@ -76,6 +76,7 @@ export const webhookOutboxProjectionWith = (links: PayloadLinks | null): Project
   ) as Handlers,
   // the runner's batch in one go: a round trip per batch, not several per event
   applyBatch: (db, events) => applyOutboxEvents(db, events, links),
+  neverRebuilt: true,
 });
 
 /** The outbox without attachment links (tests and tools that only need its name). */

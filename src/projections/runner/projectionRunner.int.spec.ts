@@ -262,4 +262,25 @@ describe('the first build of a projection', () => {
       await running.stop();
     }
   });
+
+  it('of the webhook outbox or the attachment queue, on a long log, goes batch by batch without a failed attempt: they are never rebuilt', async () => {
+    const { pool, store, w } = world;
+    await mixedScenario(store, { seed: 8, steps: 20, writer: w });
+    const projections = [webhookOutboxProjection, attachmentFetchQueueProjection];
+    const running = await startRunners(pool, store, { projections, firstBuildInBulkAt: 1 });
+    try {
+      await waitForPosition(
+        pool,
+        store,
+        await headOf(store),
+        projections.map((p) => p.name),
+      );
+      for (const runner of running.runners)
+        expect(runner.status()).toMatchObject({ lastError: null, active: true });
+      for (const { name } of projections)
+        expect((await readCheckpoint(pool, name))?.rebuiltAt).toBeNull();
+    } finally {
+      await running.stop();
+    }
+  });
 });

@@ -195,7 +195,8 @@ export class ProjectionRunner {
     }
     // A first build on a long log (a new projection, a new database on an old store) is
     // built as a rebuild: tables filled without their query indexes, which come at the end.
-    const bulk = prepared.state === 'new' && (await this.longLog());
+    const bulk =
+      prepared.state === 'new' && projection.neverRebuilt !== true && (await this.longLog());
     if (bulk) this.log.info({ projection: this.name }, 'building the read model from the log');
     else if (prepared.state === 'rebuild')
       this.log.warn({ projection: this.name }, 'rebuilding the read model from position 0');
@@ -215,6 +216,8 @@ export class ProjectionRunner {
     const subscription = store.subscribeToAll({
       from: expected,
       eventTypes: handledTypes(projection),
+      // a page of the log is a batch when behind: one read, one transaction
+      pageSize: this.batchOptions.maxEvents,
       ...(this.options.gatherMs === undefined ? {} : { gatherMs: this.options.gatherMs }),
     });
     const batches = new Batches(subscription, this.batchOptions, this.stopped);

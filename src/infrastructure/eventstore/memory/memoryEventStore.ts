@@ -98,7 +98,7 @@ export class MemoryEventStore implements EventStore {
     const onAppend = (): void => wake();
     this.appended.on('appended', onAppend);
     const readPage = (from: Checkpoint | null) =>
-      this.readAll({ from, maxCount: 500, eventTypes: options.eventTypes });
+      this.readAll({ from, maxCount: options.pageSize ?? 500, eventTypes: options.eventTypes });
     const stopListening = () => this.appended.off('appended', onAppend);
     async function* items(): AsyncGenerator<SubscriptionItem> {
       let from = options.from ?? null;

@@ -281,7 +281,7 @@ export class PostgresEventStore implements EventStore {
       ...options,
       pollIntervalMs: this.options.pollIntervalMs ?? 500,
       maxPollIntervalMs: this.options.maxPollIntervalMs ?? 8 * (this.options.pollIntervalMs ?? 500),
-      pageSize: this.options.pageSize ?? 500,
+      pageSize: options.pageSize ?? this.options.pageSize ?? 500,
       gatherMs: options.gatherMs ?? this.options.gatherMs ?? 20,
     });
   }

@@ -2,6 +2,7 @@ import type {
   AllSubscription,
   Checkpoint,
   EventStore,
+  ReadAllResult,
   SubscribeToAllOptions,
   SubscriptionItem,
 } from '../../../application/ports/eventStore';
@@ -35,19 +36,29 @@ export const postgresSubscription = (
     wake();
   });
 
+  const read = (from: Checkpoint | null) =>
+    store.readAll({ from, maxCount: options.pageSize, eventTypes: options.eventTypes });
+
   async function* items(): AsyncGenerator<SubscriptionItem> {
     let from: Checkpoint | null = options.from ?? null;
     // polls in a row that no notification started and that found nothing
     let emptyPolls = 0;
+    // the next page, asked for while the subscriber applies a full one (catching up)
+    let ahead: Promise<ReadAllResult> | null = null;
     try {
       while (!closed) {
         const notified = pending;
         pending = false;
-        const page = await store.readAll({
-          from,
-          maxCount: options.pageSize,
-          eventTypes: options.eventTypes,
-        });
+        const page = await (ahead ?? read(from));
+        ahead = null;
+        // A full page means more is waiting: the next is read while this one is applied, as a
+        // rebuild does, so a catch-up's reads and writes overlap. The same read a moment
+        // earlier: it starts after this page's last event, and is gap-safe on its own.
+        if (page.events.length === options.pageSize && !closed) {
+          ahead = read(page.checkpoint);
+          // not awaited if the subscriber unsubscribes first
+          ahead.catch(() => undefined);
+        }
         let yielded: Checkpoint | null = null;
         for (const event of page.events) {
           if (!matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
