@@ -12,6 +12,7 @@ import { runFeatureCosts } from './sections/featureCosts';
 import { runInbound } from './sections/inbound';
 import { runProjections } from './sections/projections';
 import { runDialogLists } from './sections/dialogLists';
+import { startDialogStage } from './sections/dialogStage';
 import { runSearch } from './sections/search';
 import { BULK_ABOVE, bulkSearchStage, fromLog } from './sections/searchStage';
 import { runWebhooks } from './sections/webhooks';
@@ -38,7 +39,7 @@ const main = async (): Promise<void> => {
   });
   const bench: BenchContext = { server, options: cli.options, log };
   const sections: Partial<Record<SectionName, unknown>> = {};
-  // the big log and a Parley on it, for the projections, the search and the dialog lists
+  // the big log and a Parley on it, for the projections and the search
   const staged: { stage: LogStage | null } = { stage: null };
   let interrupted = false;
   // Ctrl-C: the children go with their parent's IPC channel; the PostgreSQL server is ours to stop
@@ -76,8 +77,15 @@ const main = async (): Promise<void> => {
               await stage.stop();
             }
           }
-          case 'dialogs':
-            return runDialogLists(bench, await theLog());
+          case 'dialogs': {
+            // a log of its own: the big one takes its consumers many minutes to apply
+            const stage = await startDialogStage(bench);
+            try {
+              return await runDialogLists(bench, stage);
+            } finally {
+              await stage.stop();
+            }
+          }
           case 'webhooks':
             return runWebhooks(bench);
           case 'import':

@@ -474,6 +474,16 @@ export const rowsOf = (r: Results): Row[] => {
     rows.push(
       {
         section: 'dialogs',
+        metric: `log: ${fmt(dialogs.seeding.contacts)} contacts, ${fmt(dialogs.dialogs)} dialogs (an inbox's mix), ${fmt(dialogs.seeding.operators)} operators (seeded in ${fmt(dialogs.seeding.seedSeconds, 1)} s)`,
+        value: `${fmt(dialogs.seeding.events)} events`,
+      },
+      {
+        section: 'dialogs',
+        metric: 'Parley on that log from 0, until every consumer is at the head: s',
+        value: fmt(dialogs.seeding.catchUpSeconds, 1),
+      },
+      {
+        section: 'dialogs',
         metric: `GET /api/dialogs, pages of 50 with filters, over ${fmt(dialogs.dialogs)} dialogs, ${dialogs.list.connections} connections: requests/s`,
         value: fmt(dialogs.list.throughput, 1),
       },

@@ -14,6 +14,9 @@ export type BenchOptions = Readonly<{
   logEvents: number;
   /** contacts the search runs over */
   searchContacts: number;
+  /** dialogs of the dialog list's log, and the contacts they belong to */
+  dialogs: number;
+  dialogContacts: number;
   /** pairs of phases (off, on) per feature whose cost is measured */
   costRounds: number;
   /** where to write V8 CPU profiles of the Parley process, or null */

@@ -31,6 +31,9 @@ const USAGE = `npm run bench -- [all|${NAMES.join('|')}]… [options]
   --log-events N     events in the log the projections rebuild from (default 200000)
   --contacts N       contacts the search runs over (default 100000; also --search-contacts);
                      above 100000 they are written into the read model in bulk, not the log
+  --dialogs N        dialogs of the dialog list's own log (default 20000), an inbox's mix of
+                     open, answered, assigned and closed ones
+  --dialog-contacts N  contacts of that log, its dialogs' customers (default 20000)
   --cost-rounds N    pairs of phases, feature off and on, per feature cost (default 4); the
                      cost judged is the median over the pairs ('costs' runs only these)
   --profile DIR      write a V8 CPU profile of the Parley process into DIR
@@ -61,6 +64,8 @@ const COUNTS: Readonly<
   '--log-events': 'logEvents',
   '--search-contacts': 'searchContacts',
   '--contacts': 'searchContacts',
+  '--dialogs': 'dialogs',
+  '--dialog-contacts': 'dialogContacts',
   '--cost-rounds': 'costRounds',
 };
 
@@ -75,6 +80,8 @@ export const parseCli = (argv: readonly string[], env: NodeJS.ProcessEnv): Cli =
     mergePairs: 2000,
     logEvents: 200_000,
     searchContacts: 100_000,
+    dialogs: 20_000,
+    dialogContacts: 20_000,
     costRounds: 4,
     profileDir: null as string | null,
     statements: false,

@@ -3,11 +3,19 @@ import { BENCH_ADMIN_TOKEN } from '../lib/parleyProcess';
 import { fullLoad, type LoadResult, type Shot } from '../load/httpLoad';
 import { random } from '../load/mix';
 import type { BenchContext } from '../lib/context';
-import type { LogStage } from './logStage';
+import type { DialogStage } from './dialogStage';
 
 export type DialogListsSection = Readonly<{
   status: 'ok';
   dialogs: number;
+  /** the stage: its log, how long writing it and Parley's catch-up on it took */
+  seeding: Readonly<{
+    contacts: number;
+    operators: number;
+    events: number;
+    seedSeconds: number;
+    catchUpSeconds: number;
+  }>;
   /** GET /api/dialogs, a page of 50 with the filters operators use */
   list: LoadResult;
   /** GET /api/dialogs/{id}/messages, a page of 50 */
@@ -16,16 +24,26 @@ export type DialogListsSection = Readonly<{
 
 const CONNECTIONS = 4;
 
-/** What an inbox asks for: its filters, a search by order number, a customer's dialogs. */
-const listPaths = (channelId: string, contactIds: readonly string[], dialogs: number): string[] => {
+/**
+ * What an inbox asks for: its filters, an operator's open dialogs, a search by order number, a
+ * customer's dialogs.
+ */
+const listPaths = (
+  channelId: string,
+  contactIds: readonly string[],
+  operatorIds: readonly string[],
+  dialogs: number,
+): string[] => {
   const rnd = random(31);
+  const pick = (ids: readonly string[]): string => ids[Math.floor(rnd() * ids.length)] as string;
   const filters = [
     () => '',
     () => '&status=open',
     () => `&channel_id=${channelId}&status=open`,
     () => '&waiting=true',
     () => '&assigned=false',
-    () => `&contact_id=${contactIds[Math.floor(rnd() * contactIds.length)] as string}`,
+    () => `&assignee_id=${pick(operatorIds)}&status=open`,
+    () => `&contact_id=${pick(contactIds)}`,
     () => `&q=${encodeURIComponent(`order ${Math.floor(rnd() * dialogs)}`)}`,
   ];
   return Array.from(
@@ -48,32 +66,48 @@ const load = (bench: BenchContext, url: string, paths: readonly string[]) => {
   };
 };
 
-/** The dialog list and a dialog's messages over the big log's dialogs. */
+/** The dialog list and a dialog's messages over the dialog stage's dialogs. */
 export const runDialogLists = async (
   bench: BenchContext,
-  stage: LogStage,
+  stage: DialogStage,
 ): Promise<DialogListsSection> => {
-  const pool = createPool({ connectionString: stage.log.databaseUrl, max: 1 });
+  const pool = createPool({ connectionString: stage.databaseUrl, max: 1 });
   let dialogIds: string[];
   let contactIds: string[];
+  let operatorIds: string[];
   try {
     const rows = await pool.query<{ dialog_id: string; contact_id: string }>(
       'SELECT dialog_id, contact_id FROM read_model.dialogs ORDER BY dialog_id LIMIT 5000',
     );
     dialogIds = rows.rows.map((r) => r.dialog_id);
     contactIds = rows.rows.map((r) => r.contact_id);
+    const operators = await pool.query<{ operator_id: string }>(
+      'SELECT operator_id FROM read_model.operators ORDER BY operator_id',
+    );
+    operatorIds = operators.rows.map((r) => r.operator_id);
   } finally {
     await pool.end();
   }
-  const { dialogs, channelId } = stage.log;
+  const { dialogs, channelId, parley } = stage;
   bench.log(
     `dialogs: ${bench.options.durationS} s of GET /api/dialogs (pages of 50, filters), then of messages, ${CONNECTIONS} connections, ${dialogs} dialogs`,
   );
-  const list = await load(bench, stage.parley.url, listPaths(channelId, contactIds, dialogs))();
+  const list = await load(
+    bench,
+    parley.url,
+    listPaths(channelId, contactIds, operatorIds, dialogs),
+  )();
   const messages = await load(
     bench,
-    stage.parley.url,
+    parley.url,
     dialogIds.map((id) => `/api/dialogs/${id}/messages?limit=50`),
   )();
-  return { status: 'ok', dialogs, list, messages };
+  const { contacts, operators, events, seedSeconds, catchUpSeconds } = stage;
+  return {
+    status: 'ok',
+    dialogs,
+    seeding: { contacts, operators, events, seedSeconds, catchUpSeconds },
+    list,
+    messages,
+  };
 };

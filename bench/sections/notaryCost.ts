@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { Client } from 'pg';
 import type { BenchContext } from '../lib/context';
 import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
+import { settlePostgres } from '../lib/settle';
 import { round } from '../lib/stats';
 import type { InboundRig } from './inboundRig';
 import { waitForProjections } from './lagProbe';
@@ -58,30 +58,15 @@ const median = (values: readonly number[]): number => {
     : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 };
 
-/**
- * Settles PostgreSQL between phases: VACUUM (ANALYZE) takes the last phase's new rows now (an
- * autovacuum of the growing log otherwise fell inside one phase and not its neighbour), and
- * CHECKPOINT writes the dirty pages out now, for the same reason. Needs the rights the
- * embedded server has (a superuser, or pg_checkpoint and the tables' owner); without, says so
- * once and goes on.
- */
+/** settlePostgres between phases; without the rights, says so once and goes on. */
 const settler = (bench: BenchContext, databaseUrl: string) => {
   let refused = false;
   return async (): Promise<void> => {
     if (refused) return;
-    const client = new Client({ connectionString: databaseUrl });
-    try {
-      await client.connect();
-      await client.query('VACUUM (ANALYZE)');
-      await client.query('CHECKPOINT');
-    } catch (error) {
-      refused = true;
-      bench.log(
-        `no VACUUM and CHECKPOINT between phases: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    const reason = await settlePostgres(databaseUrl);
+    if (reason === null) return;
+    refused = true;
+    bench.log(`no VACUUM and CHECKPOINT between phases: ${reason}`);
   };
 };
 

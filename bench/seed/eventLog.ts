@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/Either';
 import type { Pool } from 'pg';
 import { metadataFor, type CommandContext } from '../../src/application/context';
+import type { IdGenerator } from '../../src/application/ports/ids';
 import { matchKey, toContactData } from '../../src/application/contacts/normalize';
 import { streams } from '../../src/application/streams';
 import { contactDataRecordDecider } from '../../src/domain/claims/contactDataRecord';
@@ -10,13 +11,15 @@ import { dialogReferenceDecider } from '../../src/domain/claims/dialogReference'
 import { channelDecider } from '../../src/domain/channel/decide';
 import { contactDecider } from '../../src/domain/contact/decide';
 import type { ContactDataInput } from '../../src/domain/contact/contactInfo';
+import type { DialogCommand } from '../../src/domain/dialog/commands';
 import { dialogDecider } from '../../src/domain/dialog/decide';
+import { operatorDecider } from '../../src/domain/operator/decide';
 import type { Command, Decider, Event } from '../../src/domain/shared/decider';
 import { objectIdGenerator } from '../../src/infrastructure/ids';
 import { random } from '../load/mix';
 
-/** What one seeded "request" appends: whole streams, each from revision 0. */
-type StreamBatch = { streamId: string; events: Event[] };
+/** What one seeded "request" appends: whole streams, each from revision 0, recorded `at`. */
+type StreamBatch = { streamId: string; events: Event[]; at: Date };
 
 const decideAll = <C extends Command, E extends Event, S>(
   decider: Decider<C, E, S>,
@@ -101,11 +104,48 @@ const familyName = (rnd: () => number): string => {
 export const seededContactName = (rnd: () => number): string =>
   `${FIRST_NAMES[Math.floor(rnd() * FIRST_NAMES.length)]} ${familyName(rnd)}`;
 
+const THIRTY_DAYS_MS = 30 * 86_400_000;
+
+/** What an operator does with a dialog of an inbox (LogSeed.inbox): reply, assign, close. */
+const inboxFate = (
+  rnd: () => number,
+  ids: IdGenerator,
+  operatorIds: readonly string[],
+  at: Date,
+): DialogCommand[] => {
+  const operatorId = operatorIds[Math.floor(rnd() * operatorIds.length)] as string;
+  const fate = rnd();
+  const out: DialogCommand[] = [];
+  if (rnd() < 0.7) out.push({ type: 'AssignDialog', data: { assigneeId: operatorId } });
+  if (fate < 0.85)
+    out.push({
+      type: 'SendReply',
+      data: {
+        messageId: ids.objectId(),
+        operatorId,
+        text: 'Good afternoon! Yes, it is. 210 × 95 cm, grey; I can send more photos.',
+        html: null,
+        attachments: [],
+        now: at.toISOString(),
+        requestHash: null,
+      },
+    });
+  if (fate < 0.6) out.push({ type: 'CloseDialog', data: {} });
+  return out;
+};
+
 export type LogSeed = Readonly<{
   channelId: string;
   contacts: number;
   dialogs: number;
   messagesPerDialog: number;
+  /**
+   * Dialogs as an inbox holds them: each recorded at its own time over 30 days; 85 % answered
+   * by one of `operators` operators, 70 % assigned to them, 60 % closed (so 40 % open, 15 %
+   * waiting for an answer). Without it every dialog is open, unassigned and waiting, all at one
+   * time: the projections' log, kept as it was measured.
+   */
+  inbox?: Readonly<{ operators: number }>;
 }>;
 
 export type LogSeeded = Readonly<{ events: number; seconds: number; channelId: string }>;
@@ -121,11 +161,11 @@ export const seedEventLog = async (pool: Pool, seed: LogSeed): Promise<LogSeeded
   const ids = objectIdGenerator();
   const rnd = random(11);
   const now = new Date('2026-01-15T10:00:00Z');
-  const context = (): CommandContext => ({
+  const context = (at: Date): CommandContext => ({
     correlationId: randomUUID(),
     causationId: null,
     actor: { type: 'integration', channelId: seed.channelId },
-    now,
+    now: at,
   });
   const { channelId } = seed;
   let pending: StreamBatch[] = [];
@@ -144,7 +184,7 @@ export const seedEventLog = async (pool: Pool, seed: LogSeed): Promise<LogSeeded
     };
     const heads = { stream: [] as string[], revision: [] as string[] };
     for (const batch of pending) {
-      const metadata = JSON.stringify(metadataFor(context()));
+      const metadata = JSON.stringify(metadataFor(context(batch.at)));
       batch.events.forEach((e, i) => {
         rows.stream.push(batch.streamId);
         rows.revision.push(String(i));
@@ -179,8 +219,8 @@ export const seedEventLog = async (pool: Pool, seed: LogSeed): Promise<LogSeeded
     pending = [];
     pendingEvents = 0;
   };
-  const add = async (streamId: string, events: Event[]): Promise<void> => {
-    pending.push({ streamId, events });
+  const add = async (streamId: string, events: Event[], at = now): Promise<void> => {
+    pending.push({ streamId, events, at });
     pendingEvents += events.length;
     if (pendingEvents >= 5_000) await flush();
   };
@@ -257,17 +297,42 @@ export const seedEventLog = async (pool: Pool, seed: LogSeed): Promise<LogSeeded
     );
   }
 
+  const operatorIds: string[] = [];
+  for (let o = 0; o < (seed.inbox?.operators ?? 0); o++) {
+    const operatorId = ids.objectId();
+    operatorIds.push(operatorId);
+    const token = { tokenId: ids.objectId(), tokenHash: randomUUID(), prefix: `seed${o}` };
+    await add(
+      streams.operator(operatorId),
+      decideAll(operatorDecider, [
+        {
+          type: 'CreateOperator',
+          data: { operatorId, name: seededContactName(rnd), token, now: now.toISOString() },
+        },
+      ]),
+    );
+  }
+
   for (let d = 0; d < seed.dialogs; d++) {
     const dialogId = ids.objectId();
     const reference = `seeded-chat-${d}`;
     const contactId = contactIds[Math.floor(rnd() * contactIds.length)] as string;
+    // an inbox's dialogs come one after another over the 30 days before `now`, in log order as
+    // a real log's; the projections' log keeps every dialog at one time, as it was measured
+    const at =
+      seed.inbox === undefined
+        ? now
+        : new Date(
+            now.getTime() - Math.round(((seed.dialogs - d) / seed.dialogs) * THIRTY_DAYS_MS),
+          );
     await add(
       streams.dialogReference(channelId, reference),
       decideAll(dialogReferenceDecider, [
         { type: 'ClaimDialogReference', data: { channelId, reference, dialogId, replacing: null } },
       ]),
+      at,
     );
-    const messages = Array.from({ length: seed.messagesPerDialog }, (_, m) => ({
+    const commands: DialogCommand[] = Array.from({ length: seed.messagesPerDialog }, (_, m) => ({
       type: 'ReceiveMessage' as const,
       data: {
         dialogId,
@@ -286,12 +351,13 @@ export const seedEventLog = async (pool: Pool, seed: LogSeed): Promise<LogSeeded
           source: 'avito',
           v: 2,
         }),
-        createdAt: now.toISOString(),
-        now: now.toISOString(),
+        createdAt: at.toISOString(),
+        now: at.toISOString(),
         requestHash: null,
       },
     }));
-    await add(streams.dialog(dialogId), decideAll(dialogDecider, messages));
+    if (seed.inbox !== undefined) commands.push(...inboxFate(rnd, ids, operatorIds, at));
+    await add(streams.dialog(dialogId), decideAll(dialogDecider, commands), at);
   }
   await flush();
   return { events: total, seconds: (performance.now() - started) / 1000, channelId };

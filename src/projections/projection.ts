@@ -2,6 +2,7 @@ import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '../application/ports/eventStore';
 import type { ParleyEvent } from '../domain';
 import { StatementBatch } from './statementBatch';
+import { statementNamer } from './statementNames';
 
 /** One event as a projection sees it: the domain event plus where and when it was recorded. */
 export type Projected<E extends ParleyEvent = ParleyEvent> = Readonly<{
@@ -73,7 +74,7 @@ export type Projection = Readonly<{
   neverRebuilt?: boolean;
 }>;
 
-const statementNames = new Map<string, string>();
+const statementName = statementNamer('projection');
 
 /**
  * The handler's connection, with every statement prepared once per connection and reused: a
@@ -89,12 +90,7 @@ const preparing = (db: ClientBase): ClientBase =>
         // only parameterised statements: a script of several (DDL) cannot be prepared
         if (typeof text !== 'string' || !Array.isArray(values))
           return (target.query as (...args: unknown[]) => unknown)(text, values);
-        let name = statementNames.get(text);
-        if (name === undefined) {
-          name = `projection_${statementNames.size + 1}`;
-          statementNames.set(text, name);
-        }
-        return target.query({ name, text, values });
+        return target.query({ name: statementName(text), text, values });
       };
     },
   });

@@ -1,5 +1,6 @@
 import type { DialogSnapshot } from '../../application/audit/dialogAsOf';
 import type { Pool } from 'pg';
+import { statementNamer } from '../statementNames';
 import { DIALOG_TEXT } from './dialogsProjection';
 
 export type DialogStatusFilter = 'open' | 'closed';
@@ -144,12 +145,73 @@ const toView = (row: Row): DialogView => ({
 });
 
 export const getDialog = async (pool: Pool, dialogId: string): Promise<DialogView | null> => {
-  const result = await pool.query<Row>(`SELECT ${COLUMNS} FROM ${FROM} WHERE d.dialog_id = $1`, [
-    dialogId,
-  ]);
+  const result = await pool.query<Row>({
+    name: 'dialog-by-id',
+    text: `SELECT ${COLUMNS} FROM ${FROM} WHERE d.dialog_id = $1`,
+    values: [dialogId],
+  });
   const row = result.rows[0];
   return row === undefined ? null : toView(row);
 };
+
+/**
+ * The WHERE clause of a page and its values, naming only the filters given: each combination
+ * is a statement of its own whose plan uses the index for its filters (a generic plan of one
+ * statement with every filter as `$n IS NULL OR …` could use none).
+ */
+const pageConditions = (
+  filter: DialogFilter,
+  after: DialogPosition | null,
+): Readonly<{ where: string; values: unknown[] }> => {
+  const values: unknown[] = [];
+  const param = (value: unknown, cast = ''): string => {
+    values.push(value);
+    return `$${values.length}${cast}`;
+  };
+  const conditions: string[] = [];
+  if (filter.channelId !== undefined) conditions.push(`d.channel_id = ${param(filter.channelId)}`);
+  if (filter.status !== undefined) conditions.push(`d.status = ${param(filter.status)}`);
+  if (filter.reference !== undefined) conditions.push(`d.reference = ${param(filter.reference)}`);
+  if (filter.contactId !== undefined) {
+    const contact = param(filter.contactId, '::text');
+    conditions.push(`d.contact_id = coalesce(
+      (SELECT a.survivor_id FROM read_model.dialog_contact_aliases a WHERE a.merged_id = ${contact}),
+      ${contact})`);
+  }
+  if (filter.assigneeId !== undefined)
+    conditions.push(`d.assignee_id = ${param(filter.assigneeId)}`);
+  if (filter.updatedSince !== undefined)
+    conditions.push(`d.updated_at >= ${param(filter.updatedSince, '::timestamptz')}`);
+  if (after !== null)
+    conditions.push(
+      `(d.updated_at, d.dialog_id) < (${param(after.updatedAt, '::timestamptz')}, ${param(after.dialogId, '::text')})`,
+    );
+  if (filter.assigned !== undefined)
+    conditions.push(filter.assigned ? 'd.assignee_id IS NOT NULL' : 'd.assignee_id IS NULL');
+  // NOT keeps a dialog whose direction is null out of both, as `… = false` did
+  if (filter.waiting !== undefined)
+    conditions.push(
+      `${filter.waiting ? '' : 'NOT '}(d.status = 'open' AND d.last_message_direction = 'incoming')`,
+    );
+  if (filter.search !== undefined) {
+    const text = param(containing(filter.search), '::text');
+    // each by its trigram index, then the page in list order among the few found
+    conditions.push(`d.dialog_id IN (
+      SELECT t.dialog_id FROM read_model.dialogs t WHERE ${DIALOG_TEXT} LIKE ${text}
+      UNION
+      SELECT t.dialog_id FROM read_model.contacts tc
+      JOIN read_model.dialogs t ON t.contact_id = tc.contact_id
+      WHERE tc.search_text LIKE ${text}
+      UNION
+      SELECT t.dialog_id FROM read_model.contact_data cd
+      JOIN read_model.dialogs t ON t.contact_id = cd.contact_id
+      WHERE cd.value_search LIKE ${text})`);
+  }
+  return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join('\n  AND ')}`, values };
+};
+
+/** one statement per combination of filters given: a bounded set */
+const named = statementNamer('dialog-list');
 
 /** One page of dialogs matching every given filter, most recently updated first. */
 export const listDialogs = async (
@@ -157,47 +219,16 @@ export const listDialogs = async (
   filter: DialogFilter,
   page: Readonly<{ limit: number; after: DialogPosition | null }>,
 ): Promise<Slice<DialogView>> => {
-  const result = await pool.query<Row>(
-    `SELECT ${COLUMNS} FROM ${FROM}
-     WHERE ($1::text IS NULL OR d.channel_id = $1)
-       AND ($2::text IS NULL OR d.status = $2)
-       AND ($3::text IS NULL OR d.reference = $3)
-       AND ($4::text IS NULL OR d.contact_id = coalesce(
-             (SELECT a.survivor_id FROM read_model.dialog_contact_aliases a WHERE a.merged_id = $4),
-             $4))
-       AND ($5::text IS NULL OR d.assignee_id = $5)
-       AND ($6::timestamptz IS NULL OR d.updated_at >= $6)
-       AND ($7::timestamptz IS NULL OR (d.updated_at, d.dialog_id) < ($7, $8::text))
-       AND ($10::boolean IS NULL OR (d.assignee_id IS NOT NULL) = $10)
-       AND ($11::boolean IS NULL OR (d.status = 'open' AND d.last_message_direction = 'incoming') = $11)
-       -- each by its trigram index, then the page in list order among the few found
-       AND ($12::text IS NULL OR d.dialog_id IN (
-             SELECT t.dialog_id FROM read_model.dialogs t WHERE ${DIALOG_TEXT} LIKE $12
-             UNION
-             SELECT t.dialog_id FROM read_model.contacts tc
-             JOIN read_model.dialogs t ON t.contact_id = tc.contact_id
-             WHERE tc.search_text LIKE $12
-             UNION
-             SELECT t.dialog_id FROM read_model.contact_data cd
-             JOIN read_model.dialogs t ON t.contact_id = cd.contact_id
-             WHERE cd.value_search LIKE $12))
-     ORDER BY d.updated_at DESC, d.dialog_id DESC
-     LIMIT $9`,
-    [
-      filter.channelId ?? null,
-      filter.status ?? null,
-      filter.reference ?? null,
-      filter.contactId ?? null,
-      filter.assigneeId ?? null,
-      filter.updatedSince ?? null,
-      page.after?.updatedAt ?? null,
-      page.after?.dialogId ?? null,
-      page.limit + 1,
-      filter.assigned ?? null,
-      filter.waiting ?? null,
-      filter.search === undefined ? null : containing(filter.search),
-    ],
-  );
+  const { where, values } = pageConditions(filter, page.after);
+  const text = `SELECT ${COLUMNS} FROM ${FROM}
+    ${where}
+    ORDER BY d.updated_at DESC, d.dialog_id DESC
+    LIMIT $${values.length + 1}`;
+  const result = await pool.query<Row>({
+    name: named(text),
+    text,
+    values: [...values, page.limit + 1],
+  });
   return {
     items: result.rows.slice(0, page.limit).map(toView),
     more: result.rows.length > page.limit,

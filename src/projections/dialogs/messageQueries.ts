@@ -47,8 +47,12 @@ export const listMessages = async (
   dialogId: string,
   page: Readonly<{ limit: number; after: MessagePosition | null }>,
 ): Promise<Slice<MessageView>> => {
-  const result = await pool.query<Row>(
-    `SELECT message_id, dialog_id, direction, contact_id, operator_id, text, html, attachments,
+  const { after } = page;
+  // prepared once per connection, with and without a cursor: each plan reads the index from
+  // where the page starts (one with `$2 IS NULL OR …` would read a long dialog from its start)
+  const result = await pool.query<Row>({
+    name: after === null ? 'dialog-messages-first' : 'dialog-messages-after',
+    text: `SELECT message_id, dialog_id, direction, contact_id, operator_id, text, html, attachments,
             integration_data, created_at, received_at, revision, delivery_status,
             delivery_reason, delivery_status_at,
             (SELECT jsonb_agg(jsonb_build_object('position', a.position, 'state', a.state,
@@ -58,16 +62,14 @@ export const listMessages = async (
               WHERE a.dialog_id = m.dialog_id AND a.message_id = m.message_id) AS kept
      FROM read_model.messages m
      WHERE dialog_id = $1
-       AND ($2::timestamptz IS NULL OR (created_at, revision) > ($2, $3::bigint))
+       ${after === null ? '' : 'AND (created_at, revision) > ($3::timestamptz, $4::bigint)'}
      ORDER BY created_at, revision
-     LIMIT $4`,
-    [
-      dialogId,
-      page.after?.createdAt ?? null,
-      page.after?.revision.toString() ?? null,
-      page.limit + 1,
-    ],
-  );
+     LIMIT $2`,
+    values:
+      after === null
+        ? [dialogId, page.limit + 1]
+        : [dialogId, page.limit + 1, after.createdAt, after.revision.toString()],
+  });
   return {
     items: result.rows.slice(0, page.limit).map((row) => ({
       messageId: row.message_id,
