@@ -63,7 +63,7 @@ import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
 import type { EmbeddedPostgres } from './postgres/embedded';
-import { openDatabase } from './postgres/database';
+import { openDatabase, type Database } from './postgres/database';
 import { migrate } from './postgres/migrations';
 import { allProjections } from '../projections/allProjections';
 import { rateLimitWorker, sharedRateLimiterFor } from './rateLimit/sharedRateLimiterFor';
@@ -281,6 +281,47 @@ export type StartOptions = Readonly<{
   attachmentStorage?: AttachmentStorage;
 }>;
 
+/**
+ * The database migrated, the keys resolved (admin token, audit signing key, master keys,
+ * checked against the database) and the event store behind the privacy codec.
+ */
+const openStore = async (
+  config: Config,
+  logger: Logger,
+  database: Database,
+  options: StartOptions,
+) => {
+  const { pool } = database;
+  const applied = await migrate(pool);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  const created = await createEventStore(config, pool);
+  const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
+  const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
+  const masterKeys = await processMasterKeys(config, logger);
+  await checkMasterKey(pool, masterKeys);
+  // rows from before encryption (idempotent); re-wrapping is `npm run keys -- rotate`'s
+  const sealed = await sealAllUnder(pool, masterKeys[0], 'plaintext only');
+  if (sealed > 0) logger.info({ secrets: sealed, keyId: masterKeys[0].id }, 'secrets sealed');
+  if (config.databaseUrl !== null && auditKey.source !== 'environment')
+    logger.warn(
+      { keyFile: 'DATA_DIR/audit-signing-key' },
+      'the audit checkpoints are signed with a key of this process alone; set AUDIT_SIGNING_KEY so that every process signs with the same key (docs/audit.md)',
+    );
+
+  // the audit reads the log as stored (ciphertext); everything else through the codec
+  const privacy = await protectStore(pool, created, masterKeys, config.privacyEncryption);
+  if (privacy.state === 'legacy' && config.privacyEncryption)
+    logger.warn(
+      'the event log holds events from before encryption: run npm run keys -- protect-existing (docs/privacy.md)',
+    );
+  const store = options.wrapStore?.(privacy.store) ?? privacy.store;
+  // an erasure in any process reaches this one's caches at once (docs/privacy.md)
+  await privacy.subjectKeys.listen();
+  // its LISTEN connection is released before the pool ends
+  database.beforeRelease(() => privacy.subjectKeys.close());
+  return { adminToken, auditKey, masterKeys, privacy, store };
+};
+
 export const startParley = async (
   config: Config,
   logger: Logger,
@@ -291,34 +332,13 @@ export const startParley = async (
   const { pool, readSidePool, embedded } = database;
 
   try {
-    const applied = await migrate(pool);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    const created = await createEventStore(config, pool);
-    const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
-    const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
-    const masterKeys = await processMasterKeys(config, logger);
-    await checkMasterKey(pool, masterKeys);
-    // rows from before encryption (idempotent); re-wrapping is `npm run keys -- rotate`'s
-    const sealed = await sealAllUnder(pool, masterKeys[0], 'plaintext only');
-    if (sealed > 0) logger.info({ secrets: sealed, keyId: masterKeys[0].id }, 'secrets sealed');
-    if (config.databaseUrl !== null && auditKey.source !== 'environment')
-      logger.warn(
-        { keyFile: 'DATA_DIR/audit-signing-key' },
-        'the audit checkpoints are signed with a key of this process alone; set AUDIT_SIGNING_KEY so that every process signs with the same key (docs/audit.md)',
-      );
-
-    // the audit reads the log as stored (ciphertext); everything else through the codec
-    const privacy = await protectStore(pool, created, masterKeys, config.privacyEncryption);
-    if (privacy.state === 'legacy' && config.privacyEncryption)
-      logger.warn(
-        'the event log holds events from before encryption: run npm run keys -- protect-existing (docs/privacy.md)',
-      );
-    const store = options.wrapStore?.(privacy.store) ?? privacy.store;
+    const { adminToken, auditKey, masterKeys, privacy, store } = await openStore(
+      config,
+      logger,
+      database,
+      options,
+    );
     const { storedEvents, subjectKeys, openStored, hash: keyedHash } = privacy;
-    // an erasure in any process reaches this one's caches at once (docs/privacy.md)
-    await subjectKeys.listen();
-    // its LISTEN connection is released before the pool ends
-    database.beforeRelease(() => subjectKeys.close());
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;
