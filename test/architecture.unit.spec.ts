@@ -86,6 +86,19 @@ describe('architecture', () => {
     expect(outbox).toEqual([]);
   });
 
+  it('keeps one composition root: only the entry points import parley.ts', () => {
+    const root = path.join(SRC, 'infrastructure', 'parley');
+    const importers = sourceFiles(SRC)
+      .filter((file) =>
+        importsOf(file).some(
+          (specifier) =>
+            specifier.startsWith('.') && path.resolve(path.dirname(file), specifier) === root,
+        ),
+      )
+      .map((file) => path.relative(SRC, file));
+    expect(importers.sort()).toEqual([path.join('infrastructure', 'banner.ts'), 'main.ts']);
+  });
+
   it('catches a forbidden import when there is one', () => {
     const file = path.join(SRC, 'domain', 'dialog', 'decide.ts');
     expect(layerOf(file, '../../infrastructure/config')).toBe('infrastructure');

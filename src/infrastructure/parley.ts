@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { EventStore } from '../application/ports/eventStore';
 import { bootstrapFirstChannel, type Bootstrapped } from '../application/channels/bootstrap';
 import { hashToken } from '../application/secrets';
@@ -48,32 +48,44 @@ import {
   webhookOutboxProjection,
   webhookOutboxProjectionWith,
 } from '../projections/outbox/outboxProjection';
-import type { PayloadLinks } from '../projections/outbox/payload';
 import type { AttachmentStorage } from '../application/ports/attachmentStorage';
-import type { AttachmentLinks } from '../application/attachments/attachmentLinks';
 import {
   attachmentLinksFor,
   attachmentStorageFor,
   attachmentWorkers,
+  payloadLinksOf,
 } from './attachments/attachmentModule';
 import { postgresWebhookSecrets, sealAllUnder, secretOpener } from './webhooks/secretStore';
-import { checkMasterKey, parseMasterKey, resolveMasterKey } from './keys/masterKey';
-import type { MasterKey } from './keys/envelope';
+import { checkMasterKey, processMasterKeys } from './keys/masterKey';
 import { protectStore } from './privacy/protection';
 import { addressGuardOf, type Resolve } from './webhooks/urlGuard';
 import { objectIdGenerator } from './ids';
 import type { Logger } from './logger';
 import { MetricsRegistry, processMetrics } from './metrics/metricsRegistry';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded';
+import type { EmbeddedPostgres } from './postgres/embedded';
+import { openDatabase, type Database } from './postgres/database';
 import { migrate } from './postgres/migrations';
-import { createPool } from './postgres/pool';
-import { readModelsFor, type ReadModels } from './readModels';
 import { allProjections } from '../projections/allProjections';
 import { rateLimitWorker, sharedRateLimiterFor } from './rateLimit/sharedRateLimiterFor';
 import type { SharedRateLimiter } from './rateLimit/sharedRateLimiter';
-
-export type { ParleyDeps, Worker } from './parleyDeps';
+import { ProjectionMonitor } from '../projections/projectionMonitor';
+import { ReadYourWrites } from '../projections/readYourWrites';
+import { readStuckEvents, stuckInWords } from '../projections/runner/stuckEvents';
+import { readYourWrites } from './http/middleware/readYourWrites';
+import type { ReadinessCheck } from './http/routes/health';
+import { channelQueryRoutes } from './http/routes/channelQueries';
+import { contactQueryRoutes } from './http/routes/contactQueries';
+import { dialogQueryRoutes } from './http/routes/dialogQueries';
+import type { QueryRouteDeps } from './http/routes/queryRouteDeps';
+import { projectionMetrics, projectionReadiness } from './projectionReports';
+import { closeOnce, listen, runnerWorker, urlOf } from './lifecycle';
 import type { ParleyDeps, Worker } from './parleyDeps';
+
+/**
+ * The composition root: the one place a process is assembled. Every port gets its adapter
+ * here and nowhere else; every module's routes and workers are listed here, in their order.
+ * How parts start and stop is lifecycle.ts's; what the modules may use is parleyDeps.ts's.
+ */
 
 export type Parley = Readonly<{
   url: string;
@@ -87,18 +99,73 @@ export type Parley = Readonly<{
   close(): Promise<void>;
 }>;
 
-const listen = (server: Server, port: number, host: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+/** The read side, assembled once per process: runners, their monitor, the query routes. */
+export type ReadModels = Readonly<{
+  workers: readonly Worker[];
+  routers: (auth: Middleware) => Router[];
+  /** for /readyz: where each projection stands */
+  readiness: () => Promise<Record<string, unknown>>;
+  /** for /readyz: fails while a projection cannot apply an event */
+  checks: readonly ReadinessCheck[];
+}>;
 
-const urlOf = (server: Server): string => {
-  const { address, port } = server.address() as AddressInfo;
-  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+export const readModelsFor = (deps: ParleyDeps, metrics: MetricsRegistry): ReadModels => {
+  const { pool, store, clock, logger, config } = deps;
+  const runners = allProjections.map(
+    (projection) =>
+      new ProjectionRunner({
+        pool: deps.readSidePool ?? pool,
+        store,
+        projection,
+        log: logger.child({ worker: `projection:${projection.name}` }),
+      }),
+  );
+  // lag is counted on the log as stored: it needs positions and times, not the sealed fields
+  // that reading through the privacy codec would open (up to 1,000 events per projection)
+  const monitor = new ProjectionMonitor(
+    { pool, store: deps.storedEvents, clock },
+    allProjections,
+    () => runners.map((r) => r.status()),
+  );
+  // stuck events are read from the shared table: the webhook outbox runs on a runner too
+  metrics.register(async () =>
+    projectionMetrics(await monitor.reports(), await readStuckEvents(pool)),
+  );
+  const positions = new ReadYourWrites(pool, store);
+
+  const routers = (auth: Middleware): Router[] => {
+    const routeDeps: QueryRouteDeps = {
+      pool,
+      auth,
+      readYourWrites: (projections) =>
+        readYourWrites({ service: positions, projections, timeoutMs: config.minPositionTimeoutMs }),
+    };
+    return [
+      dialogQueryRoutes(routeDeps),
+      contactQueryRoutes(routeDeps),
+      channelQueryRoutes(routeDeps, deps.publicUrl),
+    ];
+  };
+
+  const readiness = async (): Promise<Record<string, unknown>> => {
+    try {
+      return { projections: (await monitor.reports()).map(projectionReadiness) };
+    } catch (error) {
+      return { projections_error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  const checks: ReadinessCheck[] = [
+    {
+      name: 'projections',
+      check: async () => {
+        const stuck = await readStuckEvents(pool);
+        if (stuck.length > 0) throw new Error(stuck.map(stuckInWords).join('; '));
+      },
+    },
+  ];
+
+  return { checks, workers: runners.map(runnerWorker), routers, readiness };
 };
 
 /** The long-lived parts of each module, built once per process; routers and workers share them. */
@@ -117,11 +184,7 @@ export const modulesFor = (deps: ParleyDeps): Modules => {
   metrics.register(() => webhookMetrics(deps.pool));
   return {
     metrics,
-    readModels: readModelsFor(
-      deps,
-      metrics,
-      deps.readSidePool === undefined ? {} : { pool: deps.readSidePool },
-    ),
+    readModels: readModelsFor(deps, metrics),
     inboxEvents: inboxEvents(deps),
     audit: auditModuleFor(deps),
     rateLimiter: sharedRateLimiterFor(deps),
@@ -169,48 +232,19 @@ export const routersFor = (deps: ParleyDeps, modules: Modules = modulesFor(deps)
  * The webhook outbox runs on the projection runner (checkpoint in the batch's transaction,
  * active in one process at a time) but is not one of the read models: it is never rebuilt.
  */
-/** Links in webhook payloads live ATTACHMENT_LINK_TTL_SECONDS from the event's recorded time. */
-const signedLinks =
-  (links: AttachmentLinks): PayloadLinks =>
-  (attachmentId, recordedAt) => {
-    const expires = Math.floor(new Date(recordedAt).getTime() / 1000) + links.ttlSeconds;
-    const expiresAt = new Date(expires * 1000);
-    return { url: links.signedUrl(attachmentId, expiresAt), expiresAt: expiresAt.toISOString() };
-  };
-
-const outboxRunner = (deps: ParleyDeps): Worker => {
-  const runner = new ProjectionRunner({
-    pool: deps.pool,
-    store: deps.store,
-    projection: webhookOutboxProjectionWith(signedLinks(deps.attachmentLinks)),
-    log: deps.logger.child({ worker: `projection:${webhookOutboxProjection.name}` }),
-    // a webhook waits for its batch to commit: commit what has arrived rather than wait for
-    // more (catch-up still fills batches, a page of the log arrives at once)
-    batch: webhookOutboxBatch,
-    gatherMs: webhookOutboxGatherMs,
-  });
-  return {
-    name: `projection:${runner.name}`,
-    start: () => runner.start(),
-    stop: () => runner.stop(),
-  };
-};
-
-const masterKeysOf = async (
-  config: Config,
-  logger: Logger,
-): Promise<[MasterKey, ...MasterKey[]]> => {
-  const current = await resolveMasterKey(config.masterKey.current, config.dataDir);
-  if (config.databaseUrl !== null && current.source !== 'environment')
-    logger.warn(
-      { keyFile: 'DATA_DIR/master-key' },
-      'stored secrets are sealed with a master key of this process alone; set PARLEY_MASTER_KEY so that every process reads them (docs/operations.md)',
-    );
-  const previous = config.masterKey.previous;
-  return previous === null
-    ? [current]
-    : [current, parseMasterKey(previous, 'PARLEY_PREVIOUS_MASTER_KEY')];
-};
+const outboxRunner = (deps: ParleyDeps): Worker =>
+  runnerWorker(
+    new ProjectionRunner({
+      pool: deps.pool,
+      store: deps.store,
+      projection: webhookOutboxProjectionWith(payloadLinksOf(deps.attachmentLinks)),
+      log: deps.logger.child({ worker: `projection:${webhookOutboxProjection.name}` }),
+      // a webhook waits for its batch to commit: commit what has arrived rather than wait for
+      // more (catch-up still fills batches, a page of the log arrives at once)
+      batch: webhookOutboxBatch,
+      gatherMs: webhookOutboxGatherMs,
+    }),
+  );
 
 /** The background workers of every module. */
 const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
@@ -238,7 +272,6 @@ const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
   }),
 ];
 
-/** The composition root: every port gets its adapter here and nowhere else. */
 export type StartOptions = Readonly<{
   /** wraps the event store: tests inject faults (a crash between two appends) this way */
   wrapStore?: (store: EventStore) => EventStore;
@@ -248,63 +281,64 @@ export type StartOptions = Readonly<{
   attachmentStorage?: AttachmentStorage;
 }>;
 
+/**
+ * The database migrated, the keys resolved (admin token, audit signing key, master keys,
+ * checked against the database) and the event store behind the privacy codec.
+ */
+const openStore = async (
+  config: Config,
+  logger: Logger,
+  database: Database,
+  options: StartOptions,
+) => {
+  const { pool } = database;
+  const applied = await migrate(pool);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  const created = await createEventStore(config, pool);
+  const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
+  const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
+  const masterKeys = await processMasterKeys(config, logger);
+  await checkMasterKey(pool, masterKeys);
+  // rows from before encryption (idempotent); re-wrapping is `npm run keys -- rotate`'s
+  const sealed = await sealAllUnder(pool, masterKeys[0], 'plaintext only');
+  if (sealed > 0) logger.info({ secrets: sealed, keyId: masterKeys[0].id }, 'secrets sealed');
+  if (config.databaseUrl !== null && auditKey.source !== 'environment')
+    logger.warn(
+      { keyFile: 'DATA_DIR/audit-signing-key' },
+      'the audit checkpoints are signed with a key of this process alone; set AUDIT_SIGNING_KEY so that every process signs with the same key (docs/audit.md)',
+    );
+
+  // the audit reads the log as stored (ciphertext); everything else through the codec
+  const privacy = await protectStore(pool, created, masterKeys, config.privacyEncryption);
+  if (privacy.state === 'legacy' && config.privacyEncryption)
+    logger.warn(
+      'the event log holds events from before encryption: run npm run keys -- protect-existing (docs/privacy.md)',
+    );
+  const store = options.wrapStore?.(privacy.store) ?? privacy.store;
+  // an erasure in any process reaches this one's caches at once (docs/privacy.md)
+  await privacy.subjectKeys.listen();
+  // its LISTEN connection is released before the pool ends
+  database.beforeRelease(() => privacy.subjectKeys.close());
+  return { adminToken, auditKey, masterKeys, privacy, store };
+};
+
 export const startParley = async (
   config: Config,
   logger: Logger,
   options: StartOptions = {},
 ): Promise<Parley> => {
-  const embedded =
-    config.databaseUrl === null
-      ? await startEmbeddedPostgres({
-          dataDir: config.dataDir,
-          log: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
-        })
-      : null;
-  if (embedded !== null)
-    logger.info({ dataDir: config.dataDir, port: embedded.port }, 'embedded PostgreSQL started');
-
-  const connectionString = embedded?.connectionString ?? (config.databaseUrl as string);
-  const pool = createPool({ connectionString, max: config.databasePoolSize });
   // each read model's runner holds a lock session and, while it commits, a batch's connection
-  // (named `parley` as the other: `npm run projections -- status` shows it as where they run)
-  const readSidePool = createPool({ connectionString, max: 2 * allProjections.length });
-  // the LISTEN connection of key destructions, released before the pool ends
-  let stopListening = async (): Promise<void> => undefined;
-  const releaseDatabase = async (): Promise<void> => {
-    await stopListening();
-    await readSidePool.end().catch(() => undefined);
-    await pool.end().catch(() => undefined);
-    await embedded?.stop();
-  };
+  const database = await openDatabase(config, logger, 2 * allProjections.length);
+  const { pool, readSidePool, embedded } = database;
 
   try {
-    const applied = await migrate(pool);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    const created = await createEventStore(config, pool);
-    const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
-    const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
-    const masterKeys = await masterKeysOf(config, logger);
-    await checkMasterKey(pool, masterKeys);
-    // rows from before encryption (idempotent); re-wrapping is `npm run keys -- rotate`'s
-    const sealed = await sealAllUnder(pool, masterKeys[0], 'plaintext only');
-    if (sealed > 0) logger.info({ secrets: sealed, keyId: masterKeys[0].id }, 'secrets sealed');
-    if (config.databaseUrl !== null && auditKey.source !== 'environment')
-      logger.warn(
-        { keyFile: 'DATA_DIR/audit-signing-key' },
-        'the audit checkpoints are signed with a key of this process alone; set AUDIT_SIGNING_KEY so that every process signs with the same key (docs/audit.md)',
-      );
-
-    // the audit reads the log as stored (ciphertext); everything else through the codec
-    const privacy = await protectStore(pool, created, masterKeys, config.privacyEncryption);
-    if (privacy.state === 'legacy' && config.privacyEncryption)
-      logger.warn(
-        'the event log holds events from before encryption: run npm run keys -- protect-existing (docs/privacy.md)',
-      );
-    const store = options.wrapStore?.(privacy.store) ?? privacy.store;
+    const { adminToken, auditKey, masterKeys, privacy, store } = await openStore(
+      config,
+      logger,
+      database,
+      options,
+    );
     const { storedEvents, subjectKeys, openStored, hash: keyedHash } = privacy;
-    // an erasure in any process reaches this one's caches at once (docs/privacy.md)
-    await subjectKeys.listen();
-    stopListening = () => subjectKeys.close();
 
     const server = createServer();
     server.keepAliveTimeout = 65_000;
@@ -362,30 +396,20 @@ export const startParley = async (
     const workers = workersFor(deps, modules);
     for (const worker of workers) await worker.start();
 
-    let closing: Promise<void> | null = null;
-    const close = (): Promise<void> =>
-      (closing ??= (async () => {
-        await modules.inboxEvents.closeAll();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          // requests still running after the grace period are cut
-          setTimeout(() => server.closeAllConnections(), 5_000).unref();
-        });
-        for (const worker of [...workers].reverse()) {
-          await worker
-            .stop()
-            .catch((error: unknown) =>
-              logger.error({ err: error, worker: worker.name }, 'stop failed'),
-            );
-        }
+    const close = closeOnce({
+      server,
+      endStreams: () => modules.inboxEvents.closeAll(),
+      workers,
+      release: async () => {
         await store.close();
-        await releaseDatabase();
-      })());
+        await database.release();
+      },
+      logger,
+    });
 
     return { url, server, deps, adminToken, firstChannel, embedded, close };
   } catch (error) {
-    await releaseDatabase();
+    await database.release();
     throw error;
   }
 };

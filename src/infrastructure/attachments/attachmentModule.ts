@@ -11,6 +11,7 @@ import { ProjectionRunner } from '../../projections/runner/projectionRunner';
 import type { Config } from '../config';
 import type { MasterKey } from '../keys/envelope';
 import type { ParleyDeps, Worker } from '../parleyDeps';
+import type { PayloadLinks } from '../../projections/outbox/payload';
 import type { Resolve } from '../webhooks/urlGuard';
 import { attachmentFetchWorker } from './fetchWorker';
 import { postgresAttachmentStorage } from './postgresAttachmentStorage';
@@ -37,6 +38,15 @@ export const attachmentLinksFor = (
       : Buffer.from(config.attachments.linkSecret, 'utf8');
   return attachmentLinks(secret, publicUrl, config.attachments.linkTtlSeconds);
 };
+
+/** Links in webhook payloads live ATTACHMENT_LINK_TTL_SECONDS from the event's recorded time. */
+export const payloadLinksOf =
+  (links: AttachmentLinks): PayloadLinks =>
+  (attachmentId, recordedAt) => {
+    const expires = Math.floor(new Date(recordedAt).getTime() / 1000) + links.ttlSeconds;
+    const expiresAt = new Date(expires * 1000);
+    return { url: links.signedUrl(attachmentId, expiresAt), expiresAt: expiresAt.toISOString() };
+  };
 
 /**
  * Names in attachment URLs are resolved by c-ares (DNS queries of its own, with a timeout),

@@ -1,6 +1,6 @@
 import { ProjectionMonitor } from '../../projections/projectionMonitor';
 import { ProjectionRunner } from '../../projections/runner/projectionRunner';
-import type { ParleyDeps, Worker } from '../parley';
+import type { ParleyDeps, Worker } from '../parleyDeps';
 import { checkpointsAfter, notaryHead } from './auditTables';
 import { checkpointSigner } from './checkpointSigner';
 import { notaryProjection } from './notary';

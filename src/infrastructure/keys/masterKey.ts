@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { EnvelopeError, masterKeyOf, open, seal, type MasterKey } from './envelope';
+import type { Logger } from '../logger';
 
 const KEY_FILE = 'master-key';
 const CHECK_VALUE = 'parley master key check';
@@ -112,4 +113,29 @@ export const checkedMasterKeys = async (
     keys.push(parseMasterKey(config.masterKey.previous, 'PARLEY_PREVIOUS_MASTER_KEY'));
   await checkMasterKey(pool, keys);
   return keys;
+};
+
+/**
+ * The current master key (PARLEY_MASTER_KEY, else DATA_DIR/master-key), then
+ * PARLEY_PREVIOUS_MASTER_KEY during a rotation: warns when a shared database is sealed with a
+ * key file only this process reads.
+ */
+export const processMasterKeys = async (
+  config: Readonly<{
+    masterKey: Readonly<{ current: string | null; previous: string | null }>;
+    dataDir: string;
+    databaseUrl: string | null;
+  }>,
+  logger: Pick<Logger, 'warn'>,
+): Promise<[MasterKey, ...MasterKey[]]> => {
+  const current = await resolveMasterKey(config.masterKey.current, config.dataDir);
+  if (config.databaseUrl !== null && current.source !== 'environment')
+    logger.warn(
+      { keyFile: 'DATA_DIR/master-key' },
+      'stored secrets are sealed with a master key of this process alone; set PARLEY_MASTER_KEY so that every process reads them (docs/operations.md)',
+    );
+  const previous = config.masterKey.previous;
+  return previous === null
+    ? [current]
+    : [current, parseMasterKey(previous, 'PARLEY_PREVIOUS_MASTER_KEY')];
 };

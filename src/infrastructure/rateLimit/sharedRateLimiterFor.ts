@@ -1,4 +1,4 @@
-import type { ParleyDeps, Worker } from '../parley';
+import type { ParleyDeps, Worker } from '../parleyDeps';
 import { postgresBucketLeases } from './postgresBucketLeases';
 import { SharedRateLimiter } from './sharedRateLimiter';
 

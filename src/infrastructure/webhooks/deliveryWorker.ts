@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { listenOn, type ChannelListener } from '../postgres/channelListener';
 import type { Logger } from '../logger';
-import type { Worker } from '../parley';
+import type { Worker } from '../parleyDeps';
 import { DELIVERIES_CHANNEL, wakeDeliveryWorkers } from '../../projections/outbox/outboxSchema';
 import { classifyAttempt } from './retrySchedule';
 import {

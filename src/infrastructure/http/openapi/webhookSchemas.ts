@@ -2,11 +2,6 @@ import { webhookEventTypes } from '../../../domain/webhook/eventTypes';
 import { ref, type Schema } from './schema';
 
 const nullableString = { type: ['string', 'null'] };
-export const eventTypes = {
-  type: 'array',
-  minItems: 1,
-  items: { enum: [...webhookEventTypes] },
-};
 
 /** Subscriptions, deliveries and the payload Parley POSTs (docs/webhooks.md). */
 export const webhookSchemas: Record<string, Schema> = {

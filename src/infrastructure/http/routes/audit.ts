@@ -5,7 +5,7 @@ import type { Checkpoint } from '../../../application/ports/eventStore';
 import { checkpointsAfter } from '../../audit/auditTables';
 import { auditedPages, exportLines } from '../../audit/exportLog';
 import { verifyLive } from '../../audit/verifyLog';
-import type { ParleyDeps } from '../../parleyDeps';
+import type { ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { requireAudit, staffAuth, type StaffState } from '../auth/staffAuth';
 import {
   auditEventPage,
@@ -109,7 +109,11 @@ export const auditContracts = [
 ];
 
 /** Export, verification, the public key and the signed checkpoints (SPEC §7, docs/audit.md). */
-export const auditRoutes = (deps: ParleyDeps): Router => {
+/** What this route uses, and nothing more: the log as stored, never opened. */
+export type AuditRouteDeps = StaffAuthDeps &
+  Pick<ParleyDeps, 'pool' | 'storedEvents' | 'clock' | 'auditKey'>;
+
+export const auditRoutes = (deps: AuditRouteDeps): Router => {
   const router = new Router<StaffState>();
   // the admin and auditors only (the one role check: auth/roles.ts)
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAudit());

@@ -6,7 +6,7 @@ import {
   removeAuditor,
 } from '../../../application/audit/manageAuditors';
 import { findAuditor, type Auditor } from '../../../domain/auditor/state';
-import type { ParleyDeps } from '../../parleyDeps';
+import type { CommandDeps, ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { decodeOrThrow } from '../codecs/decode';
 import { auditorAnswer, auditorListAnswer, createdAuditorAnswer } from '../codecs/historyAnswers';
@@ -88,7 +88,10 @@ export const auditorContracts = [
  * Auditors (SPEC §3, §7): the admin creates and removes them; auditors may read the list like
  * every admin surface. A token is shown once, when issued; the log keeps its hash.
  */
-export const auditorRoutes = (deps: ParleyDeps): Router => {
+/** What this route uses, and nothing more. */
+export type AuditorRouteDeps = StaffAuthDeps & CommandDeps & Pick<ParleyDeps, 'config'>;
+
+export const auditorRoutes = (deps: AuditorRouteDeps): Router => {
   const router = new Router<StaffState>();
   const body = jsonBody(deps.config.limits.bodyBytes);
   router.use(staffAuth(deps.adminTokenHash, deps.operatorTokens), requireAdmin());

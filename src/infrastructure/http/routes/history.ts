@@ -8,7 +8,7 @@ import {
 import type { EventStore } from '../../../application/ports/eventStore';
 import { streams } from '../../../application/streams';
 import type { ErrorCode } from '../../../domain/errors';
-import type { ParleyDeps } from '../../parleyDeps';
+import type { ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { bigintString } from '../codecs';
 import { HttpError } from '../httpError';
@@ -102,7 +102,10 @@ const exists = async (store: EventStore, streamId: string): Promise<boolean> =>
  * operators' surface (the inbox shows a dialog's timeline); the rest is management's, which
  * auditors read.
  */
-export const historyRoutes = (deps: ParleyDeps): Router => {
+/** What this route uses, and nothing more. */
+export type HistoryRouteDeps = StaffAuthDeps & Pick<ParleyDeps, 'store'>;
+
+export const historyRoutes = (deps: HistoryRouteDeps): Router => {
   const router = new Router<StaffState>();
   const auth = staffAuth(deps.adminTokenHash, deps.operatorTokens);
   for (const { kind, contract } of HISTORIES) {

@@ -3,7 +3,7 @@ import { listChannels } from '../../../projections/channels/channelQueries';
 import { isMissingReadModel } from '../../../projections/checkpoints';
 import { listOperators } from '../../../projections/operators/operatorQueries';
 import type * as t from 'io-ts';
-import type { ParleyDeps } from '../../parleyDeps';
+import type { ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { staffAuth, type StaffState } from '../auth/staffAuth';
 import { directoryAnswer } from '../codecs/operationAnswers';
 import { serve, type RouteContract } from '../contract';
@@ -35,10 +35,7 @@ export const inboxDirectoryContract: RouteContract = {
 };
 
 /** What this route uses, and nothing more. */
-export type InboxDirectoryRouteDeps = Pick<
-  ParleyDeps,
-  'pool' | 'adminTokenHash' | 'operatorTokens'
->;
+export type InboxDirectoryRouteDeps = StaffAuthDeps & Pick<ParleyDeps, 'pool'>;
 
 export const inboxDirectoryRoutes = (deps: InboxDirectoryRouteDeps): Router => {
   const router = new Router<StaffState>();

@@ -7,7 +7,7 @@ import { attachmentEventTypes } from '../../../domain/attachment/events';
 import { dialogEventTypes } from '../../../domain/dialog/events';
 import { readCheckpoint } from '../../../projections/checkpoints';
 import * as t from 'io-ts';
-import type { ParleyDeps } from '../../parleyDeps';
+import type { ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { staffAuth, type StaffState } from '../auth/staffAuth';
 import { text } from '../codecs/media';
 import { streamTicketAnswer } from '../codecs/operationAnswers';
@@ -98,13 +98,16 @@ const liveJson = (event: RecordedEvent) => {
   };
 };
 
+/** What the live feed uses, and nothing more: tickets are keyed with the admin token's hash. */
+export type InboxEventsDeps = StaffAuthDeps & Pick<ParleyDeps, 'clock' | 'pool' | 'store'>;
+
 /**
  * POST /api/inbox/stream-ticket and GET /api/inbox/events: Server-Sent Events of dialog changes,
  * read from the event log (a subscription, not a read model), for the web inbox.
  * docs/integration.md ("The inbox's live feed") explains the ticket cookie.
  */
 export const inboxEvents = (
-  deps: ParleyDeps,
+  deps: InboxEventsDeps,
   options: Partial<InboxEventOptions> = {},
 ): InboxEvents => {
   const { ticketTtlMs, heartbeatMs, maxBufferedBytes } = { ...DEFAULTS, ...options };

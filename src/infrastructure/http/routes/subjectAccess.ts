@@ -4,7 +4,7 @@ import { subjectAccess } from '../../../application/contacts/subjectAccess';
 import { dialogIdsOfContacts } from '../../../projections/dialogs/contactDialogs';
 import { safeHtml } from '../../../projections/dialogs/safeHtml';
 import type * as t from 'io-ts';
-import type { ParleyDeps } from '../../parleyDeps';
+import type { ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { requireAudit, staffAuth, type StaffState } from '../auth/staffAuth';
 import { iso } from '../codecs';
 import { contactExportAnswer } from '../codecs/privacyAnswers';
@@ -54,10 +54,7 @@ export const exportContactContract: RouteContract = {
 };
 
 /** What this route uses, and nothing more. */
-export type SubjectAccessRouteDeps = Pick<
-  ParleyDeps,
-  'adminTokenHash' | 'operatorTokens' | 'clock' | 'store' | 'pool'
->;
+export type SubjectAccessRouteDeps = StaffAuthDeps & Pick<ParleyDeps, 'clock' | 'store' | 'pool'>;
 
 /**
  * GET /api/contacts/{id}/export (SPEC §8): everything Parley holds about the person, as one JSON

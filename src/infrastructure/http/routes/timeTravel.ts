@@ -10,7 +10,7 @@ import { isObjectId } from '../../../domain/shared/ids';
 import type { DialogView } from '../../../projections/dialogs/dialogQueries';
 import { messagePreview } from '../../../projections/dialogs/messagePreview';
 import { safeHtml } from '../../../projections/dialogs/safeHtml';
-import type { ParleyDeps } from '../../parleyDeps';
+import type { ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { requireAdmin, staffAuth, type StaffState } from '../auth/staffAuth';
 import { bigintString, isoDate } from '../codecs';
 import { routerPath, type RouteContract } from '../contract';
@@ -76,7 +76,10 @@ const invalid = (path: string, message: string) =>
  * (SPEC §7): the same answer as the live route, folded from the events up to that moment. Without
  * either parameter the request goes on to the live route.
  */
-export const timeTravelRoutes = (deps: ParleyDeps): Router => {
+/** What this route uses, and nothing more. */
+export type TimeTravelRouteDeps = StaffAuthDeps & Pick<ParleyDeps, 'store' | 'publicUrl'>;
+
+export const timeTravelRoutes = (deps: TimeTravelRouteDeps): Router => {
   const router = new Router<StaffState>();
   const auth = staffAuth(deps.adminTokenHash, deps.operatorTokens);
   const admin = requireAdmin();

@@ -9,7 +9,7 @@ import { streamCategories, streams } from '../../../application/streams';
 import { webhookMessageId } from '../../../projections/outbox/payload';
 import { postgresCorrelatedEvents } from '../../eventstore/postgres/correlatedEvents';
 import type * as t from 'io-ts';
-import type { ParleyDeps } from '../../parleyDeps';
+import type { ParleyDeps, StaffAuthDeps } from '../../parleyDeps';
 import { deliveriesOfMessages, type TracedDelivery } from '../../trace/deliveryTrace';
 import { recordReplay, replayOf, replaysOf } from '../../trace/replays';
 import { requireAudit, staffAuth, type StaffState } from '../auth/staffAuth';
@@ -69,7 +69,11 @@ const deliveryJson = (d: TracedDelivery): DeliveryJson => ({
  * GET /api/audit/correlations/{correlationId} (SPEC §7): the request, the events it appended in
  * order, and the webhook deliveries those events caused with every attempt. Admin and auditors.
  */
-export const traceRoutes = (deps: ParleyDeps): Router => {
+/** What this route uses, and nothing more. */
+export type TraceRouteDeps = StaffAuthDeps &
+  Pick<ParleyDeps, 'pool' | 'store' | 'openStored' | 'config'>;
+
+export const traceRoutes = (deps: TraceRouteDeps): Router => {
   const router = new Router<StaffState>();
   // the index reads the log as stored: its events are opened as the store would have
   const indexed = postgresCorrelatedEvents(deps.pool);
@@ -148,7 +152,10 @@ export const traceRoutes = (deps: ParleyDeps): Router => {
  * its trace links to the original request. Runs around the inbound route and after its answer;
  * a failure to note it is logged, never turned into an error for the integrator.
  */
-export const replayNotes = (deps: ParleyDeps): Router => {
+/** What noting a replay uses, and nothing more. */
+export type ReplayNoteDeps = Pick<ParleyDeps, 'store' | 'pool' | 'clock'>;
+
+export const replayNotes = (deps: ReplayNoteDeps): Router => {
   const router = new Router<StaffState>();
   router.post('/api/custom-channel/message/:channelId', async (ctx, next) => {
     await next();

@@ -1,0 +1,54 @@
+import type { Pool } from 'pg';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { createPool } from './pool';
+
+/** The process's PostgreSQL: DATABASE_URL's, or an embedded server in DATA_DIR; its pools. */
+export type Database = Readonly<{
+  pool: Pool;
+  /** the read models' runners' connections, apart from `pool` (see ParleyDeps.readSidePool) */
+  readSidePool: Pool;
+  embedded: EmbeddedPostgres | null;
+  /** runs `stop` first when the database is released (a LISTEN connection of the pool) */
+  beforeRelease: (stop: () => Promise<void>) => void;
+  /** ends the pools, then the embedded server */
+  release: () => Promise<void>;
+}>;
+
+export const openDatabase = async (
+  config: Config,
+  logger: Logger,
+  readSideConnections: number,
+): Promise<Database> => {
+  const embedded =
+    config.databaseUrl === null
+      ? await startEmbeddedPostgres({
+          dataDir: config.dataDir,
+          log: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
+        })
+      : null;
+  if (embedded !== null)
+    logger.info({ dataDir: config.dataDir, port: embedded.port }, 'embedded PostgreSQL started');
+
+  const connectionString = embedded?.connectionString ?? (config.databaseUrl as string);
+  const pool = createPool({ connectionString, max: config.databasePoolSize });
+  // each read model's runner holds a lock session and, while it commits, a batch's connection
+  // (named `parley` as the other: `npm run projections -- status` shows it as where they run)
+  const readSidePool = createPool({ connectionString, max: readSideConnections });
+  let stopFirst = async (): Promise<void> => undefined;
+  return {
+    pool,
+    readSidePool,
+    embedded,
+    beforeRelease: (stop) => {
+      stopFirst = stop;
+    },
+    release: async () => {
+      await stopFirst();
+      await readSidePool.end().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      await embedded?.stop();
+    },
+  };
+};
