@@ -33,8 +33,7 @@ export const openDatabase = async (
 
   const connectionString = embedded?.connectionString ?? (config.databaseUrl as string);
   const pool = createPool({ connectionString, max: config.databasePoolSize });
-  // each read model's runner holds a lock session and, while it commits, a batch's connection
-  // (named `parley` as the other: `npm run projections -- status` shows it as where they run)
+  // named `parley` as the other: `npm run projections -- status` shows it as where they run
   const readSidePool = createPool({ connectionString, max: readSideConnections });
   let stopFirst = async (): Promise<void> => undefined;
   return {
