@@ -381,6 +381,24 @@ export const rowsOf = (r: Results): Row[] => {
         ...(k.kind === 'existing' ? met(r, 'statements per existing message, warm') : {}),
         ...(k.kind === 'idempotent' ? met(r, 'statements per existing message with a key') : {}),
       })),
+      ...(inbound.statementsPerKind ?? []).flatMap((k) =>
+        k.appendsBy === undefined
+          ? []
+          : [
+              {
+                section: 'inbound',
+                metric: `appends per ${k.kind} message by expected revision: no_stream / revision / stream_exists / any`,
+                value: [
+                  k.appendsBy.no_stream,
+                  k.appendsBy.revision,
+                  k.appendsBy.stream_exists,
+                  k.appendsBy.any,
+                ]
+                  .map((n) => fmt(n, 2))
+                  .join(' / '),
+              },
+            ],
+      ),
       ...idleRows(inbound),
       ...statementRows(inbound, full.ok),
       ...waitRows(inbound),

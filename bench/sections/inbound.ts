@@ -5,6 +5,7 @@ import type { Population } from '../load/mix';
 import { benchScript, startChild } from '../lib/child';
 import type { BenchContext } from '../lib/context';
 import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
+import { settlePostgres } from '../lib/settle';
 import { round } from '../lib/stats';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
 import { costPhaseSeconds, startInboundRig } from './inboundRig';
@@ -64,6 +65,15 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
   const { databaseUrl, population, seeded, meter, phases, phase, endpoint } = rig;
   try {
     const parley = rig.parley();
+    // as before each cost phase: the seeding grew the store twentyfold in a minute, before
+    // autovacuum had analyzed it, and Parley's connections had planned the appends on the
+    // small store's statistics (a sequential scan of event_store.streams in every append
+    // that relies on cached streams: 87 % of PostgreSQL's time at full load, 7.7 ms a call)
+    const settle = async (): Promise<void> => {
+      const refused = await settlePostgres(databaseUrl);
+      if (refused !== null) bench.log(`no VACUUM and CHECKPOINT before the phase: ${refused}`);
+    };
+    await settle();
     bench.log(`warm-up: ${options.warmupS} s at full load`);
     await phase('warm', 'max', options.warmupS, null);
     // the lag under load is measured from a read side that is up to date
@@ -77,6 +87,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
       cpuMsPerSecond: perUnit(idleCpu.stop(), IDLE_S),
       statements: options.statements ? await readStatements(databaseUrl) : null,
     };
+    await settle();
     let perKind: KindStatements[] | null = null;
     if (options.statements) {
       bench.log('statements per kind of message (pg_stat_statements), one request at a time');
@@ -125,6 +136,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     const rate = Math.max(1, Math.round(full.throughput / 2));
     bench.log(`half load: ${options.durationS} s at ${rate} messages/s`);
     await waitForProjections(databaseUrl, 10 * 60_000);
+    await settle();
     const halfProbe = await startLagProbe(databaseUrl);
     const halfCpu = meter();
     const half = await phase('half', 'rate', options.durationS, rate);

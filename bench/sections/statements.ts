@@ -11,6 +11,32 @@ export type StatementStat = Readonly<{
   share: number;
 }>;
 
+/** An append's expected revision, as its stream step says (postgresEventStore.ts's STREAM_STEP). */
+export type AppendShape = 'no_stream' | 'any' | 'stream_exists' | 'revision';
+
+/**
+ * Which append a pg_stat_statements entry is, or null for any other statement: the four
+ * appends with `unchanged` streams share their first 200 characters, so a shortened text
+ * cannot tell them apart.
+ */
+export const appendShape = (query: string): AppendShape | null => {
+  if (!/INSERT INTO event_store\.events/.test(query)) return null;
+  if (/ON CONFLICT \(stream_id\) DO NOTHING/.test(query)) return 'no_stream';
+  if (/ON CONFLICT \(stream_id\) DO UPDATE/.test(query)) return 'any';
+  if (/AND revision = \$\d+::bigint/.test(query)) return 'revision';
+  return 'stream_exists';
+};
+
+/** A statement's text for the table: an append named by its shape, then its start. */
+const labelled = (query: string): string => {
+  const shape = appendShape(query);
+  const unchanged = /unnest\(\$\d+::text\[\], \$\d+::bigint\[\]\)/.test(query);
+  const text = query.replace(/\s+/g, ' ');
+  return (
+    shape === null ? text : `[append ${shape}${unchanged ? ', unchanged streams' : ''}] ${text}`
+  ).slice(0, 160);
+};
+
 /** What the server ran for the bench's database between a reset and a read. */
 export type StatementProfile = Readonly<{
   /** every statement's calls and total_exec_time */
@@ -59,7 +85,7 @@ export const readStatements = (databaseUrl: string, limit = 10): Promise<Stateme
       calls: rows.reduce((sum, r) => sum + Number(r.calls), 0),
       totalMs: round(totalMs, 1),
       top: rows.slice(0, limit).map((r) => ({
-        query: r.query.replace(/\s+/g, ' ').slice(0, 160),
+        query: labelled(r.query),
         calls: Number(r.calls),
         totalMs: round(r.total, 1),
         meanMs: round(r.total / Math.max(1, Number(r.calls)), 3),

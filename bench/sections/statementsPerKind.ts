@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { customerId, customerName, customerReference, requestMix } from '../load/mix';
 import { round } from '../lib/stats';
+import { appendShape, type AppendShape } from './statements';
 
 /** The kinds of message the bench's mix sends, and one more: an existing one with a key. */
 export const MESSAGE_KINDS = ['existing', 'idempotent', 'newReference', 'merge'] as const;
@@ -12,6 +13,8 @@ export type KindStatements = Readonly<{
   requests: number;
   /** appends (`WITH stream AS … INSERT INTO event_store.events`) */
   append: number;
+  /** the appends by expected revision: a new stream's (no_stream), a known one's (revision) … */
+  appendsBy?: Readonly<Record<AppendShape, number>>;
   /** stream reads (`… FROM event_store.events WHERE stream_id = $1 …`) */
   readStream: number;
   /** anything else on event_store.streams: a wrong-expected-version's revision lookup */
@@ -24,7 +27,7 @@ export type KindStatements = Readonly<{
   readSide: number;
 }>;
 
-type Classified = Exclude<keyof KindStatements, 'kind' | 'requests' | 'writePath'>;
+type Classified = Exclude<keyof KindStatements, 'kind' | 'requests' | 'writePath' | 'appendsBy'>;
 
 const classify = (query: string): Classified => {
   if (/INSERT INTO event_store\.events/.test(query)) return 'append';
@@ -101,15 +104,29 @@ export const statementsPerKind = async (
       notify: 0,
       readSide: 0,
     };
+    const shapes: Record<AppendShape, number> = {
+      no_stream: 0,
+      any: 0,
+      stream_exists: 0,
+      revision: 0,
+    };
     for (const r of rows.rows) {
       if (/pg_stat_statements/.test(r.query)) continue;
       sums[classify(r.query)] += Number(r.calls);
+      const shape = appendShape(r.query);
+      if (shape !== null) shapes[shape] += Number(r.calls);
     }
     const per = (n: number): number => round(n / bodies.length, 2);
     return {
       kind,
       requests: bodies.length,
       append: per(sums.append),
+      appendsBy: {
+        no_stream: per(shapes.no_stream),
+        any: per(shapes.any),
+        stream_exists: per(shapes.stream_exists),
+        revision: per(shapes.revision),
+      },
       readStream: per(sums.readStream),
       revision: per(sums.revision),
       notify: per(sums.notify),
