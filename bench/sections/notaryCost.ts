@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { BenchContext } from '../lib/context';
 import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
 import { settlePostgres } from '../lib/settle';
+import { warmCustomers } from '../seed/population';
 import { round } from '../lib/stats';
 import type { InboundRig } from './inboundRig';
 import { waitForProjections } from './lagProbe';
@@ -120,14 +121,20 @@ export const ENCRYPTION_TOGGLE: Toggle = {
  * sides, where off, on, off, on puts every "on" later than its "off" (quiet runs fell 175 → 103
  * messages/s phase by phase, which that order charged to the feature). The judged cost is the
  * median over the pairs of neighbouring phases, so one phase that a burst of the machine's
- * other work slowed moves it little; PostgreSQL is vacuumed and checkpointed before each phase. A phase starts
+ * other work slowed moves it little; PostgreSQL is vacuumed and checkpointed before each phase,
+ * and each restarted Parley gets a message from every customer before it, so that every phase
+ * starts with the customers in its caches (a warm-up of a few seconds reached a different share
+ * of them each time, and each one it missed took the cache-miss path). A phase starts
  * with its read side at the head and ends when it is back there: at full load the notary (like
  * the read models) falls behind, and work left for later would otherwise count in no phase, or
  * in the next one.
  */
 export const measureNotaryCost = async (
   bench: BenchContext,
-  rig: Pick<InboundRig, 'databaseUrl' | 'phase' | 'restart' | 'meter'>,
+  rig: Pick<
+    InboundRig,
+    'databaseUrl' | 'phase' | 'restart' | 'meter' | 'parley' | 'endpoint' | 'population'
+  >,
   toggle: Toggle = NOTARY_TOGGLE,
 ): Promise<NotaryCost> => {
   const { databaseUrl, phase, restart, meter } = rig;
@@ -186,6 +193,8 @@ export const measureNotaryCost = async (
     // a stream's first letter seeds the mix; the name is unique per toggle and phase, so a
     // phase's new references are new to the whole run
     const stream = (letters: string) => `${letters[i % letters.length]}-${tag}-${name}${i}`;
+    // a restarted Parley's caches are empty: every customer's message first, as after seeding
+    const warmed = await warmCustomers(rig.parley().url, rig.endpoint, rig.population);
     const warm = await phase(`${stream(STREAMS)}-warm`, 'max', options.warmupS, null);
     // the warm-up's backlog is not the phase's
     await atHead();
@@ -206,7 +215,7 @@ export const measureNotaryCost = async (
       await profile('stop', file);
       bench.log(`CPU profile of the phase: ${file}`);
     }
-    unnotarised = notaryRuns ? 0 : unnotarised + warm.ok + load.ok;
+    unnotarised = notaryRuns ? 0 : unnotarised + warmed.requests + warm.ok + load.ok;
     const per = (ms: number | null | undefined): number => (ms ?? 0) / Math.max(1, load.ok);
     const loadS = load.durationS;
     const catchUpS = (ended - loadEnded) / 1000;
