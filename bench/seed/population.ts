@@ -16,8 +16,9 @@ export const inParallel = async (
 export type Seeded = Readonly<{ requests: number; seconds: number }>;
 
 /** POSTs each body to the inbound endpoint, 16 at a time; any answer but 200 fails. */
-const postAll = (url: string, path: string, bodies: readonly unknown[]): Promise<void> =>
-  inParallel(bodies.length, 16, async (i) => {
+const postAll = async (url: string, path: string, bodies: readonly unknown[]): Promise<Seeded> => {
+  const started = performance.now();
+  await inParallel(bodies.length, 16, async (i) => {
     const response = await fetch(`${url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -26,6 +27,8 @@ const postAll = (url: string, path: string, bodies: readonly unknown[]): Promise
     const text = await response.text();
     if (response.status !== 200) throw new Error(`seeding failed: ${response.status} ${text}`);
   });
+  return { requests: bodies.length, seconds: (performance.now() - started) / 1000 };
+};
 
 /**
  * The customers the load talks to, created through the inbound endpoint itself, so their
@@ -47,10 +50,7 @@ export const seedPopulation = async (
   // the merge pairs first: each merges once, while the customers get 70 % of the load, and
   // sent last they are what Parley's caches hold when the load starts, as a steady inbox's
   // active customers are (sent first, tens of thousands of pair customers evicted them)
-  const bodies = [...pairs, ...customers];
-  const started = performance.now();
-  await postAll(url, path, bodies);
-  return { requests: bodies.length, seconds: (performance.now() - started) / 1000 };
+  return postAll(url, path, [...pairs, ...customers]);
 };
 
 /**
@@ -65,8 +65,9 @@ export const warmCustomers = async (
   population: Population,
 ): Promise<Seeded> => {
   const rnd = random(11);
-  const bodies = Array.from({ length: population.customers }, (_, i) => seedCustomerBody(i, rnd));
-  const started = performance.now();
-  await postAll(url, path, bodies);
-  return { requests: bodies.length, seconds: (performance.now() - started) / 1000 };
+  return postAll(
+    url,
+    path,
+    Array.from({ length: population.customers }, (_, i) => seedCustomerBody(i, rnd)),
+  );
 };
