@@ -19,3 +19,15 @@ export const settlePostgres = async (databaseUrl: string): Promise<string | null
     await client.end().catch(() => undefined);
   }
 };
+
+/** settlePostgres before each phase; without the rights, says so once and goes on. */
+export const settler = (log: (line: string) => void, databaseUrl: string) => {
+  let refused = false;
+  return async (): Promise<void> => {
+    if (refused) return;
+    const reason = await settlePostgres(databaseUrl);
+    if (reason === null) return;
+    refused = true;
+    log(`no VACUUM and CHECKPOINT between phases: ${reason}`);
+  };
+};

@@ -5,7 +5,7 @@ import type { Population } from '../load/mix';
 import { benchScript, startChild } from '../lib/child';
 import type { BenchContext } from '../lib/context';
 import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
-import { settlePostgres } from '../lib/settle';
+import { settler } from '../lib/settle';
 import { round } from '../lib/stats';
 import { startLagProbe, waitForProjections, type LagSummary } from './lagProbe';
 import { costPhaseSeconds, startInboundRig } from './inboundRig';
@@ -69,10 +69,7 @@ export const runInbound = async (bench: BenchContext): Promise<InboundSection> =
     // autovacuum had analyzed it, and Parley's connections had planned the appends on the
     // small store's statistics (a sequential scan of event_store.streams in every append
     // that relies on cached streams: 87 % of PostgreSQL's time at full load, 7.7 ms a call)
-    const settle = async (): Promise<void> => {
-      const refused = await settlePostgres(databaseUrl);
-      if (refused !== null) bench.log(`no VACUUM and CHECKPOINT before the phase: ${refused}`);
-    };
+    const settle = settler(bench.log, databaseUrl);
     await settle();
     bench.log(`warm-up: ${options.warmupS} s at full load`);
     await phase('warm', 'max', options.warmupS, null);

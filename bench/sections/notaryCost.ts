@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BenchContext } from '../lib/context';
 import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
-import { settlePostgres } from '../lib/settle';
+import { settler } from '../lib/settle';
 import { warmCustomers } from '../seed/population';
 import { round } from '../lib/stats';
 import type { InboundRig } from './inboundRig';
@@ -57,18 +57,6 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1
     ? (sorted[mid] ?? NaN)
     : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-};
-
-/** settlePostgres between phases; without the rights, says so once and goes on. */
-const settler = (bench: BenchContext, databaseUrl: string) => {
-  let refused = false;
-  return async (): Promise<void> => {
-    if (refused) return;
-    const reason = await settlePostgres(databaseUrl);
-    if (reason === null) return;
-    refused = true;
-    bench.log(`no VACUUM and CHECKPOINT between phases: ${reason}`);
-  };
 };
 
 const mean = (values: readonly number[]): number =>
@@ -139,7 +127,7 @@ export const measureNotaryCost = async (
 ): Promise<NotaryCost> => {
   const { databaseUrl, phase, restart, meter } = rig;
   const rounds = bench.options.costRounds;
-  const settle = settler(bench, databaseUrl);
+  const settle = settler(bench.log, databaseUrl);
   const tag = toggle.name.replace(/\W+/g, '-');
   const { options } = bench;
   const phases: NotaryPhase[] = [];

@@ -30,7 +30,7 @@ export type KindStatements = Readonly<{
 type Classified = Exclude<keyof KindStatements, 'kind' | 'requests' | 'writePath' | 'appendsBy'>;
 
 const classify = (query: string): Classified => {
-  if (/INSERT INTO event_store\.events/.test(query)) return 'append';
+  if (appendShape(query) !== null) return 'append';
   if (/FROM event_store\.events\s+WHERE stream_id = \$1/.test(query)) return 'readStream';
   if (/pg_notify/.test(query)) return 'notify';
   if (/FROM event_store\.streams WHERE stream_id/.test(query)) return 'revision';
