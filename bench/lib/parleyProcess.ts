@@ -15,6 +15,8 @@ export type ParleyProcess = Readonly<{
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** starts a CPU profile of the server, or stops it and writes it to `file` */
   profile(action: 'start' | 'stop', file?: string): Promise<void>;
+  /** turns sealing of personal fields off or on in the running server (the bench's switch) */
+  setSealing(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }>;
 
@@ -61,6 +63,10 @@ export const startParleyProcess = async (options: ParleyProcessOptions): Promise
     profile: async (action, file) => {
       child.send({ type: 'profile', action, file });
       await child.next('profiled');
+    },
+    setSealing: async (on) => {
+      child.send({ type: 'sealing', on });
+      await child.next('sealed');
     },
     stop: async () => {
       await child.stop();

@@ -3,9 +3,11 @@ import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../../src/infrastructure/config';
 import { createLogger } from '../../src/infrastructure/logger';
 import { startParley, type Parley } from '../../src/infrastructure/parley';
+import { ProtectedEventStore } from '../../src/infrastructure/privacy/protectedEventStore';
 import { serveParent } from '../lib/child';
 
 export type ProfileMessage = Readonly<{ type: 'profile'; action: 'start' | 'stop'; file?: string }>;
+export type SealingMessage = Readonly<{ type: 'sealing'; on: boolean }>;
 
 /** A V8 CPU profile of one phase only (seeding and warm-up would blur it). */
 const profiler = () => {
@@ -38,6 +40,14 @@ const main = async (): Promise<void> => {
         if (message.action === 'start') await cpu.start();
         else await cpu.stop(message.file ?? 'parley.cpuprofile');
         return { type: 'profiled' };
+      },
+      // encryption's cost phases turn sealing off and on in this one process (notaryCost.ts)
+      sealing: async (message: SealingMessage) => {
+        const store = parley?.deps.store;
+        if (!(store instanceof ProtectedEventStore))
+          throw new Error('the store is not the privacy codec: no sealing to switch');
+        store.setSealing(message.on);
+        return { type: 'sealed' };
       },
     },
     async () => {

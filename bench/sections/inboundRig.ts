@@ -22,7 +22,7 @@ export type Phase = (
  */
 export type InboundRig = Readonly<{
   databaseUrl: string;
-  /** the Parley now loaded (restart swaps it) */
+  /** the Parley loaded */
   parley: () => ParleyProcess;
   endpoint: string;
   population: Population;
@@ -31,8 +31,6 @@ export type InboundRig = Readonly<{
   phase: Phase;
   phases: ReturnType<typeof inboundPhases>;
   meter: () => CpuMeter;
-  /** stops the Parley loaded and loads the one `start` starts */
-  restart: (start: () => Promise<ParleyProcess>) => Promise<void>;
   stop: () => Promise<void>;
 }>;
 
@@ -47,7 +45,7 @@ export const mergePairsFor = (fullLoadSeconds: number): number =>
 
 /** the seconds at full load of a feature's cost phases (see measureNotaryCost) */
 export const costPhaseSeconds = (options: BenchContext['options']): number =>
-  2 * options.costRounds * (options.warmupS + options.durationS);
+  2 * options.costRounds * options.durationS;
 
 export const startInboundRig = async (
   bench: BenchContext,
@@ -56,7 +54,7 @@ export const startInboundRig = async (
 ): Promise<InboundRig> => {
   const { options } = bench;
   const databaseUrl = await bench.server.createDatabase(database);
-  let parley = await startParleyProcess({ databaseUrl, poolSize: options.poolSize });
+  const parley = await startParleyProcess({ databaseUrl, poolSize: options.poolSize });
   const load = startChild(benchScript('load/inboundChild.js'));
   const stop = async (): Promise<void> => {
     await load.stop();
@@ -94,10 +92,6 @@ export const startInboundRig = async (
           postgres: postgresCpu,
           load: () => processCpuMs(load.process.pid ?? 0),
         }),
-      restart: async (start) => {
-        await parley.stop();
-        parley = await start();
-      },
       stop,
     };
   } catch (error) {

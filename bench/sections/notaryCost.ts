@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { BenchContext } from '../lib/context';
-import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
+import type { ParleyProcess } from '../lib/parleyProcess';
+import { NOTARY } from '../../src/infrastructure/audit/notary';
+import { consumerPause } from '../lib/consumerPause';
 import { settler } from '../lib/settle';
-import { warmCustomers } from '../seed/population';
 import { round } from '../lib/stats';
 import type { InboundRig } from './inboundRig';
 import { waitForProjections } from './lagProbe';
@@ -31,7 +32,7 @@ export type OnOff = Readonly<{ on: number; off: number; cost: number }>;
 export type NotaryCost = Readonly<{
   phases: readonly NotaryPhase[];
   /**
-   * Parley's and PostgreSQL's CPU, ms per message, while a restarted notary caught up alone on
+   * Parley's and PostgreSQL's CPU, ms per message, while a resumed notary caught up alone on
    * the messages of the phase before (written without it), mean over the phases: the notary's
    * own work, which what else the machine runs sways far less than the rates
    */
@@ -75,152 +76,149 @@ const onOff = (
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 
 /** the first letter of a phase's stream seeds its mix: a different one for each phase */
-const STREAMS = 'pqrstuvwyz';
 const LOAD_STREAMS = 'ijklmnoxbc';
 
 /** off, on, on, off, repeated: cancels a linear drift of the machine between the two sides */
 const ABBA: readonly boolean[] = [false, true, true, false];
 
-/** A feature whose cost to the inbound rate is measured: its name and the switch that turns it on or off. */
+/**
+ * How a feature is turned off and on between phases, in the one running Parley: a consumer of
+ * the log paused (consumerPause.ts), or a switch of the process set. Restarted with the feature
+ * off or on (AUDIT_NOTARY, PRIVACY_ENCRYPTION), each phase began with a cold process, and
+ * phases with the same setting differed by up to a half: pairs of phases then measured the
+ * restarts (costs of −18 to 31 % within one run), where in one process they agree within a few
+ * points (docs/performance.md).
+ */
+export type FeatureSwitch =
+  | Readonly<{ kind: 'pause'; consumer: string }>
+  | Readonly<{ kind: 'process'; set: (parley: ParleyProcess, on: boolean) => Promise<void> }>;
+
+/** A feature whose cost to the inbound rate is measured: its name and how it is switched. */
 export type Toggle = Readonly<{
   name: string;
-  env: (on: boolean) => Record<string, string>;
+  switch: FeatureSwitch;
   /** the feature is the notary: off phases do not wait for it, on phases replay what it missed */
   notary: boolean;
 }>;
 
 export const NOTARY_TOGGLE: Toggle = {
   name: 'audit notary',
-  env: (on) => ({ AUDIT_NOTARY: String(on) }),
+  switch: { kind: 'pause', consumer: NOTARY },
   notary: true,
 };
 
-/** Sealing personal fields (SPEC §8); PRIVACY_ENCRYPTION=false is a bench switch only. */
+/** Sealing personal fields (SPEC §8), switched in the process: the bench's switch only. */
 export const ENCRYPTION_TOGGLE: Toggle = {
   name: 'privacy encryption',
-  env: (on) => ({ PRIVACY_ENCRYPTION: String(on) }),
+  switch: { kind: 'process', set: (parley, on) => parley.setSealing(on) },
   notary: false,
 };
 
 /**
  * A feature's cost (the notary's, encryption's) to the inbound rate: `--cost-rounds` pairs of
- * phases with Parley restarted with the feature off and on, in the order off, on, on, off,
- * repeated: a drift of the machine that is linear over the run then weighs the same on both
- * sides, where off, on, off, on puts every "on" later than its "off" (quiet runs fell 175 → 103
- * messages/s phase by phase, which that order charged to the feature). The judged cost is the
- * median over the pairs of neighbouring phases, so one phase that a burst of the machine's
- * other work slowed moves it little; PostgreSQL is vacuumed and checkpointed before each phase,
- * and each restarted Parley gets a message from every customer before it, so that every phase
- * starts with the customers in its caches (a warm-up of a few seconds reached a different share
- * of them each time, and each one it missed took the cache-miss path). A phase starts
- * with its read side at the head and ends when it is back there: at full load the notary (like
- * the read models) falls behind, and work left for later would otherwise count in no phase, or
- * in the next one.
+ * phases with the feature off and on in the one running Parley (FeatureSwitch), in the order
+ * off, on, on, off, repeated: a drift of the machine that is linear over the run then weighs
+ * the same on both sides, where off, on, off, on puts every "on" later than its "off" (quiet
+ * runs fell 175 → 103 messages/s phase by phase, which that order charged to the feature). The
+ * judged cost is the median over the pairs of neighbouring phases, so one phase that a burst of
+ * the machine's other work slowed moves it little; PostgreSQL is vacuumed and checkpointed
+ * before each phase. A phase starts with its read side at the head and ends when it is back
+ * there: at full load the notary (like the read models) falls behind, and work left for later
+ * would otherwise count in no phase, or in the next one.
  */
 export const measureNotaryCost = async (
   bench: BenchContext,
-  rig: Pick<
-    InboundRig,
-    'databaseUrl' | 'phase' | 'restart' | 'meter' | 'parley' | 'endpoint' | 'population'
-  >,
+  rig: Pick<InboundRig, 'databaseUrl' | 'phase' | 'meter' | 'parley'>,
   toggle: Toggle = NOTARY_TOGGLE,
 ): Promise<NotaryCost> => {
-  const { databaseUrl, phase, restart, meter } = rig;
+  const { databaseUrl, phase, meter } = rig;
   const rounds = bench.options.costRounds;
   const settle = settler(bench.log, databaseUrl);
   const tag = toggle.name.replace(/\W+/g, '-');
   const { options } = bench;
+  const parley = rig.parley();
   const phases: NotaryPhase[] = [];
   const replays: number[] = [];
-  // the Parley of the phase, for its CPU profile (--profile)
-  let current: ParleyProcess | null = null;
-  const profile = async (action: 'start' | 'stop', file?: string): Promise<void> => {
-    if (options.profileDir !== null) await current?.profile(action, file);
+  const { switch: turn } = toggle;
+  const paused = turn.kind === 'pause' ? await consumerPause(databaseUrl, turn.consumer) : null;
+  const set = async (on: boolean): Promise<void> => {
+    if (turn.kind === 'process') await turn.set(parley, on);
+    else if (on) await paused?.resume();
+    // resolves once the consumer let go: it applies nothing of the phase
+    else await paused?.pause();
   };
-  // messages written since the notary last ran (warm-up included): what it catches up on
+  // messages written since the notary last ran: what it catches up on
   let unnotarised = 0;
   // the notary's phases start with it at the head (the phases before ran with it), so that it
-  // replays only ours; another feature's may follow the notary's last phase, off, with the
-  // notary behind and not running: their first phase's restart runs it and waits for it
+  // replays only ours
   await waitForProjections(
     databaseUrl,
     CATCH_UP_TIMEOUT_MS,
     undefined,
     toggle.notary ? 'wait' : 'ignore',
   );
-  for (let i = 0; i < rounds * 2; i++) {
-    const on = ABBA[i % ABBA.length] ?? false;
-    // the field keeps its name: with the encryption toggle it says whether encryption was on
-    const notary = on;
-    const name = on ? 'on' : 'off';
-    const notaryRuns = on || !toggle.notary;
-    const atHead = () =>
-      waitForProjections(
-        databaseUrl,
-        CATCH_UP_TIMEOUT_MS,
-        undefined,
-        notaryRuns ? 'wait' : 'ignore',
-      );
-    bench.log(
-      `${toggle.name} ${name}: ${options.warmupS} s warm-up, ${options.durationS} s at full load, catch-up`,
-    );
-    await restart(async () => {
-      current = await startParleyProcess({
-        databaseUrl,
-        poolSize: options.poolSize,
-        env: toggle.env(on),
+  try {
+    for (let i = 0; i < rounds * 2; i++) {
+      const on = ABBA[i % ABBA.length] ?? false;
+      // the field keeps its name: with the encryption toggle it says whether encryption was on
+      const notary = on;
+      const name = on ? 'on' : 'off';
+      const notaryRuns = on || !toggle.notary;
+      const atHead = () =>
+        waitForProjections(
+          databaseUrl,
+          CATCH_UP_TIMEOUT_MS,
+          undefined,
+          notaryRuns ? 'wait' : 'ignore',
+        );
+      bench.log(`${toggle.name} ${name}: ${options.durationS} s at full load, catch-up`);
+      await set(on);
+      // the notary first catches up on what was written without it, alone
+      const replay = meter();
+      await atHead();
+      const replayed = replay.stop();
+      if (toggle.notary && on && unnotarised > 0)
+        replays.push(((replayed.parley ?? 0) + (replayed.postgres ?? 0)) / unnotarised);
+      await settle();
+      if (options.profileDir !== null) await parley.profile('start');
+      const used = meter();
+      // a stream's first letter seeds the mix; the name is unique per toggle and phase, so a
+      // phase's new references are new to the whole run
+      const stream = `${LOAD_STREAMS[i % LOAD_STREAMS.length]}-${tag}-${name}${i}`;
+      const load = await phase(stream, 'max', options.durationS, null);
+      const loadEnded = Date.now();
+      await atHead();
+      const ended = Date.now();
+      const cpu = used.stop();
+      // load and catch-up, as the CPU figures: the phases on and off compare function by function
+      if (options.profileDir !== null) {
+        const file = path.join(options.profileDir, `${tag}-${name}-${i}.cpuprofile`);
+        await parley.profile('stop', file);
+        bench.log(`CPU profile of the phase: ${file}`);
+      }
+      unnotarised = notaryRuns ? 0 : unnotarised + load.ok;
+      const per = (ms: number | null | undefined): number => (ms ?? 0) / Math.max(1, load.ok);
+      const loadS = load.durationS;
+      const catchUpS = (ended - loadEnded) / 1000;
+      phases.push({
+        notary,
+        messages: load.ok,
+        merges: load.kinds.merge ?? 0,
+        loadS: round(loadS, 2),
+        catchUpS: round(catchUpS, 2),
+        loadRate: load.throughput,
+        sustainedRate: round(load.ok / (loadS + catchUpS), 1),
+        cpuMsPerMessage: {
+          parley: round(per(cpu.parley), 3),
+          postgres: round(per(cpu.postgres), 3),
+          total: round(per(cpu.parley) + per(cpu.postgres), 3),
+        },
       });
-      return current;
-    });
-    // the notary first catches up on what was written without it, alone
-    const replay = meter();
-    await atHead();
-    const replayed = replay.stop();
-    if (toggle.notary && on && unnotarised > 0)
-      replays.push(((replayed.parley ?? 0) + (replayed.postgres ?? 0)) / unnotarised);
-    // a stream's first letter seeds the mix; the name is unique per toggle and phase, so a
-    // phase's new references are new to the whole run
-    const stream = (letters: string) => `${letters[i % letters.length]}-${tag}-${name}${i}`;
-    // a restarted Parley's caches are empty: every customer's message first, as after seeding
-    const warmed = await warmCustomers(rig.parley().url, rig.endpoint, rig.population);
-    const warm = await phase(`${stream(STREAMS)}-warm`, 'max', options.warmupS, null);
-    // the warm-up's backlog is not the phase's
-    await atHead();
-    await settle();
-    await profile('start');
-    const used = meter();
-    const load = await phase(stream(LOAD_STREAMS), 'max', options.durationS, null);
-    const loadEnded = Date.now();
-    await atHead();
-    const ended = Date.now();
-    const cpu = used.stop();
-    // load and catch-up, as the CPU figures: the phases on and off compare function by function
-    if (options.profileDir !== null) {
-      const file = path.join(
-        options.profileDir,
-        `${toggle.name.replace(/\W+/g, '-')}-${name}-${i}.cpuprofile`,
-      );
-      await profile('stop', file);
-      bench.log(`CPU profile of the phase: ${file}`);
     }
-    unnotarised = notaryRuns ? 0 : unnotarised + warmed.requests + warm.ok + load.ok;
-    const per = (ms: number | null | undefined): number => (ms ?? 0) / Math.max(1, load.ok);
-    const loadS = load.durationS;
-    const catchUpS = (ended - loadEnded) / 1000;
-    phases.push({
-      notary,
-      messages: load.ok,
-      merges: load.kinds.merge ?? 0,
-      loadS: round(loadS, 2),
-      catchUpS: round(catchUpS, 2),
-      loadRate: load.throughput,
-      sustainedRate: round(load.ok / (loadS + catchUpS), 1),
-      cpuMsPerMessage: {
-        parley: round(per(cpu.parley), 3),
-        postgres: round(per(cpu.postgres), 3),
-        total: round(per(cpu.parley) + per(cpu.postgres), 3),
-      },
-    });
+  } finally {
+    // the feature on again for whatever comes next (the notary catches up)
+    await set(true);
+    await paused?.close();
   }
   const pairCosts: number[] = [];
   for (let k = 0; k + 1 < phases.length; k += 2) {

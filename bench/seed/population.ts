@@ -52,22 +52,3 @@ export const seedPopulation = async (
   // active customers are (sent first, tens of thousands of pair customers evicted them)
   return postAll(url, path, [...pairs, ...customers]);
 };
-
-/**
- * One more message from each customer, so that a Parley restarted on the population holds
- * them all in its caches, as the one that seeded them did: the load's existing messages then
- * take the warm path in every phase, not as many as a short warm-up happened to reach (a
- * cache miss costs a refused claim, a revision lookup and a read).
- */
-export const warmCustomers = async (
-  url: string,
-  path: string,
-  population: Population,
-): Promise<Seeded> => {
-  const rnd = random(11);
-  return postAll(
-    url,
-    path,
-    Array.from({ length: population.customers }, (_, i) => seedCustomerBody(i, rnd)),
-  );
-};

@@ -57,7 +57,12 @@ export type Projection = Readonly<{
    * Takes every event of the log, of any type, as recorded (ids, metadata, checkpoints)
    * instead of `handlers`: the audit notary, which must see what the domain does not know.
    */
-  applyRecorded?: (db: ClientBase, events: readonly RecordedEvent[]) => Promise<void>;
+  applyRecorded?: (
+    db: ClientBase,
+    events: readonly RecordedEvent[],
+    /** with batchedWrites: the caller's batch, which sends what it queues */
+    batch?: StatementBatch,
+  ) => Promise<void>;
   /**
    * Its tables are the log's alone, and nothing outside PostgreSQL acts on a batch of them: a
    * batch's commit then does not wait for the WAL flush (synchronous_commit off). A server
@@ -124,7 +129,7 @@ export const applyEvents = async (
   events: readonly RecordedEvent[],
   batch?: StatementBatch,
 ): Promise<void> => {
-  if (projection.applyRecorded !== undefined) return projection.applyRecorded(db, events);
+  if (projection.applyRecorded !== undefined) return projection.applyRecorded(db, events, batch);
   if (projection.applyBatch !== undefined)
     return projection.applyBatch(
       preparing(db),

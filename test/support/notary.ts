@@ -29,7 +29,7 @@ export const notarizeAll = async (
   key: SigningKey,
   upTo: Checkpoint | null,
 ): Promise<bigint> => {
-  const running = await startRunners(pool, store, { projections: [notaryProjection(store)] });
+  const running = await startRunners(pool, store, { projections: [notaryProjection()] });
   try {
     await waitForPosition(pool, store, upTo, [NOTARY]);
   } finally {

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Checkpoint, EventStore, RecordedEvent } from '../../application/ports/eventStore';
 import { checkpointsAfter, digestsAfter, type StoredCheckpoint } from './auditTables';
 import type { AuditedEvent, EventDigest } from './eventDigest';
-import { auditedOf } from './notary';
+import { auditedOf } from './notaryBatch';
 import type { VerifyItem } from './verification';
 
 /** The log after `after`, page by page in commit order (gap-safe: readAll), until its end. */

@@ -22,7 +22,7 @@ export type AuditModule = Readonly<{
 export const auditModuleFor = (deps: ParleyDeps): AuditModule => {
   // digests of the log as stored (sealed): destroying a data key never breaks verification
   const { pool, storedEvents: store, clock, logger } = deps;
-  const projection = notaryProjection(store);
+  const projection = notaryProjection();
   const runner = new ProjectionRunner({
     pool,
     store,

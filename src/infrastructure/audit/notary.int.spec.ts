@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventToAppend, RecordedEvent } from '../../application/ports/eventStore';
 import { applyEvents } from '../../projections/projection';
+import { StatementBatch } from '../../projections/statementBatch';
 import { inTransaction } from '../../projections/transaction';
 import { createTestDatabase } from '../../../test/support/database';
 import { eventually } from '../../../test/support/eventually';
@@ -50,11 +51,11 @@ describe('the notary', () => {
   });
 
   const apply = (events: readonly RecordedEvent[]) =>
-    inTransaction(db.pool, (client) => applyEvents(client, notaryProjection(store), events));
+    inTransaction(db.pool, (client) => applyEvents(client, notaryProjection(), events));
 
   it('commits its batches without waiting for the WAL flush: its chains are the log’s alone', () => {
     // a batch lost to a server crash is chained again to the same digests (the replay test below)
-    expect(notaryProjection(store).derivedOnly).toBe(true);
+    expect(notaryProjection().derivedOnly).toBe(true);
   });
 
   it('signs nothing before it has notarised anything', async () => {
@@ -82,4 +83,49 @@ describe('the notary', () => {
       checkpoints_checked: 1,
     });
   });
+
+  it('given the runner’s batch, when applied, then it only queues: the batch’s one message writes it', async () => {
+    const more = await appendedAfter(log, 'probe-c', 2);
+    const before = (await notaryHead(db.pool)).seq;
+    await inTransaction(db.pool, async (client) => {
+      const batch = new StatementBatch(client);
+      await applyEvents(client, notaryProjection(), more, batch);
+      // nothing sent yet: the transaction's own connection still sees the head as it was
+      const { rows } = await client.query<{ seq: string }>('SELECT seq FROM audit.notary_state');
+      expect(BigInt(rows[0]?.seq ?? -1)).toBe(before);
+      await batch.flush();
+    });
+    expect((await notaryHead(db.pool)).seq).toBe(before + 2n);
+    expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({ ok: true });
+  });
+
+  it('given two signers at once, when both sign, then one checkpoint is made and the other finds nothing new', async () => {
+    await apply(await appendedAfter(log, 'probe-d', 1));
+    const results = await Promise.all([
+      signPendingCheckpoint(db.pool, key, systemClock),
+      signPendingCheckpoint(db.pool, key, systemClock),
+    ]);
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({ ok: true });
+  });
+
+  /** events appended to a new stream, once the gap-safe log shows them */
+  const appendedAfter = async (
+    seen: readonly RecordedEvent[],
+    stream: string,
+    count: number,
+  ): Promise<readonly RecordedEvent[]> => {
+    const all = await store.readAll({ maxCount: 10_000 });
+    const known = new Set([...seen, ...all.events].map((e) => e.id));
+    await store.appendToStream(
+      stream,
+      Array.from({ length: count }, (_, i) => event(i)),
+      { expectedRevision: 'no_stream' },
+    );
+    return eventually(
+      async () =>
+        (await store.readAll({ maxCount: 10_000 })).events.filter((e) => !known.has(e.id)),
+      (events) => events.length === count,
+    );
+  };
 });

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { attachmentSchemaMigration } from '../../projections/attachments/attachmentSchema';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
+import { notaryBatchMigration } from '../audit/notarySchema';
 import { privacyMigration } from '../privacy/schema';
 import { traceMigrations } from '../trace/schema';
 
@@ -77,6 +78,7 @@ export const migrations: readonly Migration[] = [
   rateLimitMigration,
   privacyMigration,
   attachmentSchemaMigration,
+  notaryBatchMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;

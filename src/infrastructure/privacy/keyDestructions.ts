@@ -41,12 +41,20 @@ const idsOf = (payload: string | undefined): string[] => {
 };
 
 /**
- * Hears every process's destructions on one LISTEN connection of its own. What is destroyed
- * while that connection is lost is caught by the caches' periodic re-check
- * (postgresSubjectKeys.ts), the fallback this only makes faster.
+ * Hears every process's destructions on one LISTEN connection of its own, with a heartbeat
+ * every second: while it is up and answering, a process's cached keys need no re-check
+ * (postgresSubjectKeys.ts); what is destroyed while it is lost is caught by the caches'
+ * periodic re-check, the fallback.
  */
 export const listenForDestroyed = (
   pool: Pool,
   onDestroyed: (subjectIds: readonly string[]) => void,
+  now: () => number = Date.now,
 ): Promise<ChannelListener> =>
-  listenOn(pool, KEYS_DESTROYED_CHANNEL, (payload) => onDestroyed(idsOf(payload)));
+  listenOn(pool, KEYS_DESTROYED_CHANNEL, (payload) => onDestroyed(idsOf(payload)), {
+    heartbeatMs: HEARTBEAT_MS,
+    now,
+  });
+
+/** how often the listener proves it hears: well inside the caches' re-check interval (5 s) */
+const HEARTBEAT_MS = 1_000;

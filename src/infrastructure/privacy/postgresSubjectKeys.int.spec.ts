@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '../../../test/support/database';
+import { eventually } from '../../../test/support/eventually';
 import { masterKeyOf } from '../keys/envelope';
+import { KEYS_DESTROYED_CHANNEL } from './keyDestructions';
 import { keyedHashOf, matchingSecret, rewrapMatchingSecret } from './matchingSecret';
 import { PostgresSubjectKeys, rewrapSubjectKeys, SubjectErasedError } from './postgresSubjectKeys';
 
@@ -67,6 +69,61 @@ describe('PostgresSubjectKeys', () => {
     expect(await cached.open('c6', sealed, 'e')).not.toBeNull();
     now += 5_000;
     expect(await cached.open('c6', sealed, 'e')).toBeNull();
+  });
+
+  it('given its listener up and answering, then a cached key is served past the check interval without a query', async () => {
+    let now = 0;
+    const keys = keysOf(() => now);
+    await keys.listen();
+    try {
+      const sealed = await keys.seal('c17', text('x'), 'e');
+      now += 60_000;
+      // the next heartbeat (every second) is sent at the new time and comes back
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const query = jest.spyOn(db.pool, 'query');
+      try {
+        expect(await keys.open('c17', sealed, 'e')).toEqual(text('x'));
+        expect(query).not.toHaveBeenCalled();
+      } finally {
+        query.mockRestore();
+      }
+      // and a destruction elsewhere still reaches it at once
+      await keysOf().destroy(['c17']);
+      await eventually(
+        () => keys.isDestroyed('c17'),
+        (destroyed) => destroyed,
+      );
+    } finally {
+      await keys.close();
+    }
+  });
+
+  it('given its listener’s connection lost, then a key destroyed unheard is served at most until the check interval', async () => {
+    let now = 0;
+    const keys = keysOf(() => now);
+    await keys.listen();
+    try {
+      const sealed = await keys.seal('c18', text('x'), 'e');
+      now = 1;
+      // the listening session ends; it reconnects a second later, having missed what came between
+      const ended = await db.pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()
+           AND query IN ('LISTEN ${KEYS_DESTROYED_CHANNEL}', 'SELECT 1')`,
+      );
+      expect(ended.rowCount).toBe(1);
+      await db.pool.query(
+        `UPDATE keys.subject_keys SET key_id = NULL, wrapped = NULL, destroyed_at = now()
+         WHERE subject_id = 'c18'`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      now = 4_999;
+      expect(await keys.open('c18', sealed, 'e')).not.toBeNull();
+      now = 5_000;
+      expect(await keys.open('c18', sealed, 'e')).toBeNull();
+    } finally {
+      await keys.close();
+    }
   });
 
   it('given a rotation, then data keys and the matching secret are re-wrapped and keep their value', async () => {

@@ -33,7 +33,11 @@ export type FieldCipher = Readonly<{
 const aadOf = (subjectId: string): string => `keys.subject_keys:${subjectId}`;
 
 type Row = Readonly<{ subject_id: string; wrapped: string | null }>;
-/** key null: destroyed (final); a key is checked again after DESTROYED_CHECK_MS */
+/**
+ * key null: destroyed (final); a key is checked again after DESTROYED_CHECK_MS unless the
+ * listener vouches for it. checkedAt: when the lookup that found it was asked (its answer is at
+ * least that recent).
+ */
 type Entry = Readonly<{ key: Buffer | null; wrapped: string | null; checkedAt: number }>;
 type Waiter = Readonly<{ resolve: (row: Row | undefined) => void; reject: (e: unknown) => void }>;
 
@@ -56,8 +60,10 @@ const cipherOf = (subjectId: string, key: Buffer): FieldCipher => ({
  * (INSERT … ON CONFLICT, so that concurrent processes agree on one), wrapped by the master key.
  * Unwrapped keys sit in a bounded LRU; lookups that miss it within one tick go to the database
  * in one query, so that opening a page of the log costs one round trip. A destruction reaches
- * every process at once through NOTIFY (`listen`); the re-check of a cached key after
- * DESTROYED_CHECK_MS is the fallback for a process that missed it.
+ * every process at once through NOTIFY (`listen`). A cached key is checked again after
+ * DESTROYED_CHECK_MS only when the listener cannot vouch for it: it was not listening when the
+ * key was looked up, or its heartbeat has not come back for that long. At full load the
+ * re-checks were a query for about every message of a known contact (docs/performance.md).
  */
 export class PostgresSubjectKeys implements SubjectKeys {
   private readonly cache = new Map<string, Entry>();
@@ -136,7 +142,7 @@ export class PostgresSubjectKeys implements SubjectKeys {
 
   /** Listens for other processes' destructions (one connection of the pool) until close. */
   async listen(): Promise<void> {
-    this.listener ??= await listenForDestroyed(this.pool, (ids) => this.forget(ids));
+    this.listener ??= await listenForDestroyed(this.pool, (ids) => this.forget(ids), this.now);
   }
 
   async close(): Promise<void> {
@@ -155,7 +161,9 @@ export class PostgresSubjectKeys implements SubjectKeys {
     const cached = this.cache.get(subjectId);
     if (
       cached !== undefined &&
-      (cached.key === null || this.now() - cached.checkedAt < this.checkMs)
+      (cached.key === null ||
+        this.now() - cached.checkedAt < this.checkMs ||
+        this.heardSince(cached.checkedAt))
     ) {
       this.cache.delete(subjectId);
       this.cache.set(subjectId, cached);
@@ -169,10 +177,23 @@ export class PostgresSubjectKeys implements SubjectKeys {
     return fetching;
   }
 
+  /**
+   * Would the listener have heard of a destruction committed after `checkedAt`? It was
+   * listening by then, and a heartbeat sent within the check interval came back, so anything
+   * destroyed is heard within DESTROYED_CHECK_MS, as the re-check would have found it.
+   */
+  private heardSince(checkedAt: number): boolean {
+    const health = this.listener?.health() ?? null;
+    return (
+      health !== null && health.since <= checkedAt && this.now() - health.confirmedAt < this.checkMs
+    );
+  }
+
   private async refresh(
     subjectId: string,
     cached: Entry | undefined,
   ): Promise<Buffer | null | undefined> {
+    const asked = this.now();
     const row = await this.fetch(subjectId);
     // destroyed while the row was on its way: the row is older than the destruction
     const meanwhile = this.cache.get(subjectId);
@@ -184,11 +205,12 @@ export class PostgresSubjectKeys implements SubjectKeys {
     // the re-check of a live key finds it as it was: no need to unwrap it again
     const key = cached?.key && cached.wrapped === row.wrapped ? cached.key : this.unwrap(row);
     if (key === null && cached?.key) this.forget([subjectId]);
-    return this.remember(subjectId, key, row.wrapped);
+    return this.remember(subjectId, key, row.wrapped, asked);
   }
 
   private async create(subjectId: string): Promise<Buffer | null> {
     const [current] = this.options.masterKeys;
+    const asked = this.now();
     const fresh = randomBytes(32);
     const wrapped = seal(current, fresh.toString('base64'), aadOf(subjectId));
     const { rows } = await this.pool.query<Row>(
@@ -196,13 +218,14 @@ export class PostgresSubjectKeys implements SubjectKeys {
        ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id, wrapped`,
       [subjectId, current.id, wrapped],
     );
-    if (rows.length > 0) return this.remember(subjectId, fresh, wrapped);
+    if (rows.length > 0) return this.remember(subjectId, fresh, wrapped, asked);
     // another process made it first: its key is the key
     const row = await this.fetch(subjectId);
     return this.remember(
       subjectId,
       row === undefined ? null : this.unwrap(row),
       row?.wrapped ?? null,
+      asked,
     );
   }
 
@@ -212,12 +235,17 @@ export class PostgresSubjectKeys implements SubjectKeys {
       : Buffer.from(open(this.options.masterKeys, row.wrapped, aadOf(row.subject_id)), 'base64');
   }
 
-  private remember(subjectId: string, key: Buffer | null, wrapped: string | null): Buffer | null {
+  private remember(
+    subjectId: string,
+    key: Buffer | null,
+    wrapped: string | null,
+    checkedAt = this.now(),
+  ): Buffer | null {
     this.cache.delete(subjectId);
     this.cache.set(subjectId, {
       key,
       wrapped: key === null ? null : wrapped,
-      checkedAt: this.now(),
+      checkedAt,
     });
     while (this.cache.size > this.cacheSize) {
       const oldest = this.cache.keys().next().value as string;

@@ -5,7 +5,7 @@ import { inTransaction } from '../../projections/transaction';
 import { canonicalJson } from '../audit/canonicalJson';
 import { createAuditTables, lockNotaryState } from '../audit/auditTables';
 import { GENESIS } from '../audit/eventDigest';
-import { notaryProjection } from '../audit/notary';
+import { notarizeBatch } from '../audit/notaryBatch';
 import type { SigningKey } from '../audit/signingKey';
 import { comparePositions, decodeCheckpoint } from '../eventstore/postgres/checkpoint';
 import {
@@ -138,12 +138,9 @@ const reanchor = async (
     `UPDATE audit.notary_state SET seq = 0, position = NULL, global_head = '${GENESIS}'`,
   );
   const end = decodeCheckpoint(before.position as Checkpoint);
-  const order = (a: Checkpoint | null, b: Checkpoint | null): -1 | 0 | 1 =>
-    comparePositions(decodeCheckpoint(a), decodeCheckpoint(b));
-  const notary = notaryProjection({ compareCheckpoints: order });
   for await (const page of pages(db)) {
     const upTo = page.filter((e) => comparePositions(decodeCheckpoint(e.checkpoint), end) <= 0);
-    if (upTo.length > 0) await notary.applyRecorded?.(db, upTo);
+    await notarizeBatch(db, upTo);
   }
   const after = await lockNotaryState(db);
   if (after.seq !== before.seq)

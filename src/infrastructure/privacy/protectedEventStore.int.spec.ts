@@ -161,6 +161,27 @@ for (const [name, subject] of adapters) {
       expect(raw).toContain(CONTACT);
     });
 
+    it('given sealing switched off (the bench’s switch), then appends keep plaintext until it is switched on', async () => {
+      const stream = `dialog-${randomUUID()}`;
+      const codec = s.store as ProtectedEventStore;
+      const plain = received('sent while sealing was off');
+      const sealed = received('sent once it was on again');
+      codec.setSealing(false);
+      try {
+        await s.store.appendToStream(stream, [plain], { expectedRevision: 'no_stream' });
+      } finally {
+        codec.setSealing(true);
+      }
+      await s.store.appendToStream(stream, [sealed], { expectedRevision: 0n });
+      const stored = await s.inner.readStream(stream);
+      expect(JSON.stringify(stored[0]?.data)).toContain('sent while sealing was off');
+      expect(JSON.stringify(stored[1]?.data)).not.toContain('sent once it was on again');
+      expect((await s.store.readStream(stream)).map((e) => e.data)).toEqual([
+        plain.data,
+        sealed.data,
+      ]);
+    });
+
     it('given the subject key destroyed, then the personal fields read as the placeholder', async () => {
       const stream = `dialog-${randomUUID()}`;
       const subjectId = `c${randomBytes(12).toString('hex')}`.slice(0, 24);

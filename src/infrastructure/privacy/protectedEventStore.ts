@@ -70,6 +70,8 @@ export class ProtectedEventStore implements EventStore {
    * another's through NOTIFY) drops the subject's entries at once: nothing opened outlives it.
    */
   private readonly opened = new Map<string, Opened>();
+  /** false: appends leave personal fields in plaintext (the bench's baseline, see setSealing) */
+  private sealing: boolean;
   private readonly openedBySubject = new Map<string, Set<string>>();
   private readonly stopHearing: () => void;
 
@@ -77,6 +79,7 @@ export class ProtectedEventStore implements EventStore {
     private readonly inner: EventStore,
     private readonly options: ProtectionOptions,
   ) {
+    this.sealing = options.seal !== false;
     this.stopHearing = options.keys.onDestroyed((ids) => {
       for (const id of ids) this.forgetSubject(id);
     });
@@ -89,7 +92,7 @@ export class ProtectedEventStore implements EventStore {
   ): Promise<AppendResult> {
     const sealed = await Promise.all(
       events.map(async (e) =>
-        personalFields[e.type] === undefined || this.options.seal === false
+        personalFields[e.type] === undefined || !this.sealing
           ? e
           : { ...e, data: await sealData(this.options.keys, e) },
       ),
@@ -122,6 +125,15 @@ export class ProtectedEventStore implements EventStore {
         throw new WrongExpectedVersionError(asked, error.expected, error.actual);
       throw error;
     }
+  }
+
+  /**
+   * The bench's switch, as PRIVACY_ENCRYPTION=false is at start: appends from now on leave
+   * personal fields in plaintext (false) or seal them again (true), so that encryption's cost
+   * is measured in one running process rather than across restarts. Never a deployment's.
+   */
+  setSealing(on: boolean): void {
+    this.sealing = on;
   }
 
   async readStream(

@@ -9,6 +9,8 @@ export const LOCKS = {
   rebuild: 7_300_003,
   /** held while creating or swapping read-model tables */
   ddl: 7_300_004,
+  /** held by the audit checkpoint signer while it signs: one process at a time */
+  signer: 7_300_005,
 } as const;
 
 /** A stable, non-negative 31-bit key for a projection name (FNV-1a). */

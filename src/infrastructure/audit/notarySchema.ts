@@ -1,0 +1,75 @@
+import type { Migration } from '../postgres/migrations';
+
+/**
+ * The notary's batch as one statement (notaryBatch.ts): the leaves come computed from Parley,
+ * the chains are extended here, where the heads they start from are. The batch's transaction is
+ * then one message with its commit: a transaction that has written holds back what every
+ * subscriber of the log sees, and the notary's used to wait twice for a saturated event loop
+ * while holding it (docs/performance.md).
+ */
+export const notaryBatchMigration: Migration = {
+  version: 180,
+  name: 'audit: the notary chains a batch in one statement',
+  sql: `
+    CREATE SCHEMA IF NOT EXISTS audit;
+
+    -- p_previous[i]: the index of the batch's previous event of the same stream, 0 if none;
+    -- p_last[i]: the event is its stream's last in the batch. Returns how many it chained.
+    CREATE OR REPLACE FUNCTION audit.notarize_batch(
+      p_positions text[], p_streams text[], p_revisions bigint[], p_ids text[], p_types text[],
+      p_data_digests text[], p_metadata_digests text[], p_leaves text[],
+      p_previous integer[], p_last boolean[]
+    ) RETURNS integer LANGUAGE plpgsql AS $$
+    DECLARE
+      n integer := coalesce(array_length(p_leaves, 1), 0);
+      chained integer := 0;
+      base bigint;
+      head text;
+      stored text[];
+      stream_heads text[] := array_fill(NULL::text, ARRAY[n]);
+      global_heads text[] := array_fill(NULL::text, ARRAY[n]);
+      previous text;
+    BEGIN
+      SELECT seq, global_head INTO base, head FROM audit.notary_state FOR UPDATE;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'audit.notary_state has no row: the audit tables were altered';
+      END IF;
+      IF n = 0 THEN RETURN 0; END IF;
+      -- a replay (a first build in bulk cut short, a batch lost to a crash): what was chained
+      -- is a prefix of the log, so of the batch, and is left as it is
+      IF EXISTS (SELECT 1 FROM audit.event_digests WHERE event_id = p_ids[1]) THEN
+        SELECT count(*) INTO chained FROM unnest(p_ids) AS u(id)
+        WHERE EXISTS (SELECT 1 FROM audit.event_digests d WHERE d.event_id = u.id);
+      END IF;
+      IF chained = n THEN RETURN 0; END IF;
+      SELECT array_agg(coalesce(h.head, repeat('0', 64)) ORDER BY u.ord) INTO stored
+      FROM unnest(p_streams) WITH ORDINALITY AS u(stream, ord)
+      LEFT JOIN audit.stream_heads h ON h.stream = u.stream;
+      FOR i IN chained + 1 .. n LOOP
+        previous := CASE WHEN p_previous[i] > chained THEN stream_heads[p_previous[i]]
+                         ELSE stored[i] END;
+        stream_heads[i] := encode(sha256(convert_to(previous || p_leaves[i], 'UTF8')), 'hex');
+        head := encode(sha256(convert_to(head || p_leaves[i], 'UTF8')), 'hex');
+        global_heads[i] := head;
+      END LOOP;
+      INSERT INTO audit.event_digests (seq, position, stream, revision, event_id, type,
+        data_digest, metadata_digest, leaf, stream_head, global_head)
+      SELECT base + u.ord - chained, u.position, u.stream, u.revision, u.id, u.type, u.dd, u.md,
+        u.leaf, u.sh, u.gh
+      FROM unnest(p_positions, p_streams, p_revisions, p_ids, p_types, p_data_digests,
+        p_metadata_digests, p_leaves, stream_heads, global_heads)
+        WITH ORDINALITY AS u(position, stream, revision, id, type, dd, md, leaf, sh, gh, ord)
+      WHERE u.ord > chained;
+      INSERT INTO audit.stream_heads (stream, revision, head, last_seq)
+      SELECT u.stream, u.revision, u.sh, base + u.ord - chained
+      FROM unnest(p_streams, p_revisions, stream_heads, p_last)
+        WITH ORDINALITY AS u(stream, revision, sh, last, ord)
+      WHERE u.ord > chained AND u.last
+      ON CONFLICT (stream) DO UPDATE SET
+        revision = EXCLUDED.revision, head = EXCLUDED.head, last_seq = EXCLUDED.last_seq;
+      UPDATE audit.notary_state
+      SET seq = base + n - chained, position = p_positions[n], global_head = head;
+      RETURN n - chained;
+    END $$;
+  `,
+};
