@@ -270,6 +270,16 @@ const statementRows = (inbound: InboundSection, messages: number): Row[] => {
       metric: 'full load: statements per message, everything (pg_stat_statements)',
       value: fmt(statements.calls / Math.max(1, messages), 1),
     },
+    // results of older runs did not count them
+    ...(typeof statements.keyLookups === 'number'
+      ? [
+          {
+            section: 'inbound',
+            metric: 'full load: lookups of data keys per message (keys.subject_keys)',
+            value: fmt(statements.keyLookups / Math.max(1, messages), 2),
+          },
+        ]
+      : []),
     ...topRows('inbound', 'full load: calls / ms per call / share of time', statements),
   ];
 };

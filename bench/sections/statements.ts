@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { KEY_LOOKUP } from '../../src/infrastructure/privacy/postgresSubjectKeys';
 import { round } from '../lib/stats';
 
 export type StatementStat = Readonly<{
@@ -44,6 +45,11 @@ export type StatementProfile = Readonly<{
   totalMs: number;
   /** the statements with the most total_exec_time */
   top: readonly StatementStat[];
+  /**
+   * calls of the lookups of cached data keys (SPEC §8): a cached key is looked up again only
+   * when the destruction listener cannot vouch for it, so at full load these are the misses
+   */
+  keyLookups: number;
 }>;
 
 const withClient = async <T>(databaseUrl: string, run: (client: Client) => Promise<T>) => {
@@ -83,6 +89,9 @@ export const readStatements = (databaseUrl: string, limit = 10): Promise<Stateme
     const totalMs = rows.reduce((sum, r) => sum + r.total, 0);
     return {
       calls: rows.reduce((sum, r) => sum + Number(r.calls), 0),
+      keyLookups: rows
+        .filter((r) => r.query === KEY_LOOKUP)
+        .reduce((sum, r) => sum + Number(r.calls), 0),
       totalMs: round(totalMs, 1),
       top: rows.slice(0, limit).map((r) => ({
         query: labelled(r.query),
