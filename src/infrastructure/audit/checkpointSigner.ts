@@ -32,7 +32,7 @@ const pending = async (db: PoolClient, clock: Clock): Promise<CheckpointPayload 
       seq: state.seq,
       position: state.position,
       global_head: state.global_head,
-      streams: await streamsChangedSince(db, signed),
+      streams: await streamsChangedSince(db, signed, BigInt(state.seq)),
       signed_at: clock.now().toISOString(),
     };
   } finally {

@@ -12,6 +12,7 @@ import { createAuditTables, notaryHead } from './auditTables';
 import { signPendingCheckpoint } from './checkpointSigner';
 import { notaryProjection } from './notary';
 import { verifyLive } from './verifyLog';
+import { migrate, migrations } from '../postgres/migrations';
 
 const event = (n: number): EventToAppend => ({
   id: randomUUID(),
@@ -109,6 +110,35 @@ describe('the notary', () => {
     expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({ ok: true });
   });
 
+  it('given streams changed since the last checkpoint, when signed, then it lists each once at its last revision, and no other', async () => {
+    await signPendingCheckpoint(db.pool, key, systemClock);
+    const before = (await store.readAll({ maxCount: 10_000 })).events;
+    await store.appendToStream('probe-a', [event(4), event(5)], { expectedRevision: 2n });
+    await store.appendToStream('probe-e', [event(1)], { expectedRevision: 'no_stream' });
+    const known = new Set(before.map((e) => e.id));
+    const more = await eventually(
+      async () =>
+        (await store.readAll({ maxCount: 10_000 })).events.filter((e) => !known.has(e.id)),
+      (events) => events.length === 3,
+    );
+    await apply(more);
+    const signed = await signPendingCheckpoint(db.pool, key, systemClock);
+    const { rows } = await db.pool.query<{ stream: string; revision: string; head: string }>(
+      `SELECT stream, revision::text AS revision, head FROM audit.stream_heads
+       WHERE stream IN ('probe-a', 'probe-e') ORDER BY stream`,
+    );
+    expect(rows.map((r) => r.revision)).toEqual(['4', '0']);
+    expect(signed?.streams).toEqual(rows);
+    expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({ ok: true });
+  });
+
+  it('keeps no index on the heads but their key’s: a batch updates them in place', async () => {
+    const { rows } = await db.pool.query<{ indexname: string }>(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'audit' AND tablename = 'stream_heads'`,
+    );
+    expect(rows.map((r) => r.indexname)).toEqual(['stream_heads_pkey']);
+  });
+
   /** events appended to a new stream, once the gap-safe log shows them */
   const appendedAfter = async (
     seen: readonly RecordedEvent[],
@@ -128,4 +158,46 @@ describe('the notary', () => {
       (events) => events.length === count,
     );
   };
+});
+
+describe('migration 181 on heads made in the shape before it', () => {
+  const key = testSigningKey();
+  it('drops their last_seq and its index, and the notary chains and signs on them', async () => {
+    const db = await createTestDatabase({ migrate: false });
+    const store = new PostgresEventStore(db.pool);
+    try {
+      await migrate(
+        db.pool,
+        migrations.filter((m) => m.version < 181),
+      );
+      await db.pool.query(`
+        CREATE SCHEMA IF NOT EXISTS audit;
+        CREATE TABLE audit.stream_heads (stream text PRIMARY KEY, revision bigint NOT NULL,
+          head text NOT NULL, last_seq bigint NOT NULL);
+        CREATE INDEX stream_heads_last_seq ON audit.stream_heads (last_seq);`);
+      await inTransaction(db.pool, createAuditTables);
+      await migrate(db.pool);
+      const { rows } = await db.pool.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns
+         WHERE table_schema = 'audit' AND table_name = 'stream_heads' ORDER BY ordinal_position`,
+      );
+      expect(rows.map((r) => r.column_name)).toEqual(['stream', 'revision', 'head']);
+      await store.appendToStream('probe-m', [event(1), event(2)], {
+        expectedRevision: 'no_stream',
+      });
+      const log = await eventually(
+        async () => (await store.readAll()).events,
+        (events) => events.length === 2,
+      );
+      await inTransaction(db.pool, (client) => applyEvents(client, notaryProjection(), log));
+      const signed = await signPendingCheckpoint(db.pool, key, systemClock);
+      expect(signed?.streams).toEqual([
+        expect.objectContaining({ stream: 'probe-m', revision: '1' }),
+      ]);
+      expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({ ok: true });
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { attachmentSchemaMigration } from '../../projections/attachments/attachmentSchema';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
-import { notaryBatchMigration } from '../audit/notarySchema';
+import { notaryBatchMigration, notaryHotHeadsMigration } from '../audit/notarySchema';
 import { privacyMigration } from '../privacy/schema';
 import { traceMigrations } from '../trace/schema';
 
@@ -79,6 +79,7 @@ export const migrations: readonly Migration[] = [
   privacyMigration,
   attachmentSchemaMigration,
   notaryBatchMigration,
+  notaryHotHeadsMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;
