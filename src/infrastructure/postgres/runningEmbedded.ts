@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { embeddedConnectionString } from './embedded';
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -34,5 +35,7 @@ export const runningEmbeddedUrl = async (
     user: string;
     password: string;
   };
-  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  // line 5 names the socket's directory; empty when the server listens on TCP alone
+  const socketDirectory = lines[4]?.trim() || null;
+  return embeddedConnectionString({ user, password }, port, database, socketDirectory);
 };
