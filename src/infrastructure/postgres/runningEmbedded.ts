@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { embeddedConnectionString } from './embedded';
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -35,7 +34,5 @@ export const runningEmbeddedUrl = async (
     user: string;
     password: string;
   };
-  // line 5 names the socket's directory; empty when the server listens on TCP alone
-  const socketDirectory = lines[4]?.trim() || null;
-  return embeddedConnectionString({ user, password }, port, database, socketDirectory);
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 };
