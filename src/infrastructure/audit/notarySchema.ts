@@ -86,9 +86,9 @@ ${NOTARIZE_BATCH_FUNCTION}  `,
  * last changed at, every update wrote a new entry in two indexes and none could be HOT. The
  * signer finds the streams a checkpoint lists from the digests since the last one instead
  * (auditTables.ts), so the heads keep only their key's index and room on their pages for the
- * updates in place: 5.7–6.1 → 4.0–4.5 ms of backend CPU a batch of 120 (docs/performance.md). The tables
- * are made by the notary's first run, so on a database where it has not run yet this changes
- * nothing and createAuditTables makes them in this shape.
+ * updates in place: 5.7–6.1 → 4.0–4.5 ms of backend CPU a batch of 120 (docs/performance.md).
+ * The tables are made by the notary's first run, so on a database where it has not run yet
+ * this changes nothing and createAuditTables makes them in this shape.
  */
 export const notaryHotHeadsMigration: Migration = {
   version: 181,
