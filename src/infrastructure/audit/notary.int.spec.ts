@@ -115,13 +115,7 @@ describe('the notary', () => {
     const before = (await store.readAll({ maxCount: 10_000 })).events;
     await store.appendToStream('probe-a', [event(4), event(5)], { expectedRevision: 2n });
     await store.appendToStream('probe-e', [event(1)], { expectedRevision: 'no_stream' });
-    const known = new Set(before.map((e) => e.id));
-    const more = await eventually(
-      async () =>
-        (await store.readAll({ maxCount: 10_000 })).events.filter((e) => !known.has(e.id)),
-      (events) => events.length === 3,
-    );
-    await apply(more);
+    await apply(await shownAfter(before, 3));
     const signed = await signPendingCheckpoint(db.pool, key, systemClock);
     const { rows } = await db.pool.query<{ stream: string; revision: string; head: string }>(
       `SELECT stream, revision::text AS revision, head FROM audit.stream_heads
@@ -146,12 +140,20 @@ describe('the notary', () => {
     count: number,
   ): Promise<readonly RecordedEvent[]> => {
     const all = await store.readAll({ maxCount: 10_000 });
-    const known = new Set([...seen, ...all.events].map((e) => e.id));
     await store.appendToStream(
       stream,
       Array.from({ length: count }, (_, i) => event(i)),
       { expectedRevision: 'no_stream' },
     );
+    return shownAfter([...seen, ...all.events], count);
+  };
+
+  /** the `count` events after those `seen`, once the gap-safe log shows them all */
+  const shownAfter = (
+    seen: readonly RecordedEvent[],
+    count: number,
+  ): Promise<readonly RecordedEvent[]> => {
+    const known = new Set(seen.map((e) => e.id));
     return eventually(
       async () =>
         (await store.readAll({ maxCount: 10_000 })).events.filter((e) => !known.has(e.id)),
