@@ -54,6 +54,23 @@ const missing = (name: string, section: { status: string; reason?: string } | un
     ? []
     : [{ section: name, metric: section.status, value: section.reason ?? '' }];
 
+type Undelivered = WebhooksSection['steady']['undelivered'];
+// results written before the figure was kept have none
+const undeliveredCount = (u: Undelivered | undefined): number =>
+  (u ?? []).reduce((n, x) => n + x.attempts, 0);
+/** the commonest reason an attempt did not deliver, when any did not */
+const undeliveredWhy = (w: WebhooksSection): string => {
+  const all = [
+    ...(w.drain.undelivered ?? []),
+    ...(w.slowDrain.undelivered ?? []),
+    ...(w.steady.undelivered ?? []),
+  ];
+  const top = [...all].sort((a, b) => b.attempts - a.attempts)[0];
+  return top === undefined
+    ? ''
+    : ` (most: ${top.outcome} ${top.statusCode ?? ''} ${top.error ?? ''})`;
+};
+
 const kindStatements = (inbound: Results['sections']['inbound'], kind: string): number | null =>
   (ok(inbound) ? inbound.statementsPerKind : null)?.find((k) => k.kind === kind)?.writePath ?? null;
 const SEARCH_TARGET = 'contact search p95 (ms)';
@@ -567,6 +584,15 @@ export const rowsOf = (r: Results): Row[] => {
         metric: 'message in → webhook out p99 (ms)',
         value: fmt(webhooks.steady.endToEndMs.p99),
         ...met(r, 'webhook end to end p99 (ms)'),
+      },
+      {
+        section: 'webhooks',
+        metric: `attempts that did not deliver (retried 5 s later): drain / 50 ms drain / steady${undeliveredWhy(webhooks)}`,
+        value: triple(
+          undeliveredCount(webhooks.drain.undelivered),
+          undeliveredCount(webhooks.slowDrain.undelivered),
+          undeliveredCount(webhooks.steady.undelivered),
+        ),
       },
     );
   else rows.push(...missing('webhooks', webhooks));

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 
 /** A bench process: the Parley server, a load generator, the INSERT baseline. */
@@ -16,13 +17,27 @@ export const benchScript = (relative: string): string => path.join(__dirname, '.
 
 export const startChild = (
   script: string,
-  options: Readonly<{ env?: NodeJS.ProcessEnv; execArgv?: string[]; quiet?: boolean }> = {},
+  options: Readonly<{
+    env?: NodeJS.ProcessEnv;
+    execArgv?: string[];
+    quiet?: boolean;
+    /** a file the child's standard output is appended to (instead of discarded) */
+    stdoutFile?: string;
+  }> = {},
 ): Child => {
+  const stdoutFd = options.stdoutFile === undefined ? null : openSync(options.stdoutFile, 'a');
   const child = fork(script, [], {
     env: { ...process.env, ...options.env },
     execArgv: options.execArgv ?? [],
-    stdio: ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit', 'ipc'],
+    stdio: [
+      'ignore',
+      stdoutFd ?? (options.quiet === false ? 'inherit' : 'ignore'),
+      'inherit',
+      'ipc',
+    ],
   });
+  // the child has its own copy
+  if (stdoutFd !== null) closeSync(stdoutFd);
   const inbox: { type: string }[] = [];
   const waiters: { type: string; resolve: (m: never) => void; reject: (e: Error) => void }[] = [];
   let exited: Error | null = null;

@@ -111,7 +111,13 @@ export const waitForProjections = async (
         throw new Error(`projections still behind after ${timeoutMs} ms`);
       // each reads only the types it handles, so their event counts are not comparable
       if (polls % 100 === 99)
-        onProgress(lags.filter((lag) => lag.eventsBehind === 0).length, expected, arrivedMs);
+        // the consumers with a checkpoint (the notary's and the queues' too) or, before they
+        // all wrote one, those expected
+        onProgress(
+          lags.filter((lag) => lag.eventsBehind === 0).length,
+          Math.max(expected, rows.length),
+          arrivedMs,
+        );
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } finally {

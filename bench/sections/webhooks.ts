@@ -21,6 +21,16 @@ export type Drain = Readonly<{
   concurrency: number;
   /** how long the receiver takes to answer each request */
   receiverDelayMs: number;
+  /** attempts of the phase that did not deliver (each is retried on the schedule) */
+  undelivered: readonly Undelivered[];
+}>;
+
+/** attempts that did not deliver, by outcome and what went wrong */
+export type Undelivered = Readonly<{
+  outcome: string;
+  statusCode: number | null;
+  error: string | null;
+  attempts: number;
 }>;
 
 export type WebhooksSection = Readonly<{
@@ -37,6 +47,7 @@ export type WebhooksSection = Readonly<{
     posted: LoadResult;
     delivered: number;
     endToEndMs: LatencySummary;
+    undelivered: readonly Undelivered[];
   }>;
 }>;
 
@@ -72,6 +83,49 @@ const countBacklog = async (
          FROM webhooks.deliveries WHERE status = 'pending'`,
     );
     return { deliveries: Number(rows[0]?.n ?? 0), lines: Number(rows[0]?.lines ?? 0) };
+  } finally {
+    await client.end();
+  }
+};
+
+/**
+ * The attempts after `afterId` that did not deliver: a failed first attempt waits for the
+ * schedule's next step (5 s), so a few of them are a phase's whole tail.
+ */
+const undeliveredSince = async (databaseUrl: string, afterId: string): Promise<Undelivered[]> => {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{
+      outcome: string;
+      status_code: number | null;
+      error: string | null;
+      n: string;
+    }>(
+      `SELECT outcome, status_code, left(error, 120) AS error, count(*) AS n
+         FROM webhooks.attempts WHERE attempt_id > $1 AND outcome <> 'delivered'
+        GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 10`,
+      [afterId],
+    );
+    return rows.map((r) => ({
+      outcome: r.outcome,
+      statusCode: r.status_code,
+      error: r.error,
+      attempts: Number(r.n),
+    }));
+  } finally {
+    await client.end();
+  }
+};
+
+const lastAttemptId = async (databaseUrl: string): Promise<string> => {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      'SELECT coalesce(max(attempt_id), 0)::text AS id FROM webhooks.attempts',
+    );
+    return rows[0]?.id ?? '0';
   } finally {
     await client.end();
   }
@@ -134,6 +188,7 @@ export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection>
       );
       receiver.send({ type: 'reset', delayMs: receiverDelayMs });
       await receiver.next('reset');
+      const before = await lastAttemptId(databaseUrl);
       parley = await startParleyProcess({
         databaseUrl,
         poolSize: options.poolSize,
@@ -148,6 +203,7 @@ export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection>
         perSecond: round(drained.received / Math.max(seconds, 0.001), 1),
         concurrency: CONCURRENCY,
         receiverDelayMs,
+        undelivered: await undeliveredSince(databaseUrl, before),
       };
     };
 
@@ -158,8 +214,14 @@ export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection>
     bench.log(`webhooks: ${options.durationS} s of messages at ${STEADY_RATE}/s, end to end`);
     receiver.send({ type: 'reset' });
     await receiver.next('reset');
+    const beforeSteady = await lastAttemptId(databaseUrl);
     const steady = await post('steady', 'rate', options.durationS, STEADY_RATE);
     const delivered = await waitForDeliveries(receiver, steady.ok, 5 * 60_000);
+    const steadyUndelivered = await undeliveredSince(databaseUrl, beforeSteady);
+    for (const u of steadyUndelivered)
+      bench.log(
+        `webhooks: ${u.attempts} attempts at the steady rate did not deliver: ${u.outcome} ${u.statusCode ?? ''} ${u.error ?? ''}`,
+      );
 
     // a second backlog, about as big as the first, for a receiver that takes 50 ms
     await parley.stop();
@@ -185,6 +247,7 @@ export const runWebhooks = async (bench: BenchContext): Promise<WebhooksSection>
         posted: steady,
         delivered: delivered.received,
         endToEndMs: delivered.endToEndMs,
+        undelivered: steadyUndelivered,
       },
     };
   } finally {
