@@ -71,6 +71,10 @@ const undeliveredWhy = (w: WebhooksSection): string => {
     : ` (most: ${top.outcome} ${top.statusCode ?? ''} ${top.error ?? ''})`;
 };
 
+/** Parley / PostgreSQL / load of a section's CPU per request; results written before had none */
+const requestCpu = (cpu: Readonly<Record<string, number | null>> | undefined): string =>
+  cpu === undefined ? 'not measured' : cpuTriple(cpu.parley, cpu.postgres, cpu.load);
+
 const kindStatements = (inbound: Results['sections']['inbound'], kind: string): number | null =>
   (ok(inbound) ? inbound.statementsPerKind : null)?.find((k) => k.kind === kind)?.writePath ?? null;
 const SEARCH_TARGET = 'contact search p95 (ms)';
@@ -513,6 +517,11 @@ export const rowsOf = (r: Results): Row[] => {
         value: triple(search.latency.p50, search.latency.p95, search.latency.p99),
         ...met(r, SEARCH_TARGET),
       },
+      {
+        section: 'search',
+        metric: 'CPU ms per search: Parley / PostgreSQL / the load generator',
+        value: requestCpu(search.cpuMsPerSearch),
+      },
     );
   else rows.push(...missing('search', search));
   if (ok(dialogs))
@@ -540,6 +549,11 @@ export const rowsOf = (r: Results): Row[] => {
       },
       {
         section: 'dialogs',
+        metric: 'CPU ms per dialog list page: Parley / PostgreSQL / the load generator',
+        value: requestCpu(dialogs.cpuMsPerRequest?.list),
+      },
+      {
+        section: 'dialogs',
         metric: `GET /api/dialogs/{id}/messages, pages of 50: requests/s`,
         value: fmt(dialogs.messages.throughput, 1),
       },
@@ -552,6 +566,11 @@ export const rowsOf = (r: Results): Row[] => {
           dialogs.messages.latency.p99,
         ),
         ...met(r, "a dialog's messages p95 (ms)"),
+      },
+      {
+        section: 'dialogs',
+        metric: "CPU ms per page of a dialog's messages: Parley / PostgreSQL / the load generator",
+        value: requestCpu(dialogs.cpuMsPerRequest?.messages),
       },
     );
   else rows.push(...missing('dialogs', dialogs));

@@ -74,6 +74,23 @@ export const startCpuMeter = (sources: Readonly<Record<string, () => number | nu
   };
 };
 
+/** user + system CPU time this process used so far, in ms */
+export const ownCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * A meter of what serving a load costs: the Parley process, the PostgreSQL server and the load
+ * generator (this process, where fullLoad runs).
+ */
+export const requestCpuMeter = (parleyPid: number, clusterDir: string | null): CpuMeter =>
+  startCpuMeter({
+    parley: () => processCpuMs(parleyPid),
+    postgres: postgresCpuMs(clusterDir),
+    load: ownCpuMs,
+  });
+
 /** CPU ms per unit of work (message, insert) for each process. */
 export type CpuShare = Readonly<Record<string, number | null>>;
 

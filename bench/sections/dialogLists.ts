@@ -3,6 +3,7 @@ import { BENCH_ADMIN_TOKEN } from '../lib/parleyProcess';
 import { fullLoad, type LoadResult, type Shot } from '../load/httpLoad';
 import { random } from '../load/mix';
 import type { BenchContext } from '../lib/context';
+import { perUnit, requestCpuMeter, type CpuShare } from '../lib/cpu';
 import type { DialogStage } from './dialogStage';
 
 export type DialogListsSection = Readonly<{
@@ -20,6 +21,8 @@ export type DialogListsSection = Readonly<{
   list: LoadResult;
   /** GET /api/dialogs/{id}/messages, a page of 50 */
   messages: LoadResult;
+  /** CPU ms per request while loaded: Parley, PostgreSQL and the load generator */
+  cpuMsPerRequest: Readonly<{ list: CpuShare; messages: CpuShare }>;
 }>;
 
 const CONNECTIONS = 4;
@@ -52,7 +55,8 @@ const listPaths = (
   );
 };
 
-const load = (bench: BenchContext, url: string, paths: readonly string[]) => {
+const load = (bench: BenchContext, parley: DialogStage['parley'], paths: readonly string[]) => {
+  const { url } = parley;
   let i = 0;
   const next = (): Shot => ({
     kind: 'dialogs',
@@ -60,9 +64,14 @@ const load = (bench: BenchContext, url: string, paths: readonly string[]) => {
     path: paths[i++ % paths.length] as string,
     headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
   });
-  return async (): Promise<LoadResult> => {
+  return async (): Promise<Readonly<{ result: LoadResult; cpu: CpuShare }>> => {
     await fullLoad(url, next, { connections: CONNECTIONS, durationS: bench.options.warmupS });
-    return fullLoad(url, next, { connections: CONNECTIONS, durationS: bench.options.durationS });
+    const cpu = requestCpuMeter(parley.pid, bench.server.clusterDir);
+    const result = await fullLoad(url, next, {
+      connections: CONNECTIONS,
+      durationS: bench.options.durationS,
+    });
+    return { result, cpu: perUnit(cpu.stop(), result.ok) };
   };
 };
 
@@ -92,14 +101,10 @@ export const runDialogLists = async (
   bench.log(
     `dialogs: ${bench.options.durationS} s of GET /api/dialogs (pages of 50, filters), then of messages, ${CONNECTIONS} connections, ${dialogs} dialogs`,
   );
-  const list = await load(
-    bench,
-    parley.url,
-    listPaths(channelId, contactIds, operatorIds, dialogs),
-  )();
+  const list = await load(bench, parley, listPaths(channelId, contactIds, operatorIds, dialogs))();
   const messages = await load(
     bench,
-    parley.url,
+    parley,
     dialogIds.map((id) => `/api/dialogs/${id}/messages?limit=50`),
   )();
   const { contacts, operators, events, seedSeconds, catchUpSeconds } = stage;
@@ -107,7 +112,8 @@ export const runDialogLists = async (
     status: 'ok',
     dialogs,
     seeding: { contacts, operators, events, seedSeconds, catchUpSeconds },
-    list,
-    messages,
+    list: list.result,
+    messages: messages.result,
+    cpuMsPerRequest: { list: list.cpu, messages: messages.cpu },
   };
 };

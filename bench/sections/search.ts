@@ -2,6 +2,7 @@ import { BENCH_ADMIN_TOKEN } from '../lib/parleyProcess';
 import { fullLoad, type LoadResult } from '../load/httpLoad';
 import { random } from '../load/mix';
 import type { BenchContext } from '../lib/context';
+import { perUnit, requestCpuMeter, type CpuShare } from '../lib/cpu';
 import { seededContactName } from '../seed/eventLog';
 import type { SearchStage } from './searchStage';
 
@@ -13,6 +14,8 @@ export type SearchSection = Readonly<{
   seedSeconds: number;
   load: LoadResult;
   latency: LoadResult['latency'];
+  /** CPU ms per search while loaded: Parley, PostgreSQL and the load generator */
+  cpuMsPerSearch: CpuShare;
 }>;
 
 /**
@@ -72,10 +75,20 @@ export const runSearch = async (
   );
   // every connection's statements prepared, the indexes' pages in memory
   await fullLoad(stage.url, search, { connections, durationS: bench.options.warmupS });
+  const cpu = requestCpuMeter(stage.parleyPid, bench.server.clusterDir);
   const load = await fullLoad(stage.url, search, {
     connections,
     durationS: bench.options.durationS,
   });
+  const cpuMsPerSearch = perUnit(cpu.stop(), load.ok);
   const { contacts, seeding, seedSeconds } = stage;
-  return { status: 'ok', contacts, seeding, seedSeconds, load, latency: load.latency };
+  return {
+    status: 'ok',
+    contacts,
+    seeding,
+    seedSeconds,
+    load,
+    latency: load.latency,
+    cpuMsPerSearch,
+  };
 };

@@ -12,6 +12,8 @@ import type { LogStage } from './logStage';
 export type SearchStage = Readonly<{
   contacts: number;
   url: string;
+  /** the Parley answering, whose CPU the section meters */
+  parleyPid: number;
   /** 'event log': seeded events the projection applied; 'bulk': rows written directly */
   seeding: 'event log' | 'bulk';
   seedSeconds: number;
@@ -24,6 +26,7 @@ export const BULK_ABOVE = 100_000;
 export const fromLog = (stage: LogStage): SearchStage => ({
   contacts: stage.log.contacts,
   url: stage.parley.url,
+  parleyPid: stage.parley.pid,
   seeding: 'event log',
   seedSeconds: round(stage.log.seedSeconds + stage.catchUp.seconds, 1),
   stop: async () => undefined, // the log stage is shared and stopped by the run
@@ -61,6 +64,7 @@ export const bulkSearchStage = async (bench: BenchContext): Promise<SearchStage>
     return {
       contacts,
       url: running.url,
+      parleyPid: running.pid,
       seeding: 'bulk',
       seedSeconds,
       stop: () => running.stop(),

@@ -2,32 +2,48 @@ import type { Pool, PoolClient } from 'pg';
 import { StatementBatch } from './statementBatch';
 
 /**
- * Commits what `work` began if it returns (unless it committed itself), rolls it back if it
- * throws; one connection.
+ * Runs `work` on one connection of the pool, outside a transaction unless `work` opens one: for
+ * reads that need one session (its prepared statements and settings) and no snapshot of their
+ * own. A connection lost meanwhile, or that `work` says to discard, is closed, not returned to
+ * the pool.
  */
-const transaction = async <T>(
+export const onConnection = async <T>(
   pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-  commit = true,
+  work: (client: PoolClient, discard: () => void) => Promise<T>,
 ): Promise<T> => {
   const client = await pool.connect();
   let broken = false;
+  const discard = (): void => void (broken = true);
   // a connection lost between two statements is reported here, not by a query: without a
   // listener it would be an unhandled 'error' event (the pool only listens to idle clients)
-  const onError = (): void => void (broken = true);
-  client.on('error', onError);
+  client.on('error', discard);
   try {
-    const result = await work(client);
-    if (commit) await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => (broken = true));
-    throw error;
+    return await work(client, discard);
   } finally {
-    client.off('error', onError);
+    client.off('error', discard);
     client.release(broken);
   }
 };
+
+/**
+ * Commits what `work` began if it returns (unless it committed itself), rolls it back if it
+ * throws; one connection.
+ */
+const transaction = <T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  commit = true,
+): Promise<T> =>
+  onConnection(pool, async (client, discard) => {
+    try {
+      const result = await work(client);
+      if (commit) await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(discard);
+      throw error;
+    }
+  });
 
 /** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
 export const inTransaction = <T>(

@@ -1,6 +1,13 @@
 import { useReadModelWorld } from '../../../test/support/readModel';
 import { createChannel, createContact, customItem, phoneItem } from '../../../test/support/writer';
-import { CASCADE, matchDictionary, SEARCH, searchContacts, stepValues } from './contactSearch';
+import {
+  CASCADE,
+  matchDictionary,
+  SEARCH,
+  searchContacts,
+  stepValues,
+  useSearchThreshold,
+} from './contactSearch';
 
 describe('contact search, thresholds in cascade', () => {
   const world = useReadModelWorld();
@@ -98,6 +105,62 @@ describe('contact search, thresholds in cascade', () => {
         whole.items.slice(page.offset, page.offset + page.limit).map((c) => c.contactId),
       );
       expect(paged.more).toBe(whole.items.length > page.offset + page.limit);
+    }
+  });
+
+  it('given a connection whose threshold was set inside a transaction that rolled back, when it searches again outside one, then its session has the threshold again', async () => {
+    const { Client } = await import('pg');
+    // a connection of its own: the pool's may have had the threshold set already
+    const client = new Client({ connectionString: world.connectionString });
+    await client.connect();
+    const threshold = async () =>
+      (
+        await client.query<{ t: string }>(
+          `SELECT current_setting('pg_trgm.word_similarity_threshold', true) AS t`,
+        )
+      ).rows[0]?.t;
+    try {
+      await client.query('BEGIN');
+      await useSearchThreshold(client);
+      expect(await threshold()).toBe('0.4');
+      await client.query('ROLLBACK');
+      // what the transaction set went with it
+      expect(await threshold()).not.toBe('0.4');
+      await useSearchThreshold(client);
+      expect(await threshold()).toBe('0.4');
+      // and it lasts the session: a transaction that sets its own leaves it as it was
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', '0.9', true)`);
+      await client.query('COMMIT');
+      expect(await threshold()).toBe('0.4');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('given two searches on one connection, then neither opens a transaction and only the first sets the threshold', async () => {
+    // a pool of one connection whose statements are noted
+    const { Pool } = await import('pg');
+    const pool = new Pool({ connectionString: world.connectionString, max: 1 });
+    const sent: string[] = [];
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const first = args[0] as string | { text: string };
+        sent.push(typeof first === 'string' ? first : first.text);
+        return query(...args);
+      };
+    });
+    try {
+      await searchContacts(pool, 'anastasia karovinova', { limit: 10, offset: 0 });
+      const firstSearch = sent.length;
+      await searchContacts(pool, 'karovinova', { limit: 10, offset: 0 });
+      const settings = sent.filter((text) => text.includes('pg_trgm.word_similarity_threshold'));
+      expect(sent.filter((text) => /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(text))).toEqual([]);
+      expect(settings.filter((text) => text.includes('set_config'))).toHaveLength(1);
+      expect(sent.slice(firstSearch).some((text) => text.includes('set_config'))).toBe(false);
+    } finally {
+      await pool.end();
     }
   });
 

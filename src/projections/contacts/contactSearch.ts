@@ -1,5 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import { inTransaction } from '../transaction';
+import { onConnection } from '../transaction';
 import { CONTACT_COLUMNS, withDetails, type ContactRow, type ContactView } from './contactQueries';
 import { splitWords } from './contactWords';
 
@@ -190,14 +190,33 @@ export type Matches = Readonly<{
 
 type Page = Readonly<{ limit: number; offset: number }>;
 
+/** connections whose session has THRESHOLD as pg_trgm's word similarity threshold */
+const thresholdSet = new WeakSet<ClientBase>();
+
+/**
+ * Makes THRESHOLD the word similarity threshold of the connection's session, which DICTIONARY's
+ * `<%` reads: once per connection outside a transaction (set there, it lasts the session; no
+ * other statement of Parley uses pg_trgm's thresholds), and inside one, for the transaction,
+ * each time (a rollback would undo it). A search used to open a transaction for the setting
+ * alone: BEGIN, set_config and COMMIT were three of its five round trips (docs/performance.md).
+ */
+export const useSearchThreshold = async (db: ClientBase): Promise<void> => {
+  const idle = db.getTransactionStatus() === 'I';
+  if (idle && thresholdSet.has(db)) return;
+  await db.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, $2)`, [
+    String(THRESHOLD),
+    !idle,
+  ]);
+  if (idle) thresholdSet.add(db);
+};
+
+/** The dictionary's matches of a query's words; the session's threshold must be THRESHOLD. */
 export const matchDictionary = async (
   db: ClientBase,
   query: string,
   page: Page,
 ): Promise<Matches> => {
-  await db.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
-    String(THRESHOLD),
-  ]);
+  await useSearchThreshold(db);
   const { rows } = await db.query<{
     n: number | null;
     word: string | null;
@@ -309,7 +328,8 @@ export const searchContacts = async (
   cascade: readonly number[] = CASCADE,
 ): Promise<{ items: ContactHit[]; more: boolean }> => {
   const text = query.trim();
-  const found = await inTransaction(pool, async (db) => {
+  // no transaction: at READ COMMITTED each statement had its own snapshot in one as well
+  const found = await onConnection(pool, async (db) => {
     const dictionary = await matchDictionary(db, text, page);
     for (const threshold of cascade.filter((t) => t > THRESHOLD)) {
       if (!stepWorthRunning(dictionary, threshold, page)) continue;
