@@ -8,7 +8,9 @@
  * (`GENERIC=1`: the generic plans a named statement settles on after five runs). `PHASES=1`
  * adds each statement's time to the median call's line. `MIX=n` times the first n queries of
  * the bench's own mix instead, each once per round (a round of warm-up first), and prints
- * p50 / p95 / p99 overall and the p95 of each kind of query. `KEEP=1` seeds, prints the database's
+ * p50 / p95 / p99 overall and the p95 of each kind of query (`LIMIT`: the page, 20; the HTTP
+ * default is 50); with `COMPARE=1`, whether each build's first 10 hits of each query are the
+ * first build's instead (SEARCH_MODULES). `KEEP=1` seeds, prints the database's
  * address and waits for Ctrl-C (for psql). docs/performance.md quotes these.
  */
 import path from 'node:path';
@@ -160,6 +162,35 @@ const main = async (): Promise<void> => {
       variants.push([path.basename(file), module.searchContacts]);
     }
     const mix = Number(process.env.MIX ?? 0);
+    const limit = Number(process.env.LIMIT ?? 20);
+    if (mix > 0 && process.env.COMPARE === '1') {
+      // each variant's first 10 against the first variant's, query by query: what a change
+      // of search does to the answers at this size, beside the 30 queries of the quality spec
+      const mixed = searchQueries(contacts, mix);
+      const [first, ...others] = variants;
+      if (first === undefined) return;
+      for (const [name, search] of others) {
+        let same = 0;
+        let kept = 0;
+        let expected = 0;
+        const changed: string[] = [];
+        for (const [i, q] of mixed.entries()) {
+          const top = async (s: typeof searchContacts) =>
+            (await s(pool, q, { limit, offset: 0 })).items.slice(0, 10).map((c) => c.contactId);
+          const [a, b] = [await top(first[1]), await top(search)];
+          expected += a.length;
+          kept += a.filter((id) => b.includes(id)).length;
+          if (a.join() === b.join()) same++;
+          else if (changed.length < 10) changed.push(`${KINDS[i % 6] ?? '?'} "${q}"`);
+        }
+        console.log(
+          `${name}: first 10 the same as ${first[0]}'s for ${same} of ${mixed.length} queries; ` +
+            `${kept} of ${expected} of its hits kept` +
+            (changed.length > 0 ? `; differing: ${changed.join(', ')}` : ''),
+        );
+      }
+      return;
+    }
     if (mix > 0) {
       const mixed = searchQueries(contacts, mix);
       for (let round = 0; round <= rounds; round++) {
@@ -168,7 +199,7 @@ const main = async (): Promise<void> => {
           const times: number[] = [];
           for (const q of mixed) {
             const started = performance.now();
-            await search(pool, q, { limit: 20, offset: 0 });
+            await search(pool, q, { limit, offset: 0 });
             times.push(performance.now() - started);
           }
           if (round === 0) continue; // warm-up: every statement prepared, the pages cached
