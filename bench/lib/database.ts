@@ -78,3 +78,17 @@ export const startBenchServer = async (options: ServerOptions): Promise<BenchSer
     },
   };
 };
+
+/** `run` on a connection of its own to `databaseUrl`, closed afterwards: the bench's one-off reads. */
+export const withClient = async <T>(
+  databaseUrl: string,
+  run: (client: Client) => Promise<T>,
+): Promise<T> => {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+};

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { Client } from 'pg';
 import { buildHistory, type History } from '../load/history';
 import type { BenchContext } from '../lib/context';
+import { withClient } from '../lib/database';
 import { perUnit, postgresCpuMs, processCpuMs, startCpuMeter, type CpuShare } from '../lib/cpu';
 import { startParleyProcess } from '../lib/parleyProcess';
 import { round } from '../lib/stats';
@@ -42,18 +42,13 @@ type Report = Readonly<{
   lines: readonly { status: string; code?: string; message?: string }[];
 }>;
 
-const eventCount = async (databaseUrl: string): Promise<number> => {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+const eventCount = (databaseUrl: string): Promise<number> =>
+  withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ n: string }>(
       'SELECT count(*) AS n FROM event_store.events',
     );
     return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
-};
+  });
 
 /**
  * One Parley on a fresh database takes a history of 10,000 messages, both directions, at their

@@ -1,4 +1,5 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withClient } from '../lib/database';
 import { KEY_LOOKUP } from '../../src/infrastructure/privacy/postgresSubjectKeys';
 import { round } from '../lib/stats';
 
@@ -52,20 +53,15 @@ export type StatementProfile = Readonly<{
   keyLookups: number;
 }>;
 
-const withClient = async <T>(databaseUrl: string, run: (client: Client) => Promise<T>) => {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+const withStatements = <T>(databaseUrl: string, run: (client: Client) => Promise<T>) =>
+  withClient(databaseUrl, async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-};
+    return run(client);
+  });
 
 /** pg_stat_statements (loaded only when the bench runs with --statements) starts afresh. */
 export const resetStatements = (databaseUrl: string): Promise<void> =>
-  withClient(databaseUrl, async (client) => {
+  withStatements(databaseUrl, async (client) => {
     await client.query('SELECT pg_stat_statements_reset()');
   });
 
@@ -74,7 +70,7 @@ export const resetStatements = (databaseUrl: string): Promise<void> =>
  * total_exec_time, each with its share of the whole.
  */
 export const readStatements = (databaseUrl: string, limit = 10): Promise<StatementProfile> =>
-  withClient(databaseUrl, async (client) => {
+  withStatements(databaseUrl, async (client) => {
     const { rows } = await client.query<{
       query: string;
       calls: string;

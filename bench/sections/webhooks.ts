@@ -1,10 +1,10 @@
-import { Client } from 'pg';
 import { inboundPhases } from '../load/inboundPhases';
 import type { LoadResult } from '../load/httpLoad';
 import type { Population } from '../load/mix';
 import type { ReceiverReport } from '../load/webhookReceiver';
 import { benchScript, startChild, type Child } from '../lib/child';
 import type { BenchContext } from '../lib/context';
+import { withClient } from '../lib/database';
 import { startParleyProcess, type ParleyProcess } from '../lib/parleyProcess';
 import { round, type LatencySummary } from '../lib/stats';
 import { seedPopulation } from '../seed/population';
@@ -72,30 +72,23 @@ const waitForDeliveries = async (
 };
 
 /** the pending deliveries and the lines they are in */
-const countBacklog = async (
+const countBacklog = (
   databaseUrl: string,
-): Promise<Readonly<{ deliveries: number; lines: number }>> => {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+): Promise<Readonly<{ deliveries: number; lines: number }>> =>
+  withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ n: string; lines: string }>(
       `SELECT count(*) AS n, count(DISTINCT (webhook_id, dialog_id)) AS lines
          FROM webhooks.deliveries WHERE status = 'pending'`,
     );
     return { deliveries: Number(rows[0]?.n ?? 0), lines: Number(rows[0]?.lines ?? 0) };
-  } finally {
-    await client.end();
-  }
-};
+  });
 
 /**
  * The attempts after `afterId` that did not deliver: a failed first attempt waits for the
  * schedule's next step (5 s), so a few of them are a phase's whole tail.
  */
-const undeliveredSince = async (databaseUrl: string, afterId: string): Promise<Undelivered[]> => {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+const undeliveredSince = (databaseUrl: string, afterId: string): Promise<Undelivered[]> =>
+  withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{
       outcome: string;
       status_code: number | null;
@@ -113,23 +106,15 @@ const undeliveredSince = async (databaseUrl: string, afterId: string): Promise<U
       error: r.error,
       attempts: Number(r.n),
     }));
-  } finally {
-    await client.end();
-  }
-};
+  });
 
-const lastAttemptId = async (databaseUrl: string): Promise<string> => {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+const lastAttemptId = (databaseUrl: string): Promise<string> =>
+  withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ id: string }>(
       'SELECT coalesce(max(attempt_id), 0)::text AS id FROM webhooks.attempts',
     );
     return rows[0]?.id ?? '0';
-  } finally {
-    await client.end();
-  }
-};
+  });
 
 /** WEBHOOK_CONCURRENCY's default (infrastructure/config.ts), set here so the table says it */
 const CONCURRENCY = 64;
