@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createPool } from '../../src/infrastructure/postgres/pool';
 import { BENCH_ADMIN_TOKEN } from '../lib/parleyProcess';
 import { fullLoad, type LoadResult, type Shot } from '../load/httpLoad';
@@ -55,7 +56,13 @@ const listPaths = (
   );
 };
 
-const load = (bench: BenchContext, parley: DialogStage['parley'], paths: readonly string[]) => {
+/** `label`: the name of the CPU profile of the measured phase (`--profile DIR`) */
+const load = (
+  bench: BenchContext,
+  parley: DialogStage['parley'],
+  paths: readonly string[],
+  label: string,
+) => {
   const { url } = parley;
   let i = 0;
   const next = (): Shot => ({
@@ -66,12 +73,20 @@ const load = (bench: BenchContext, parley: DialogStage['parley'], paths: readonl
   });
   return async (): Promise<Readonly<{ result: LoadResult; cpu: CpuShare }>> => {
     await fullLoad(url, next, { connections: CONNECTIONS, durationS: bench.options.warmupS });
+    const { profileDir } = bench.options;
+    if (profileDir !== null) await parley.profile('start');
     const cpu = requestCpuMeter(parley.pid, bench.server.clusterDir);
     const result = await fullLoad(url, next, {
       connections: CONNECTIONS,
       durationS: bench.options.durationS,
     });
-    return { result, cpu: perUnit(cpu.stop(), result.ok) };
+    const used = cpu.stop();
+    if (profileDir !== null) {
+      const file = path.join(profileDir, `dialogs-${label}.cpuprofile`);
+      await parley.profile('stop', file);
+      bench.log(`CPU profile of the ${label} phase: ${file}`);
+    }
+    return { result, cpu: perUnit(used, result.ok) };
   };
 };
 
@@ -101,11 +116,17 @@ export const runDialogLists = async (
   bench.log(
     `dialogs: ${bench.options.durationS} s of GET /api/dialogs (pages of 50, filters), then of messages, ${CONNECTIONS} connections, ${dialogs} dialogs`,
   );
-  const list = await load(bench, parley, listPaths(channelId, contactIds, operatorIds, dialogs))();
+  const list = await load(
+    bench,
+    parley,
+    listPaths(channelId, contactIds, operatorIds, dialogs),
+    'list',
+  )();
   const messages = await load(
     bench,
     parley,
     dialogIds.map((id) => `/api/dialogs/${id}/messages?limit=50`),
+    'messages',
   )();
   const { contacts, operators, events, seedSeconds, catchUpSeconds } = stage;
   return {

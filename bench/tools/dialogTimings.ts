@@ -7,7 +7,9 @@
  * one's plan (EXPLAIN (ANALYZE, BUFFERS) of the statement it sent) instead; with `GENERIC=1`,
  * the generic plan a prepared statement settles on (EXPLAIN (GENERIC_PLAN), not run).
  * `DIALOG_MODULES=a.js,b.js`: other builds of dialogQueries.js (an older commit's), in turn;
- * a build's messageQueries.js is taken from beside it. docs/performance.md quotes these.
+ * a build's messageQueries.js is taken from beside it. After the rounds it prints how often each
+ * statement ran on a generic plan and how often on a custom one (planned again at every run).
+ * docs/performance.md quotes these.
  */
 import path from 'node:path';
 import type { Pool, QueryConfig } from 'pg';
@@ -20,6 +22,7 @@ import {
 import { listMessages } from '../../src/projections/dialogs/messageQueries';
 import type { BenchContext } from '../lib/context';
 import { startBenchServer } from '../lib/database';
+import { preparedPlans } from '../lib/preparedPlans';
 import { parseCli } from '../lib/options';
 import { startDialogStage } from '../sections/dialogStage';
 
@@ -143,6 +146,7 @@ const main = async (): Promise<void> => {
         }
       }
     }
+    for (const line of await preparedPlans(pool)) console.log(line);
   } finally {
     await pool.end();
     await stage.stop();

@@ -9,9 +9,10 @@
  * adds each statement's time to the median call's line. `MIX=n` times the first n queries of
  * the bench's own mix instead, each once per round (a round of warm-up first), and prints
  * p50 / p95 / p99 overall and the p95 of each kind of query (`LIMIT`: the page, 20; the HTTP
- * default is 50); with `COMPARE=1`, whether each build's first 10 hits of each query are the
- * first build's instead (SEARCH_MODULES). `KEEP=1` seeds, prints the database's
- * address and waits for Ctrl-C (for psql). docs/performance.md quotes these.
+ * default is 50), then how often a connection's statements ran on generic and on custom plans;
+ * with `COMPARE=1`, whether each build's first 10 hits of each query are the first build's
+ * instead (SEARCH_MODULES). `KEEP=1` seeds, prints the database's address and waits for Ctrl-C
+ * (for psql). docs/performance.md quotes these.
  */
 import path from 'node:path';
 import type { ClientBase, PoolClient } from 'pg';
@@ -27,6 +28,7 @@ import {
 } from '../../src/projections/contacts/contactSearch';
 import { prepareTables } from '../../src/projections/runner/prepareTables';
 import { startBenchServer } from '../lib/database';
+import { preparedPlans } from '../lib/preparedPlans';
 import { seedContactTables } from '../seed/contactTables';
 import { searchQueries } from '../sections/search';
 
@@ -219,6 +221,7 @@ const main = async (): Promise<void> => {
           );
         }
       }
+      for (const line of await preparedPlans(pool)) console.log(line);
       return;
     }
     for (let round = 1; round <= rounds; round++) {

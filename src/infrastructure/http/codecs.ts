@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { isoString } from '../time/utcCalendar';
 import { isStorableTime } from './codecs/storable';
 
 /** A Date carried as an ISO 8601 string (inside cursors). */
@@ -23,9 +24,9 @@ export const bigintString = new t.Type<bigint, string, unknown>(
   (n) => n.toString(),
 );
 
-/** ISO 8601 in JSON answers; null stays null. */
+/** ISO 8601 in JSON answers (toISOString's string, faster); null stays null. */
 export function iso(date: Date): string;
 export function iso(date: Date | null): string | null;
 export function iso(date: Date | null): string | null {
-  return date === null ? null : date.toISOString();
+  return date === null ? null : isoString(date);
 }

@@ -1,4 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
+import { parleyTypes } from './timestampParser';
 
 export type PoolOptions = Readonly<{
   connectionString: string;
@@ -19,6 +20,7 @@ export const createPool = ({
     idleTimeoutMillis: 30_000,
     // a statement that hangs must not hold a request forever
     statement_timeout: 30_000,
+    types: parleyTypes,
   };
   const pool = new Pool(config);
   // an idle client losing its connection must not crash the process; the next query reports it

@@ -1,7 +1,8 @@
+import { createPool } from '../../infrastructure/postgres/pool';
 import { useReadModelWorld } from '../../../test/support/readModel';
 import { mixedScenario } from '../../../test/support/scenario';
 import { DIALOG_TEXT } from './dialogsProjection';
-import { listDialogs, type DialogFilter, type DialogPosition } from './dialogQueries';
+import { listDialogs, rowsRead, type DialogFilter, type DialogPosition } from './dialogQueries';
 
 /**
  * The dialog list as one statement with every filter as `$n IS NULL OR …` (main before issue
@@ -128,6 +129,64 @@ describe('the dialog list, a statement per combination of filters', () => {
         if (!page.more || last === undefined) break;
         after = { updatedAt: last.updatedAt, dialogId: last.dialogId };
       }
+    }
+  });
+
+  it('answers a first page of every size as the one statement did', async () => {
+    // the scenario above wrote more dialogs than the largest page below
+    for (const filter of [{}, { status: 'open' }] as DialogFilter[])
+      for (const limit of [1, 9, 10, 11, 20, 25, 26, 49, 50, 51, 100, 101, 150, 200, 250]) {
+        const page = await listDialogs(world.pool, filter, { limit, after: null });
+        const { rows } = await world.pool.query<{ dialog_id: string }>(
+          `SELECT d.dialog_id FROM read_model.dialogs d WHERE $1::text IS NULL OR d.status = $1
+           ORDER BY d.updated_at DESC, d.dialog_id DESC LIMIT $2`,
+          [filter.status ?? null, limit + 1],
+        );
+        expect({ limit, ids: page.items.map((d) => d.dialogId), more: page.more }).toEqual({
+          limit,
+          ids: rows.slice(0, limit).map((r) => r.dialog_id),
+          more: rows.length > limit,
+        });
+      }
+    // and a handful of statements per combination of filters, whatever the page's size
+    const sizes = new Set(Array.from({ length: 200 }, (_, i) => rowsRead(i + 1)));
+    expect(sizes.size).toBeLessThanOrEqual(6);
+  });
+
+  it('runs on a generic plan once PostgreSQL has seen five runs: not planned at every page', async () => {
+    // an inbox of thousands, where a page is a sliver of the table (copies of the scenario's
+    // dialogs, last in this file): on the scenario's few, any plan costs next to nothing
+    await world.pool.query(`
+      INSERT INTO read_model.dialogs
+      SELECT (jsonb_populate_record(d, jsonb_build_object(
+        'dialog_id', d.dialog_id || '-' || g, 'reference', NULL))).*
+      FROM read_model.dialogs d, generate_series(1, 100) g`);
+    await world.pool.query('ANALYZE read_model.dialogs');
+    // one connection, so that its prepared statements are the ones counted
+    const pool = createPool({ connectionString: world.connectionString, max: 1 });
+    try {
+      const filters: DialogFilter[] = [
+        {},
+        { status: 'open' },
+        { waiting: true },
+        { assigned: false },
+      ];
+      for (let run = 0; run < 10; run++)
+        for (const filter of filters) await listDialogs(pool, filter, { limit: 50, after: null });
+      const { rows } = await pool.query<{ name: string; generic: string; custom: string }>(
+        `SELECT name, generic_plans AS generic, custom_plans AS custom
+         FROM pg_prepared_statements WHERE name LIKE 'dialog-list-%'`,
+      );
+      expect(rows).toHaveLength(filters.length);
+      // LIMIT $n kept PostgreSQL on custom plans, planned again at every run
+      for (const { name, generic, custom } of rows)
+        expect({ name, replanned: Number(custom) > 5, generic: Number(generic) >= 5 }).toEqual({
+          name,
+          replanned: false,
+          generic: true,
+        });
+    } finally {
+      await pool.end();
     }
   });
 });

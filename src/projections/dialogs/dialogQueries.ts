@@ -213,6 +213,17 @@ const pageConditions = (
 /** one statement per combination of filters given: a bounded set */
 const named = statementNamer('dialog-list');
 
+/**
+ * The rows a page reads, written into the statement: a page and one more, rounded up to one
+ * of a few sizes. With `LIMIT $n` PostgreSQL never settled on a generic plan (it costs a
+ * limit it cannot see as a tenth of the table), so it planned the statement again at every
+ * run, about as long as running it (docs/performance.md); a handful of sizes keeps the
+ * statements per combination of filters bounded.
+ */
+const ROWS_READ = [11, 21, 26, 51, 101, 201] as const;
+export const rowsRead = (limit: number): number =>
+  ROWS_READ.find((rows) => rows > limit) ?? Math.max(1, Math.floor(limit)) + 1;
+
 /** One page of dialogs matching every given filter, most recently updated first. */
 export const listDialogs = async (
   pool: Pool,
@@ -223,12 +234,8 @@ export const listDialogs = async (
   const text = `SELECT ${COLUMNS} FROM ${FROM}
     ${where}
     ORDER BY d.updated_at DESC, d.dialog_id DESC
-    LIMIT $${values.length + 1}`;
-  const result = await pool.query<Row>({
-    name: named(text),
-    text,
-    values: [...values, page.limit + 1],
-  });
+    LIMIT ${rowsRead(page.limit)}`;
+  const result = await pool.query<Row>({ name: named(text), text, values });
   return {
     items: result.rows.slice(0, page.limit).map(toView),
     more: result.rows.length > page.limit,
