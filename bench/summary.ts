@@ -251,7 +251,9 @@ const topRows = (section: string, label: string, top: InboundSection['idle']['st
   (top?.top ?? []).map((s, i) => ({
     section,
     metric: `${label} #${i + 1}: ${shortQuery(s.query)}`,
-    value: `${fmt(s.calls)} / ${fmt(s.meanMs, 3)} / ${fmt(s.share * 100, 1)} %`,
+    value:
+      `${fmt(s.calls)} / ${fmt(s.meanMs, 3)} / ${fmt(s.share * 100, 1)} %` +
+      (s.plans > 0 ? ` · planned ${fmt(s.plans)} × ${fmt(s.planMs, 3)} ms` : ''),
   }));
 
 /** what Parley and PostgreSQL cost per second with nothing to do */

@@ -37,7 +37,8 @@ const USAGE = `npm run bench -- [all|${NAMES.join('|')}]… [options]
   --cost-rounds N    pairs of phases, feature off and on, per feature cost (default 4); the
                      cost judged is the median over the pairs ('costs' runs only these)
   --profile DIR      write a V8 CPU profile of the Parley process into DIR
-  --statements       load pg_stat_statements and print the top statements (embedded only)
+  --statements       load pg_stat_statements and print the top statements, with how often
+                     each was planned (embedded only)
   --waits            sample the backends' wait events and lock waits every 20 ms at full load
                      (bench/tools/pgWaits.ts), then EXPLAIN ANALYZE the appends
   --out FILE         JSON results (default bench/results/latest.json for all sections,

@@ -9,6 +9,13 @@ export type StatementStat = Readonly<{
   totalMs: number;
   meanMs: number;
   rowsPerCall: number;
+  /**
+   * how often PostgreSQL planned it (pg_stat_statements.track_planning): a named statement
+   * planned at every call never settled on a generic plan
+   */
+  plans: number;
+  /** the mean time of one planning */
+  planMs: number;
   /** of the total_exec_time of every statement of the database over the same time */
   share: number;
 }>;
@@ -76,8 +83,11 @@ export const readStatements = (databaseUrl: string, limit = 10): Promise<Stateme
       calls: string;
       total: number;
       rows: string;
+      plans: string;
+      plan_total: number;
     }>(
-      `SELECT query, calls, total_exec_time AS total, rows FROM pg_stat_statements
+      `SELECT query, calls, total_exec_time AS total, rows, plans, total_plan_time AS plan_total
+       FROM pg_stat_statements
        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
          AND query NOT LIKE '%pg_stat_statements%'
        ORDER BY total_exec_time DESC`,
@@ -95,6 +105,8 @@ export const readStatements = (databaseUrl: string, limit = 10): Promise<Stateme
         totalMs: round(r.total, 1),
         meanMs: round(r.total / Math.max(1, Number(r.calls)), 3),
         rowsPerCall: round(Number(r.rows) / Math.max(1, Number(r.calls)), 2),
+        plans: Number(r.plans),
+        planMs: round(r.plan_total / Math.max(1, Number(r.plans)), 3),
         share: round(r.total / Math.max(Number.MIN_VALUE, totalMs), 3),
       })),
     };
