@@ -1,5 +1,5 @@
 import { types } from 'pg';
-import { daysFromCivil } from '../time/utcCalendar';
+import { DAY_MS, daysFromCivil } from '../time/utcCalendar';
 
 /** pg's own parser of timestamptz (postgres-date): what anything unusual is left to */
 const general = types.getTypeParser(types.builtins.TIMESTAMPTZ, 'text') as (
@@ -22,8 +22,6 @@ const digits = (s: string, i: number, n: number): number => {
   }
   return v;
 };
-
-const DAY_MS = 86_400_000;
 
 /**
  * The instant of PostgreSQL's text of a timestamptz as DateStyle ISO writes it,

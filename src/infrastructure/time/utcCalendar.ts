@@ -5,7 +5,8 @@
  * toISOString were a sixth of a dialog list page's CPU profile (docs/performance.md).
  */
 
-const DAY_MS = 86_400_000;
+/** a UTC day: no leap seconds in Date's time */
+export const DAY_MS = 86_400_000;
 
 /** The day number of a date (month 1–12). */
 export const daysFromCivil = (year: number, month: number, day: number): number => {

@@ -1,7 +1,5 @@
 import fc from 'fast-check';
-import { civilFromDays, daysFromCivil, isoString } from './utcCalendar';
-
-const DAY_MS = 86_400_000;
+import { civilFromDays, DAY_MS, daysFromCivil, isoString } from './utcCalendar';
 
 describe('the UTC calendar', () => {
   it('gives the day numbers Date.UTC gives, and reads them back', () => {
