@@ -51,6 +51,9 @@ export const startTestParley = async (
   };
 };
 
+/** the stops of the second processes on each useTestParley's database */
+const sharers = new WeakMap<TestParley, Array<() => Promise<void>>>();
+
 /** beforeAll/afterAll around startTestParley; the handle fills in before the first test. */
 export const useTestParley = (
   env: Record<string, string> = {},
@@ -59,7 +62,11 @@ export const useTestParley = (
 ): TestParley => {
   const handle = {} as TestParley & { stop?: () => Promise<void> };
   beforeAll(async () => Object.assign(handle, await startTestParley(env, options, logTo)));
-  afterAll(async () => handle.stop?.());
+  afterAll(async () => {
+    // the processes on its database stop first: dropping it ends their connections
+    for (const stop of sharers.get(handle) ?? []) await stop();
+    await handle.stop?.();
+  });
   return handle;
 };
 
@@ -78,6 +85,7 @@ export const useSecondParley = (
       await startTestParley({ ...env, DATABASE_URL: first.deps.config.databaseUrl as string }),
     ),
   );
-  afterAll(async () => handle.stop?.());
+  // stopped by `first`'s afterAll, before it drops the database (hooks run in declaration order)
+  sharers.set(first, [...(sharers.get(first) ?? []), async () => handle.stop?.()]);
   return handle;
 };

@@ -25,6 +25,10 @@ export const createPool = ({
   const pool = new Pool(config);
   // an idle client losing its connection must not crash the process; the next query reports it
   pool.on('error', () => undefined);
+  // nor may a checked-out one between two statements: the pool stops listening to a client it
+  // hands out, and an 'error' event nobody listens to is thrown. The client is then not
+  // queryable, its next query fails and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 };
 
