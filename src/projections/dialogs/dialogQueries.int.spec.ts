@@ -1,8 +1,16 @@
+import fc from 'fast-check';
 import { createPool } from '../../infrastructure/postgres/pool';
 import { useReadModelWorld } from '../../../test/support/readModel';
 import { mixedScenario } from '../../../test/support/scenario';
 import { DIALOG_TEXT } from './dialogsProjection';
-import { listDialogs, rowsRead, type DialogFilter, type DialogPosition } from './dialogQueries';
+import {
+  listDialogs,
+  rowsRead,
+  textPage,
+  type DialogFilter,
+  type DialogPosition,
+  type TextPageTier,
+} from './dialogQueries';
 
 /**
  * The dialog list as one statement with every filter as `$n IS NULL OR …` (main before issue
@@ -151,6 +159,71 @@ describe('the dialog list, a statement per combination of filters', () => {
     // and a handful of statements per combination of filters, whatever the page's size
     const sizes = new Set(Array.from({ length: 200 }, (_, i) => rowsRead(i + 1)));
     expect(sizes.size).toBeLessThanOrEqual(6);
+  });
+
+  it("given any text, as many dialogs hold it or as few, then every page of it is the one statement's, whichever way it was found", async () => {
+    // texts cut from what the list searches: titles, references, last messages, contact
+    // names and data (so some are in most dialogs, some in one), and texts of any characters
+    const { rows: sources } = await world.pool.query<{ text: string }>(
+      `SELECT ${DIALOG_TEXT} AS text FROM read_model.dialogs
+       UNION SELECT search_text FROM read_model.contacts WHERE search_text IS NOT NULL
+       UNION SELECT value_search FROM read_model.contact_data`,
+    );
+    const texts = sources.map((r) => r.text).filter((t) => t.length > 0);
+    const cut = fc
+      .tuple(fc.constantFrom(...texts), fc.nat(), fc.integer({ min: 1, max: 6 }))
+      .map(([text, start, length]) => {
+        const from = start % text.length;
+        return text.slice(from, from + length);
+      });
+    const tiers = new Map<TextPageTier, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof({ weight: 4, arbitrary: cut }, fc.string({ minLength: 1, maxLength: 3 })),
+        fc.constantFrom<DialogFilter>({}, { status: 'open' }, { assigned: false }),
+        fc.integer({ min: 1, max: 12 }),
+        async (search, others, limit) => {
+          const filter = { ...others, search };
+          let after: DialogPosition | null = null;
+          for (let pages = 0; ; pages++) {
+            const page = await listDialogs(world.pool, filter, { limit, after });
+            const tier = (await textPage(world.pool, filter, after, rowsRead(limit))).tier;
+            tiers.set(tier, (tiers.get(tier) ?? 0) + 1);
+            const { rows } = await world.pool.query<{ dialog_id: string }>(REFERENCE, [
+              null,
+              filter.status ?? null,
+              null,
+              null,
+              null,
+              null,
+              after?.updatedAt ?? null,
+              after?.dialogId ?? null,
+              limit + 1,
+              filter.assigned ?? null,
+              null,
+              `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+            ]);
+            expect({
+              search,
+              pages,
+              ids: page.items.map((d) => d.dialogId),
+              more: page.more,
+            }).toEqual({
+              search,
+              pages,
+              ids: rows.slice(0, limit).map((r) => r.dialog_id),
+              more: rows.length > limit,
+            });
+            const last = page.items[page.items.length - 1];
+            if (!page.more || last === undefined) break;
+            after = { updatedAt: last.updatedAt, dialogId: last.dialogId };
+          }
+        },
+      ),
+      { numRuns: 60, seed: 20261203 },
+    );
+    // and the three ways were each taken, so each was held to the reference
+    expect([...tiers.keys()].sort()).toEqual(['first window', 'indexes', 'second window']);
   });
 
   it('runs on a generic plan once PostgreSQL has seen five runs: not planned at every page', async () => {

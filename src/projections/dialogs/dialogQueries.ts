@@ -1,6 +1,7 @@
 import type { DialogSnapshot } from '../../application/audit/dialogAsOf';
 import type { Pool } from 'pg';
 import { statementNamer } from '../statementNames';
+import { onConnection } from '../transaction';
 import { DIALOG_TEXT } from './dialogsProjection';
 
 export type DialogStatusFilter = 'open' | 'closed';
@@ -162,8 +163,8 @@ export const getDialog = async (pool: Pool, dialogId: string): Promise<DialogVie
 const pageConditions = (
   filter: DialogFilter,
   after: DialogPosition | null,
+  values: unknown[] = [],
 ): Readonly<{ where: string; values: unknown[] }> => {
-  const values: unknown[] = [];
   const param = (value: unknown, cast = ''): string => {
     values.push(value);
     return `$${values.length}${cast}`;
@@ -224,20 +225,160 @@ const ROWS_READ = [11, 21, 26, 51, 101, 201] as const;
 export const rowsRead = (limit: number): number =>
   ROWS_READ.find((rows) => rows > limit) ?? Math.max(1, Math.floor(limit)) + 1;
 
+/** The rows of the page by the statement with every filter, the text's by its indexes. */
+const byIndexes = async (
+  pool: Pool,
+  filter: DialogFilter,
+  after: DialogPosition | null,
+  rows: number,
+): Promise<Row[]> => {
+  const { where, values } = pageConditions(filter, after);
+  const text = `SELECT ${COLUMNS} FROM ${FROM}
+    ${where}
+    ORDER BY d.updated_at DESC, d.dialog_id DESC
+    LIMIT ${rows}`;
+  const statement = { name: named(text), text, values };
+  if (filter.search === undefined) return (await pool.query<Row>(statement)).rows;
+  // PostgreSQL prices `LIKE $n` at a fixed share of each table, so it planned the text's
+  // statement again at every page (2–5 ms, more than running it), for a plan of the same
+  // shape as the generic one, which runs faster: the texts many dialogs hold, for which a
+  // custom plan could differ, are the windows' (docs/performance.md)
+  return onConnection(pool, async (db, discard) => {
+    await db.query(`SET plan_cache_mode = force_generic_plan`);
+    try {
+      return (await db.query<Row>(statement)).rows;
+    } finally {
+      // a session left forcing generic plans must not go back to the pool
+      await db.query(`RESET plan_cache_mode`).catch(discard);
+    }
+  });
+};
+
+/** the text filter as a test of one dialog `w` (its text, its contact_id) */
+const textTest = (text: string): string => `(w.text LIKE ${text}
+     OR EXISTS (SELECT 1 FROM read_model.contacts tc
+                WHERE tc.contact_id = w.contact_id AND tc.search_text LIKE ${text} OFFSET 0)
+     OR EXISTS (SELECT 1 FROM read_model.contact_data cd
+                WHERE cd.contact_id = w.contact_id AND cd.value_search LIKE ${text} OFFSET 0))`;
+
+type WindowRow = Row & {
+  examined: number;
+  window_end_at: Date | null;
+  window_end_id: string | null;
+};
+
+type Window = Readonly<{
+  /** the window's dialogs that hold the text, in list order, `rows` at most */
+  hits: readonly Row[];
+  /** the window held fewer dialogs than asked: the list ends within it */
+  lastOfList: boolean;
+  /** the window's last dialog: where the next window starts */
+  end: DialogPosition | null;
+}>;
+
+/**
+ * The next `size` dialogs of the list (every filter but the text, after `from`), and those of
+ * them that hold the text, in list order. Each is tested by its own row and a lookup of its
+ * contact (OFFSET 0: the planner would otherwise hash every contact that holds the text), so
+ * the cost is the window's, however many dialogs hold the text.
+ */
+const readWindow = async (
+  pool: Pool,
+  filter: DialogFilter,
+  after: DialogPosition | null,
+  from: DialogPosition | null,
+  size: number,
+  rows: number,
+): Promise<Window> => {
+  const { search, ...others } = filter;
+  const values: unknown[] = [containing(search ?? '')];
+  const { where } = pageConditions(others, after, values);
+  const windowFrom =
+    from === null
+      ? ''
+      : `${where === '' ? 'WHERE' : 'AND'} (d.updated_at, d.dialog_id) < ($${values.push(from.updatedAt)}::timestamptz, $${values.push(from.dialogId)}::text)`;
+  const text = `WITH w AS MATERIALIZED (
+      SELECT d.dialog_id, d.updated_at, d.contact_id, ${DIALOG_TEXT} AS text
+      FROM read_model.dialogs d
+      ${where} ${windowFrom}
+      ORDER BY d.updated_at DESC, d.dialog_id DESC
+      LIMIT ${size}),
+    hits AS MATERIALIZED (
+      SELECT w.dialog_id FROM w WHERE ${textTest('$1::text')}
+      ORDER BY w.updated_at DESC, w.dialog_id DESC
+      LIMIT ${rows}),
+    examined AS (SELECT count(*)::int AS examined FROM w),
+    window_end AS (
+      SELECT w.updated_at AS window_end_at, w.dialog_id AS window_end_id FROM w
+      ORDER BY w.updated_at, w.dialog_id LIMIT 1)
+    SELECT p.*, examined.examined, window_end.window_end_at, window_end.window_end_id
+    FROM examined LEFT JOIN window_end ON true
+    LEFT JOIN LATERAL (
+      SELECT ${COLUMNS} FROM ${FROM} WHERE d.dialog_id IN (SELECT h.dialog_id FROM hits h)
+    ) p ON true
+    ORDER BY p.updated_at DESC, p.dialog_id DESC`;
+  const result = await pool.query<WindowRow>({ name: named(text), text, values });
+  const first = result.rows[0];
+  const endAt = first?.window_end_at ?? null;
+  const endId = first?.window_end_id ?? null;
+  return {
+    // no hit: the one row the left joins still make
+    hits: result.rows.filter((r) => r.dialog_id !== null),
+    lastOfList: (first?.examined ?? 0) < size,
+    end: endAt === null || endId === null ? null : { updatedAt: endAt, dialogId: endId },
+  };
+};
+
+/**
+ * How the text filter's page was found (docs/performance.md): by reading the list in order and
+ * testing each dialog, while the text is found often enough for that to be the cheaper way,
+ * else by the trigram indexes of each table the text may be in. By the indexes, a text that
+ * many dialogs hold ("a", "or", a word of every reference) read every one of them to take the
+ * first page's few: 0.2–0.5 s a page at 20,000 dialogs.
+ */
+export type TextPageTier = 'first window' | 'second window' | 'indexes';
+
+/** the second window, in pages: the reading in order stops there */
+const SECOND_WINDOW = 20;
+/** the first window's hits below which the text is rare enough for its indexes */
+const DENSE_ENOUGH = 1 / 10;
+
+/**
+ * The page's rows for a text filter: the first `rows` dialogs in list order among those that
+ * pass every filter. Each tier answers exactly that or hands over to the next: a window
+ * answers when it holds `rows` hits or the list ends within it; the indexes always answer.
+ */
+export const textPage = async (
+  pool: Pool,
+  filter: DialogFilter,
+  after: DialogPosition | null,
+  rows: number,
+): Promise<Readonly<{ rows: readonly Row[]; tier: TextPageTier }>> => {
+  const first = await readWindow(pool, filter, after, null, rows, rows);
+  if (first.hits.length >= rows || first.lastOfList)
+    return { rows: first.hits, tier: 'first window' };
+  if (first.hits.length >= rows * DENSE_ENOUGH) {
+    const second = await readWindow(pool, filter, after, first.end, rows * SECOND_WINDOW, rows);
+    const hits = [...first.hits, ...second.hits];
+    if (hits.length >= rows || second.lastOfList)
+      return { rows: hits.slice(0, rows), tier: 'second window' };
+  }
+  return { rows: await byIndexes(pool, filter, after, rows), tier: 'indexes' };
+};
+
 /** One page of dialogs matching every given filter, most recently updated first. */
 export const listDialogs = async (
   pool: Pool,
   filter: DialogFilter,
   page: Readonly<{ limit: number; after: DialogPosition | null }>,
 ): Promise<Slice<DialogView>> => {
-  const { where, values } = pageConditions(filter, page.after);
-  const text = `SELECT ${COLUMNS} FROM ${FROM}
-    ${where}
-    ORDER BY d.updated_at DESC, d.dialog_id DESC
-    LIMIT ${rowsRead(page.limit)}`;
-  const result = await pool.query<Row>({ name: named(text), text, values });
+  const rows = rowsRead(page.limit);
+  const found =
+    filter.search === undefined
+      ? await byIndexes(pool, filter, page.after, rows)
+      : (await textPage(pool, filter, page.after, rows)).rows;
   return {
-    items: result.rows.slice(0, page.limit).map(toView),
-    more: result.rows.length > page.limit,
+    items: found.slice(0, page.limit).map(toView),
+    more: found.length > page.limit,
   };
 };
