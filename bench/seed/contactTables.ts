@@ -23,6 +23,9 @@ export const seedContactTables = async (
   const id = (prefix: string): string => `'${prefix}' || lpad(to_hex(i), 23, '0')`;
   const statements = [
     'SET search_path = read_model, public',
+    // commits flushed, so that the VACUUM at the end can mark the pages all-visible (a server
+    // started non-durable commits asynchronously, and VACUUM waits for the flush to hint rows)
+    'SET synchronous_commit = on',
     'SELECT setseed(0.11)',
     `INSERT INTO contacts (contact_id, channel_id, name, description, status, created_at, updated_at)
      SELECT ${id('c')}, '${channelId}',

@@ -11,7 +11,15 @@ import { buildShadow, dropShadow, rebuildProjection } from './rebuild';
 import { READ_MODEL } from './schema';
 
 /** Builds every projection afresh from position 0 and compares it, table by table, with the live one. */
-const expectRebuildToMatchLive = async (world: { pool: Pool; store: never | object }) => {
+/**
+ * `quiet`: nothing else writes to the database, so that VACUUM can mark every page of the
+ * rebuilt tables all-visible (a transaction still open elsewhere keeps it from marking the
+ * rows committed after that transaction began).
+ */
+const expectRebuildToMatchLive = async (
+  world: { pool: Pool; store: never | object },
+  quiet: boolean,
+) => {
   const { pool, store, connectionString } = world as {
     pool: Pool;
     store: Parameters<typeof buildShadow>[0]['store'];
@@ -67,7 +75,13 @@ const expectRebuildToMatchLive = async (world: { pool: Pool; store: never | obje
       );
       expect({ table, stats }).toEqual({
         table,
-        stats: [{ reltuples: rebuilt.length, analyzed: rebuilt.length > 0, visible: true }],
+        stats: [
+          {
+            reltuples: rebuilt.length,
+            analyzed: rebuilt.length > 0,
+            visible: quiet ? true : expect.any(Boolean),
+          },
+        ],
       });
     }
     await dropShadow(pool, projection);
@@ -107,7 +121,7 @@ describe('rebuilding read models from position 0', () => {
       await count(world.pool, 'SELECT count(*) AS n FROM read_model.messages'),
     ).toBeGreaterThan(300);
 
-    await expectRebuildToMatchLive(world as never);
+    await expectRebuildToMatchLive(world as never, true);
   });
 
   it('swaps rebuilt tables in while runners and writers carry on, and queries keep answering', async () => {
@@ -163,7 +177,7 @@ describe('rebuilding read models from position 0', () => {
       await live.stop();
     }
     // the swapped-in tables, carried on by the live runners, are exactly a fresh rebuild
-    await expectRebuildToMatchLive(world as never);
+    await expectRebuildToMatchLive(world as never, false);
     const schemas = await pool.query(
       `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'read_model_rebuild_%'`,
     );
