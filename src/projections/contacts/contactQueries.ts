@@ -36,25 +36,49 @@ export type ContactRow = {
 export const CONTACT_COLUMNS = `c.contact_id, c.channel_id, c.name, c.description, c.status,
   c.created_at, c.updated_at, c.deleted_at`;
 
+/**
+ * Both kinds of a contact's details, in one statement: its data items (`id` set) in the order
+ * they were added, then the contacts merged into it (`merged_id` set) in the order they were
+ * merged. One named statement, planned once per connection: the two unnamed ones it replaces
+ * were parsed and planned at every search and every contact read (docs/performance.md).
+ */
+const DETAILS = `
+  SELECT contact_id, id, type, value, service, origin, merged_id FROM (
+    SELECT contact_id, data_id AS id, type, value, service, origin, NULL::text AS merged_id,
+           0 AS kind, added_at AS at, data_id AS key
+    FROM read_model.contact_data WHERE contact_id = ANY($1::text[])
+    UNION ALL
+    SELECT survivor_id, NULL, NULL, NULL, NULL, NULL, contact_id, 1, merged_at, contact_id
+    FROM read_model.contacts WHERE survivor_id = ANY($1::text[])
+  ) d
+  ORDER BY kind, at, key`;
+
+/** a data item's row (`merged_id` null: its columns as contact_data holds them) or a merged id's */
+type DetailRow = ContactDataView & { contact_id: string; merged_id: string | null };
+
+const append = <T>(lists: Map<string, T[]>, key: string, item: T): void => {
+  const list = lists.get(key);
+  if (list === undefined) lists.set(key, [item]);
+  else list.push(item);
+};
+
 /** Contact rows with their data and merged ids, in the order given. */
 export const withDetails = async (
   pool: Pool,
   rows: readonly ContactRow[],
 ): Promise<ContactView[]> => {
-  const ids = rows.map((r) => r.contact_id);
-  const [data, merged] = await Promise.all([
-    pool.query<ContactDataView & { contact_id: string }>(
-      `SELECT contact_id, data_id AS id, type, value, service, origin
-       FROM read_model.contact_data WHERE contact_id = ANY($1)
-       ORDER BY added_at, data_id`,
-      [ids],
-    ),
-    pool.query<{ contact_id: string; survivor_id: string }>(
-      `SELECT contact_id, survivor_id FROM read_model.contacts
-       WHERE survivor_id = ANY($1) ORDER BY merged_at, contact_id`,
-      [ids],
-    ),
-  ]);
+  if (rows.length === 0) return [];
+  const { rows: details } = await pool.query<DetailRow>({
+    name: 'contact-details-v1',
+    text: DETAILS,
+    values: [rows.map((r) => r.contact_id)],
+  });
+  const data = new Map<string, ContactDataView[]>();
+  const merged = new Map<string, string[]>();
+  for (const { contact_id, merged_id, id, type, value, service, origin } of details) {
+    if (merged_id === null) append(data, contact_id, { id, type, value, service, origin });
+    else append(merged, contact_id, merged_id);
+  }
   return rows.map((row) => ({
     contactId: row.contact_id,
     channelId: row.channel_id,
@@ -64,10 +88,8 @@ export const withDetails = async (
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deletedAt: row.deleted_at,
-    data: data.rows
-      .filter((d) => d.contact_id === row.contact_id)
-      .map(({ id, type, value, service, origin }) => ({ id, type, value, service, origin })),
-    mergedIds: merged.rows.filter((m) => m.survivor_id === row.contact_id).map((m) => m.contact_id),
+    data: data.get(row.contact_id) ?? [],
+    mergedIds: merged.get(row.contact_id) ?? [],
   }));
 };
 

@@ -90,6 +90,20 @@ describe('the contacts read model', () => {
     expect(survivor?.data.map((d) => d.value)).toEqual(
       expect.arrayContaining(['+78120000002', '+78120000001']),
     );
+    // in the order they were added and merged, as the read model dates them
+    const inOrder = async (sql: string) =>
+      (await world.pool.query<{ id: string }>(sql, [third])).rows.map((r) => r.id);
+    expect(survivor?.data.map((d) => d.id)).toEqual(
+      await inOrder(
+        'SELECT data_id AS id FROM read_model.contact_data WHERE contact_id = $1 ORDER BY added_at, data_id',
+      ),
+    );
+    expect(survivor?.mergedIds).toEqual(
+      await inOrder(
+        'SELECT contact_id AS id FROM read_model.contacts WHERE survivor_id = $1 ORDER BY merged_at, contact_id',
+      ),
+    );
+    expect(survivor?.data).toHaveLength(4);
     const rows = (await tableRows(world.pool, 'read_model', 'contacts')) as Array<{
       contact_id: string;
       status: string;
