@@ -6,7 +6,7 @@ import { keyOf, LOCKS } from './runner/lockKeys';
 import { LockSession } from './runner/lockSession';
 import { skippedPositions } from './runner/stuckEvents';
 import { ensureReadModelSchema, quoted, READ_MODEL, shadowSchemaOf, useSchema } from './schema';
-import { inTransaction } from './transaction';
+import { inTransaction, onConnection } from './transaction';
 
 export type RebuildProgress = Readonly<{
   projection: string;
@@ -107,11 +107,17 @@ export const buildShadow = async (
   // planner's statistics taken (none yet). INDEX_CLEANUP ON: a page keeps the dead items of
   // the replay's updates, and is not all-visible, when VACUUM skips the indexes because few
   // pages hold any. Outside a transaction, one table at a time: VACUUM takes no transaction
-  // id, so it holds back no gap-safe reader of the log.
-  for (const table of options.projection.tables)
-    await options.pool.query(
-      `VACUUM (ANALYZE, INDEX_CLEANUP ON) ${quoted(shadow)}.${quoted(table)}`,
-    );
+  // id, so it holds back no gap-safe reader of the log. As long as a table takes: the pool's
+  // statement timeout is a request's, and a million contacts' words take longer.
+  await onConnection(options.pool, async (db) => {
+    await db.query('SET statement_timeout = 0');
+    try {
+      for (const table of options.projection.tables)
+        await db.query(`VACUUM (ANALYZE, INDEX_CLEANUP ON) ${quoted(shadow)}.${quoted(table)}`);
+    } finally {
+      await db.query('RESET statement_timeout');
+    }
+  });
   return { shadow, ...replayed };
 };
 
