@@ -2,6 +2,7 @@ import type { ClientBase, Pool } from 'pg';
 import { onConnection } from '../transaction';
 import { CONTACT_COLUMNS, withDetails, type ContactRow, type ContactView } from './contactQueries';
 import { splitWords } from './contactWords';
+import { DictionaryMemory, MAX_BEHIND, type WordMatch } from './dictionaryMemory';
 
 export type ContactHit = ContactView & Readonly<{ score: number }>;
 
@@ -56,8 +57,19 @@ export const DICTIONARY = `
            $1::text ~ '^[0-9[:space:]+().-]+$'
              AND length(regexp_replace($1::text, '\\D', '', 'g')) >= 3 AS phone
   ),
+  -- the dictionary's epoch and its newest word, in this statement's snapshot: what the
+  -- matches below are as of
+  dictionary AS MATERIALIZED (
+    SELECT (SELECT epoch FROM read_model.search_dictionary) AS epoch,
+           coalesce((SELECT max(added) FROM read_model.search_words), 0) AS head
+  ),
+  -- since: the stamp of the matches the process remembers of a word ($3, $4), while the
+  -- dictionary's epoch is still the one it remembers them from ($5)
   words AS MATERIALIZED (
-    SELECT w, row_number() OVER () AS n, w ~ '^[0-9]+$' AS numeric
+    SELECT t.w, row_number() OVER () AS n, t.w ~ '^[0-9]+$' AS numeric,
+           (SELECT h.stamp FROM unnest($3::text[], $4::int8[]) AS h(word, stamp), dictionary
+            WHERE h.word = t.w AND dictionary.epoch = $5::int8
+              AND dictionary.head - h.stamp <= ${MAX_BEHIND} LIMIT 1) AS since
     FROM (${splitWords('$1::text')} LIMIT ${MAX_WORDS}) t
   ),
   -- OFFSET 0 keeps these lookups by primary key: the planner cannot estimate how few hits
@@ -73,13 +85,28 @@ export const DICTIONARY = `
     WHERE q.phone AND d.value_digits LIKE '%' || q.digits || '%'
     ORDER BY 1 LIMIT $2
   )
-  SELECT words.n::int AS n, m.word, m.sim, m.contacts,
-         NULL::text[] AS phone_hits, NULL::float8 AS population
+  SELECT words.n::int AS n, m.word, m.sim, m.contacts, words.w AS query_word,
+         words.since::text AS since,
+         NULL::text[] AS phone_hits, NULL::float8 AS population,
+         NULL::text AS epoch, NULL::text AS head
   FROM words LEFT JOIN LATERAL (
     SELECT word, sim, contacts FROM (
       SELECT d.word, word_similarity(words.w, d.word)::float8 AS sim, d.contacts
       FROM read_model.search_words d
-      WHERE NOT words.numeric AND words.w <% d.word AND d.word !~ '^[0-9]+$'
+      WHERE NOT words.numeric AND words.since IS NULL AND words.w <% d.word
+        AND d.word !~ '^[0-9]+$'
+      UNION ALL
+      -- a word remembered: only the words added since its stamp, by their order of addition.
+      -- At most MAX_BEHIND of them (since is null further behind), so the LIMIT cuts nothing:
+      -- it makes the plan read them by that index, not the whole trigram index
+      SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
+      FROM (
+        SELECT a.word, a.contacts FROM read_model.search_words a
+        WHERE a.added > words.since ORDER BY a.added LIMIT ${MAX_BEHIND + 1}
+      ) d
+      WHERE NOT words.numeric AND d.word !~ '^[0-9]+$'
+        AND word_similarity(words.w, d.word)
+            >= current_setting('pg_trgm.word_similarity_threshold')::real
       UNION ALL
       -- every word of digits after the query's word: ':' follows '9'
       SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
@@ -92,12 +119,14 @@ export const DICTIONARY = `
     ORDER BY sim DESC, word LIMIT ${WORDS_PER_QUERY_WORD}
   ) m ON true
   UNION ALL
-  -- a query of no words still has this row: its phone hits (null: not a phone number's part)
-  -- and the contacts the read model holds, as PostgreSQL last counted them (-1: not yet)
-  SELECT NULL, NULL, NULL, NULL,
+  -- a query of no words still has this row: its phone hits (null: not a phone number's part),
+  -- the contacts the read model holds, as PostgreSQL last counted them (-1: not yet), and
+  -- the dictionary's epoch and newest word
+  SELECT NULL, NULL, NULL, NULL, NULL, NULL,
          CASE WHEN q.phone THEN ARRAY(SELECT contact_id FROM phone_hits ORDER BY 1) END,
-         (SELECT reltuples FROM pg_class WHERE oid = to_regclass('read_model.contacts'))::float8
-  FROM q
+         (SELECT reltuples FROM pg_class WHERE oid = to_regclass('read_model.contacts'))::float8,
+         dictionary.epoch::text, dictionary.head::text
+  FROM q, dictionary
   ORDER BY 1, 3 DESC, 2`;
 
 /**
@@ -193,6 +222,12 @@ export const SEARCH = `
 
 type Match = Readonly<{ n: number; word: string; sim: number; contacts: number }>;
 
+/** a word of digits: matched by prefix, cheap and seldom searched twice, never remembered */
+const NUMBER = /^[0-9]+$/;
+
+/** What this process remembers of the dictionary, shared by its searches. */
+export const dictionaryMemory = new DictionaryMemory();
+
 /** As pg_trgm compares them: in single precision (a similarity of 0.9 reaches 0.9). */
 const reaches = (m: Match, threshold: number): boolean =>
   Math.fround(m.sim) >= Math.fround(threshold);
@@ -236,35 +271,50 @@ export const matchDictionary = async (
   db: ClientBase,
   query: string,
   page: Page,
+  memory: DictionaryMemory = dictionaryMemory,
 ): Promise<Matches> => {
   await useSearchThreshold(db);
+  const hints = memory.hints(query);
   const { rows } = await db.query<{
     n: number | null;
     word: string | null;
     sim: number | null;
     contacts: number | null;
+    query_word: string | null;
+    since: string | null;
     phone_hits: string[] | null;
     population: number | null;
+    epoch: string | null;
+    head: string | null;
   }>({
-    name: 'contact-search-dictionary-v2',
+    name: 'contact-search-dictionary-v3',
     text: DICTIONARY,
-    values: [query, page.offset + page.limit + 1],
+    values: [query, page.offset + page.limit + 1, hints.words, hints.stamps, hints.epoch],
   });
-  const words = new Set<number>();
-  const matches: Match[] = [];
-  let phoneHits: string[] | null = null;
-  let population = 0;
+  // the last row (n null) says what the others are as of
+  const last = rows.find((r) => r.n === null);
+  const answer = { epoch: last?.epoch ?? '', head: last?.head ?? '0' };
+  const found = new Map<number, { word: string; since: string | null; matches: WordMatch[] }>();
   for (const r of rows) {
-    if (r.n === null) {
-      phoneHits = r.phone_hits;
-      population = r.population ?? 0;
-      continue;
-    }
-    words.add(r.n);
+    if (r.n === null || r.query_word === null) continue;
+    const entry = found.get(r.n) ?? { word: r.query_word, since: r.since, matches: [] };
+    found.set(r.n, entry);
     if (r.word !== null)
-      matches.push({ n: r.n, word: r.word, sim: r.sim ?? 0, contacts: r.contacts ?? 0 });
+      entry.matches.push({ word: r.word, sim: r.sim ?? 0, contacts: r.contacts ?? 0 });
   }
-  return { words: words.size, matches, phoneHits, population };
+  const matches: Match[] = [];
+  for (const [n, entry] of found) {
+    const now = NUMBER.test(entry.word)
+      ? entry.matches
+      : memory.learn(hints, answer, entry.word, entry.since, entry.matches, WORDS_PER_QUERY_WORD);
+    for (const m of now) matches.push({ n, ...m });
+  }
+  return {
+    words: found.size,
+    matches,
+    phoneHits: last?.phone_hits ?? null,
+    population: last?.population ?? 0,
+  };
 };
 
 /** The contacts each query word's matches at `threshold` are held by, as the dictionary counts them. */
@@ -347,11 +397,13 @@ export const searchContacts = async (
   page: Page,
   /** tests compare the cascade with THRESHOLD alone */
   cascade: readonly number[] = CASCADE,
+  /** tests compare a search that remembers with one that does not */
+  memory: DictionaryMemory = dictionaryMemory,
 ): Promise<{ items: ContactHit[]; more: boolean }> => {
   const text = query.trim();
   // no transaction: at READ COMMITTED each statement had its own snapshot in one as well
   const found = await onConnection(pool, async (db) => {
-    const dictionary = await matchDictionary(db, text, page);
+    const dictionary = await matchDictionary(db, text, page, memory);
     for (const threshold of cascade.filter((t) => t > THRESHOLD)) {
       if (!stepWorthRunning(dictionary, threshold, page)) continue;
       const rows = await searchAt(db, dictionary, threshold, page);

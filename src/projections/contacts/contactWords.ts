@@ -24,12 +24,31 @@ export const WORDS_DDL = `
   CREATE TABLE search_words (
     word text COLLATE "C" PRIMARY KEY,
     -- rows of contact_words it was added with (recounted by an erasure): search's estimate
-    contacts integer NOT NULL
+    contacts integer NOT NULL,
+    -- the order words were added in: a process that remembers a query word's matches asks
+    -- only for the words added since (contactSearch.ts). One writer (the projection's active
+    -- runner, or a rebuild's replay into its own tables) commits them in this order.
+    added bigint GENERATED ALWAYS AS IDENTITY
   );
+  -- changes when words leave the dictionary (an erasure) or the tables are built anew: what a
+  -- process remembered of the dictionary is then forgotten. A transaction id: never repeats.
+  CREATE TABLE search_dictionary (epoch bigint NOT NULL);
+  INSERT INTO search_dictionary (epoch) VALUES (pg_current_xact_id()::text::bigint);
 `;
+
+/**
+ * Columns whose values depend on how a table was built, not on the events: a rebuild, or a
+ * batch retried after a crash, numbers the same words differently. Row-for-row comparisons of
+ * read models leave them out.
+ */
+export const BUILD_LOCAL_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  search_words: ['added'],
+  search_dictionary: ['epoch'],
+};
 
 export const WORDS_QUERY_INDEXES: readonly string[] = [
   `CREATE INDEX contact_words_word ON contact_words (word, contact_id)`,
+  `CREATE INDEX search_words_added ON search_words (added)`,
   // words of digits are matched by prefix, never by trigrams
   `CREATE INDEX search_words_trgm ON search_words USING gin (word gin_trgm_ops)
    WHERE word !~ '^[0-9]+$'`,
@@ -117,4 +136,6 @@ export const eraseWords = async (db: ClientBase, contactIds: readonly string[]):
      FROM (SELECT word, count(*)::int AS n FROM contact_words GROUP BY word) h
      WHERE s.word = h.word AND s.contacts <> h.n`,
   );
+  // words left the dictionary: what any process remembers of it is forgotten
+  await db.query('UPDATE search_dictionary SET epoch = pg_current_xact_id()::text::bigint');
 };

@@ -91,9 +91,10 @@ const addData = async (
 /** Contacts (merged ones point to their survivor) and their contact data, searchable with pg_trgm. */
 export const contactsProjection: Projection = {
   name: 'contacts',
-  // 2: a table of words for search; 3: erased contacts (SPEC §8); 4: no match keys
-  version: 4,
-  tables: ['contacts', 'contact_data', 'contact_words', 'search_words'],
+  // 2: a table of words for search; 3: erased contacts (SPEC §8); 4: no match keys;
+  // 5: the dictionary's words numbered as added, and its epoch (search's cache)
+  version: 5,
+  tables: ['contacts', 'contact_data', 'contact_words', 'search_words', 'search_dictionary'],
   createTables: async (db) => {
     // trusted since PostgreSQL 13: a database owner may create it; in public, never in a shadow
     // schema that a rebuild drops
