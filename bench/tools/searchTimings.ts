@@ -51,7 +51,7 @@ const KINDS = ['full name', 'misspelt name', 'family name', 'phone part', 'id', 
 
 /** SEARCH's and DICTIONARY's parameter types, in order, for PREPARE */
 const TYPES = {
-  DICTIONARY: 'text, int',
+  DICTIONARY: 'text, int, text[], int8[], int8',
   SEARCH: 'text[], int, int, int[], text[], float8[], int, int, boolean',
 } as const;
 
@@ -77,7 +77,9 @@ const explain = async (
       ? client.escapeLiteral(
           `{${v.map((x) => (typeof x === 'string' ? `"${x.replace(/["\\]/g, '\\$&')}"` : String(x))).join(',')}}`,
         )
-      : client.escapeLiteral(String(v));
+      : v === null
+        ? 'NULL'
+        : client.escapeLiteral(String(v));
   await client.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
   await client.query(`PREPARE timed_${label} (${TYPES[label]}) AS ${sql}`);
   try {
@@ -139,7 +141,14 @@ const main = async (): Promise<void> => {
           const generic = process.env.GENERIC === '1';
           const page = { limit: 20, offset: 0 };
           const found = await matchDictionary(client, q, page);
-          const dictionary = await explain(client, 'DICTIONARY', DICTIONARY, [q, 21], generic);
+          const dictionary = await explain(
+            client,
+            'DICTIONARY',
+            DICTIONARY,
+            // nothing remembered: the whole dictionary matched
+            [q, 21, [], [], null],
+            generic,
+          );
           console.log(`\n${q}: the dictionary\n${dictionary}`);
           const threshold = Number(process.env.THRESHOLD ?? 0.4);
           await client.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [

@@ -36,6 +36,20 @@ const WORDS_PER_QUERY_WORD = 200;
  */
 const BY_WORD_RATIO = 10;
 
+const REMEMBERED_MATCHES = `
+      UNION ALL
+      -- a word remembered: only the words added since its stamp, by their order of addition.
+      -- At most MAX_BEHIND of them (since is null further behind), so the LIMIT cuts nothing:
+      -- it makes the plan read them by that index, not the whole trigram index
+      SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
+      FROM (
+        SELECT a.word, a.contacts FROM read_model.search_words a
+        WHERE a.added > words.since ORDER BY a.added LIMIT ${MAX_BEHIND + 1}
+      ) d
+      WHERE NOT words.numeric AND d.word !~ '^[0-9]+$'
+        AND word_similarity(words.w, d.word)
+            >= current_setting('pg_trgm.word_similarity_threshold')::real`;
+
 /*
  * Words: each word of the query is matched against the dictionary of words (a word of digits
  * by its prefix only: "4567" is not like "14567"); a contact is a hit when every query word
@@ -49,7 +63,7 @@ const BY_WORD_RATIO = 10;
  * So are the phone hits, found once too: every one ranks (1, 1), then by contact id, so a page
  * that ends at row $2 holds none but the $2 with the lowest ids.
  */
-export const DICTIONARY = `
+const dictionaryStatement = (remembering: boolean): string => `
   WITH q AS MATERIALIZED (
     -- digits are compared as digits only when the query is a phone number's part:
     -- "user4567@" or "shop-user-4567" would otherwise rank every phone with 4567 first
@@ -59,10 +73,13 @@ export const DICTIONARY = `
   ),
   -- the dictionary's epoch and its newest word, in this statement's snapshot: what the
   -- matches below are as of
-  dictionary AS MATERIALIZED (
-    SELECT (SELECT epoch FROM read_model.search_dictionary) AS epoch,
-           coalesce((SELECT max(added) FROM read_model.search_words), 0) AS head
-  ),
+  dictionary AS MATERIALIZED (${
+    remembering
+      ? `SELECT (SELECT epoch FROM read_model.search_dictionary) AS epoch,
+                coalesce((SELECT max(added) FROM read_model.search_words), 0) AS head`
+      : // a read model of version 4 (no epoch, no order of addition): nothing to remember
+        `SELECT NULL::bigint AS epoch, NULL::bigint AS head`
+  }),
   -- since: the stamp of the matches the process remembers of a word ($3, $4), while the
   -- dictionary's epoch is still the one it remembers them from ($5)
   words AS MATERIALIZED (
@@ -95,18 +112,7 @@ export const DICTIONARY = `
       FROM read_model.search_words d
       WHERE NOT words.numeric AND words.since IS NULL AND words.w <% d.word
         AND d.word !~ '^[0-9]+$'
-      UNION ALL
-      -- a word remembered: only the words added since its stamp, by their order of addition.
-      -- At most MAX_BEHIND of them (since is null further behind), so the LIMIT cuts nothing:
-      -- it makes the plan read them by that index, not the whole trigram index
-      SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
-      FROM (
-        SELECT a.word, a.contacts FROM read_model.search_words a
-        WHERE a.added > words.since ORDER BY a.added LIMIT ${MAX_BEHIND + 1}
-      ) d
-      WHERE NOT words.numeric AND d.word !~ '^[0-9]+$'
-        AND word_similarity(words.w, d.word)
-            >= current_setting('pg_trgm.word_similarity_threshold')::real
+${remembering ? REMEMBERED_MATCHES : ''}
       UNION ALL
       -- every word of digits after the query's word: ':' follows '9'
       SELECT d.word, word_similarity(words.w, d.word)::float8, d.contacts
@@ -128,6 +134,13 @@ export const DICTIONARY = `
          dictionary.epoch::text, dictionary.head::text
   FROM q, dictionary
   ORDER BY 1, 3 DESC, 2`;
+
+export const DICTIONARY = dictionaryStatement(true);
+/**
+ * The same for a read model built by version 4 of the projection, which a search meets while
+ * the runner rebuilds it after an upgrade (docs/operations.md): the words matched afresh.
+ */
+export const DICTIONARY_WITHOUT_MEMORY = dictionaryStatement(false);
 
 /**
  * One cascade step: $1 the phone hits, $4..$6 the matches that reach its threshold (query word
@@ -267,6 +280,19 @@ export const useSearchThreshold = async (db: ClientBase): Promise<void> => {
 };
 
 /** The dictionary's matches of a query's words; the session's threshold must be THRESHOLD. */
+type DictionaryRow = {
+  n: number | null;
+  word: string | null;
+  sim: number | null;
+  contacts: number | null;
+  query_word: string | null;
+  since: string | null;
+  phone_hits: string[] | null;
+  population: number | null;
+  epoch: string | null;
+  head: string | null;
+};
+
 export const matchDictionary = async (
   db: ClientBase,
   query: string,
@@ -275,25 +301,25 @@ export const matchDictionary = async (
 ): Promise<Matches> => {
   await useSearchThreshold(db);
   const hints = memory.hints(query);
-  const { rows } = await db.query<{
-    n: number | null;
-    word: string | null;
-    sim: number | null;
-    contacts: number | null;
-    query_word: string | null;
-    since: string | null;
-    phone_hits: string[] | null;
-    population: number | null;
-    epoch: string | null;
-    head: string | null;
-  }>({
-    name: 'contact-search-dictionary-v3',
-    text: DICTIONARY,
-    values: [query, page.offset + page.limit + 1, hints.words, hints.stamps, hints.epoch],
+  const values = [query, page.offset + page.limit + 1, hints.words, hints.stamps, hints.epoch];
+  const run = (remembering: boolean) =>
+    db.query<DictionaryRow>({
+      name: remembering ? 'contact-search-dictionary-v3' : 'contact-search-dictionary-v3-old',
+      text: remembering ? DICTIONARY : DICTIONARY_WITHOUT_MEMORY,
+      values,
+    });
+  const { rows } = await run(true).catch((error: unknown) => {
+    // an undefined table or column: the read model is an older version's, being rebuilt
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === '42P01' || code === '42703') return run(false);
+    throw error;
   });
   // the last row (n null) says what the others are as of
   const last = rows.find((r) => r.n === null);
-  const answer = { epoch: last?.epoch ?? '', head: last?.head ?? '0' };
+  const answer =
+    last === undefined || last.epoch === null || last.head === null
+      ? null
+      : { epoch: last.epoch, head: last.head };
   const found = new Map<number, { word: string; since: string | null; matches: WordMatch[] }>();
   for (const r of rows) {
     if (r.n === null || r.query_word === null) continue;
@@ -304,9 +330,10 @@ export const matchDictionary = async (
   }
   const matches: Match[] = [];
   for (const [n, entry] of found) {
-    const now = NUMBER.test(entry.word)
-      ? entry.matches
-      : memory.learn(hints, answer, entry.word, entry.since, entry.matches, WORDS_PER_QUERY_WORD);
+    const now =
+      answer === null || NUMBER.test(entry.word)
+        ? entry.matches
+        : memory.learn(hints, answer, entry.word, entry.since, entry.matches, WORDS_PER_QUERY_WORD);
     for (const m of now) matches.push({ n, ...m });
   }
   return {

@@ -117,4 +117,22 @@ describe('what a process remembers of the search dictionary', () => {
     await expectSameAsFresh(memory, 'solovyanov');
     expect(memory.hints('solovyanov').epoch).not.toEqual(erasedEpoch);
   });
+
+  // last: it takes the memory's table and column away from this world's read model
+  it('given a read model of the version before (no epoch, no order of addition) that a rebuild is replacing, then search still answers, remembering nothing', async () => {
+    const memory = new DictionaryMemory();
+    const expected = await searchContacts(world.pool, 'berkutova', PAGE, CASCADE, memory);
+    expect(expected.items.length).toBeGreaterThan(0);
+    await world.stopRunners();
+    await world.pool.query(
+      'ALTER TABLE read_model.search_words DROP COLUMN added; DROP TABLE read_model.search_dictionary',
+    );
+    const older = new DictionaryMemory();
+    const answer = await searchContacts(world.pool, 'berkutova', PAGE, CASCADE, older);
+    expect(answer.items.map((c) => c.contactId)).toEqual(expected.items.map((c) => c.contactId));
+    expect(older.size).toBe(0);
+    // and a memory from before forgets nothing it could not check: it is not used
+    const again = await searchContacts(world.pool, 'berkutova', PAGE, CASCADE, memory);
+    expect(again.items.map((c) => c.contactId)).toEqual(expected.items.map((c) => c.contactId));
+  });
 });
