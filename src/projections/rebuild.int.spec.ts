@@ -39,7 +39,7 @@ const expectRebuildToMatchLive = async (world: { pool: Pool; store: never | obje
       // vacuumed and analyzed before anything reads it: no statistics until then (reltuples
       // -1 or an index build's count, pg_stats empty). Whether VACUUM could also mark every
       // page all-visible depends on what else holds a snapshot in the database (an
-      // auto-analyze of the log does): docs/performance.md shows it on the bench.
+      // auto-analyze of the log can): docs/performance.md shows it on the bench.
       const { rows: stats } = await pool.query<{ reltuples: number; analyzed: boolean }>(
         `SELECT c.reltuples,
                 EXISTS (SELECT 1 FROM pg_stats s
