@@ -107,7 +107,8 @@ export const buildShadow = async (
   // planner's statistics taken (none yet). INDEX_CLEANUP ON: a page keeps the dead items of
   // the replay's updates, and is not all-visible, when VACUUM skips the indexes because few
   // pages hold any. Outside a transaction, one table at a time: VACUUM takes no transaction
-  // id, so it holds back no gap-safe reader of the log. As long as a table takes: the pool's
+  // id and ANALYZE one only while it writes the statistics, so neither holds back a gap-safe
+  // reader of the log for longer than a write does. As long as a table takes: the pool's
   // statement timeout is a request's, and a million contacts' words take longer.
   await onConnection(options.pool, async (db) => {
     await db.query('SET statement_timeout = 0');
