@@ -2,7 +2,7 @@ import type { ClientBase, Pool } from 'pg';
 import { onConnection } from '../transaction';
 import { CONTACT_COLUMNS, withDetails, type ContactRow, type ContactView } from './contactQueries';
 import { splitWords } from './contactWords';
-import { DictionaryMemory, MAX_BEHIND, type WordMatch } from './dictionaryMemory';
+import { DictionaryMemory, isNumberWord, MAX_BEHIND, type WordMatch } from './dictionaryMemory';
 
 export type ContactHit = ContactView & Readonly<{ score: number }>;
 
@@ -142,6 +142,9 @@ export const DICTIONARY = dictionaryStatement(true);
  */
 export const DICTIONARY_WITHOUT_MEMORY = dictionaryStatement(false);
 
+/** word_rows' columns: a query word's best match each, b1 … b6 (MAX_WORDS) */
+const COUNTED = Array.from({ length: MAX_WORDS }, (_, k) => `b${k + 1}`);
+
 /**
  * One cascade step: $1 the phone hits, $4..$6 the matches that reach its threshold (query word
  * n, dictionary word, similarity), $7 how many words the query has, $8 the query word whose
@@ -192,12 +195,7 @@ export const SEARCH = `
   -- a two-word name's time at 1,000,000 contacts (docs/performance.md)
   word_rows AS (
     SELECT p.contact_id,
-           max(m.sim) FILTER (WHERE m.n = 1) AS b1,
-           max(m.sim) FILTER (WHERE m.n = 2) AS b2,
-           max(m.sim) FILTER (WHERE m.n = 3) AS b3,
-           max(m.sim) FILTER (WHERE m.n = 4) AS b4,
-           max(m.sim) FILTER (WHERE m.n = 5) AS b5,
-           max(m.sim) FILTER (WHERE m.n = 6) AS b6
+           ${COUNTED.map((b, k) => `max(m.sim) FILTER (WHERE m.n = ${k + 1}) AS ${b}`).join(', ')}
     FROM matched m
     CROSS JOIN LATERAL (
       SELECT p.contact_id FROM read_model.contact_words p WHERE p.word = m.word OFFSET 0
@@ -207,15 +205,10 @@ export const SEARCH = `
   ),
   -- least and the sum skip the words a query does not have (null)
   counted_hits AS (
-    SELECT contact_id, least(b1, b2, b3, b4, b5, b6) AS score,
-           (coalesce(b1, 0) + coalesce(b2, 0) + coalesce(b3, 0) + coalesce(b4, 0) + coalesce(b5, 0) + coalesce(b6, 0)) / $7::int AS tie
+    SELECT contact_id, least(${COUNTED.join(', ')}) AS score,
+           (${COUNTED.map((b) => `coalesce(${b}, 0)`).join(' + ')}) / $7::int AS tie
     FROM word_rows
-    WHERE (b1 IS NOT NULL OR $7::int < 1)
-      AND (b2 IS NOT NULL OR $7::int < 2)
-      AND (b3 IS NOT NULL OR $7::int < 3)
-      AND (b4 IS NOT NULL OR $7::int < 4)
-      AND (b5 IS NOT NULL OR $7::int < 5)
-      AND (b6 IS NOT NULL OR $7::int < 6)
+    WHERE ${COUNTED.map((b, k) => `(${b} IS NOT NULL OR $7::int < ${k + 1})`).join(' AND ')}
   ),
   word_hits AS (SELECT * FROM driven_hits UNION ALL SELECT * FROM counted_hits),
   phone_hits AS (SELECT unnest($1::text[]) AS contact_id, 1::float8 AS score),
@@ -234,9 +227,6 @@ export const SEARCH = `
   ORDER BY r.score DESC, r.tie DESC, c.contact_id`;
 
 type Match = Readonly<{ n: number; word: string; sim: number; contacts: number }>;
-
-/** a word of digits: matched by prefix, cheap and seldom searched twice, never remembered */
-const NUMBER = /^[0-9]+$/;
 
 /** What this process remembers of the dictionary, shared by its searches. */
 export const dictionaryMemory = new DictionaryMemory();
@@ -279,7 +269,6 @@ export const useSearchThreshold = async (db: ClientBase): Promise<void> => {
   if (idle) thresholdSet.add(db);
 };
 
-/** The dictionary's matches of a query's words; the session's threshold must be THRESHOLD. */
 type DictionaryRow = {
   n: number | null;
   word: string | null;
@@ -293,6 +282,7 @@ type DictionaryRow = {
   head: string | null;
 };
 
+/** The dictionary's matches of a query's words; the session's threshold must be THRESHOLD. */
 export const matchDictionary = async (
   db: ClientBase,
   query: string,
@@ -331,7 +321,7 @@ export const matchDictionary = async (
   const matches: Match[] = [];
   for (const [n, entry] of found) {
     const now =
-      answer === null || NUMBER.test(entry.word)
+      answer === null || isNumberWord(entry.word)
         ? entry.matches
         : memory.learn(hints, answer, entry.word, entry.since, entry.matches, WORDS_PER_QUERY_WORD);
     for (const m of now) matches.push({ n, ...m });

@@ -34,6 +34,9 @@ const MAX_WORDS = 2_000;
  */
 export const MAX_BEHIND = 5_000;
 
+/** A word of digits: matched by prefix, cheap and seldom searched twice, never remembered. */
+export const isNumberWord = (word: string): boolean => /^[0-9]+$/.test(word);
+
 /** Bytewise, as PostgreSQL orders `COLLATE "C"` text (JavaScript compares UTF-16 units). */
 const bytewise = (a: string, b: string): number =>
   Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -66,7 +69,7 @@ export class DictionaryMemory {
     const stamps: string[] = [];
     const remembered = new Map<string, Remembered>();
     for (const word of new Set(likelyWords(query))) {
-      if (/^[0-9]+$/.test(word)) continue; // never remembered (contactSearch.ts)
+      if (isNumberWord(word)) continue;
       const entry = this.words.get(word);
       if (entry === undefined || this.head - entry.stamp > BigInt(this.maxBehind)) continue;
       words.push(word);
