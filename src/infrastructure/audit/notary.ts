@@ -1,6 +1,6 @@
 import type { Projection } from '../../projections/projection';
 import { createAuditTables } from './auditTables';
-import { notarizeBatch } from './notaryBatch';
+import { notarizeBatch, prepareLeaves } from './notaryBatch';
 
 export const NOTARY = 'audit_notary';
 
@@ -20,6 +20,7 @@ export const notaryProjection = (): Projection => ({
   createTables: createAuditTables,
   handlers: {},
   applyRecorded: notarizeBatch,
+  prepare: prepareLeaves,
   batchedWrites: true,
   // its chains are the log's alone: a batch lost to a server crash is chained again, the same
   derivedOnly: true,

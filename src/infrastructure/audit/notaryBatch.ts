@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { RecordedEvent } from '../../application/ports/eventStore';
 import type { StatementBatch } from '../../projections/statementBatch';
-import { leafFieldsOf, leafOf, type AuditedEvent } from './eventDigest';
+import { leafFieldsOf, leafOf, type AuditedEvent, type LeafFields } from './eventDigest';
 
 export const auditedOf = (event: RecordedEvent): AuditedEvent => ({
   position: event.checkpoint,
@@ -13,6 +13,29 @@ export const auditedOf = (event: RecordedEvent): AuditedEvent => ({
   metadata: event.metadata,
 });
 
+type Leaf = Readonly<{ fields: LeafFields; leaf: string }>;
+
+/** leaves computed ahead (prepareLeaves), by the event object they were computed from */
+const prepared = new WeakMap<RecordedEvent, Leaf>();
+
+const leafOfEvent = (event: RecordedEvent): Leaf => {
+  const known = prepared.get(event);
+  if (known !== undefined) return known;
+  const fields = leafFieldsOf(auditedOf(event));
+  const leaf = { fields, leaf: leafOf(fields) };
+  prepared.set(event, leaf);
+  return leaf;
+};
+
+/**
+ * An event's leaf depends on the event alone: the runner has a batch's computed while the one
+ * before commits (Projection.prepare), a third of the notary's time a batch, which otherwise
+ * waited for PostgreSQL and PostgreSQL for it (docs/performance.md).
+ */
+export const prepareLeaves = (events: readonly RecordedEvent[]): void => {
+  for (const event of events) leafOfEvent(event);
+};
+
 /** audit.notarize_batch (notarySchema.ts): the function that extends the chains. */
 const NOTARIZE_BATCH = `SELECT audit.notarize_batch($1::text[], $2::text[], $3::bigint[],
   $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::integer[], $10::boolean[])`;
@@ -23,7 +46,8 @@ const NOTARIZE_BATCH = `SELECT audit.notarize_batch($1::text[], $2::text[], $3::
  * first there, in audit.stream_heads.
  */
 const parametersOf = (events: readonly RecordedEvent[]): unknown[] => {
-  const fields = events.map((e) => leafFieldsOf(auditedOf(e)));
+  const leaves = events.map(leafOfEvent);
+  const fields = leaves.map((l) => l.fields);
   const lastIndex = new Map<string, number>();
   const previous = events.map((e, i) => {
     const before = lastIndex.get(e.streamId) ?? 0;
@@ -38,7 +62,7 @@ const parametersOf = (events: readonly RecordedEvent[]): unknown[] => {
     fields.map((f) => f.type),
     fields.map((f) => f.dataDigest),
     fields.map((f) => f.metadataDigest),
-    fields.map((f) => leafOf(f)),
+    leaves.map((l) => l.leaf),
     previous,
     events.map((e, i) => lastIndex.get(e.streamId) === i + 1),
   ];

@@ -63,7 +63,7 @@ export const splitWords = (text: string): string =>
    FROM regexp_matches(lower(${text}), '[0-9]+|[^[:space:][:punct:]0-9]+', 'g') m`;
 
 /** Adds the words of `texts` (a CTE of source_id, contact_id, text) and their dictionary entries. */
-const insertWords = (texts: string): string => `
+export const insertWords = (texts: string): string => `
   words AS (SELECT DISTINCT w.w, t.contact_id, t.source_id
             FROM ${texts} t CROSS JOIN LATERAL (${splitWords('t.text')}) w),
   dict AS (INSERT INTO search_words (word, contacts) SELECT w, count(*) FROM words GROUP BY w
@@ -90,6 +90,10 @@ export const indexNameWords = async (
   );
 };
 
+/** A data item's searchable text: a phone number is one word, its digits ("79" finds +7 916 …). */
+export const itemText = (type: string, value: string): string =>
+  `CASE WHEN ${type} = 'phone' THEN regexp_replace(${value}, '\\D', '', 'g') ELSE ${value} END`;
+
 /**
  * The words of a contact data item written by `statement` (an INSERT or UPDATE of
  * contact_data whose RETURNING gives data_id, contact_id, type, value and `fresh`: whether
@@ -101,10 +105,7 @@ export const withValueWords = (touch: string, statement: string): string => `
   item AS (${statement}),
   gone AS (DELETE FROM contact_words w USING item
            WHERE item.fresh AND w.contact_id = item.contact_id AND w.source_id = item.data_id),
-  -- a phone number is one word, its digits: "79" finds +7 916 … by its start
-  texts AS (SELECT contact_id, data_id AS source_id,
-                   CASE WHEN type = 'phone' THEN regexp_replace(value, '\\D', '', 'g')
-                        ELSE value END AS text
+  texts AS (SELECT contact_id, data_id AS source_id, ${itemText('type', 'value')} AS text
             FROM item WHERE fresh),
   ${insertWords('texts')}`;
 

@@ -2,6 +2,7 @@ import type { ClientBase } from 'pg';
 import type { ContactData } from '../../domain/contact/contactData';
 import { ERASED } from '../../domain/shared/erased';
 import type { Projection } from '../projection';
+import { applyContactRun, RUN_TYPES } from './contactRuns';
 import {
   dropWords,
   eraseWords,
@@ -104,6 +105,7 @@ export const contactsProjection: Projection = {
   },
   queryIndexes: QUERY_INDEXES,
   batchedWrites: true,
+  runs: { types: RUN_TYPES, apply: applyContactRun },
   derivedOnly: true,
   handlers: {
     ContactCreated: async (db, { data, recordedAt }) => {

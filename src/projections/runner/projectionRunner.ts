@@ -12,7 +12,7 @@ import { applyEvents, handledTypes, type Projection } from '../projection';
 import { rebuildProjection } from '../rebuild';
 import { CHECKPOINT_MOVED, HOLD_CHECKPOINT, READ_MODEL, USE_SCHEMA } from '../schema';
 import { inBatchedTransaction } from '../transaction';
-import { Batches, type BatchOptions } from './batches';
+import { Batches, type Batch, type BatchOptions } from './batches';
 import { keyOf, LOCKS } from './lockKeys';
 import { LockSession } from './lockSession';
 import { prepareTables } from './prepareTables';
@@ -221,12 +221,26 @@ export class ProjectionRunner {
       ...(this.options.gatherMs === undefined ? {} : { gatherMs: this.options.gatherMs }),
     });
     const batches = new Batches(subscription, this.batchOptions, this.stopped);
+    const gather = async (): Promise<Batch> => {
+      const batch = await batches.next();
+      const { prepare } = projection;
+      if (prepare === undefined) return batch;
+      // once the batch before is sent (its commit goes out in this turn of the event loop):
+      // this CPU then overlaps PostgreSQL's work on it, instead of holding it up
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      prepare(batch.items.flatMap((i) => (i.type === 'event' ? [i.event] : [])));
+      return batch;
+    };
+    let gathering = gather();
     let lookedAt = Date.now();
     try {
       while (!this.stopping) {
         if (!session.alive) throw new Error('the lock session was lost');
-        const { items, ended } = await batches.next();
+        const { items, ended } = await gathering;
         if (this.stopping) return;
+        // the next batch is gathered (and prepared) while this one commits; a batch gathered
+        // for nothing (a stop, a failed commit) is dropped with the subscription
+        gathering = ended ? Promise.resolve({ items: [], ended }) : gather();
         if (items.length > 0) expected = await this.commit(expected, items);
         if (ended) throw new Error('the subscription ended');
         if (Date.now() - lookedAt >= this.batchOptions.idleMs) {
@@ -238,6 +252,7 @@ export class ProjectionRunner {
         }
       }
     } finally {
+      gathering.catch(() => undefined);
       await subscription.unsubscribe().catch(() => undefined);
     }
   }

@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import type { RecordedEvent } from '../../application/ports/eventStore';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { tableRows } from '../../../test/support/readModel';
+import { applyEvent, applyEvents } from '../projection';
+import { quoted, useSchema } from '../schema';
+import { inTransaction } from '../transaction';
+import { contactsProjection } from './contactsProjection';
+import { RUN_TYPES } from './contactRuns';
+
+// what array literals and SQL must carry: quotes, backslashes, braces, commas, NULL, Cyrillic
+const text = fc.string({
+  unit: fc.constantFrom(...'ab Яя"\\{},()+-7 9.@NULL'.split(''), 'ё', '😀'),
+  maxLength: 12,
+});
+const at = fc.constantFrom(
+  '2026-01-01T00:00:00.000Z',
+  '2026-01-01T00:00:01.000Z',
+  '2026-01-02T10:00:00.000Z',
+);
+const contactId = fc.constantFrom('c1', 'c2', 'c3', 'c4');
+const dataId = fc.constantFrom('d1', 'd2', 'd3', 'd4', 'd5');
+
+type Draft = Readonly<{ type: string; data: unknown; recordedAt: string }>;
+
+const created = fc.record({ name: text, description: fc.option(text), createdAt: at });
+const dataAdded = fc.record({
+  contactId,
+  id: dataId,
+  type: fc.constantFrom('phone', 'email', 'id'),
+  value: text,
+  service: fc.constantFrom('custom', 'phone'),
+  origin: fc.option(text),
+});
+const updated = fc.record({ contactId, name: text, description: fc.option(text) });
+
+/** A contact log's drafts: creations (each contact once), data items, now and then a rename. */
+const drafts = fc
+  .array(
+    fc.tuple(
+      fc.oneof(
+        { weight: 2, arbitrary: created.map((d) => ({ kind: 'created' as const, d })) },
+        { weight: 4, arbitrary: dataAdded.map((d) => ({ kind: 'data' as const, d })) },
+        { weight: 1, arbitrary: updated.map((d) => ({ kind: 'updated' as const, d })) },
+      ),
+      at,
+    ),
+    { maxLength: 40 },
+  )
+  .map((steps) => {
+    const made = new Set<string>();
+    const out: Draft[] = [];
+    for (const [step, recordedAt] of steps) {
+      if (step.kind === 'created') {
+        const id = ['c1', 'c2', 'c3', 'c4'].find((c) => !made.has(c));
+        if (id === undefined) continue;
+        made.add(id);
+        out.push({
+          type: 'ContactCreated',
+          data: { contactId: id, channelId: 'ch', ...step.d },
+          recordedAt,
+        });
+      } else if (step.kind === 'data') {
+        const { contactId: owner, ...item } = step.d;
+        out.push({
+          type: 'ContactDataAdded',
+          data: { contactId: owner, data: { ...item, key: `${item.type}:${item.value}` } },
+          recordedAt,
+        });
+      } else out.push({ type: 'ContactUpdated', data: step.d, recordedAt });
+    }
+    return out;
+  });
+
+const recorded = (list: readonly Draft[]): RecordedEvent[] =>
+  list.map((d, i) => ({
+    id: `e${i}`,
+    streamId: `contact-${String((d.data as { contactId: string }).contactId)}`,
+    revision: BigInt(i),
+    type: d.type,
+    data: d.data,
+    metadata: { recordedAt: d.recordedAt },
+    checkpoint: String(i),
+    created: new Date(d.recordedAt),
+  }));
+
+describe('a run of contact events applied together', () => {
+  let db: TestDatabase & { drop(): Promise<void> };
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db.drop());
+
+  /** The contacts tables in `schema`, fresh, after `apply`. */
+  const build = async (
+    schema: string,
+    apply: (client: Parameters<typeof applyEvents>[0]) => Promise<void>,
+  ): Promise<unknown[]> => {
+    await inTransaction(db.pool, async (client) => {
+      await client.query(`DROP SCHEMA IF EXISTS ${quoted(schema)} CASCADE`);
+      await client.query(`CREATE SCHEMA ${quoted(schema)}`);
+      await useSchema(client, schema);
+      await contactsProjection.createTables(client);
+      await apply(client);
+    });
+    const tables = [];
+    for (const table of contactsProjection.tables)
+      tables.push({ table, rows: await tableRows(db.pool, schema, table) });
+    return tables;
+  };
+
+  it('leaves the tables as the handlers one event after the other do', async () => {
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(drafts, async (list) => {
+        const events = recorded(list);
+        for (let i = 1; i < events.length; i++)
+          if (RUN_TYPES.has(events[i]?.type ?? '') && RUN_TYPES.has(events[i - 1]?.type ?? ''))
+            runs++;
+        const oneByOne = await build('runs_one_by_one', async (client) => {
+          for (const event of events) await applyEvent(client, contactsProjection, event);
+        });
+        const together = await build('runs_together', (client) =>
+          applyEvents(client, contactsProjection, events),
+        );
+        expect(together).toEqual(oneByOne);
+      }),
+      { numRuns: 60 },
+    );
+    // the property was about runs: most logs held some
+    expect(runs).toBeGreaterThan(100);
+  });
+});
