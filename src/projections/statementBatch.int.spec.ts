@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { useTestDatabase } from '../../test/support/database';
 import { StatementBatch } from './statementBatch';
 import { inTransaction } from './transaction';
@@ -51,6 +52,34 @@ describe('statement batches: prepared once, executed together', () => {
     const batched = await read('batched-');
     expect(batched).toHaveLength(rows.length);
     expect(batched).toEqual(await read('direct-'));
+  });
+
+  it('writes any text and text array as a parameterised query does', async () => {
+    // every code point PostgreSQL's text holds (no NUL), quotes and backslashes often
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom("'", '\\', '"', '{', '}', ',', ' E', 'NULL'),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c !== '\0'),
+      ),
+      maxLength: 16,
+    });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(fc.option(text), { maxLength: 5 }), async (t, tags) => {
+        const id = `prop-${n++}`;
+        await inTransaction(db.pool, async (client) => {
+          const batch = new StatementBatch(client);
+          await batch.client().query(INSERT, [`${id}-batched`, t, 1, null, null, null, tags]);
+          await batch.flush();
+        });
+        const { rows: read } = await db.pool.query<{ t: string; tags: unknown }>(
+          'SELECT t, tags FROM kinds WHERE id = $1',
+          [`${id}-batched`],
+        );
+        expect(read).toEqual([{ t, tags: tags.map((x) => x ?? null) }]);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('sends queued writes before a read, which sees them', async () => {
