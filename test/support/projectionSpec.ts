@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Checkpoint, RecordedEvent } from '../../src/application/ports/eventStore';
 import type { ParleyEvent } from '../../src/domain';
-import { applyEvents, createQueryIndexes, type Projection } from '../../src/projections/projection';
+import type { Pool } from 'pg';
+import {
+  applyEvent,
+  applyEvents,
+  createQueryIndexes,
+  type Projection,
+} from '../../src/projections/projection';
 import { quoted, useSchema } from '../../src/projections/schema';
 import { inTransaction } from '../../src/projections/transaction';
 import { createTestDatabase, type TestDatabase } from './database';
+import { tableRows } from './readModel';
 
 /** One event of a projection spec's history, with the stream it was appended to. */
 export type Given = Readonly<{ stream: string; event: ParleyEvent; recordedAt?: string }>;
@@ -75,7 +82,8 @@ export const projectionSpec = (projection: Projection) => {
   }
 };
 
-const recorded = (history: readonly Given[]): RecordedEvent[] => {
+/** A history as the store would record it: revisions per stream, positions in order. */
+export const recorded = (history: readonly Given[]): RecordedEvent[] => {
   const revisions = new Map<string, bigint>();
   return history.map(({ stream, event, recordedAt }, i) => {
     const revision = revisions.get(stream) ?? 0n;
@@ -120,3 +128,48 @@ const comparable = (value: unknown): unknown =>
     : typeof value === 'object' && value !== null
       ? JSON.stringify(value)
       : value;
+
+/** Every table of the projection, fresh in `schema`, after `apply`, row for row. */
+const tablesAfter = async (
+  pool: Pool,
+  projection: Projection,
+  schema: string,
+  apply: (client: Parameters<typeof applyEvents>[0]) => Promise<void>,
+): Promise<unknown[]> => {
+  await inTransaction(pool, async (client) => {
+    await client.query(`DROP SCHEMA IF EXISTS ${quoted(schema)} CASCADE`);
+    await client.query(`CREATE SCHEMA ${quoted(schema)}`);
+    await useSchema(client, schema);
+    await projection.createTables(client);
+    await apply(client);
+  });
+  const tables = [];
+  for (const table of projection.tables)
+    tables.push({ table, rows: await tableRows(pool, schema, table) });
+  return tables;
+};
+
+/**
+ * `events` applied one handler call at a time and as the runner applies a batch (its runs
+ * together, Projection.runs) leave the same tables. Returns how many neighbours the events
+ * had in a run, so that a property can tell it tested runs.
+ */
+export const expectRunsAsHandlers = async (
+  pool: Pool,
+  projection: Projection,
+  events: readonly RecordedEvent[],
+): Promise<number> => {
+  const inRun = (e: RecordedEvent | undefined) =>
+    projection.runs?.types.has(e?.type ?? '') === true;
+  let neighbours = 0;
+  for (let i = 1; i < events.length; i++)
+    if (inRun(events[i]) && inRun(events[i - 1])) neighbours++;
+  const oneByOne = await tablesAfter(pool, projection, 'runs_one_by_one', async (client) => {
+    for (const event of events) await applyEvent(client, projection, event);
+  });
+  const together = await tablesAfter(pool, projection, 'runs_together', (client) =>
+    applyEvents(client, projection, events),
+  );
+  expect(together).toEqual(oneByOne);
+  return neighbours;
+};

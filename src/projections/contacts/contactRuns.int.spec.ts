@@ -1,12 +1,8 @@
 import fc from 'fast-check';
-import type { RecordedEvent } from '../../application/ports/eventStore';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { tableRows } from '../../../test/support/readModel';
-import { applyEvent, applyEvents } from '../projection';
-import { quoted, useSchema } from '../schema';
-import { inTransaction } from '../transaction';
+import { expectRunsAsHandlers, recorded } from '../../../test/support/projectionSpec';
+import type { ParleyEvent } from '../../domain';
 import { contactsProjection } from './contactsProjection';
-import { RUN_TYPES } from './contactRuns';
 
 // what array literals and SQL must carry: quotes, backslashes, braces, commas, NULL, Cyrillic
 const text = fc.string({
@@ -22,6 +18,15 @@ const contactId = fc.constantFrom('c1', 'c2', 'c3', 'c4');
 const dataId = fc.constantFrom('d1', 'd2', 'd3', 'd4', 'd5');
 
 type Draft = Readonly<{ type: string; data: unknown; recordedAt: string }>;
+
+const history = (list: readonly Draft[]) =>
+  recorded(
+    list.map((d) => ({
+      stream: `contact-${(d.data as { contactId: string }).contactId}`,
+      event: { type: d.type, data: d.data } as ParleyEvent,
+      recordedAt: d.recordedAt,
+    })),
+  );
 
 const created = fc.record({ name: text, description: fc.option(text), createdAt: at });
 const dataAdded = fc.record({
@@ -45,7 +50,7 @@ const drafts = fc
       ),
       at,
     ),
-    { maxLength: 40 },
+    { maxLength: 40, size: 'medium' },
   )
   .map((steps) => {
     const made = new Set<string>();
@@ -72,18 +77,6 @@ const drafts = fc
     return out;
   });
 
-const recorded = (list: readonly Draft[]): RecordedEvent[] =>
-  list.map((d, i) => ({
-    id: `e${i}`,
-    streamId: `contact-${String((d.data as { contactId: string }).contactId)}`,
-    revision: BigInt(i),
-    type: d.type,
-    data: d.data,
-    metadata: { recordedAt: d.recordedAt },
-    checkpoint: String(i),
-    created: new Date(d.recordedAt),
-  }));
-
 describe('a run of contact events applied together', () => {
   let db: TestDatabase & { drop(): Promise<void> };
   beforeAll(async () => {
@@ -91,43 +84,15 @@ describe('a run of contact events applied together', () => {
   });
   afterAll(async () => db.drop());
 
-  /** The contacts tables in `schema`, fresh, after `apply`. */
-  const build = async (
-    schema: string,
-    apply: (client: Parameters<typeof applyEvents>[0]) => Promise<void>,
-  ): Promise<unknown[]> => {
-    await inTransaction(db.pool, async (client) => {
-      await client.query(`DROP SCHEMA IF EXISTS ${quoted(schema)} CASCADE`);
-      await client.query(`CREATE SCHEMA ${quoted(schema)}`);
-      await useSchema(client, schema);
-      await contactsProjection.createTables(client);
-      await apply(client);
-    });
-    const tables = [];
-    for (const table of contactsProjection.tables)
-      tables.push({ table, rows: await tableRows(db.pool, schema, table) });
-    return tables;
-  };
-
   it('leaves the tables as the handlers one event after the other do', async () => {
-    let runs = 0;
+    let neighbours = 0;
     await fc.assert(
       fc.asyncProperty(drafts, async (list) => {
-        const events = recorded(list);
-        for (let i = 1; i < events.length; i++)
-          if (RUN_TYPES.has(events[i]?.type ?? '') && RUN_TYPES.has(events[i - 1]?.type ?? ''))
-            runs++;
-        const oneByOne = await build('runs_one_by_one', async (client) => {
-          for (const event of events) await applyEvent(client, contactsProjection, event);
-        });
-        const together = await build('runs_together', (client) =>
-          applyEvents(client, contactsProjection, events),
-        );
-        expect(together).toEqual(oneByOne);
+        neighbours += await expectRunsAsHandlers(db.pool, contactsProjection, history(list));
       }),
       { numRuns: 60 },
     );
     // the property was about runs: most logs held some
-    expect(runs).toBeGreaterThan(100);
+    expect(neighbours).toBeGreaterThan(100);
   });
 });

@@ -7,6 +7,8 @@ import {
   attachmentStateHandlers,
   queueAttachmentStates,
 } from './attachmentStates';
+import { applyDialogRun, RUN_TYPES } from './dialogRuns';
+import { lastMessage } from './lastMessage';
 import { messagePreview } from './messagePreview';
 import { safeHtml } from './safeHtml';
 
@@ -94,19 +96,6 @@ const QUERY_INDEXES: readonly string[] = [
   `CREATE INDEX messages_by_id ON messages (message_id)`,
 ];
 
-/**
- * SET clauses that make a message the dialog's last one unless a later one arrived before it
- * (`$at` is its arrival time; right-hand sides see the row as it was before the UPDATE).
- */
-const lastMessage = (at: string, values: Readonly<Record<string, string>>): string =>
-  Object.entries(values)
-    .map(
-      ([column, value]) =>
-        `last_message_${column} = CASE WHEN last_message_at IS NULL OR ${at} >= last_message_at
-                                  THEN ${value} ELSE last_message_${column} END`,
-    )
-    .join(',\n');
-
 /** The contact a (possibly merged) contact id stands for now. */
 const survivorOf = async (db: ClientBase, contactId: string): Promise<string> => {
   const result = await db.query<{ survivor_id: string }>(
@@ -132,6 +121,7 @@ export const dialogsProjection: Projection = {
   },
   queryIndexes: QUERY_INDEXES,
   batchedWrites: true,
+  runs: { types: RUN_TYPES, apply: applyDialogRun },
   derivedOnly: true,
   handlers: {
     DialogOpened: async (db, { data, recordedAt }) => {
