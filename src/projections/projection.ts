@@ -57,7 +57,8 @@ export type Projection = Readonly<{
    * With batchedWrites: two or more consecutive events of these types are handed to `apply`
    * at once, which must leave the tables as their handlers one after the other would (a
    * property test holds them equal); a lone one goes to its handler. The contacts' creations
-   * and data items, most of a rebuild's log, in a statement per run instead of one per event.
+   * and data items and the dialogs' openings and messages, most of a rebuild's log and of a
+   * busy batch: a statement per run (or per layer of one) instead of one per event.
    */
   runs?: Readonly<{
     types: ReadonlySet<string>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import type { Checkpoint, RecordedEvent } from '../../src/application/ports/eventStore';
 import type { ParleyEvent } from '../../src/domain';
 import type { Pool } from 'pg';
@@ -154,7 +155,7 @@ const tablesAfter = async (
  * together, Projection.runs) leave the same tables. Returns how many neighbours the events
  * had in a run, so that a property can tell it tested runs.
  */
-export const expectRunsAsHandlers = async (
+const expectRunsAsHandlers = async (
   pool: Pool,
   projection: Projection,
   events: readonly RecordedEvent[],
@@ -172,4 +173,32 @@ export const expectRunsAsHandlers = async (
   );
   expect(together).toEqual(oneByOne);
   return neighbours;
+};
+
+/**
+ * The property of Projection.runs, as a test: every log `logs` generates leaves the same
+ * tables applied one handler call at a time as applied in runs, and the logs held runs.
+ */
+export const itAppliesRunsAsHandlers = (
+  projection: Projection,
+  logs: fc.Arbitrary<readonly RecordedEvent[]>,
+): void => {
+  let db: (TestDatabase & { drop(): Promise<void> }) | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it('leaves the tables as the handlers one event after the other do', async () => {
+    let neighbours = 0;
+    await fc.assert(
+      fc.asyncProperty(logs, async (events) => {
+        if (db === undefined) throw new Error('the database is not ready');
+        neighbours += await expectRunsAsHandlers(db.pool, projection, events);
+      }),
+      { numRuns: 60 },
+    );
+    // the property was about runs: most logs held some
+    expect(neighbours).toBeGreaterThan(100);
+  });
 };

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { expectRunsAsHandlers, recorded } from '../../../test/support/projectionSpec';
+import { itAppliesRunsAsHandlers, recorded } from '../../../test/support/projectionSpec';
 import type { ParleyEvent } from '../../domain';
 import { contactsProjection } from './contactsProjection';
 
@@ -78,21 +77,5 @@ const drafts = fc
   });
 
 describe('a run of contact events applied together', () => {
-  let db: TestDatabase & { drop(): Promise<void> };
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => db.drop());
-
-  it('leaves the tables as the handlers one event after the other do', async () => {
-    let neighbours = 0;
-    await fc.assert(
-      fc.asyncProperty(drafts, async (list) => {
-        neighbours += await expectRunsAsHandlers(db.pool, contactsProjection, history(list));
-      }),
-      { numRuns: 60 },
-    );
-    // the property was about runs: most logs held some
-    expect(neighbours).toBeGreaterThan(100);
-  });
+  itAppliesRunsAsHandlers(contactsProjection, drafts.map(history));
 });
