@@ -202,3 +202,20 @@ export const itAppliesRunsAsHandlers = (
     expect(neighbours).toBeGreaterThan(100);
   });
 };
+
+/** Recording times for generated logs: two a second apart and one a day later (ties and order). */
+export const recordingTimes = fc.constantFrom(
+  '2026-01-01T00:00:00.000Z',
+  '2026-01-01T00:00:01.000Z',
+  '2026-01-02T10:00:00.000Z',
+);
+
+/**
+ * Short texts that array literals and SQL must carry: quotes, backslashes, braces, commas,
+ * NULL, Cyrillic and emoji, and the projection's own `extra` characters.
+ */
+export const awkwardText = (extra: readonly string[]): fc.Arbitrary<string> =>
+  fc.string({
+    unit: fc.constantFrom(...'ab Яя"\\{},NULL'.split(''), '😀', ...extra),
+    maxLength: 12,
+  });

@@ -1,18 +1,15 @@
 import fc from 'fast-check';
-import { itAppliesRunsAsHandlers, recorded } from '../../../test/support/projectionSpec';
+import {
+  awkwardText,
+  itAppliesRunsAsHandlers,
+  recorded,
+  recordingTimes,
+} from '../../../test/support/projectionSpec';
 import type { ParleyEvent } from '../../domain';
 import { contactsProjection } from './contactsProjection';
 
-// what array literals and SQL must carry: quotes, backslashes, braces, commas, NULL, Cyrillic
-const text = fc.string({
-  unit: fc.constantFrom(...'ab Яя"\\{},()+-7 9.@NULL'.split(''), 'ё', '😀'),
-  maxLength: 12,
-});
-const at = fc.constantFrom(
-  '2026-01-01T00:00:00.000Z',
-  '2026-01-01T00:00:01.000Z',
-  '2026-01-02T10:00:00.000Z',
-);
+const text = awkwardText([...'()+-7 9.@'.split(''), 'ё']);
+const at = recordingTimes;
 const contactId = fc.constantFrom('c1', 'c2', 'c3', 'c4');
 const dataId = fc.constantFrom('d1', 'd2', 'd3', 'd4', 'd5');
 

@@ -1,22 +1,16 @@
 import fc from 'fast-check';
 import {
+  awkwardText,
   itAppliesRunsAsHandlers,
   recorded,
+  recordingTimes,
   type Given,
 } from '../../../test/support/projectionSpec';
 import type { ParleyEvent } from '../../domain';
 import { dialogsProjection } from './dialogsProjection';
 
-// what array literals and SQL must carry: quotes, backslashes, braces, commas, NULL, markup
-const text = fc.string({
-  unit: fc.constantFrom(...'ab Яя"\\{},<>/&NULL'.split(''), '<b>', '😀'),
-  maxLength: 12,
-});
-const at = fc.constantFrom(
-  '2026-01-01T00:00:00.000Z',
-  '2026-01-01T00:00:01.000Z',
-  '2026-01-02T10:00:00.000Z',
-);
+const text = awkwardText([...'<>/&'.split(''), '<b>']);
+const at = recordingTimes;
 // d5 is never opened: its messages find no dialog
 const dialogId = fc.constantFrom('d1', 'd2', 'd3', 'd4', 'd5');
 const attachment = fc.record(
