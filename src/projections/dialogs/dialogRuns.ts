@@ -32,12 +32,13 @@ export const APPLY_LAYER = `
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
                 $7::timestamptz[]) AS o(id, channel, reference, title, contact, opened, at)
   ),
+  -- a message's own columns first, as messageColumns gives them, then its kind's
   received AS MATERIALIZED (
     SELECT * FROM unnest($8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                         $13::text[], $14::text[], $15::timestamptz[], $16::timestamptz[],
-                         $17::bigint[], $18::timestamptz[], $19::text[])
-      AS r(dialog, message, contact, text, html, attachments, integration, created, received,
-           revision, at, preview)
+                         $13::bigint[], $14::timestamptz[], $15::text[], $16::text[],
+                         $17::text[], $18::timestamptz[], $19::timestamptz[])
+      AS r(dialog, message, text, html, attachments, revision, at, preview, contact,
+           integration, created, received)
   ),
   received_dialogs AS (
     UPDATE dialogs d
@@ -66,9 +67,9 @@ export const APPLY_LAYER = `
   ),
   sent AS MATERIALIZED (
     SELECT * FROM unnest($20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
-                         $25::text[], $26::timestamptz[], $27::bigint[], $28::timestamptz[],
-                         $29::text[])
-      AS s(dialog, message, operator, text, html, attachments, sent, revision, at, preview)
+                         $25::bigint[], $26::timestamptz[], $27::text[], $28::text[],
+                         $29::timestamptz[])
+      AS s(dialog, message, text, html, attachments, revision, at, preview, operator, sent)
   ),
   sent_dialogs AS (
     UPDATE dialogs d
@@ -115,6 +116,20 @@ const layersOf = (events: readonly RunEvent[]): RunEvent[][] => {
 const only = <T extends RunEvent['type']>(layer: readonly RunEvent[], type: T) =>
   layer.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
+/** What every message has, in APPLY_LAYER's order: ids, body as stored, revision, time, preview. */
+const messageColumns = (
+  events: readonly (Projected<MessageReceived> | Projected<MessageSent>)[],
+): unknown[][] => [
+  events.map((e) => e.data.dialogId),
+  events.map((e) => e.data.messageId),
+  events.map((e) => e.data.text),
+  events.map((e) => safeHtml(e.data.html)),
+  events.map((e) => JSON.stringify(e.data.attachments)),
+  events.map((e) => e.revision.toString()),
+  events.map((e) => e.recordedAt),
+  events.map((e) => messagePreview(e.data.text, e.data.html, e.data.attachments)),
+];
+
 /** APPLY_LAYER's parameters. */
 export const layerValues = (layer: readonly RunEvent[]): unknown[] => {
   const opened = only(layer, 'DialogOpened');
@@ -128,28 +143,14 @@ export const layerValues = (layer: readonly RunEvent[]): unknown[] => {
     opened.map((e) => e.data.contactId),
     opened.map((e) => e.data.openedAt),
     opened.map((e) => e.recordedAt),
-    received.map((e) => e.data.dialogId),
-    received.map((e) => e.data.messageId),
+    ...messageColumns(received),
     received.map((e) => e.data.contactId),
-    received.map((e) => e.data.text),
-    received.map((e) => safeHtml(e.data.html)),
-    received.map((e) => JSON.stringify(e.data.attachments)),
     received.map((e) => e.data.integrationData),
     received.map((e) => e.data.createdAt),
     received.map((e) => e.data.receivedAt),
-    received.map((e) => e.revision.toString()),
-    received.map((e) => e.recordedAt),
-    received.map((e) => messagePreview(e.data.text, e.data.html, e.data.attachments)),
-    sent.map((e) => e.data.dialogId),
-    sent.map((e) => e.data.messageId),
+    ...messageColumns(sent),
     sent.map((e) => e.data.operatorId),
-    sent.map((e) => e.data.text),
-    sent.map((e) => safeHtml(e.data.html)),
-    sent.map((e) => JSON.stringify(e.data.attachments)),
     sent.map((e) => e.data.sentAt),
-    sent.map((e) => e.revision.toString()),
-    sent.map((e) => e.recordedAt),
-    sent.map((e) => messagePreview(e.data.text, e.data.html, e.data.attachments)),
   ];
 };
 
