@@ -30,11 +30,11 @@ const MAX_WORDS = 6;
  */
 const WORDS_PER_QUERY_WORD = 200;
 /**
- * Reading the other words' contacts in index order beats a lookup per candidate while they
- * are at most this many times the candidates (EXPLAIN ANALYZE at 100,000 contacts,
- * docs/performance.md).
+ * Reading the other words' contacts by word against the candidates beats looking up each
+ * candidate's words while they are at most this many times the candidates (the cascade
+ * steps of the bench's mix at 1,000,000 contacts cross over at 39–44, docs/performance.md).
  */
-const BY_WORD_RATIO = 10;
+const BY_WORD_RATIO = 40;
 
 const REMEMBERED_MATCHES = `
       UNION ALL
@@ -142,17 +142,16 @@ export const DICTIONARY = dictionaryStatement(true);
  */
 export const DICTIONARY_WITHOUT_MEMORY = dictionaryStatement(false);
 
-/** word_rows' columns: a query word's best match each, b1 … b6 (MAX_WORDS) */
-const COUNTED = Array.from({ length: MAX_WORDS }, (_, k) => `b${k + 1}`);
-
 /**
  * One cascade step: $1 the phone hits, $4..$6 the matches that reach its threshold (query word
  * n, dictionary word, similarity), $7 how many words the query has, $8 the query word whose
- * matches the dictionary says the fewest contacts hold (the driver). $9 false: the driver's
- * contacts are read and each is checked for the other words (a lookup per candidate); true:
- * every word's contacts are read in index order and counted, cheaper when the other words'
- * contacts are not many more than the driver's (a two-word name: the lookups were most of its
- * time).
+ * matches the dictionary says the fewest contacts hold (the driver). The driver's contacts are
+ * the candidates; a hit is a candidate that holds a match of every other query word. $9 false:
+ * each candidate's words are looked up, cheapest when the other words hold many times the
+ * candidates (a marketplace id: "shop" and "user" are every contact's); true: the other
+ * words' contacts are read by word against the candidates, cheapest otherwise (a two-word
+ * name reads its first name's contacts once). A query of one word has no other: its
+ * candidates are its hits.
  */
 export const SEARCH = `
   WITH matched AS MATERIALIZED (
@@ -166,51 +165,43 @@ export const SEARCH = `
     CROSS JOIN LATERAL (
       SELECT p.contact_id FROM read_model.contact_words p WHERE p.word = m.word OFFSET 0
     ) p
-    WHERE NOT $9::boolean AND m.n = $8::int
+    WHERE m.n = $8::int
     GROUP BY 1
   ),
-  -- the other query words' best match among each candidate's words, read by candidate (OFFSET
-  -- 0): the generic plan, which guesses ten matches, read the matches' contacts instead, every
-  -- contact of "shop" and "user" for a marketplace id (600 ms at 1,000,000 contacts)
+  -- each candidate's best match of each other query word, and its own
   others AS (
-    SELECT c.contact_id, m.n, max(m.sim) AS best
+    -- read by candidate (OFFSET 0): the generic plan, which guesses ten matches, read the
+    -- matches' contacts instead, every contact of "shop" and "user" for a marketplace id
+    -- (600 ms at 1,000,000 contacts)
+    SELECT c.contact_id, c.best AS own, m.n, max(m.sim) AS best
     FROM candidates c
     CROSS JOIN LATERAL (
       SELECT p.word FROM read_model.contact_words p WHERE p.contact_id = c.contact_id OFFSET 0
     ) p
     JOIN matched m ON m.word = p.word
-    WHERE m.n <> $8::int AND $7::int > 1
-    GROUP BY 1, 2
-  ),
-  driven_hits AS (
-    SELECT c.contact_id, least(c.best, min(o.best)) AS score,
-           (c.best + coalesce(sum(o.best), 0)) / $7::int AS tie
-    FROM candidates c LEFT JOIN others o ON o.contact_id = c.contact_id
-    GROUP BY c.contact_id, c.best
-    HAVING count(o.n) = $7::int - 1
-  ),
-  -- or every query word's contacts, read by the index and counted: no join to plan. One
-  -- aggregate, each query word's best match a column of it (MAX_WORDS of them): a row per
-  -- contact and word, then per contact, cost two hash aggregates over the same rows, most of
-  -- a two-word name's time at 1,000,000 contacts (docs/performance.md)
-  word_rows AS (
-    SELECT p.contact_id,
-           ${COUNTED.map((b, k) => `max(m.sim) FILTER (WHERE m.n = ${k + 1}) AS ${b}`).join(', ')}
+    WHERE NOT $9::boolean AND m.n <> $8::int AND $7::int > 1
+    GROUP BY 1, 2, 3
+    UNION ALL
+    -- or read by word, each row probing the candidates' hash
+    SELECT c.contact_id, c.best, m.n, max(m.sim)
     FROM matched m
     CROSS JOIN LATERAL (
       SELECT p.contact_id FROM read_model.contact_words p WHERE p.word = m.word OFFSET 0
     ) p
-    WHERE $9::boolean
-    GROUP BY 1
+    JOIN candidates c ON c.contact_id = p.contact_id
+    WHERE $9::boolean AND m.n <> $8::int AND $7::int > 1
+    GROUP BY 1, 2, 3
   ),
-  -- least and the sum skip the words a query does not have (null)
-  counted_hits AS (
-    SELECT contact_id, least(${COUNTED.join(', ')}) AS score,
-           (${COUNTED.map((b) => `coalesce(${b}, 0)`).join(' + ')}) / $7::int AS tie
-    FROM word_rows
-    WHERE ${COUNTED.map((b, k) => `(${b} IS NOT NULL OR $7::int < ${k + 1})`).join(' AND ')}
+  -- only the candidates that hold another word are grouped: counting every word's contacts,
+  -- or grouping every candidate, was most of a two-word name's time (docs/performance.md)
+  word_hits AS (
+    SELECT contact_id, best AS score, best AS tie FROM candidates WHERE $7::int = 1
+    UNION ALL
+    SELECT contact_id, least(own, min(best)), (own + sum(best)) / $7::int
+    FROM others
+    GROUP BY contact_id, own
+    HAVING count(*) = $7::int - 1
   ),
-  word_hits AS (SELECT * FROM driven_hits UNION ALL SELECT * FROM counted_hits),
   phone_hits AS (SELECT unnest($1::text[]) AS contact_id, 1::float8 AS score),
   -- a contact ranks by its better hit: (score, tie) of its words or of its phone
   page AS (
@@ -374,7 +365,7 @@ const searchAt = async (
 ): Promise<Row[]> => {
   // prepared once per connection: planning this statement cost more than running it
   const result = await db.query<Row>({
-    name: 'contact-search-v10',
+    name: 'contact-search-v11',
     text: SEARCH,
     values: stepValues(found, threshold, page),
   });

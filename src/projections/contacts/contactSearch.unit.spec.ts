@@ -1,4 +1,4 @@
-import { stepWorthRunning, type Matches } from './contactSearch';
+import { stepValues, stepWorthRunning, type Matches } from './contactSearch';
 
 /** a query's dictionary matches: [query word n, similarity, contacts holding the word] */
 const found = (
@@ -81,5 +81,47 @@ describe('which cascade steps a contact search runs', () => {
     expect(stepWorthRunning({ ...digits, phoneHits: ['c1'] }, 0.9, { limit: 1, offset: 0 })).toBe(
       true,
     );
+  });
+});
+
+describe('how a cascade step finds the other words of a query', () => {
+  // stepValues: [..., 6: words, 7: the driver, 8: the other words read by word]
+  const how = (f: Matches, threshold = 0.4) => stepValues(f, threshold, page).slice(6);
+
+  it('given a first name and a family name, drives by the rarer and reads the other by word', () =>
+    // 33,000 Olivias against the family name's 11,000 look-alikes
+    expect(
+      how(
+        found([
+          [1, 1, 33_000],
+          [2, 0.6, 7_000],
+          [2, 0.45, 4_000],
+        ]),
+      ),
+    ).toEqual([2, 2, true]));
+
+  it('given a marketplace id, looks up the words of the number’s few contacts', () =>
+    // "shop" and "user" are every contact's; "715284" is one's
+    expect(
+      how(
+        found([
+          [1, 1, 1_000_000],
+          [2, 1, 1_000_000],
+          [3, 1, 2],
+        ]),
+      ),
+    ).toEqual([3, 3, false]));
+
+  it('reads by word up to 40 times the candidates, counting only the matches at the threshold', () => {
+    const at = (others: number) =>
+      how(
+        found([
+          [1, 1, 1_000],
+          [2, 1, others],
+          [2, 0.45, 1_000_000],
+        ]),
+        0.5,
+      )[2];
+    expect([at(40_000), at(40_001)]).toEqual([true, false]);
   });
 });
