@@ -32,7 +32,7 @@ const WORDS_PER_QUERY_WORD = 200;
 /**
  * Reading the other words' contacts by word against the candidates beats looking up each
  * candidate's words while they are at most this many times the candidates (the cascade
- * steps of the bench's mix at 1,000,000 contacts cross over at 39–44, docs/performance.md).
+ * steps of the bench's mix at 1,000,000 contacts cross over near 40, docs/performance.md).
  */
 const BY_WORD_RATIO = 40;
 
