@@ -4,7 +4,8 @@
  * Parley on it with pg_stat_statements loaded, waits until every consumer is at the head, and
  * prints each consumer's arrival, Parley's and PostgreSQL's CPU seconds and the statements
  * that took the most time (total, calls, rows, mean). `KEEP=1` seeds, prints the database's
- * address and waits for Ctrl-C instead. docs/performance.md quotes it.
+ * address and waits for Ctrl-C instead; `PROFILE=file.cpuprofile` writes Parley's CPU profile
+ * of the catch-up (read it with cpuprofileTop.js). docs/performance.md quotes it.
  */
 import { Client } from 'pg';
 import { postgresCpuMs, processCpuMs, startCpuMeter } from '../lib/cpu';
@@ -38,6 +39,8 @@ const main = async (): Promise<void> => {
       databaseUrl: seeded.databaseUrl,
       poolSize: options.poolSize,
     });
+    const profile = process.env.PROFILE;
+    if (profile !== undefined) await parley.profile('start');
     const postgresCpu = postgresCpuMs(server.clusterDir);
     const cpu = startCpuMeter({ parley: () => processCpuMs(parley.pid), postgres: postgresCpu });
     let arrivals: ReadonlyMap<string, number> = new Map();
@@ -46,6 +49,7 @@ const main = async (): Promise<void> => {
       postgresCpu();
     });
     const used = cpu.stop();
+    if (profile !== undefined) await parley.profile('stop', profile);
     log(
       `all at the head after ${(ms / 1000).toFixed(1)} s: ${Math.round(seeded.events / (ms / 1000))} events/s; ` +
         `CPU s Parley ${((used.parley ?? 0) / 1000).toFixed(1)}, PostgreSQL ${((used.postgres ?? 0) / 1000).toFixed(1)}`,

@@ -25,6 +25,23 @@ export const plainIdentifier = (name: string): string => {
 
 export const quoted = (name: string): string => escapeIdentifier(plainIdentifier(name));
 
+const UNDEFINED_TABLE = '42P01';
+const UNDEFINED_SCHEMA = '3F000';
+
+/**
+ * A read's error that says a read model is not there yet, rather than broken: its schema does
+ * not exist (a fresh database, in the moment before the runners make it) or one of its tables
+ * is missing (one a new version adds, until its rebuild swaps it in; tables dropped by hand,
+ * until the runner has rebuilt them). Reads name their tables `read_model.<table>`, so
+ * PostgreSQL's message names the schema; a missing table anywhere else is not this.
+ */
+export const isReadModelMissing = (error: unknown): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
+  if (code === UNDEFINED_SCHEMA) return message === `schema "${READ_MODEL}" does not exist`;
+  return code === UNDEFINED_TABLE && message.startsWith(`relation "${READ_MODEL}.`);
+};
+
 /** Where a rebuild builds a projection's fresh tables before swapping them in. */
 export const shadowSchemaOf = (projection: string): string => `${READ_MODEL}_rebuild_${projection}`;
 

@@ -5,6 +5,7 @@ import {
   StreamDeletedError,
   WrongExpectedVersionError,
 } from '../../../application/ports/eventStore';
+import { isReadModelMissing } from '../../../projections/schema';
 import { isConnectionError } from '../../postgres/pool';
 import { SubjectErasedError } from '../../privacy/postgresSubjectKeys';
 import { errorStatus } from '../errorStatus';
@@ -46,6 +47,17 @@ const toHttpError = (error: unknown): HttpError => {
     return new HttpError('E_UNAVAILABLE', 'the database is unavailable; retry later', undefined, {
       'Retry-After': '2',
     });
+  }
+  // a read model not there yet (a first start, a new version's table before its rebuild's swap)
+  if (isReadModelMissing(error)) {
+    return new HttpError(
+      'E_UNAVAILABLE',
+      'the read models are being built; retry later',
+      undefined,
+      {
+        'Retry-After': '2',
+      },
+    );
   }
   const parser = error as BodyParserError;
   if (parser?.type === 'entity.too.large' || parser?.status === 413) {

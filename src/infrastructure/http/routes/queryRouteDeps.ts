@@ -38,7 +38,7 @@ export const readErrors = ['E_VALIDATION', 'E_UNAUTHORIZED', 'E_UNAVAILABLE'] as
 export const readErrorNotes = {
   400: 'a bad or unknown query parameter; `details` names it',
   401: 'no or a wrong bearer token',
-  503: 'the read model did not reach min_position in time',
+  503: 'the read model did not reach min_position in time, or its tables are not there yet (a first start, or the tables of a new version before its rebuild swaps them in); Retry-After says when to retry',
 } as const;
 
 /** What a read says of itself; readContract adds what every read-model read shares. */
