@@ -2,12 +2,47 @@ import type { Pool } from 'pg';
 import { count, startRunners, tableRows, useReadModelWorld } from '../../test/support/readModel';
 import { mixedScenario } from '../../test/support/scenario';
 import { eventually } from '../../test/support/eventually';
-import { allProjections } from './allProjections';
+import { allProjections, projectionNamed } from './allProjections';
 import { readCheckpoint } from './checkpoints';
 import { listDialogs } from './dialogs/dialogQueries';
 import { handledTypes } from './projection';
 import { buildShadow, dropShadow, rebuildProjection } from './rebuild';
 import { READ_MODEL } from './schema';
+
+/**
+ * The pool, with the text of every query its clients send written down in `sent` until
+ * `stop` (each client itself, not a stand-in: the batch keeps its prepared statements by client).
+ */
+// the pool's own methods on the pool itself: pool.query calls this.connect with a callback
+const bound = (target: object, property: string | symbol): unknown => {
+  const value = Reflect.get(target, property, target) as unknown;
+  return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+};
+
+const recordingPool = (pool: Pool, sent: string[]): { pool: Pool; stop: () => void } => {
+  let on = true;
+  const patched = new WeakSet<object>();
+  const recording = new Proxy(pool, {
+    get: (target, property) =>
+      property === 'connect'
+        ? async () => {
+            const client = await target.connect();
+            if (!patched.has(client)) {
+              patched.add(client);
+              const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+              Object.assign(client, {
+                query: (text: string | { text: string }, ...rest: unknown[]) => {
+                  if (on) sent.push((typeof text === 'string' ? text : text.text).trim());
+                  return query(text, ...rest);
+                },
+              });
+            }
+            return client;
+          }
+        : bound(target, property),
+  });
+  return { pool: recording, stop: () => void (on = false) };
+};
 
 /** Builds every projection afresh from position 0 and compares it, table by table, with the live one. */
 const expectRebuildToMatchLive = async (world: { pool: Pool; store: never | object }) => {
@@ -91,6 +126,55 @@ describe('rebuilding read models from position 0', () => {
     ).toBeGreaterThan(300);
 
     await expectRebuildToMatchLive(world as never);
+  });
+
+  it('sends a page whose writes read nothing back with its commit, which waits for no WAL flush when derived only', async () => {
+    const { pool, store } = world;
+    const sent: string[] = [];
+    await mixedScenario(store, { seed: 20261207, steps: 100, writer: world.w });
+    const recording = recordingPool(pool, sent);
+    try {
+      const contacts = projectionNamed('contacts');
+      if (contacts === undefined) throw new Error('no contacts projection');
+      expect([contacts.batchedWrites, contacts.derivedOnly]).toEqual([true, true]);
+
+      const built = await buildShadow({
+        pool: recording.pool,
+        store,
+        projection: contacts,
+        pageSize: 50,
+      });
+      expect(built.events).toBeGreaterThan(60);
+      // COMMIT goes with a page's writes, never alone: the only lone ones are the shadow's
+      // creation's and its query indexes'. Once the page's statements are prepared on the
+      // connection (a first use is sent ahead of the rest), BEGIN goes with them too.
+      const others = 1 + (contacts.queryIndexes?.length ?? 0);
+      expect(sent.filter((text) => text === 'COMMIT')).toHaveLength(others);
+      const whole = sent.filter((text) => /^BEGIN;[\s\S]*EXECUTE batch_[\s\S]*COMMIT$/.test(text));
+      expect(whole.length).toBeGreaterThan(0);
+      expect(sent.filter((text) => text === 'BEGIN')).toHaveLength(others);
+      const begins = sent.filter((text) => text.startsWith('BEGIN;'));
+      expect(begins.length).toBeGreaterThan(1);
+      for (const text of begins) expect(text).toContain('SET LOCAL synchronous_commit TO off');
+      await dropShadow(pool, contacts);
+
+      // the same handlers as if they read their writes back, and their rows sent or fetched
+      // (the outbox, the attachment queue): a statement at a time, each commit flushed
+      sent.length = 0;
+      const unbatched = { ...contacts, batchedWrites: false, derivedOnly: false };
+      await buildShadow({
+        pool: recording.pool,
+        store,
+        projection: unbatched,
+        pageSize: 50,
+      });
+      expect(sent.filter((text) => text === 'BEGIN').length).toBeGreaterThan(others + 2);
+      expect(sent.filter((text) => text === 'COMMIT').length).toBeGreaterThan(others + 2);
+      expect(sent.filter((text) => text.includes('synchronous_commit'))).toEqual([]);
+      await dropShadow(pool, contacts);
+    } finally {
+      recording.stop();
+    }
   });
 
   it('swaps rebuilt tables in while runners and writers carry on, and queries keep answering', async () => {

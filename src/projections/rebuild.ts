@@ -1,12 +1,25 @@
 import type { Pool } from 'pg';
-import type { Checkpoint, EventStore, ReadAllResult } from '../application/ports/eventStore';
+import type {
+  Checkpoint,
+  EventStore,
+  ReadAllResult,
+  RecordedEvent,
+} from '../application/ports/eventStore';
 import { lockCheckpoint, readCheckpoint, replaceCheckpoint } from './checkpoints';
 import { applyEvents, handledTypes, type Projection } from './projection';
 import { keyOf, LOCKS } from './runner/lockKeys';
 import { LockSession } from './runner/lockSession';
 import { skippedPositions } from './runner/stuckEvents';
-import { ensureReadModelSchema, quoted, READ_MODEL, shadowSchemaOf, useSchema } from './schema';
-import { inTransaction, onConnection } from './transaction';
+import {
+  ensureReadModelSchema,
+  plainIdentifier,
+  quoted,
+  READ_MODEL,
+  shadowSchemaOf,
+  USE_SCHEMA,
+  useSchema,
+} from './schema';
+import { inBatchedTransaction, inTransaction, onConnection } from './transaction';
 
 export type RebuildProgress = Readonly<{
   projection: string;
@@ -163,14 +176,12 @@ const replay = async (
     reading = read(page.checkpoint);
     if (page.events.length > 0) {
       try {
-        await inTransaction(pool, async (db) => {
-          await useSchema(db, schema);
-          await applyEvents(
-            db,
-            projection,
-            page.events.filter((e) => !skipped.has(e.checkpoint)),
-          );
-        });
+        await applyPage(
+          pool,
+          projection,
+          schema,
+          page.events.filter((e) => !skipped.has(e.checkpoint)),
+        );
       } catch (error) {
         reading.catch(() => undefined);
         throw error;
@@ -181,6 +192,33 @@ const replay = async (
     onPage(events);
   }
 };
+
+/**
+ * A page of a replay in one transaction. Writes that read nothing back go with BEGIN and COMMIT
+ * as one message, as the runner sends a batch: a transaction open between round trips holds
+ * back every gap-safe reader of the log. A read model's commit does not wait for the WAL flush
+ * (Projection.derivedOnly): a page lost to a server crash is lost with its rebuild, whose shadow
+ * is dropped and built again, or, for the notary, chained again from the log; and the swap's
+ * commit, which waits, flushes the WAL of every page before it.
+ */
+const applyPage = (
+  pool: Pool,
+  projection: Projection,
+  schema: string,
+  events: readonly RecordedEvent[],
+): Promise<void> =>
+  projection.batchedWrites === true
+    ? inBatchedTransaction(pool, async (batch, db) => {
+        if (projection.derivedOnly === true)
+          await batch.queue('SET LOCAL synchronous_commit TO off');
+        await batch.queue(USE_SCHEMA, [plainIdentifier(schema)]);
+        await applyEvents(db, projection, events, batch);
+      })
+    : inTransaction(pool, async (db) => {
+        if (projection.derivedOnly === true) await db.query('SET LOCAL synchronous_commit TO off');
+        await useSchema(db, schema);
+        await applyEvents(db, projection, events);
+      });
 
 /**
  * A fresh shadow schema with the projection's empty tables (a leftover one is dropped first),

@@ -23,12 +23,8 @@ export const createAuditTables = async (db: ClientBase): Promise<void> => {
       stream_head text NOT NULL,
       global_head text NOT NULL
     );
-    -- updated in place by every batch (HOT: no other index, room on the page; migration 181)
-    CREATE TABLE IF NOT EXISTS audit.stream_heads (
-      stream text PRIMARY KEY,
-      revision bigint NOT NULL,
-      head text NOT NULL
-    ) WITH (fillfactor = 70);
+    -- a stream's head is its latest digest's (migration 182)
+    CREATE INDEX IF NOT EXISTS event_digests_stream ON audit.event_digests (stream, seq);
     -- one row: where the notary's chain stands; locked by each batch and each signing
     CREATE TABLE IF NOT EXISTS audit.notary_state (
       id boolean PRIMARY KEY DEFAULT true CHECK (id),
@@ -67,9 +63,8 @@ export const DIGEST_COLUMNS =
 const toDigest = digestOfJson;
 
 /**
- * Each stream's head as the digests after `seq` up to `head` left it: what a checkpoint lists.
- * Read from the digests (a range of their key) so that the heads' own table needs no second
- * index, which would make every update of a head write two index entries.
+ * Each stream's head as the digests after `seq` up to `head` left it: what a checkpoint lists,
+ * read from a range of the digests' key.
  */
 export const streamsChangedSince = async (
   db: ClientBase,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import type { EventToAppend, RecordedEvent } from '../../application/ports/eventStore';
 import { applyEvents } from '../../projections/projection';
 import { StatementBatch } from '../../projections/statementBatch';
@@ -26,6 +27,28 @@ const event = (n: number): EventToAppend => ({
     schemaVersion: 1,
   },
 });
+
+const EXPECTED_INDEXES = [
+  'checkpoints.checkpoints_pkey',
+  'event_digests.event_digests_event_id_key',
+  'event_digests.event_digests_pkey',
+  'event_digests.event_digests_stream (stream, seq)',
+  'notary_state.notary_state_pkey',
+];
+
+/** the notary's tables' indexes, with the columns of the one the heads are found by */
+const auditIndexes = async (pool: Pool): Promise<string[]> => {
+  const { rows } = await pool.query<{ tablename: string; indexname: string; indexdef: string }>(
+    `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'audit'
+       AND tablename IN ('event_digests', 'stream_heads', 'notary_state', 'checkpoints')
+     ORDER BY tablename, indexname`,
+  );
+  return rows.map((r) =>
+    r.indexname === 'event_digests_stream'
+      ? `${r.tablename}.${r.indexname} ${/\(.*\)/.exec(r.indexdef)?.[0] ?? ''}`
+      : `${r.tablename}.${r.indexname}`,
+  );
+};
 
 describe('the notary', () => {
   const key = testSigningKey();
@@ -117,20 +140,18 @@ describe('the notary', () => {
     await store.appendToStream('probe-e', [event(1)], { expectedRevision: 'no_stream' });
     await apply(await shownAfter(before, 3));
     const signed = await signPendingCheckpoint(db.pool, key, systemClock);
+    // each stream's head is its latest digest's
     const { rows } = await db.pool.query<{ stream: string; revision: string; head: string }>(
-      `SELECT stream, revision::text AS revision, head FROM audit.stream_heads
-       WHERE stream IN ('probe-a', 'probe-e') ORDER BY stream`,
+      `SELECT DISTINCT ON (stream) stream, revision::text AS revision, stream_head AS head
+       FROM audit.event_digests WHERE stream IN ('probe-a', 'probe-e') ORDER BY stream, seq DESC`,
     );
     expect(rows.map((r) => r.revision)).toEqual(['4', '0']);
     expect(signed?.streams).toEqual(rows);
     expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({ ok: true });
   });
 
-  it('keeps no index on the heads but their key’s: a batch updates them in place', async () => {
-    const { rows } = await db.pool.query<{ indexname: string }>(
-      `SELECT indexname FROM pg_indexes WHERE schemaname = 'audit' AND tablename = 'stream_heads'`,
-    );
-    expect(rows.map((r) => r.indexname)).toEqual(['stream_heads_pkey']);
+  it('finds a stream’s head by the digests’ index on (stream, seq), and keeps no table of heads', async () => {
+    expect(await auditIndexes(db.pool)).toEqual(EXPECTED_INDEXES);
   });
 
   /** events appended to a new stream, once the gap-safe log shows them */
@@ -162,9 +183,9 @@ describe('the notary', () => {
   };
 });
 
-describe('migration 181 on heads made in the shape before it', () => {
+describe('migrations 181 and 182 on audit tables made in the shape before them', () => {
   const key = testSigningKey();
-  it('drops their last_seq and its index, and the notary chains and signs on them', async () => {
+  it('drop the heads’ table for an index of the digests, and the notary chains on from where it stood', async () => {
     const db = await createTestDatabase({ migrate: false });
     const store = new PostgresEventStore(db.pool);
     try {
@@ -172,31 +193,46 @@ describe('migration 181 on heads made in the shape before it', () => {
         db.pool,
         migrations.filter((m) => m.version < 181),
       );
+      // the notary's tables as its first run made them before 181: no index on the digests but
+      // their keys', the heads in a table of their own
       await db.pool.query(`
         CREATE SCHEMA IF NOT EXISTS audit;
+        CREATE TABLE audit.event_digests (seq bigint PRIMARY KEY, position text NOT NULL,
+          stream text NOT NULL, revision bigint NOT NULL, event_id text NOT NULL UNIQUE,
+          type text NOT NULL, data_digest text NOT NULL, metadata_digest text NOT NULL,
+          leaf text NOT NULL, stream_head text NOT NULL, global_head text NOT NULL);
         CREATE TABLE audit.stream_heads (stream text PRIMARY KEY, revision bigint NOT NULL,
           head text NOT NULL, last_seq bigint NOT NULL);
         CREATE INDEX stream_heads_last_seq ON audit.stream_heads (last_seq);`);
       await inTransaction(db.pool, createAuditTables);
-      await migrate(db.pool);
-      const { rows } = await db.pool.query<{ column_name: string }>(
-        `SELECT column_name FROM information_schema.columns
-         WHERE table_schema = 'audit' AND table_name = 'stream_heads' ORDER BY ordinal_position`,
-      );
-      expect(rows.map((r) => r.column_name)).toEqual(['stream', 'revision', 'head']);
       await store.appendToStream('probe-m', [event(1), event(2)], {
         expectedRevision: 'no_stream',
       });
-      const log = await eventually(
+      const first = await eventually(
         async () => (await store.readAll()).events,
         (events) => events.length === 2,
       );
-      await inTransaction(db.pool, (client) => applyEvents(client, notaryProjection(), log));
+      await inTransaction(db.pool, (client) => applyEvents(client, notaryProjection(), first));
+      await migrate(db.pool);
+      expect(await auditIndexes(db.pool)).toEqual(EXPECTED_INDEXES);
+      const { rows } = await db.pool.query<{ heads: string | null }>(
+        `SELECT to_regclass('audit.stream_heads')::text AS heads`,
+      );
+      expect(rows[0]?.heads).toBeNull();
+      await store.appendToStream('probe-m', [event(3)], { expectedRevision: 1n });
+      const more = await eventually(
+        async () => (await store.readAll()).events.slice(2),
+        (events) => events.length === 1,
+      );
+      await inTransaction(db.pool, (client) => applyEvents(client, notaryProjection(), more));
       const signed = await signPendingCheckpoint(db.pool, key, systemClock);
       expect(signed?.streams).toEqual([
-        expect.objectContaining({ stream: 'probe-m', revision: '1' }),
+        expect.objectContaining({ stream: 'probe-m', revision: '2' }),
       ]);
-      expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({ ok: true });
+      expect(await verifyLive(db.pool, store, key.publicKey)).toMatchObject({
+        ok: true,
+        events_notarized: 3,
+      });
     } finally {
       await store.close();
       await db.drop();

@@ -43,7 +43,8 @@ const NOTARIZE_BATCH = `SELECT audit.notarize_batch($1::text[], $2::text[], $3::
 /**
  * The batch's parameters: what each event's leaf is (computed here: it depends on the event
  * alone) and where its stream's previous link is, in the batch or, when it is the stream's
- * first there, in audit.stream_heads.
+ * first there, in the stream's latest digest. The last parameter, which said where a head was
+ * to be stored, is not read since migration 182 (notarySchema.ts) and goes as NULL.
  */
 const parametersOf = (events: readonly RecordedEvent[]): unknown[] => {
   const leaves = events.map(leafOfEvent);
@@ -64,13 +65,13 @@ const parametersOf = (events: readonly RecordedEvent[]): unknown[] => {
     fields.map((f) => f.metadataDigest),
     leaves.map((l) => l.leaf),
     previous,
-    events.map((e, i) => lastIndex.get(e.streamId) === i + 1),
+    null,
   ];
 };
 
 /**
  * Chains a batch of the log, in commit order, onto the notary's chains, in one statement: the
- * heads it starts from are read, the digests, heads and state written, where they are. Queued
+ * heads it starts from are read, the digests and state written, where they are. Queued
  * in the runner's batch, the whole transaction is one message; events already chained (a
  * replay) are left as they are.
  */

@@ -2,7 +2,11 @@ import type { Pool } from 'pg';
 import { attachmentSchemaMigration } from '../../projections/attachments/attachmentSchema';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
-import { notaryBatchMigration, notaryHotHeadsMigration } from '../audit/notarySchema';
+import {
+  notaryBatchMigration,
+  notaryHeadsFromDigestsMigration,
+  notaryHotHeadsMigration,
+} from '../audit/notarySchema';
 import { privacyMigration } from '../privacy/schema';
 import { traceMigrations } from '../trace/schema';
 
@@ -80,6 +84,7 @@ export const migrations: readonly Migration[] = [
   attachmentSchemaMigration,
   notaryBatchMigration,
   notaryHotHeadsMigration,
+  notaryHeadsFromDigestsMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;

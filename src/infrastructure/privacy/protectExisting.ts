@@ -132,7 +132,6 @@ const reanchor = async (
     'SELECT payload, signature FROM audit.checkpoints ORDER BY seq DESC LIMIT 1',
   );
   await db.query('DELETE FROM audit.event_digests');
-  await db.query('DELETE FROM audit.stream_heads');
   await db.query('DELETE FROM audit.checkpoints');
   await db.query(
     `UPDATE audit.notary_state SET seq = 0, position = NULL, global_head = '${GENESIS}'`,
