@@ -236,7 +236,15 @@ describe('the first build of a projection', () => {
   it('on a long log, is built in bulk like a rebuild, query indexes last, then runs live', async () => {
     const { pool, store, w } = world;
     await mixedScenario(store, { seed: 7, steps: 60, writer: w });
-    // "long" here: at least one event of its types
+    // "long" here: at least one event of its types, once the gap-safe log shows it (it shows a
+    // commit when every older transaction of the server has ended, other files' tests' too;
+    // the runner's look at the log was the test's race)
+    await eventually(
+      async () =>
+        (await store.readAll({ maxCount: 1, eventTypes: handledTypes(contactsProjection) })).events
+          .length,
+      (n) => n > 0,
+    );
     const running = await startRunners(pool, store, {
       projections: [contactsProjection],
       firstBuildInBulkAt: 1,
