@@ -9,16 +9,16 @@ import { handledTypes } from './projection';
 import { buildShadow, dropShadow, rebuildProjection } from './rebuild';
 import { READ_MODEL } from './schema';
 
-/**
- * The pool, with the text of every query its clients send written down in `sent` until
- * `stop` (each client itself, not a stand-in: the batch keeps its prepared statements by client).
- */
 // the pool's own methods on the pool itself: pool.query calls this.connect with a callback
 const bound = (target: object, property: string | symbol): unknown => {
   const value = Reflect.get(target, property, target) as unknown;
   return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
 };
 
+/**
+ * The pool, with the text of every query its clients send written down in `sent` until
+ * `stop` (each client itself, not a stand-in: the batch keeps its prepared statements by client).
+ */
 const recordingPool = (pool: Pool, sent: string[]): { pool: Pool; stop: () => void } => {
   let on = true;
   const patched = new WeakSet<object>();
