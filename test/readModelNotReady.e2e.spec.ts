@@ -1,5 +1,8 @@
 import { Client } from 'pg';
+import { notaryProjection } from '../src/infrastructure/audit/notary';
 import { allProjections } from '../src/projections/allProjections';
+import { attachmentFetchQueueProjection } from '../src/projections/attachments/fetchQueueProjection';
+import { webhookOutboxProjection } from '../src/projections/outbox/outboxProjection';
 import { LOCKS } from '../src/projections/runner/lockKeys';
 import { headOf, waitForPosition } from './support/readModel';
 import { bodyOf } from './support/http';
@@ -48,10 +51,12 @@ describe('reads of a read model that is not built yet', () => {
     // whose retry would make them afresh
     const { pool, storedEvents } = parley.deps;
     await waitForPosition(pool, storedEvents, await headOf(storedEvents), [
-      ...allProjections.map((p) => p.name),
-      'webhook_outbox',
-      'attachment_fetch_queue',
-      'audit_notary',
+      ...[
+        ...allProjections,
+        webhookOutboxProjection,
+        attachmentFetchQueueProjection,
+        notaryProjection(),
+      ].map((p) => p.name),
     ]);
   });
   afterAll(async () => {

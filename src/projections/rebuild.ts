@@ -19,7 +19,12 @@ import {
   USE_SCHEMA,
   useSchema,
 } from './schema';
-import { inBatchedTransaction, inTransaction, onConnection } from './transaction';
+import {
+  COMMIT_WITHOUT_FLUSH,
+  inBatchedTransaction,
+  inTransaction,
+  onConnection,
+} from './transaction';
 
 export type RebuildProgress = Readonly<{
   projection: string;
@@ -209,13 +214,12 @@ const applyPage = (
 ): Promise<void> =>
   projection.batchedWrites === true
     ? inBatchedTransaction(pool, async (batch, db) => {
-        if (projection.derivedOnly === true)
-          await batch.queue('SET LOCAL synchronous_commit TO off');
+        if (projection.derivedOnly === true) await batch.queue(COMMIT_WITHOUT_FLUSH);
         await batch.queue(USE_SCHEMA, [plainIdentifier(schema)]);
         await applyEvents(db, projection, events, batch);
       })
     : inTransaction(pool, async (db) => {
-        if (projection.derivedOnly === true) await db.query('SET LOCAL synchronous_commit TO off');
+        if (projection.derivedOnly === true) await db.query(COMMIT_WITHOUT_FLUSH);
         await useSchema(db, schema);
         await applyEvents(db, projection, events);
       });

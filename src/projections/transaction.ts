@@ -26,6 +26,12 @@ export const onConnection = async <T>(
 };
 
 /**
+ * What a derived-only projection's transaction (Projection.derivedOnly) sends first: its commit
+ * then waits for no WAL flush. The runner's batches and a replay's pages both send it.
+ */
+export const COMMIT_WITHOUT_FLUSH = 'SET LOCAL synchronous_commit TO off';
+
+/**
  * Commits what `work` began if it returns (unless it committed itself), rolls it back if it
  * throws; one connection.
  */

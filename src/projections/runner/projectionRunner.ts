@@ -11,7 +11,7 @@ import { silentLog, type Log } from '../log';
 import { applyEvents, handledTypes, type Projection } from '../projection';
 import { rebuildProjection } from '../rebuild';
 import { CHECKPOINT_MOVED, HOLD_CHECKPOINT, READ_MODEL, USE_SCHEMA } from '../schema';
-import { inBatchedTransaction } from '../transaction';
+import { COMMIT_WITHOUT_FLUSH, inBatchedTransaction } from '../transaction';
 import { Batches, type Batch, type BatchOptions } from './batches';
 import { keyOf, LOCKS } from './lockKeys';
 import { LockSession } from './lockSession';
@@ -359,7 +359,7 @@ export class ProjectionRunner {
     await inBatchedTransaction(pool, async (batch, db) => {
       await batch.queue(HOLD_CHECKPOINT, [this.name, projection.version, expected]);
       // a read model's commit waits for no WAL flush: one less on the appends' disk
-      if (projection.derivedOnly === true) await batch.queue('SET LOCAL synchronous_commit TO off');
+      if (projection.derivedOnly === true) await batch.queue(COMMIT_WITHOUT_FLUSH);
       await batch.queue(USE_SCHEMA, [READ_MODEL]);
       if (projection.batchedWrites === true) await applyEvents(db, projection, events, batch);
       else {
