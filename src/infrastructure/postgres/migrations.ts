@@ -85,6 +85,22 @@ export const migrations: readonly Migration[] = [
   notaryBatchMigration,
   notaryHotHeadsMigration,
   notaryHeadsFromDigestsMigration,
+  {
+    version: 190,
+    name: "event store: the log's order index carries each event's type",
+    // A projection reads only the types it handles (readAllOfTypes): with the type in the
+    // order index its page is found by an index-only scan, and only the events it returns
+    // are read from the table. Before, a reader of some types fetched every row of the log to
+    // test its type, each of the six such consumers in a catch-up (docs/performance.md). The
+    // same count of indexes, so an append maintains no more of them.
+    // Built in the migration's transaction: appends wait for it (0.4 s at 810,000 events).
+    sql: `
+      CREATE INDEX events_global_order_typed ON event_store.events
+        (transaction_id, global_position) INCLUDE (event_type);
+      DROP INDEX event_store.events_global_order;
+      ALTER INDEX event_store.events_global_order_typed RENAME TO events_global_order;
+    `,
+  },
 ];
 
 const MIGRATION_LOCK = 7_300_001;
