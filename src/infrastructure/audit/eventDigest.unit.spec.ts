@@ -36,6 +36,39 @@ describe('the audit digests', () => {
       }),
     ));
 
+  it('encode as the plain definition does: keys sorted by sort(), each written by JSON.stringify', () => {
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      const record = value as Record<string, unknown>;
+      const members = Object.keys(record)
+        .sort()
+        .filter((key) => record[key] !== undefined)
+        .map((key) => `${JSON.stringify(key)}:${reference(record[key])}`);
+      return `{${members.join(',')}}`;
+    };
+    // keys of every kind (quotes, backslashes, control characters, lone and paired
+    // surrogates) and objects of more keys than the insertion sort takes
+    const key = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 6 }),
+      fc.constantFrom('"', '\\', '\n', '\u0000', '\ud800', '\udc00x', '😀', 'é', '10', '9', ''),
+    );
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 24 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('sort keys by code unit, integer-like ones too, and leave undefined members out', () => {
     const value = {
       b: [1, undefined, 'x'],
