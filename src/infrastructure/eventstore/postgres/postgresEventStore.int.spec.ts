@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { heldTransactionPool } from '../../../../test/support/slowCommittingPool';
 import { useTestDatabase } from '../../../../test/support/database';
 import type { EventToAppend } from '../../../application/ports/eventStore';
+import { encodeCheckpoint } from './checkpoint';
 import { PostgresEventStore, READ_ALL_OF_TYPES } from './postgresEventStore';
 
 const event = (type: string): EventToAppend => ({
@@ -64,6 +65,21 @@ describe('PostgreSQL event store specifics', () => {
     expect(result.nextExpectedRevision).toBe(9007199254740994n);
     const [read] = await store.readStream('huge', { fromRevision: 9007199254740994n });
     expect(read?.revision).toBe(9007199254740994n);
+  });
+
+  it('gives each event the checkpoint of its row, as encodeCheckpoint writes it', async () => {
+    const store = new PostgresEventStore(db.pool);
+    await store.appendToStream('checkpoints', [event('One'), event('Two')], {
+      expectedRevision: 'no_stream',
+    });
+    const { rows } = await db.pool.query<{ tx: string; gp: string }>(
+      `SELECT transaction_id::text AS tx, global_position::text AS gp FROM event_store.events
+       WHERE stream_id = 'checkpoints' ORDER BY stream_revision`,
+    );
+    const expected = rows.map((r) =>
+      encodeCheckpoint({ transactionId: BigInt(r.tx), globalPosition: BigInt(r.gp) }),
+    );
+    expect((await store.readStream('checkpoints')).map((e) => e.checkpoint)).toEqual(expected);
   });
 
   it('refuses to change or delete a recorded event', async () => {
