@@ -116,14 +116,14 @@ describe('PostgreSQL event store specifics', () => {
           walk(child);
       };
       walk((rows[0]?.['QUERY PLAN'] as [{ Plan: Record<string, unknown> }])[0].Plan);
-      // the page's positions and the head: the order index; the page's rows: by primary key
-      expect(scans).toEqual([
-        'Index Only Scan events_global_order',
-        'Index Scan events_pkey',
-        'Index Only Scan events_global_order',
-      ]);
-      await client.query('ROLLBACK');
+      // the page's positions (the first scan planned) from the order index alone, and no scan
+      // of it that visits the table row by row; the rows come by primary key (how they are
+      // joined is the planner's choice)
+      expect(scans[0]).toBe('Index Only Scan events_global_order');
+      expect(scans).not.toContain('Index Scan events_global_order');
+      expect(scans).toContain('Index Scan events_pkey');
     } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
       client.release();
     }
     const page = await store.readAll({ eventTypes: ['Wanted'], maxCount: 10_000 });
