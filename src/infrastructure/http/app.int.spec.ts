@@ -14,6 +14,10 @@ describe('HTTP skeleton', () => {
   let server: Server;
   let base: string;
   let ready = true;
+  const logged: string[] = [];
+  /** the level and message of what the requests since `from` logged */
+  const linesSince = (from: number): { level: number; msg: string }[] =>
+    logged.slice(from).map((line) => JSON.parse(line) as { level: number; msg: string });
 
   beforeAll(async () => {
     const probe = new Router();
@@ -27,6 +31,11 @@ describe('HTTP skeleton', () => {
     probe.get('/contended', () => {
       throw new ContentionError('contact', 12);
     });
+    probe.get('/read-model-missing', () => {
+      throw Object.assign(new Error('relation "read_model.contacts" does not exist'), {
+        code: '42P01',
+      });
+    });
     probe.get('/tombstoned', () => {
       throw new StreamDeletedError('dialog-6b0f400aa3e0eb53ac6000f4');
     });
@@ -34,7 +43,7 @@ describe('HTTP skeleton', () => {
       throw new Error('secret internals at /src/file.ts:12');
     });
     const app = createHttpApp({
-      logger: createLogger('silent'),
+      logger: createLogger('warn', { write: (line: string) => void logged.push(line) }),
       routers: [
         healthRoutes([
           {
@@ -101,6 +110,25 @@ describe('HTTP skeleton', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
     expect((await bodyOf(response)).code).toBe('E_UNAVAILABLE');
+  });
+
+  it('logs an outage as an error, and a 503 it expects (contention, a read model being built) as a warning', async () => {
+    let from = logged.length;
+    await fetch(`${base}/store-down`);
+    // the error handler's line, then the request's (a 503, a warning whatever its cause)
+    expect(linesSince(from).map((l) => [l.level, l.msg])).toEqual([
+      [50, 'the event store is unavailable; retry later'],
+      [40, 'request failed'],
+    ]);
+    for (const path of ['/contended', '/read-model-missing']) {
+      from = logged.length;
+      const response = await fetch(`${base}${path}`);
+      expect(response.status).toBe(503);
+      expect(linesSince(from).map((l) => l.level)).toEqual([40, 40]);
+    }
+    from = logged.length;
+    await fetch(`${base}/bug`);
+    expect(linesSince(from).map((l) => l.level)).toEqual([50, 50]);
   });
 
   it('answers 410 E_STREAM_DELETED for a stream tombstoned in the event store', async () => {

@@ -75,6 +75,11 @@ const toHttpError = (error: unknown): HttpError => {
   return new HttpError('E_INTERNAL', 'internal error; the request id identifies it in our logs');
 };
 
+const expectedUnavailability = (error: unknown): boolean =>
+  error instanceof ContentionError ||
+  error instanceof WrongExpectedVersionError ||
+  isReadModelMissing(error);
+
 /** Every error leaves as `{ code, message, details? }`; a stack trace never does. */
 export const errorHandler = (): Middleware<RequestState> => async (ctx, next) => {
   try {
@@ -87,7 +92,12 @@ export const errorHandler = (): Middleware<RequestState> => async (ctx, next) =>
     }
   } catch (error) {
     const http = toHttpError(error);
-    if (
+    // a 503 the service expects (a request contended past its retries, a read model still
+    // being built) is a warning: the client is told when to retry, and an error line for
+    // every such request would bury an outage's or a bug's
+    if (http.code === 'E_UNAVAILABLE' && expectedUnavailability(error)) {
+      ctx.state.log?.warn({ code: http.code }, http.message);
+    } else if (
       http.code === 'E_INTERNAL' ||
       http.code === 'E_UNAVAILABLE' ||
       http.code === 'E_STREAM_DELETED'

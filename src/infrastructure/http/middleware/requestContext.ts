@@ -29,7 +29,10 @@ export const requestContext =
         status: ctx.status,
         ms: Math.round(ms * 10) / 10,
       };
-      if (ctx.status >= 500) ctx.state.log.error(line, 'request failed');
+      // 503 tells the client when to retry; what caused it, an outage or a condition the
+      // service expects, is the error handler's line, at its own level
+      if (ctx.status === 503) ctx.state.log.warn(line, 'request failed');
+      else if (ctx.status >= 500) ctx.state.log.error(line, 'request failed');
       else ctx.state.log.info(line, 'request');
     }
   };
