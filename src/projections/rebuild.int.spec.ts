@@ -8,6 +8,7 @@ import { listDialogs } from './dialogs/dialogQueries';
 import { handledTypes } from './projection';
 import { buildShadow, dropShadow, rebuildProjection } from './rebuild';
 import { READ_MODEL } from './schema';
+import { createPool } from '../infrastructure/postgres/pool';
 
 // the pool's own methods on the pool itself: pool.query calls this.connect with a callback
 const bound = (target: object, property: string | symbol): unknown => {
@@ -132,7 +133,12 @@ describe('rebuilding read models from position 0', () => {
     const { pool, store } = world;
     const sent: string[] = [];
     await mixedScenario(store, { seed: 20261207, steps: 100, writer: world.w });
-    const recording = recordingPool(pool, sent);
+    // one connection: a page's statements are prepared on it by the first page, so the pages
+    // after are sent whole (on the world's pool each page could land on a fresh connection)
+    const { connectionString } = (pool as unknown as { options: { connectionString: string } })
+      .options;
+    const single = createPool({ connectionString, max: 1 });
+    const recording = recordingPool(single, sent);
     try {
       const contacts = projectionNamed('contacts');
       if (contacts === undefined) throw new Error('no contacts projection');
@@ -174,6 +180,7 @@ describe('rebuilding read models from position 0', () => {
       await dropShadow(pool, contacts);
     } finally {
       recording.stop();
+      await single.end();
     }
   });
 

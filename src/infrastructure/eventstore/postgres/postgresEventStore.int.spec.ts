@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { heldTransactionPool } from '../../../../test/support/slowCommittingPool';
 import { useTestDatabase } from '../../../../test/support/database';
+import { eventually } from '../../../../test/support/eventually';
 import type { EventToAppend } from '../../../application/ports/eventStore';
 import { encodeCheckpoint } from './checkpoint';
 import { PostgresEventStore, READ_ALL_OF_TYPES } from './postgresEventStore';
@@ -126,10 +127,15 @@ describe('PostgreSQL event store specifics', () => {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release();
     }
-    const page = await store.readAll({ eventTypes: ['Wanted'], maxCount: 10_000 });
-    expect(page.events.filter((e) => e.streamId === 'typed-plan').map((e) => e.type)).toEqual([
-      'Wanted',
-    ]);
+    // visible once every older transaction on the server (other files' too) has ended
+    const wanted = await eventually(
+      async () =>
+        (await store.readAll({ eventTypes: ['Wanted'], maxCount: 10_000 })).events
+          .filter((e) => e.streamId === 'typed-plan')
+          .map((e) => e.type),
+      (types) => types.length > 0,
+    );
+    expect(wanted).toEqual(['Wanted']);
   });
 
   it('maps an unreachable database to an unavailable store', async () => {
