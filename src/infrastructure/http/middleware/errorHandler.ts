@@ -14,6 +14,17 @@ import type { RequestState } from './requestContext';
 
 type BodyParserError = { status?: number; type?: string; expose?: boolean };
 
+/**
+ * The 503s the service expects (a request contended past its retries, a read model still being
+ * built), marked where they are told apart: they log as warnings, since the client is told when
+ * to retry, and an error line for every such request would bury an outage's or a bug's.
+ */
+const expectedAnswers = new WeakSet<HttpError>();
+const expected = (http: HttpError): HttpError => {
+  expectedAnswers.add(http);
+  return http;
+};
+
 /** Turns whatever a handler threw into the HTTP error of its code. */
 const toHttpError = (error: unknown): HttpError => {
   if (error instanceof HttpError) return error;
@@ -29,9 +40,11 @@ const toHttpError = (error: unknown): HttpError => {
   }
   // contended past every retry: nothing half-done stays that a retry cannot converge on
   if (error instanceof ContentionError || error instanceof WrongExpectedVersionError) {
-    return new HttpError('E_UNAVAILABLE', 'too many concurrent changes; retry', undefined, {
-      'Retry-After': '1',
-    });
+    return expected(
+      new HttpError('E_UNAVAILABLE', 'too many concurrent changes; retry', undefined, {
+        'Retry-After': '1',
+      }),
+    );
   }
   if (error instanceof StreamDeletedError) {
     return new HttpError(
@@ -50,13 +63,10 @@ const toHttpError = (error: unknown): HttpError => {
   }
   // a read model not there yet (a first start, a new version's table before its rebuild's swap)
   if (isReadModelMissing(error)) {
-    return new HttpError(
-      'E_UNAVAILABLE',
-      'the read models are being built; retry later',
-      undefined,
-      {
+    return expected(
+      new HttpError('E_UNAVAILABLE', 'the read models are being built; retry later', undefined, {
         'Retry-After': '2',
-      },
+      }),
     );
   }
   const parser = error as BodyParserError;
@@ -75,11 +85,6 @@ const toHttpError = (error: unknown): HttpError => {
   return new HttpError('E_INTERNAL', 'internal error; the request id identifies it in our logs');
 };
 
-const expectedUnavailability = (error: unknown): boolean =>
-  error instanceof ContentionError ||
-  error instanceof WrongExpectedVersionError ||
-  isReadModelMissing(error);
-
 /** Every error leaves as `{ code, message, details? }`; a stack trace never does. */
 export const errorHandler = (): Middleware<RequestState> => async (ctx, next) => {
   try {
@@ -92,10 +97,7 @@ export const errorHandler = (): Middleware<RequestState> => async (ctx, next) =>
     }
   } catch (error) {
     const http = toHttpError(error);
-    // a 503 the service expects (a request contended past its retries, a read model still
-    // being built) is a warning: the client is told when to retry, and an error line for
-    // every such request would bury an outage's or a bug's
-    if (http.code === 'E_UNAVAILABLE' && expectedUnavailability(error)) {
+    if (expectedAnswers.has(http)) {
       ctx.state.log?.warn({ code: http.code }, http.message);
     } else if (
       http.code === 'E_INTERNAL' ||
