@@ -272,7 +272,7 @@ describe('everything the codecs accept can be stored and applied by every projec
     expect(refused).toEqual([]);
 
     // every projection of this process, the outbox and the notary included, applies all of it
-    const head = await headOf(parley.deps.store);
+    const head = await headOf(parley.deps.store, parley.deps.pool);
     const names = new Set([
       ...allProjections.map((p) => p.name),
       webhookOutboxProjection.name,

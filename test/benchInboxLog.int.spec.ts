@@ -10,7 +10,7 @@ type Mix = { dialogs: number; open: number; waiting: number; assigned: number; d
 const mixOf = async (world: ReturnType<typeof useReadModelWorld>): Promise<Mix> => {
   const running = await startRunners(world.pool, world.store);
   try {
-    await waitForPosition(world.pool, world.store, await headOf(world.store));
+    await waitForPosition(world.pool, world.store, await headOf(world.store, world.pool));
   } finally {
     await running.stop();
   }

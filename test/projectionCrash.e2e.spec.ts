@@ -27,7 +27,7 @@ describe('a projection runner killed between applying a batch and committing it'
 
   it('leaves no row missing or duplicated after a restart', async () => {
     await mixedScenario(store, { seed: 42, steps: 250 });
-    const head = await headOf(store);
+    const head = await headOf(store, db.pool);
 
     const doomed = spawnRunners({
       DATABASE_URL: db.connectionString,

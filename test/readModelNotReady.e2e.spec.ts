@@ -50,7 +50,7 @@ describe('reads of a read model that is not built yet', () => {
     // every consumer idle at the head: none has a batch to fail on the tables moved below,
     // whose retry would make them afresh
     const { pool, storedEvents } = parley.deps;
-    await waitForPosition(pool, storedEvents, await headOf(storedEvents), [
+    await waitForPosition(pool, storedEvents, await headOf(storedEvents, pool), [
       ...[
         ...allProjections,
         webhookOutboxProjection,

@@ -96,7 +96,7 @@ describe('a request whose n-th append the store refuses', () => {
     await waitForPosition(
       parley.deps.pool,
       parley.deps.store,
-      await headOf(parley.deps.store),
+      await headOf(parley.deps.store, parley.deps.pool),
       [...allProjections, webhookOutboxProjection].map((p) => p.name),
     );
   });

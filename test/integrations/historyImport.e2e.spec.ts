@@ -108,7 +108,7 @@ describe('history import (SPEC §2.1)', () => {
     await waitForPosition(
       parley.deps.pool,
       parley.deps.store,
-      await headOf(parley.deps.store),
+      await headOf(parley.deps.store, parley.deps.pool),
       [webhookOutboxProjection.name],
       180_000,
     );

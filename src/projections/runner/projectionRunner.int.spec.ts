@@ -150,7 +150,7 @@ describe('the projection runner', () => {
 
   it('commits in batches of at most maxEvents, each with its checkpoint', async () => {
     const { pool, store } = world;
-    const head = await headOf(store);
+    const head = await headOf(store, pool);
     const running = await startRunners(pool, store, {
       projections: [contactsProjection],
       batch: { maxEvents: 10 },
@@ -250,7 +250,7 @@ describe('the first build of a projection', () => {
       firstBuildInBulkAt: 1,
     });
     try {
-      await waitForPosition(pool, store, await headOf(store), ['contacts']);
+      await waitForPosition(pool, store, await headOf(store, pool), ['contacts']);
       const built = await readCheckpoint(pool, 'contacts');
       expect(built?.rebuiltAt).not.toBeNull();
       expect(await count(pool, 'SELECT count(*) AS n FROM read_model.contacts')).toBeGreaterThan(0);
@@ -280,7 +280,7 @@ describe('the first build of a projection', () => {
       await waitForPosition(
         pool,
         store,
-        await headOf(store),
+        await headOf(store, pool),
         projections.map((p) => p.name),
       );
       for (const runner of running.runners)

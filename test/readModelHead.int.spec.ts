@@ -1,0 +1,36 @@
+import { Client } from 'pg';
+import { headOf, useReadModelWorld } from './support/readModel';
+import { createChannel } from './support/writer';
+
+/**
+ * The head the read model tests wait for is the log as committed, not as the gap-safe reads
+ * show it while another transaction is open: CI saw a test count 97 dialogs of 600 when a test
+ * file in another database held the horizon back as it took the head.
+ */
+describe("the tests' head of the log", () => {
+  const world = useReadModelWorld({ runners: false });
+
+  it('is the newest committed event, even while an open transaction hides it from reads', async () => {
+    const { pool, store, w, connectionString } = world;
+    await createChannel(w, 'before the open transaction');
+    const shown = await headOf(store, pool);
+    expect(shown).toBe(w.lastPosition());
+
+    // a transaction with an id, open across the next append (in this database or any other)
+    const holder = new Client({ connectionString });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id()');
+      await createChannel(w, 'committed behind the open transaction');
+
+      expect(await headOf(store)).toBe(shown); // what reads show: the horizon stops before it
+      expect(await headOf(store, pool)).toBe(w.lastPosition());
+      expect(w.lastPosition()).not.toBe(shown);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect(await headOf(store)).toBe(w.lastPosition());
+  });
+});
