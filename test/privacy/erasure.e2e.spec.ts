@@ -168,7 +168,11 @@ describe('erasing a person (SPEC §8, issue 14 "Must show")', () => {
       30_000,
     );
     // the read models too hold all of it before the scan (they may lag the outbox under load)
-    await waitForPosition(parley.deps.pool, parley.deps.store, await headOf(parley.deps.store, parley.deps.pool));
+    await waitForPosition(
+      parley.deps.pool,
+      parley.deps.store,
+      await headOf(parley.deps.store, parley.deps.pool),
+    );
   }, 120_000);
 
   afterAll(async () => {
