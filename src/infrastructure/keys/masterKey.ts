@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
+import { LOCKS } from '../../projections/runner/lockKeys';
 import { EnvelopeError, masterKeyOf, open, seal, type MasterKey } from './envelope';
 import type { Logger } from '../logger';
 
@@ -57,11 +58,28 @@ const ENSURE = `
  * The keys this database's secrets are sealed under must include one of `keys` (current first,
  * then PARLEY_PREVIOUS_MASTER_KEY during a rotation): each key leaves a sealed known value in
  * keys.master_key_check at first use, so a wrong key is found at start, not at the first
- * delivery.
+ * delivery. One process at a time, in one transaction: two starting together on a new database
+ * raced on creating the table (one crashed), and with different keys both could record theirs
+ * and seal secrets the other cannot open.
  */
 export const checkMasterKey = async (pool: Pool, keys: readonly MasterKey[]): Promise<void> => {
-  await pool.query(ENSURE);
-  const { rows } = await pool.query<{ key_id: string; sealed: string }>(
+  const db = await pool.connect();
+  try {
+    await db.query('BEGIN');
+    await db.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCKS.masterKey]);
+    await db.query(ENSURE);
+    await checkUnderLock(db, keys);
+    await db.query('COMMIT');
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    db.release();
+  }
+};
+
+const checkUnderLock = async (db: ClientBase, keys: readonly MasterKey[]): Promise<void> => {
+  const { rows } = await db.query<{ key_id: string; sealed: string }>(
     'SELECT key_id, sealed FROM keys.master_key_check',
   );
   const known = rows.filter((r) => keys.some((k) => k.id === r.key_id));
@@ -83,12 +101,12 @@ export const checkMasterKey = async (pool: Pool, keys: readonly MasterKey[]): Pr
     );
   const current = keys[0];
   if (current !== undefined && !rows.some((r) => r.key_id === current.id))
-    await recordMasterKey(pool, current);
+    await recordMasterKey(db, current);
 };
 
 /** Adds the check row of a new key (rotation), once every secret opens under it. */
-export const recordMasterKey = async (pool: Pool, key: MasterKey): Promise<void> => {
-  await pool.query(
+export const recordMasterKey = async (db: Pool | ClientBase, key: MasterKey): Promise<void> => {
+  await db.query(
     'INSERT INTO keys.master_key_check (key_id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING',
     [key.id, seal(key, CHECK_VALUE, CHECK_AAD)],
   );

@@ -11,6 +11,8 @@ export const LOCKS = {
   ddl: 7_300_004,
   /** held by the audit checkpoint signer while it signs: one process at a time */
   signer: 7_300_005,
+  /** held while a starting process checks its master key against the database and records it */
+  masterKey: 7_300_006,
 } as const;
 
 /** A stable, non-negative 31-bit key for a projection name (FNV-1a). */
