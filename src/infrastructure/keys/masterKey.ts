@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { ClientBase, Pool } from 'pg';
 import { LOCKS } from '../../projections/runner/lockKeys';
+import { inTransaction } from '../../projections/transaction';
 import { EnvelopeError, masterKeyOf, open, seal, type MasterKey } from './envelope';
 import type { Logger } from '../logger';
 
@@ -62,21 +63,12 @@ const ENSURE = `
  * raced on creating the table (one crashed), and with different keys both could record theirs
  * and seal secrets the other cannot open.
  */
-export const checkMasterKey = async (pool: Pool, keys: readonly MasterKey[]): Promise<void> => {
-  const db = await pool.connect();
-  try {
-    await db.query('BEGIN');
+export const checkMasterKey = (pool: Pool, keys: readonly MasterKey[]): Promise<void> =>
+  inTransaction(pool, async (db) => {
     await db.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCKS.masterKey]);
     await db.query(ENSURE);
     await checkUnderLock(db, keys);
-    await db.query('COMMIT');
-  } catch (error) {
-    await db.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    db.release();
-  }
-};
+  });
 
 const checkUnderLock = async (db: ClientBase, keys: readonly MasterKey[]): Promise<void> => {
   const { rows } = await db.query<{ key_id: string; sealed: string }>(
