@@ -58,23 +58,22 @@ export const waitForPosition = async (
 };
 
 /**
- * The head of the log: the checkpoint after its last event. Reads stop at the PostgreSQL store's
- * gap-safe horizon, which any transaction open in the cluster holds back (another test file's,
- * in another database), so a log committed in full can read as shorter, even empty, for a while:
- * given the pool, the head is the newest committed row of its event store's table (when it has
- * one), and waitForPosition waits for the horizon to pass it.
+ * The head of the log: the checkpoint after its last event. The PostgreSQL store's reads stop
+ * at its gap-safe horizon, which any transaction open in the cluster holds back (another test
+ * file's, in another database), so a log committed in full can read as shorter, even empty, for
+ * a while: the head is the newest committed row of the database's event store table, and
+ * waitForPosition waits for the horizon to pass it. A store with no rows there (EventStoreDB)
+ * is read to its end.
  */
-export const headOf = async (store: EventStore, pool?: Pool): Promise<Checkpoint | null> => {
+export const headOf = async (store: EventStore, pool: Pool): Promise<Checkpoint | null> => {
+  const committed = await committedHeadOf(pool);
+  if (committed !== null) return committed;
   let checkpoint: Checkpoint | null = null;
   for (;;) {
     const page = await store.readAll({ from: checkpoint, maxCount: 5_000 });
-    if (page.events.length === 0) break;
+    if (page.events.length === 0) return checkpoint;
     checkpoint = page.checkpoint;
   }
-  const committed = pool === undefined ? null : await committedHeadOf(pool);
-  return committed !== null && store.compareCheckpoints(committed, checkpoint) > 0
-    ? committed
-    : checkpoint;
 };
 
 /** The checkpoint of the newest event committed to this database's PostgreSQL event store. */
