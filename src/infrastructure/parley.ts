@@ -66,6 +66,7 @@ import type { EmbeddedPostgres } from './postgres/embedded';
 import { openDatabase, type Database } from './postgres/database';
 import { migrate } from './postgres/migrations';
 import { allProjections } from '../projections/allProjections';
+import { runnerConnections } from '../projections/runner/runnerConnections';
 import { rateLimitWorker, sharedRateLimiterFor } from './rateLimit/sharedRateLimiterFor';
 import type { SharedRateLimiter } from './rateLimit/sharedRateLimiter';
 import { ProjectionMonitor } from '../projections/projectionMonitor';
@@ -327,8 +328,7 @@ export const startParley = async (
   logger: Logger,
   options: StartOptions = {},
 ): Promise<Parley> => {
-  // each read model's runner holds a lock session and, while it commits, a batch's connection
-  const database = await openDatabase(config, logger, 2 * allProjections.length);
+  const database = await openDatabase(config, logger, runnerConnections(allProjections.length));
   const { pool, readSidePool, embedded } = database;
 
   try {
