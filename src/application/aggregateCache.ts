@@ -1,5 +1,6 @@
 import { contactDataRecordDecider } from '../domain/claims/contactDataRecord';
 import { dialogReferenceDecider } from '../domain/claims/dialogReference';
+import { RecentlyUsed } from './recentlyUsed';
 
 type Entry = { decider: object; state: unknown; revision: bigint };
 
@@ -36,28 +37,23 @@ const SETTLED_ONCE_WRITTEN: ReadonlySet<object> = new Set([
  * - states are immutable values (evolve returns new ones), so sharing them is safe.
  */
 export class AggregateCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: RecentlyUsed<string, Entry>;
 
-  constructor(private readonly maxEntries = 20_000) {}
+  constructor(maxEntries = 20_000) {
+    this.entries = new RecentlyUsed(maxEntries);
+  }
 
   get<S>(streamId: string, decider: object): Readonly<{ state: S; revision: bigint }> | null {
     const entry = this.entries.get(streamId);
     // another decider folds the stream into another state: not ours to use
     if (entry === undefined || entry.decider !== decider) return null;
-    this.entries.delete(streamId);
-    this.entries.set(streamId, entry);
     return { state: entry.state as S, revision: entry.revision };
   }
 
   /** Streams that do not exist are not kept: they may appear at any moment. */
   set(streamId: string, decider: object, state: unknown, revision: bigint | null): void {
-    this.entries.delete(streamId);
-    if (revision === null) return;
-    this.entries.set(streamId, { decider, state, revision });
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
+    if (revision === null) this.entries.delete(streamId);
+    else this.entries.set(streamId, { decider, state, revision });
   }
 
   drop(streamId: string): void {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { SubjectKeys } from '../../application/ports/subjectKeys';
+import { RecentlyUsed } from '../../application/recentlyUsed';
 import { open, seal, type MasterKey } from '../keys/envelope';
 import { openWithDataKey, sealWithDataKey } from './dataKeyCipher';
 import type { ChannelListener } from '../postgres/channelListener';
@@ -70,8 +71,7 @@ const cipherOf = (subjectId: string, key: Buffer): FieldCipher => ({
  * re-checks were a query for about every message of a known contact (docs/performance.md).
  */
 export class PostgresSubjectKeys implements SubjectKeys {
-  private readonly cache = new Map<string, Entry>();
-  private readonly cacheSize: number;
+  private readonly cache: RecentlyUsed<string, Entry>;
   private readonly checkMs: number;
   private readonly now: () => number;
   private batch: Map<string, Waiter[]> | null = null;
@@ -84,7 +84,7 @@ export class PostgresSubjectKeys implements SubjectKeys {
     private readonly pool: Pool,
     private readonly options: PostgresSubjectKeysOptions,
   ) {
-    this.cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+    this.cache = new RecentlyUsed(options.cacheSize ?? DEFAULT_CACHE_SIZE);
     this.checkMs = options.destroyedCheckMs ?? DESTROYED_CHECK_MS;
     this.now = options.now ?? Date.now;
   }
@@ -168,11 +168,8 @@ export class PostgresSubjectKeys implements SubjectKeys {
       (cached.key === null ||
         this.now() - cached.checkedAt < this.checkMs ||
         this.heardSince(cached.checkedAt))
-    ) {
-      this.cache.delete(subjectId);
-      this.cache.set(subjectId, cached);
+    )
       return Promise.resolve(cached.key);
-    }
     let fetching = this.fetching.get(subjectId);
     if (fetching === undefined) {
       fetching = this.refresh(subjectId, cached).finally(() => this.fetching.delete(subjectId));
@@ -200,7 +197,7 @@ export class PostgresSubjectKeys implements SubjectKeys {
     const asked = this.now();
     const row = await this.fetch(subjectId);
     // destroyed while the row was on its way: the row is older than the destruction
-    const meanwhile = this.cache.get(subjectId);
+    const meanwhile = this.cache.peek(subjectId);
     if (meanwhile !== cached && meanwhile?.key === null) return null;
     if (row === undefined) {
       this.cache.delete(subjectId);
@@ -245,16 +242,7 @@ export class PostgresSubjectKeys implements SubjectKeys {
     wrapped: string | null,
     checkedAt = this.now(),
   ): Buffer | null {
-    this.cache.delete(subjectId);
-    this.cache.set(subjectId, {
-      key,
-      wrapped: key === null ? null : wrapped,
-      checkedAt,
-    });
-    while (this.cache.size > this.cacheSize) {
-      const oldest = this.cache.keys().next().value as string;
-      this.cache.delete(oldest);
-    }
+    this.cache.set(subjectId, { key, wrapped: key === null ? null : wrapped, checkedAt });
     return key;
   }
 
