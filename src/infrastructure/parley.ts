@@ -54,6 +54,7 @@ import {
   attachmentStorageFor,
   attachmentWorkers,
   payloadLinksOf,
+  queryingResolve,
 } from './attachments/attachmentModule';
 import { postgresWebhookSecrets, sealAllUnder, secretOpener } from './webhooks/secretStore';
 import { checkMasterKey, processMasterKeys } from './keys/masterKey';
@@ -276,7 +277,7 @@ const workersFor = (deps: ParleyDeps, modules: Modules): Worker[] => [
 export type StartOptions = Readonly<{
   /** wraps the event store: tests inject faults (a crash between two appends) this way */
   wrapStore?: (store: EventStore) => EventStore;
-  /** resolves webhook host names: tests play DNS rebinding this way */
+  /** resolves webhook and attachment host names: tests play DNS rebinding, and stay offline, this way */
   resolve?: Resolve;
   /** replaces ATTACHMENT_STORAGE's adapter: tests count or break writes this way */
   attachmentStorage?: AttachmentStorage;
@@ -367,6 +368,7 @@ export const startParley = async (
       publicUrl: config.publicUrl ?? url,
       webhookSecrets: postgresWebhookSecrets(pool, masterKeys[0]),
       webhookAddresses: addressGuardOf(config, options.resolve),
+      attachmentAddresses: addressGuardOf(config, options.resolve ?? queryingResolve()),
       auditKey,
       masterKeys,
       subjectKeys,

@@ -44,6 +44,8 @@ export type ParleyDeps = Readonly<{
   webhookSecrets: WebhookSecrets;
   /** where webhooks may go: checked at subscribe time and at every connection */
   webhookAddresses: AddressGuard;
+  /** the same rule for the attachments' fetch worker, names resolved by DNS queries of its own */
+  attachmentAddresses: AddressGuard;
   /** signs the audit notary's checkpoints; never in the event log or the database */
   auditKey: SigningKey;
   /** seal and open stored secrets: the current master key first, then the previous one */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../src/infrastructure/config';
 import { createLogger } from '../../src/infrastructure/logger';
 import { startParley, type Parley, type StartOptions } from '../../src/infrastructure/parley';
+import type { Resolve } from '../../src/infrastructure/webhooks/urlGuard';
 import { createTestDatabase } from './database';
 import { TEST_MASTER_KEY } from './process';
 
@@ -12,6 +13,17 @@ export type TestParley = Parley & {
   admin: Readonly<{ authorization: string }>;
   /** fetch relative to the server */
   request: (pathAndQuery: string, init?: RequestInit) => Promise<Response>;
+};
+
+/**
+ * How a test Parley resolves the host names of webhooks and attachments unless the test says
+ * otherwise: `localhost` only. Any other name is unknown at once, so no test sends a DNS query
+ * off the machine (the fixtures' `cdn.example.com` did, from the attachment fetch worker) or
+ * would ever reach a host that happened to resolve.
+ */
+export const offlineResolve: Resolve = async (hostname) => {
+  if (hostname === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
 };
 
 /**
@@ -38,7 +50,7 @@ export const startTestParley = async (
     ...env,
   });
   const logger = createLogger(config.logLevel, logTo === undefined ? undefined : { write: logTo });
-  const parley = await startParley(config, logger, options);
+  const parley = await startParley(config, logger, { resolve: offlineResolve, ...options });
   return {
     ...parley,
     admin: { authorization: `Bearer ${config.adminToken}` },

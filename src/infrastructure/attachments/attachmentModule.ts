@@ -94,7 +94,7 @@ export const attachmentWorkers = (deps: ParleyDeps): Worker[] => {
         subjectKeys: deps.subjectKeys,
       },
       // the webhooks' rule (WEBHOOK_ALLOW_PRIVATE), with names resolved by DNS queries
-      guard: { allowPrivate: deps.webhookAddresses.allowPrivate, resolve: queryingResolve() },
+      guard: deps.attachmentAddresses,
       maxBytes: settings.maxBytes,
       timeoutMs: settings.fetchTimeoutMs,
       schedule: settings.retryScheduleMs,
