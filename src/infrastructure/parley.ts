@@ -296,7 +296,7 @@ const openStore = async (
   const { pool } = database;
   const applied = await migrate(pool);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  const created = await createEventStore(config, pool);
+  const created = await createEventStore(config, pool, database.logReadPool);
   const adminToken = await resolveAdminToken(config.adminToken, config.dataDir);
   const auditKey = await resolveSigningKey(config.audit.signingKey, config.dataDir);
   const masterKeys = await processMasterKeys(config, logger);
@@ -329,7 +329,14 @@ export const startParley = async (
   logger: Logger,
   options: StartOptions = {},
 ): Promise<Parley> => {
-  const database = await openDatabase(config, logger, runnerConnections(allProjections.length));
+  // the log's readers (every consumer's subscription, a page ahead each; the inbox's live
+  // streams) get as many connections as the requests
+  const database = await openDatabase(
+    config,
+    logger,
+    runnerConnections(allProjections.length),
+    config.databasePoolSize,
+  );
   const { pool, readSidePool, embedded } = database;
 
   try {

@@ -2,13 +2,15 @@ import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
-import { createPool } from './pool';
+import { createPool, GENERIC_PLANS } from './pool';
 
 /** The process's PostgreSQL: DATABASE_URL's, or an embedded server in DATA_DIR; its pools. */
 export type Database = Readonly<{
   pool: Pool;
   /** the read models' runners' connections, apart from `pool` (see ParleyDeps.readSidePool) */
   readSidePool: Pool;
+  /** the reads of the whole log by every consumer (PostgresEventStoreOptions.readPool) */
+  logReadPool: Pool;
   embedded: EmbeddedPostgres | null;
   /** runs `stop` first when the database is released (a LISTEN connection of the pool) */
   beforeRelease: (stop: () => Promise<void>) => void;
@@ -20,6 +22,7 @@ export const openDatabase = async (
   config: Config,
   logger: Logger,
   readSideConnections: number,
+  logReadConnections: number,
 ): Promise<Database> => {
   const embedded =
     config.databaseUrl === null
@@ -34,11 +37,22 @@ export const openDatabase = async (
   const connectionString = embedded?.connectionString ?? (config.databaseUrl as string);
   const pool = createPool({ connectionString, max: config.databasePoolSize });
   // named `parley` as the other: `npm run projections -- status` shows it as where they run
-  const readSidePool = createPool({ connectionString, max: readSideConnections });
+  // both run the same few statements all day: on generic plans (GENERIC_PLANS, pool.ts)
+  const readSidePool = createPool({
+    connectionString,
+    max: readSideConnections,
+    settings: GENERIC_PLANS,
+  });
+  const logReadPool = createPool({
+    connectionString,
+    max: logReadConnections,
+    settings: GENERIC_PLANS,
+  });
   let stopFirst = async (): Promise<void> => undefined;
   return {
     pool,
     readSidePool,
+    logReadPool,
     embedded,
     beforeRelease: (stop) => {
       stopFirst = stop;
@@ -46,6 +60,7 @@ export const openDatabase = async (
     release: async () => {
       await stopFirst();
       await readSidePool.end().catch(() => undefined);
+      await logReadPool.end().catch(() => undefined);
       await pool.end().catch(() => undefined);
       await embedded?.stop();
     },

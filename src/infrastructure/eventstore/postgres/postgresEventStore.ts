@@ -153,6 +153,11 @@ export type PostgresEventStoreOptions = Readonly<{
   pageSize?: number;
   /** how long a woken subscriber waits for more appends before it reads, in ms */
   gatherMs?: number;
+  /**
+   * Connections for the reads of the whole log (readAll, subscriptions), apart from the
+   * appends' and stream reads' `pool`: Parley's run on generic plans (GENERIC_PLANS, pool.ts).
+   */
+  readPool?: Pool;
 }>;
 
 /** The embedded default and small-deployment store: one PostgreSQL database, schema event_store. */
@@ -253,6 +258,7 @@ export class PostgresEventStore implements EventStore {
        LIMIT $3`,
       [from.transactionId.toString(), from.globalPosition.toString(), options.maxCount ?? 1000],
       'event_store_read_all',
+      this.options.readPool,
     );
     const events = rows.map(toRecorded);
     const last = events[events.length - 1];
@@ -276,6 +282,7 @@ export class PostgresEventStore implements EventStore {
       READ_ALL_OF_TYPES,
       [from.transactionId.toString(), from.globalPosition.toString(), maxCount, [...eventTypes]],
       'event_store_read_all_of_types',
+      this.options.readPool,
     );
     const events = rows.filter((row) => !row.head).map(toRecorded);
     const head = rows.find((row) => row.head);
@@ -368,7 +375,7 @@ export class PostgresEventStore implements EventStore {
     sql: string,
     params: unknown[],
     name?: string,
-    client?: PoolClient,
+    client?: PoolClient | Pool,
   ): Promise<R[]> {
     try {
       const result = await (client ?? this.pool).query<R>(

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { useTestDatabase } from '../../../test/support/database';
+import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore';
+import { createPool, GENERIC_PLANS } from './pool';
+
+/** How the one connection of `pool` has run the log's typed read so far. */
+const typedReadPlans = async (pool: Pool): Promise<{ generic: number; custom: number }> => {
+  const { rows } = await pool.query<{ generic_plans: string; custom_plans: string }>(
+    `SELECT generic_plans, custom_plans FROM pg_prepared_statements
+     WHERE name = 'event_store_read_all_of_types'`,
+  );
+  const row = rows[0];
+  return { generic: Number(row?.generic_plans ?? 0), custom: Number(row?.custom_plans ?? 0) };
+};
+
+describe('the log read on generic plans (GENERIC_PLANS)', () => {
+  const db = useTestDatabase();
+
+  it("given the store's reads on a pool of GENERIC_PLANS, when a projection reads the log by type again and again, then PostgreSQL plans the statement once, where the appends' pool plans it at every call", async () => {
+    const generic = createPool({
+      connectionString: db.connectionString,
+      max: 1,
+      settings: GENERIC_PLANS,
+    });
+    const plain = createPool({ connectionString: db.connectionString, max: 1 });
+    const stores = [
+      new PostgresEventStore(db.pool, { readPool: generic }),
+      new PostgresEventStore(db.pool, { readPool: plain }),
+    ];
+    try {
+      await stores[0]?.appendToStream(
+        'planned-1',
+        [
+          {
+            id: randomUUID(),
+            type: 'Wanted',
+            data: {},
+            metadata: {
+              correlationId: randomUUID(),
+              causationId: null,
+              actor: { type: 'system' },
+              recordedAt: new Date().toISOString(),
+              schemaVersion: 1,
+            },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      // what each read returns depends on other test files' open transactions (the gap-safe
+      // horizon is the cluster's); how its statement is planned does not
+      for (const store of stores)
+        for (let i = 0; i < 8; i++) await store.readAll({ eventTypes: ['Wanted'], maxCount: 10 });
+      expect((await generic.query('SHOW plan_cache_mode')).rows).toEqual([
+        { plan_cache_mode: 'force_generic_plan' },
+      ]);
+      expect(await typedReadPlans(generic)).toEqual({ generic: 8, custom: 0 });
+      // why: on its own, PostgreSQL keeps a custom plan for this statement, planned each time
+      expect((await typedReadPlans(plain)).custom).toBeGreaterThanOrEqual(5);
+    } finally {
+      for (const store of stores) await store.close();
+      await generic.end();
+      await plain.end();
+    }
+  });
+});
