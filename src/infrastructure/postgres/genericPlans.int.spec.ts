@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { useTestDatabase } from '../../../test/support/database';
+import { anEvent } from '../../../test/support/fakeEventStoreDb/anEvent';
 import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore';
 import { createPool, GENERIC_PLANS } from './pool';
 
@@ -29,24 +29,9 @@ describe('the log read on generic plans (GENERIC_PLANS)', () => {
       new PostgresEventStore(db.pool, { readPool: plain }),
     ];
     try {
-      await stores[0]?.appendToStream(
-        'planned-1',
-        [
-          {
-            id: randomUUID(),
-            type: 'Wanted',
-            data: {},
-            metadata: {
-              correlationId: randomUUID(),
-              causationId: null,
-              actor: { type: 'system' },
-              recordedAt: new Date().toISOString(),
-              schemaVersion: 1,
-            },
-          },
-        ],
-        { expectedRevision: 'no_stream' },
-      );
+      await stores[0]?.appendToStream('planned-1', [anEvent('Wanted')], {
+        expectedRevision: 'no_stream',
+      });
       // what each read returns depends on other test files' open transactions (the gap-safe
       // horizon is the cluster's); how its statement is planned does not
       for (const store of stores)
