@@ -2,6 +2,9 @@ import type { Pool } from 'pg';
 import { useTestDatabase } from '../../../test/support/database';
 import { anEvent } from '../../../test/support/fakeEventStoreDb/anEvent';
 import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { openDatabase } from './database';
 import { createPool, GENERIC_PLANS } from './pool';
 
 /** How the one connection of `pool` has run the log's typed read so far. */
@@ -46,6 +49,27 @@ describe('the log read on generic plans (GENERIC_PLANS)', () => {
       for (const store of stores) await store.close();
       await generic.end();
       await plain.end();
+    }
+  });
+
+  it("given a Parley's database, then the runners' and the log readers' pools plan generically and the requests' pool as PostgreSQL chooses", async () => {
+    const config = loadConfig({ DATABASE_URL: db.connectionString, DATA_DIR: '/nonexistent' });
+    const database = await openDatabase(config, createLogger('silent'), 2, 2);
+    try {
+      const mode = async (pool: Pool): Promise<unknown> =>
+        (await pool.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]
+          ?.plan_cache_mode;
+      expect({
+        requests: await mode(database.pool),
+        runners: await mode(database.readSidePool),
+        logReads: await mode(database.logReadPool),
+      }).toEqual({
+        requests: 'auto',
+        runners: 'force_generic_plan',
+        logReads: 'force_generic_plan',
+      });
+    } finally {
+      await database.release();
     }
   });
 });
