@@ -376,8 +376,11 @@ describe('inbound endpoint limits that need their own server', () => {
       await admin.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
       await admin.end();
     }
-    expect(
-      (await postMessage(parley, channel, { text: 'hi again', ...customer('down') })).status,
-    ).toBe(200);
+    const recovered = await postMessage(parley, channel, { text: 'hi again', ...customer('down') });
+    // failing, it says which part had not recovered (a 503 once in CI, not seen alone)
+    expect({
+      status: recovered.status,
+      answer: recovered.status === 200 ? null : recovered.body,
+    }).toEqual({ status: 200, answer: null });
   });
 });
