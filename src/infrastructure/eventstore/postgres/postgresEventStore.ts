@@ -20,6 +20,7 @@ import {
 import { isConnectionError } from '../../postgres/pool';
 import { comparePositions, decodeCheckpoint, encodeCheckpoint } from './checkpoint';
 import { AppendNotifications } from './appendNotifications';
+import { LogTail } from './logTail';
 import { postgresSubscription } from './postgresSubscription';
 
 export type EventRow = {
@@ -158,17 +159,36 @@ export type PostgresEventStoreOptions = Readonly<{
    * appends' and stream reads' `pool`: Parley's run on generic plans (GENERIC_PLANS, pool.ts).
    */
   readPool?: Pool;
+  /**
+   * Subscribers at the head take their events from one read of the log a wake-up (LogTail),
+   * not one read each: on by default; off, each reads its own (the bench's comparison).
+   */
+  sharedTail?: boolean;
 }>;
+
+/** a shared read of the log's end: a page of every type, and the events kept for those behind */
+const TAIL_PAGE = 1_000;
+const TAIL_KEPT = 5_000;
 
 /** The embedded default and small-deployment store: one PostgreSQL database, schema event_store. */
 export class PostgresEventStore implements EventStore {
   private readonly notifications: AppendNotifications;
+  private readonly tail: LogTail | undefined;
 
   constructor(
     private readonly pool: Pool,
     private readonly options: PostgresEventStoreOptions = {},
   ) {
     this.notifications = new AppendNotifications(pool);
+    this.tail =
+      options.sharedTail === false
+        ? undefined
+        : new LogTail({
+            readAll: (from, maxCount) => this.readAll({ from, maxCount }),
+            compare: (a, b) => this.compareCheckpoints(a, b),
+            pageSize: TAIL_PAGE,
+            keep: TAIL_KEPT,
+          });
   }
 
   async appendToStream(
@@ -306,6 +326,7 @@ export class PostgresEventStore implements EventStore {
       maxPollIntervalMs: this.options.maxPollIntervalMs ?? 8 * (this.options.pollIntervalMs ?? 500),
       pageSize: options.pageSize ?? this.options.pageSize ?? 500,
       gatherMs: options.gatherMs ?? this.options.gatherMs ?? 20,
+      ...(this.tail === undefined ? {} : { tail: this.tail }),
     });
   }
 

@@ -2,12 +2,12 @@ import type {
   AllSubscription,
   Checkpoint,
   EventStore,
-  ReadAllResult,
   SubscribeToAllOptions,
   SubscriptionItem,
 } from '../../../application/ports/eventStore';
 import { matchesPrefixes } from '../streamFilter';
 import type { AppendNotifications } from './appendNotifications';
+import type { LogTail, TailPage } from './logTail';
 
 type Options = SubscribeToAllOptions &
   Readonly<{
@@ -15,6 +15,8 @@ type Options = SubscribeToAllOptions &
     maxPollIntervalMs: number;
     pageSize: number;
     gatherMs: number;
+    /** the process's shared read of the log's end, for a subscriber at the head */
+    tail?: LogTail;
   }>;
 
 /**
@@ -36,26 +38,47 @@ export const postgresSubscription = (
     wake();
   });
 
-  const read = (from: Checkpoint | null) =>
-    store.readAll({ from, maxCount: options.pageSize, eventTypes: options.eventTypes });
+  const ownRead = async (from: Checkpoint | null): Promise<TailPage> => {
+    const page = await store.readAll({
+      from,
+      maxCount: options.pageSize,
+      eventTypes: options.eventTypes,
+    });
+    return { ...page, more: page.events.length === options.pageSize };
+  };
+  const types = options.eventTypes === undefined ? undefined : new Set(options.eventTypes);
+  // behind the head a subscriber reads its own pages (of its types only); at the head it
+  // takes its events from the read every subscriber of the process shares
+  const read = async (from: Checkpoint | null, atHead: boolean): Promise<Read> => {
+    const shared =
+      atHead && options.tail !== undefined
+        ? await options.tail.read(from, options.pageSize, types)
+        : null;
+    return shared === null
+      ? { page: await ownRead(from), shared: false }
+      : { page: shared, shared: true };
+  };
 
   async function* items(): AsyncGenerator<SubscriptionItem> {
     let from: Checkpoint | null = options.from ?? null;
     // polls in a row that no notification started and that found nothing
     let emptyPolls = 0;
     // the next page, asked for while the subscriber applies a full one (catching up)
-    let ahead: Promise<ReadAllResult> | null = null;
+    let ahead: Promise<Read> | null = null;
+    // the last page was short, or shared: the subscriber is at the head
+    let atHead = false;
     try {
       while (!closed) {
         const notified = pending;
         pending = false;
-        const page = await (ahead ?? read(from));
+        const { page, shared }: Read = await (ahead ?? read(from, atHead));
         ahead = null;
+        atHead = shared || !page.more;
         // A full page means more is waiting: the next is read while this one is applied, as a
         // rebuild does, so a catch-up's reads and writes overlap. The same read a moment
         // earlier: it starts after this page's last event, and is gap-safe on its own.
-        if (page.events.length === options.pageSize && !closed) {
-          ahead = read(page.checkpoint);
+        if (page.more && !shared && !closed) {
+          ahead = read(page.checkpoint, false);
           // not awaited if the subscriber unsubscribes first
           ahead.catch(() => undefined);
         }
@@ -71,7 +94,7 @@ export const postgresSubscription = (
         }
         const moved = page.checkpoint !== from;
         from = page.checkpoint;
-        if (page.events.length === options.pageSize || closed) continue;
+        if (page.more || closed) continue;
         emptyPolls = notified || moved ? 0 : emptyPolls + 1;
         if (!pending) await sleep(pollDelay(options, emptyPolls), (stop) => (wake = stop));
         // Under load appends commit every few ms: waiting a moment after a wake-up reads them
@@ -96,6 +119,8 @@ export const postgresSubscription = (
     unsubscribe,
   };
 };
+
+type Read = Readonly<{ page: TailPage; shared: boolean }>;
 
 /**
  * The poll only finds what a notification did not announce: rows a transaction held back
