@@ -39,9 +39,10 @@ const eventTypesOf = (items: readonly SubscriptionItem[]): string[] =>
 describe('the PostgreSQL subscribers of one process at the head', () => {
   const db = useTestDatabase();
 
-  it('given six subscribers of different types at the head, when an event is appended, then one read of the log answers them all (six reads without the shared tail)', async () => {
-    const readsAfterAppend: Record<string, number> = {};
+  it('given six subscribers of different types at the head, when the log is appended to and they are woken, then one read of the log answers them all (six reads without the shared tail)', async () => {
+    const readsAfterWakeUp: Record<string, number> = {};
     for (const sharedTail of [true, false]) {
+      // no polls: every read comes from a wake-up
       const store = new PostgresEventStore(db.pool, { sharedTail, pollIntervalMs: 60_000 });
       const reads: ReadAllOptions[] = [];
       const readAll = store.readAll.bind(store);
@@ -57,36 +58,48 @@ describe('the PostgreSQL subscribers of one process at the head', () => {
       const subscriptions = typeSets.map((eventTypes) =>
         store.subscribeToAll({ from: head, ...(eventTypes === undefined ? {} : { eventTypes }) }),
       );
-      const items = subscriptions.map(collect);
-      // each has read on its own once and found nothing: at the head
-      await eventually(
-        async () => reads.length,
-        (n) => n >= subscriptions.length,
-      );
-      const before = reads.length;
-      await store.appendToStream(`tail-${tag}`, [event(`A-${tag}`)], {
-        expectedRevision: 'no_stream',
-      });
-      // the A subscribers get the event, the others a checkpoint past it
-      await eventually(
-        async () => items.map((i) => i.length),
-        (lengths) => lengths.every((n) => n >= 1),
-      );
-      readsAfterAppend[String(sharedTail)] = reads.length - before;
-      expect(items.map(eventTypesOf)).toEqual([
-        [`A-${tag}`],
-        [],
-        [`A-${tag}`],
-        [],
-        [],
-        [`A-${tag}`],
-      ]);
-      await Promise.all(subscriptions.map((s) => s.unsubscribe()));
-      await store.close();
+      try {
+        const items = subscriptions.map(collect);
+        // each has read on its own once: at the head
+        await eventually(
+          async () => reads.length,
+          (n) => n >= subscriptions.length,
+        );
+        await store.appendToStream(`tail-${tag}`, [event(`A-${tag}`)], {
+          expectedRevision: 'no_stream',
+        });
+        // other test files' open transactions may hide it from the append's own wake-up: once
+        // it is visible, one wake-up of every subscriber, as another process's NOTIFY is
+        await eventually(
+          async () => (await readAll({ from: head, maxCount: 100_000 })).events,
+          (events) => events.some((e) => e.type === `A-${tag}`),
+        );
+        const before = reads.length;
+        await db.pool.query(`SELECT pg_notify('event_store_appended', '')`);
+        // the A subscribers get the event, the others a checkpoint past it
+        await eventually(
+          async () => ({ lengths: items.map((i) => i.length), reads: reads.length - before }),
+          ({ lengths, reads: n }) => lengths.every((l) => l >= 1) && n >= (sharedTail ? 1 : 6),
+        );
+        // and no read comes after them
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        readsAfterWakeUp[String(sharedTail)] = reads.length - before;
+        expect(items.map(eventTypesOf)).toEqual([
+          [`A-${tag}`],
+          [],
+          [`A-${tag}`],
+          [],
+          [],
+          [`A-${tag}`],
+        ]);
+      } finally {
+        await Promise.all(subscriptions.map((s) => s.unsubscribe()));
+        await store.close();
+      }
     }
     // one read, or two when a wake-up's timers fall in two turns of the event loop
-    expect(readsAfterAppend.true).toBeLessThanOrEqual(2);
-    expect(readsAfterAppend.false).toBe(6);
+    expect(readsAfterWakeUp.true).toBeLessThanOrEqual(2);
+    expect(readsAfterWakeUp.false).toBe(6);
   });
 
   it('holds for any appends committing out of order: each subscriber, at the head or behind, gets exactly the events of its types, once each, in the log’s order', async () => {
@@ -106,33 +119,36 @@ describe('the PostgreSQL subscribers of one process at the head', () => {
           const subscriptions = typeSets.map((t) =>
             store.subscribeToAll({ from: start, eventTypes: t.map(tagged) }),
           );
-          const items = subscriptions.map(collect);
-          await Promise.all(
-            appended.map((type, i) =>
-              (i % 2 === 0 ? slow : store).appendToStream(
-                `tail-${tag}-${i % 3}-${i}`,
-                [event(tagged(type))],
-                { expectedRevision: 'no_stream' },
+          try {
+            const items = subscriptions.map(collect);
+            await Promise.all(
+              appended.map((type, i) =>
+                (i % 2 === 0 ? slow : store).appendToStream(
+                  `tail-${tag}-${i % 3}-${i}`,
+                  [event(tagged(type))],
+                  { expectedRevision: 'no_stream' },
+                ),
               ),
-            ),
-          );
-          const log = (await store.readAll({ from: start, maxCount: 100_000 })).events.filter((e) =>
-            e.type.endsWith(tag),
-          );
-          const wanted = typeSets.map((t) =>
-            log.filter((e) => t.map(tagged).includes(e.type)).map((e) => e.id),
-          );
-          const got = () =>
-            items.map((i) => i.flatMap((item) => (item.type === 'event' ? [item.event.id] : [])));
-          await eventually(
-            async () => got(),
-            (ids) => ids.every((list, s) => list.length >= (wanted[s]?.length ?? 0)),
-            10_000,
-          );
-          expect(got()).toEqual(wanted);
-          await Promise.all(subscriptions.map((s) => s.unsubscribe()));
-          await store.close();
-          await slow.close();
+            );
+            const log = (await store.readAll({ from: start, maxCount: 100_000 })).events.filter(
+              (e) => e.type.endsWith(tag),
+            );
+            const wanted = typeSets.map((t) =>
+              log.filter((e) => t.map(tagged).includes(e.type)).map((e) => e.id),
+            );
+            const got = () =>
+              items.map((i) => i.flatMap((item) => (item.type === 'event' ? [item.event.id] : [])));
+            await eventually(
+              async () => got(),
+              (ids) => ids.every((list, s) => list.length >= (wanted[s]?.length ?? 0)),
+              10_000,
+            );
+            expect(got()).toEqual(wanted);
+          } finally {
+            await Promise.all(subscriptions.map((s) => s.unsubscribe()));
+            await store.close();
+            await slow.close();
+          }
         },
       ),
       { numRuns: 12 },
