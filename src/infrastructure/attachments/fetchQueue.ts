@@ -25,8 +25,10 @@ export const claimFetches = async (
     declared_type: string;
     attempts: number;
     lease: string;
-  }>(
-    `WITH next AS (
+  }>({
+    // named: planned once a connection (0.22 ms a plan, against 0.05 to run it)
+    name: 'attachments_claim_fetches',
+    text: `WITH next AS (
        SELECT attachment_id FROM attachments.files
         WHERE status = 'pending' AND source = 'fetched' AND next_attempt_at <= now()
           AND (leased_until IS NULL OR leased_until < now())
@@ -39,8 +41,8 @@ export const claimFetches = async (
        FROM next WHERE f.attachment_id = next.attachment_id
      RETURNING f.attachment_id, f.dialog_id, f.message_id, f.position, f.contact_id, f.url,
                f.declared_type, f.attempts, f.lease`,
-    [leaseMs, randomUUID(), limit],
-  );
+    values: [leaseMs, randomUUID(), limit],
+  });
   return rows.map((r) => ({
     attachmentId: r.attachment_id,
     dialogId: r.dialog_id,
@@ -67,42 +69,64 @@ export const recordFetch = async (
 ): Promise<void> => {
   switch (outcome.kind) {
     case 'stored':
-      await pool.query(
-        `UPDATE attachments.files
+      await pool.query({
+        name: 'attachments_fetch_stored',
+        text: `UPDATE attachments.files
             SET status = 'stored', size = $3, sha256 = $4, sniffed_type = $5, finished_at = now(),
                 leased_until = NULL, lease = NULL, last_error = NULL
           WHERE attachment_id = $1 AND lease = $2`,
-        [claimed.attachmentId, claimed.lease, outcome.size, outcome.sha256, outcome.sniffedType],
-      );
+        values: [
+          claimed.attachmentId,
+          claimed.lease,
+          outcome.size,
+          outcome.sha256,
+          outcome.sniffedType,
+        ],
+      });
       return;
     case 'failed':
-      await pool.query(
-        `UPDATE attachments.files
+      await pool.query({
+        name: 'attachments_fetch_failed',
+        text: `UPDATE attachments.files
             SET status = 'failed', reason = $3, last_error = $3, finished_at = now(),
                 leased_until = NULL, lease = NULL
           WHERE attachment_id = $1 AND lease = $2`,
-        [claimed.attachmentId, claimed.lease, outcome.reason],
-      );
+        values: [claimed.attachmentId, claimed.lease, outcome.reason],
+      });
       return;
     case 'retry':
-      await pool.query(
-        `UPDATE attachments.files
+      await pool.query({
+        name: 'attachments_fetch_retry',
+        text: `UPDATE attachments.files
             SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000),
                 last_error = $4, leased_until = NULL, lease = NULL
           WHERE attachment_id = $1 AND lease = $2`,
-        [claimed.attachmentId, claimed.lease, outcome.delayMs, outcome.error],
-      );
+        values: [claimed.attachmentId, claimed.lease, outcome.delayMs, outcome.error],
+      });
       return;
   }
 };
 
+/**
+ * When a pending fetch is due: at its next attempt, or when its lease runs out if it is
+ * leased. The earliest, split by lease: the earliest unleased by the due index in order, the
+ * leased ones from their own small index (files_leased), never a read of every pending file.
+ */
+export const NEXT_DUE_FETCH = `
+  SELECT (EXTRACT(EPOCH FROM least(
+            (SELECT next_attempt_at FROM attachments.files
+              WHERE status = 'pending' AND source = 'fetched' AND leased_until IS NULL
+              ORDER BY next_attempt_at LIMIT 1),
+            (SELECT min(greatest(next_attempt_at, leased_until)) FROM attachments.files
+              WHERE status = 'pending' AND source = 'fetched' AND leased_until IS NOT NULL)
+          ) - now()) * 1000)::float8 AS ms`;
+
 /** Milliseconds until the next fetch is due; null when none is pending. */
 export const msUntilNextFetch = async (pool: Pool): Promise<number | null> => {
-  const { rows } = await pool.query<{ ms: number | null }>(
-    `SELECT (EXTRACT(EPOCH FROM min(greatest(next_attempt_at,
-               coalesce(leased_until, next_attempt_at))) - now()) * 1000)::float8 AS ms
-       FROM attachments.files WHERE status = 'pending' AND source = 'fetched'`,
-  );
+  const { rows } = await pool.query<{ ms: number | null }>({
+    name: 'attachments_next_due_fetch',
+    text: NEXT_DUE_FETCH,
+  });
   const ms = rows[0]?.ms;
   return ms === null || ms === undefined ? null : Math.max(0, ms);
 };

@@ -1,5 +1,8 @@
 import type { Pool } from 'pg';
-import { attachmentSchemaMigration } from '../../projections/attachments/attachmentSchema';
+import {
+  attachmentLeasesMigration,
+  attachmentSchemaMigration,
+} from '../../projections/attachments/attachmentSchema';
 import { outboxSchemaMigration } from '../../projections/outbox/outboxSchema';
 import { rateLimitMigration } from '../rateLimit/postgresBucketLeases';
 import {
@@ -101,6 +104,7 @@ export const migrations: readonly Migration[] = [
       ALTER INDEX event_store.events_global_order_typed RENAME TO events_global_order;
     `,
   },
+  attachmentLeasesMigration,
 ];
 
 const MIGRATION_LOCK = 7_300_001;
