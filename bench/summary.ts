@@ -8,6 +8,7 @@ import {
   NOTARY_TARGET,
 } from './notarySummary';
 import { fmt, triple, type Row, type Target } from './lib/report';
+import type { LoadResult } from './load/httpLoad';
 import { NOTARY } from '../src/infrastructure/audit/notary';
 import type { DialogListsSection } from './sections/dialogLists';
 import {
@@ -323,6 +324,24 @@ const waitRows = (inbound: InboundSection): Row[] => {
   }));
 };
 
+/** Each kind of message's p50 / p99 in the mix (results written before it have none). */
+const latencyByKindRow = (
+  phase: string,
+  load: Readonly<{ latencyByKind?: LoadResult['latencyByKind'] }>,
+): Row[] =>
+  load.latencyByKind === undefined
+    ? []
+    : [
+        {
+          section: 'inbound',
+          metric: `${phase} latency p50 / p99 by kind of message (ms)`,
+          value: Object.entries(load.latencyByKind)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([kind, l]) => `${kind} ${fmt(l.p50, 1)} / ${fmt(l.p99, 1)} (${l.count})`)
+            .join(', '),
+        },
+      ];
+
 export const rowsOf = (r: Results): Row[] => {
   const rows: Row[] = [];
   const { inbound, projections, search, dialogs, webhooks, import: history, costs } = r.sections;
@@ -342,6 +361,7 @@ export const rowsOf = (r: Results): Row[] => {
         metric: 'full load latency p50 / p95 / p99 (ms)',
         value: triple(full.latency.p50, full.latency.p95, full.latency.p99),
       },
+      ...latencyByKindRow('full load', full),
       {
         section: 'inbound',
         metric: `half load, ${fmt(half.targetRate ?? 0)}/s fixed rate: messages/s`,
@@ -353,6 +373,7 @@ export const rowsOf = (r: Results): Row[] => {
         value: triple(half.latency.p50, half.latency.p95, half.latency.p99),
         ...met(r, HALF_P99_TARGET),
       },
+      ...latencyByKindRow('half load', half),
       ...inbound.rateLimit.variants.map((v) => ({
         section: 'inbound',
         metric: `rate limit cost per request, ${v.name} (lease ${v.lease}): µs / round trips`,

@@ -28,10 +28,13 @@ export type LoadResult = Readonly<{
   latency: LatencySummary;
   /** requests per kind, 2xx only */
   kinds: Readonly<Record<string, number>>;
+  /** the latency of each kind's 2xx answers: the mix's tail is its slowest kind's */
+  latencyByKind: Readonly<Record<string, LatencySummary>>;
 }>;
 
 type Tally = {
   samples: Samples;
+  byKind: Record<string, Samples>;
   statuses: Record<string, number>;
   kinds: Record<string, number>;
   errorSamples: string[];
@@ -41,6 +44,7 @@ type Tally = {
 
 const tally = (): Tally => ({
   samples: new Samples(),
+  byKind: {},
   statuses: {},
   kinds: {},
   errorSamples: [],
@@ -48,14 +52,20 @@ const tally = (): Tally => ({
   sent: 0,
 });
 
-const record = (t: Tally, kind: string, status: number, ms: number, body: string): void => {
+/** A 2xx answer of `kind` after `ms`. */
+const answered = (t: Tally, kind: string, status: number, ms: number): void => {
+  t.ok++;
   t.statuses[status] = (t.statuses[status] ?? 0) + 1;
-  if (status >= 200 && status < 300) {
-    t.ok++;
-    t.kinds[kind] = (t.kinds[kind] ?? 0) + 1;
-    t.samples.add(ms);
-  } else if (t.errorSamples.length < 5) {
-    t.errorSamples.push(`${status} ${body.slice(0, 300)}`);
+  t.kinds[kind] = (t.kinds[kind] ?? 0) + 1;
+  t.samples.add(ms);
+  (t.byKind[kind] ??= new Samples()).add(ms);
+};
+
+const record = (t: Tally, kind: string, status: number, ms: number, body: string): void => {
+  if (status >= 200 && status < 300) answered(t, kind, status, ms);
+  else {
+    t.statuses[status] = (t.statuses[status] ?? 0) + 1;
+    if (t.errorSamples.length < 5) t.errorSamples.push(`${status} ${body.slice(0, 300)}`);
   }
 };
 
@@ -79,6 +89,9 @@ const result = (
   errorSamples: t.errorSamples,
   latency: t.samples.summary(),
   kinds: t.kinds,
+  latencyByKind: Object.fromEntries(
+    Object.entries(t.byKind).map(([kind, samples]) => [kind, samples.summary()]),
+  ),
 });
 
 /** Closed loop: `connections` keep-alive connections, each sending as soon as it has an answer. */
@@ -136,13 +149,8 @@ export const fullLoad = (
         _bytes: number,
         ms: number,
       ) => {
-        if (status >= 200 && status < 300) {
-          t.ok++;
-          t.statuses[status] = (t.statuses[status] ?? 0) + 1;
-          const kind = String(client.requestIterator?.context?.kind ?? 'unknown');
-          t.kinds[kind] = (t.kinds[kind] ?? 0) + 1;
-          t.samples.add(ms);
-        }
+        if (status >= 200 && status < 300)
+          answered(t, String(client.requestIterator?.context?.kind ?? 'unknown'), status, ms);
       },
     );
   });
