@@ -3,26 +3,13 @@ import fc from 'fast-check';
 import { slowCommittingPool } from '../../../../test/support/slowCommittingPool';
 import { useTestDatabase } from '../../../../test/support/database';
 import { eventually } from '../../../../test/support/eventually';
+import { anEvent } from '../../../../test/support/fakeEventStoreDb/anEvent';
 import type {
   AllSubscription,
-  EventToAppend,
   ReadAllOptions,
   SubscriptionItem,
 } from '../../../application/ports/eventStore';
 import { PostgresEventStore } from './postgresEventStore';
-
-const event = (type: string): EventToAppend => ({
-  id: randomUUID(),
-  type,
-  data: { type },
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { type: 'system' },
-    recordedAt: new Date().toISOString(),
-    schemaVersion: 1,
-  },
-});
 
 /** Takes a subscription's items as they come, until it is stopped. */
 const collect = (subscription: AllSubscription): SubscriptionItem[] => {
@@ -31,6 +18,14 @@ const collect = (subscription: AllSubscription): SubscriptionItem[] => {
     for await (const item of subscription) items.push(item);
   })().catch(() => undefined);
   return items;
+};
+
+/** Waits until no read was made for 300 ms. */
+const quiet = async (reads: readonly unknown[]): Promise<void> => {
+  for (let seen = -1; seen !== reads.length;) {
+    seen = reads.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
 };
 
 const eventTypesOf = (items: readonly SubscriptionItem[]): string[] =>
@@ -65,7 +60,7 @@ describe('the PostgreSQL subscribers of one process at the head', () => {
           async () => reads.length,
           (n) => n >= subscriptions.length,
         );
-        await store.appendToStream(`tail-${tag}`, [event(`A-${tag}`)], {
+        await store.appendToStream(`tail-${tag}`, [anEvent(`A-${tag}`)], {
           expectedRevision: 'no_stream',
         });
         // other test files' open transactions may hide it from the append's own wake-up: once
@@ -74,6 +69,8 @@ describe('the PostgreSQL subscribers of one process at the head', () => {
           async () => (await readAll({ from: head, maxCount: 100_000 })).events,
           (events) => events.some((e) => e.type === `A-${tag}`),
         );
+        // and the wake-ups of the append itself over (its NOTIFY comes back 10 ms after it)
+        await quiet(reads);
         const before = reads.length;
         await db.pool.query(`SELECT pg_notify('event_store_appended', '')`);
         // the A subscribers get the event, the others a checkpoint past it
@@ -82,7 +79,7 @@ describe('the PostgreSQL subscribers of one process at the head', () => {
           ({ lengths, reads: n }) => lengths.every((l) => l >= 1) && n >= (sharedTail ? 1 : 6),
         );
         // and no read comes after them
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await quiet(reads);
         readsAfterWakeUp[String(sharedTail)] = reads.length - before;
         expect(items.map(eventTypesOf)).toEqual([
           [`A-${tag}`],
@@ -125,7 +122,7 @@ describe('the PostgreSQL subscribers of one process at the head', () => {
               appended.map((type, i) =>
                 (i % 2 === 0 ? slow : store).appendToStream(
                   `tail-${tag}-${i % 3}-${i}`,
-                  [event(tagged(type))],
+                  [anEvent(tagged(type))],
                   { expectedRevision: 'no_stream' },
                 ),
               ),

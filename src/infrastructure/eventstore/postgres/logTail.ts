@@ -15,6 +15,11 @@ export type LogTailOptions = Readonly<{
   pageSize: number;
   /** events kept for subscribers a little behind; a subscriber behind them reads on its own */
   keep: number;
+  /**
+   * How long a read waits for more callers to join it before it is sent, in ms; 0: to the end
+   * of this turn of the event loop (setImmediate)
+   */
+  joinMs?: number;
 }>;
 
 /**
@@ -119,13 +124,21 @@ export class LogTail {
   }
 
   /**
-   * A read sent after this call. setImmediate: subscribers woken by one notification run
-   * their timers in one phase of the event loop, each its own turn; they all join one read.
+   * A read sent after this call. Subscribers woken by one notification end their gathering
+   * pauses a moment apart, each in its own turn of the event loop, further apart on a busy
+   * host (their timers were set in different milliseconds): a read waits `joinMs` for them,
+   * against the 20 ms they gathered for.
    */
   private refreshed(): Promise<void> {
     if (this.next !== null) return this.next;
+    const { joinMs = 0 } = this.options;
     const next = this.current
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(
+        () =>
+          new Promise<void>((resolve) =>
+            joinMs > 0 ? setTimeout(resolve, joinMs) : setImmediate(resolve),
+          ),
+      )
       .then(() => {
         this.next = null;
         return this.readMore(++this.sent);

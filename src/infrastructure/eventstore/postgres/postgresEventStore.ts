@@ -169,6 +169,8 @@ export type PostgresEventStoreOptions = Readonly<{
 /** a shared read of the log's end: a page of every type, and the events kept for those behind */
 const TAIL_PAGE = 1_000;
 const TAIL_KEPT = 5_000;
+/** a wake-up's subscribers join one read within this (logTail.ts, refreshed) */
+const TAIL_JOIN_MS = 2;
 
 /** The embedded default and small-deployment store: one PostgreSQL database, schema event_store. */
 export class PostgresEventStore implements EventStore {
@@ -188,6 +190,7 @@ export class PostgresEventStore implements EventStore {
             compare: (a, b) => this.compareCheckpoints(a, b),
             pageSize: TAIL_PAGE,
             keep: TAIL_KEPT,
+            joinMs: TAIL_JOIN_MS,
           });
   }
 
