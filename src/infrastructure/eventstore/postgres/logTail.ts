@@ -38,8 +38,7 @@ export class LogTail {
   private events: RecordedEvent[] = [];
   private start: Checkpoint | null = null;
   private end: Checkpoint | null = null;
-  private anchored = false;
-  /** bumped when the window starts over: a read from the old end is dropped */
+  /** bumped when the window starts over (0: not begun): a read from the old end is dropped */
   private generation = 0;
   /** the last read came back full: the log holds more than the window */
   private behind = false;
@@ -62,7 +61,7 @@ export class LogTail {
     maxCount: number,
     types?: ReadonlySet<string>,
   ): Promise<TailPage | null> {
-    if (!this.anchored) this.anchor(from);
+    if (this.generation === 0) this.anchor(from);
     // a caller within the window with a full page waiting needs no read
     const kept = this.within(from) ? this.cut(from, maxCount, types) : null;
     if (kept?.more === true && kept.events.length === maxCount) return kept;
@@ -89,7 +88,6 @@ export class LogTail {
   }
 
   private anchor(from: Checkpoint | null): void {
-    this.anchored = true;
     this.generation++;
     this.events = [];
     this.start = from;
